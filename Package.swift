@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The library split mirrors the request path: C modules at the bottom, one Swift module wrapping each, the
+/// application (routing, auth, handlers) on top, and thin executables that only parse arguments and call in.
+let package = Package(
+    name: "Holdfast",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "holdfast-fcgi", targets: ["holdfast-fcgi"]),
+        .executable(name: "holdfast", targets: ["holdfast"]),
+        .executable(name: "holdfast-sync", targets: ["holdfast-sync"]),
+        .executable(name: "holdfast-sandbox", targets: ["holdfast-sandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries, each reached through exactly one Swift module.
+        .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+
+        // Crypto primitives over OpenSSL: the only module that calls libcrypto.
+        .target(name: "Primitives", dependencies: ["COpenSSL"]),
+        // SQLite connection, statements, transactions and migrations: the only module that calls sqlite3.
+        .target(name: "Store", dependencies: ["CSQLite"]),
+        // HTTP vocabulary that knows nothing of FastCGI: Request, Response, errors, router, JSON.
+        .target(name: "Web"),
+        // The FastCGI accept loop and the params/response mapping: the only module that calls libfcgi.
+        .target(name: "FastCGI", dependencies: [
+            "CFastCGI", "Web", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Encrypted exchange credentials: the stored format, the key ring, the seed's legacy format.
+        .target(name: "Vault", dependencies: ["Primitives"]),
+        // Exchange clients (signing, parsing, normalization, error taxonomy).
+        .target(name: "Exchanges", dependencies: ["Primitives"]),
+        // Loopback stand-ins for the exchanges.
+        .target(name: "Sandbox", dependencies: ["Primitives", "Exchanges", "Web"]),
+        // The application: configuration, auth, handlers, sync engine.
+        .target(name: "App", dependencies: [
+            "Primitives", "Store", "Web", "Vault", "Exchanges",
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Resources")]),
+
+        .executableTarget(name: "holdfast-fcgi", dependencies: ["App", "FastCGI"]),
+        .executableTarget(name: "holdfast", dependencies: [
+            "App", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "holdfast-sync", dependencies: [
+            "App", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "holdfast-sandbox", dependencies: [
+            "Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "FastCGI"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Store", "Web"]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault"], resources: [.copy("Vectors")]),
+        .testTarget(name: "ExchangesTests", dependencies: ["Exchanges", "Sandbox"], resources: [.copy("Vectors")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Lowercase hexadecimal encoding.
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// The lowercase hex text of `bytes`.
+    public static func encode<B: Collection>(_ bytes: B) -> String where B.Element == UInt8 {
+        var characters = [UInt8]()
+        characters.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            characters.append(digits[Int(byte >> 4)])
+            characters.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: characters, as: UTF8.self)
+    }
+
+    /// The bytes of hex text (either case), or nil when it is not hex.
+    public static func decode(_ text: String) -> [UInt8]? {
+        let characters = Array(text.utf8)
+        guard characters.count % 2 == 0 else { return nil }
+        var output = [UInt8]()
+        output.reserveCapacity(characters.count / 2)
+        var index = 0
+        while index < characters.count {
+            guard let high = value(characters[index]), let low = value(characters[index + 1]) else { return nil }
+            output.append(high << 4 | low)
+            index += 2
+        }
+        return output
+    }
+
+    private static func value(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: return c - 48
+        case 97...102: return c - 87
+        case 65...70: return c - 55
+        default: return nil
+        }
+    }
+}
+
+/// Standard and URL-safe base64 (RFC 4648 §4 and §5).
+public enum Base64 {
+    /// Standard base64 with padding.
+    public static func encode<B: Collection>(_ bytes: B) -> String where B.Element == UInt8 {
+        Data(bytes).base64EncodedString()
+    }
+
+    /// Decodes standard base64 (padding required, no whitespace), or nil.
+    public static func decode(_ text: String) -> [UInt8]? {
+        Data(base64Encoded: text).map { [UInt8]($0) }
+    }
+
+    /// base64url without padding, as JWS uses.
+    public static func urlEncode<B: Collection>(_ bytes: B) -> String where B.Element == UInt8 {
+        var text = encode(bytes)
+        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        while text.hasSuffix("=") { text.removeLast() }
+        return text
+    }
+
+    /// Decodes base64url with or without padding, or nil. Rejects the standard alphabet's `+` and `/`.
+    public static func urlDecode(_ text: String) -> [UInt8]? {
+        guard !text.contains("+"), !text.contains("/"), !text.contains("=") || text.hasSuffix("=") else { return nil }
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while standard.count % 4 != 0 { standard.append("=") }
+        return decode(standard)
+    }
+}
