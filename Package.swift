@@ -25,7 +25,7 @@ let package = Package(
         // Crypto primitives over OpenSSL: the only module that calls libcrypto.
         .target(name: "Primitives", dependencies: ["COpenSSL"]),
         // SQLite connection, statements, transactions and migrations: the only module that calls sqlite3.
-        .target(name: "Store", dependencies: ["CSQLite"]),
+        .target(name: "Store", dependencies: ["CSQLite", "Primitives"]),
         // HTTP vocabulary that knows nothing of FastCGI: Request, Response, errors, router, JSON.
         .target(name: "Web"),
         // The FastCGI accept loop and the params/response mapping: the only module that calls libfcgi.

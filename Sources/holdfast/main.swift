@@ -1,1 +1,4 @@
-print("not yet")
+import ArgumentParser
+
+// The admin CLI; each subcommand lives in its own file.
+Holdfast.main()

@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import Store
+import Web
+
+/// The whole HTTP application behind one entry point, `handle(_:)`, which the FastCGI responder and the
+/// in-process tests call alike.
+///
+/// It owns the router and the services handlers use, and it is the one place where errors become responses:
+/// an `APIError` becomes its JSON body; storage trouble becomes 503; anything else is logged with the
+/// request id and becomes a bare 500 `internal`, so no SQL, path or stack ever reaches a client.
+public final class Application: Sendable {
+    public let configuration: Configuration
+    public let database: Database
+    public let sessions: Sessions
+    public let csrf: CSRF
+    public let passwords: PasswordHasher
+    public let logger: Logger
+    let migrator: Migrator?
+    private let router: Router<Application>
+
+    /// Builds the application; `build` is what `main` and the tests call.
+    public init(configuration: Configuration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        database = Database(path: configuration.databasePath)
+        let jwt = JWT(secret: configuration.jwtSecret)
+        sessions = Sessions(database: database, jwt: jwt, lifetime: configuration.sessionLifetime)
+        csrf = CSRF(jwtSecret: configuration.jwtSecret)
+        passwords = PasswordHasher()
+        migrator = try configuration.migrationsDirectory.map { try Migrator(directory: $0) }
+        router = Routes.build()
+    }
+
+    /// Serves one request. Never throws: every failure becomes a JSON error response.
+    public func handle(_ request: Request) -> Response {
+        let started = DispatchTime.now()
+        var logger = self.logger
+        logger[metadataKey: "request_id"] = "\(request.requestID)"
+        var response: Response
+        do {
+            let (handler, parameters) = try router.match(request)
+            response = try handler(request, parameters, self)
+        } catch let error as APIError {
+            response = error.response
+        } catch let error as SQLiteError where error.isBusy || error.isStorageUnavailable {
+            logger.error("storage unavailable", metadata: ["error": "\(error.code)"])
+            response = APIError.unavailable("The database is temporarily unavailable; try again shortly.").response
+        } catch {
+            logger.error("unhandled error", metadata: ["error": "\(String(describing: error))"])
+            response = APIError.internalError.response
+        }
+        response.addHeader("X-Request-Id", request.requestID)
+        response.addHeader("Cache-Control", "no-store")
+        let micros = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000
+        logger.info("request", metadata: [
+            "method": "\(request.method)", "path": "\(request.path)", "status": "\(response.status)",
+            "duration_us": "\(micros)",
+        ])
+        return response
+    }
+
+    /// Whether every migration file has been applied; the responder refuses to start otherwise.
+    public func migrationStatus() throws -> Migrator.Status {
+        guard let migrator else { throw ConfigurationError(setting: "HOLDFAST_MIGRATIONS_DIR", problem: "is not set and no Migrations folder was found") }
+        return try database.read { try migrator.status($0) }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Primitives
+
+/// Session tokens: compact JWS with HS256 only (RFC 7515/7519).
+///
+/// The algorithm is pinned: a token whose header names any other `alg` — `none`, `HS512`, `RS256` — is
+/// rejected before its signature is even looked at, which closes the classic algorithm-confusion attacks.
+public struct JWT: Sendable {
+    /// The claims Holdfast puts in and requires back.
+    public struct Claims: Codable, Sendable, Equatable {
+        /// The user id.
+        public var sub: String
+        /// The session id (a row in `sessions`).
+        public var sid: String
+        public var iat: Int
+        public var nbf: Int?
+        public var exp: Int
+
+        public init(sub: String, sid: String, iat: Int, nbf: Int? = nil, exp: Int) {
+            self.sub = sub
+            self.sid = sid
+            self.iat = iat
+            self.nbf = nbf
+            self.exp = exp
+        }
+    }
+
+    /// Allowed clock difference for `nbf` and `iat`, in seconds.
+    public static let leeway = 60
+
+    private let secret: [UInt8]
+
+    public init(secret: [UInt8]) { self.secret = secret }
+
+    /// Signs `claims` into a token.
+    public func sign(_ claims: Claims) -> String {
+        let header = Base64.urlEncode(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
+        let payload = Base64.urlEncode(Array((try? JSON.sortedEncoder.encode(claims)) ?? Data()))
+        let input = header + "." + payload
+        let signature = HMAC.authenticationCode(.sha256, for: Array(input.utf8), using: secret)
+        return input + "." + Base64.urlEncode(signature)
+    }
+
+    /// The claims of a valid token, or the reason it is not valid.
+    public func verify(_ token: String, now: Date = Date()) throws(JWTError) -> Claims {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { throw .malformed }
+        guard let headerBytes = Base64.urlDecode(String(parts[0])),
+              let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any] else {
+            throw .malformed
+        }
+        guard header["alg"] as? String == "HS256" else { throw .algorithmNotAllowed }
+        guard let signature = Base64.urlDecode(String(parts[2])) else { throw .malformed }
+        let expected = HMAC.authenticationCode(.sha256, for: Array("\(parts[0]).\(parts[1])".utf8), using: secret)
+        guard ConstantTime.equals(signature, expected) else { throw .badSignature }
+        guard let payload = Base64.urlDecode(String(parts[1])),
+              let claims = try? JSONDecoder().decode(Claims.self, from: Data(payload)) else {
+            throw .malformed
+        }
+        let seconds = Int(now.timeIntervalSince1970)
+        guard seconds < claims.exp else { throw .expired }
+        if let nbf = claims.nbf, seconds + Self.leeway < nbf { throw .notYetValid }
+        guard seconds + Self.leeway >= claims.iat else { throw .notYetValid }
+        return claims
+    }
+}
+
+/// Why a token was refused. Clients only ever see a generic 401; these are for logs and tests.
+public enum JWTError: Error, Equatable, Sendable {
+    case malformed
+    case algorithmNotAllowed
+    case badSignature
+    case expired
+    case notYetValid
+}
+
+private enum JSON {
+    static var sortedEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

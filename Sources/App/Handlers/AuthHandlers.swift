@@ -1,0 +1,72 @@
+import Foundation
+import Store
+import Web
+
+/// Login, logout and "who am I".
+enum AuthHandlers {
+    struct LoginBody: Encodable {
+        let token: String
+        let csrfToken: String
+        let expiresAt: String
+        let user: UserBody
+    }
+
+    struct UserBody: Encodable {
+        let id: String
+        let email: String
+    }
+
+    struct MeBody: Encodable {
+        let user: UserBody
+        let csrfToken: String
+    }
+
+    /// One message for every failed login, so the answer never tells whether the email exists.
+    static let loginFailed = APIError(status: 401, code: ErrorCode.unauthorized.rawValue, message: "Invalid email or password.")
+
+    /// `POST /api/v1/auth/login {email, password}` → token, CSRF token, expiry, and the session cookie.
+    static func login(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application) throws -> Response {
+        var body = try JSONBody(request)
+        let email = body.string("email", maxLength: 254)
+        let password = body.string("password", maxLength: 1024)
+        try body.validate()
+        guard let email, let password else { throw APIError.validation([:]) }
+
+        let user = try app.database.read { db in
+            try db.queryOne("SELECT id, email, password_hash FROM users WHERE email = ?", [.text(email)])
+        }
+        guard let user, let hash = user.string("password_hash"), let userID = user.string("id") else {
+            app.passwords.burnEquivalentTime(password)
+            throw loginFailed
+        }
+        guard app.passwords.verify(password, against: hash) else { throw loginFailed }
+
+        let session = try app.sessions.start(userID: userID)
+        var response = Response.json(LoginBody(
+            token: session.token, csrfToken: app.csrf.token(for: session.sessionID),
+            expiresAt: Timestamp.format(session.expiresAt),
+            user: UserBody(id: userID, email: user.string("email") ?? email)))
+        response.addHeader("Set-Cookie", cookie(value: session.token, maxAge: Int(app.configuration.sessionLifetime), app: app))
+        return response
+    }
+
+    /// `POST /api/v1/auth/logout`: revokes the session and clears the cookie.
+    static func logout(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
+        try app.sessions.revoke(session.sessionID)
+        var response = Response.noContent
+        response.addHeader("Set-Cookie", cookie(value: "", maxAge: 0, app: app))
+        return response
+    }
+
+    /// `GET /api/v1/auth/me`: the signed-in user, and the CSRF token for a page that was reloaded.
+    static func me(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
+        .json(MeBody(user: UserBody(id: session.userID, email: session.email), csrfToken: app.csrf.token(for: session.sessionID)))
+    }
+
+    /// HttpOnly keeps scripts from reading the token; SameSite=Strict keeps other sites from sending it.
+    static func cookie(value: String, maxAge: Int, app: Application) -> String {
+        var parts = ["\(Sessions.cookieName)=\(value)", "Path=/", "Max-Age=\(maxAge)", "HttpOnly", "SameSite=Strict"]
+        if app.configuration.cookieSecure { parts.append("Secure") }
+        return parts.joined(separator: "; ")
+    }
+}

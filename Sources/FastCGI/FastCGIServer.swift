@@ -1,0 +1,222 @@
+import CFastCGI
+import Foundation
+import Logging
+import Web
+
+/// What the server calls for each request: the application's single entry point.
+public typealias RequestHandler = @Sendable (Request) -> Response
+
+/// The FastCGI accept loop: the only code in Holdfast that calls libfcgi.
+///
+/// A fixed pool of worker threads each owns one heap-allocated `FCGX_Request` and serves one request at a
+/// time (libfcgi's threaded model, as in its `examples/threaded.c`). With `fastcgi_keep_conn on`, each
+/// worker stays bound to one nginx connection between requests, so the pool must be larger than nginx's
+/// kept upstream connections plus the peak number of concurrent requests.
+public final class FastCGIServer: Sendable {
+    /// Where to listen.
+    public enum Listener: Sendable {
+        /// A unix socket created at this path with this mode.
+        case unixSocket(path: String, mode: mode_t)
+        /// A socket inherited from systemd socket activation.
+        case inherited(fd: Int32)
+    }
+
+    /// Bodies larger than this are refused with 413 before being read.
+    public static let maximumBodyBytes = 64 * 1024
+
+    private let listener: Listener
+    private let workerCount: Int
+    private let handler: RequestHandler
+    private let logger: Logger
+    private let state = ServerState()
+
+    public init(listener: Listener, workerCount: Int, logger: Logger, handler: @escaping RequestHandler) {
+        self.listener = listener
+        self.workerCount = max(1, workerCount)
+        self.handler = handler
+        self.logger = logger
+    }
+
+    /// The listener systemd passed (`LISTEN_FDS`/`LISTEN_PID`, sd_listen_fds(3)), if any.
+    public static func systemdListener(environment: [String: String]) -> Listener? {
+        guard let pid = environment["LISTEN_PID"].flatMap(Int32.init), pid == getpid(),
+              let count = environment["LISTEN_FDS"].flatMap(Int.init), count >= 1 else { return nil }
+        // SD_LISTEN_FDS_START is 3: the first passed descriptor.
+        return .inherited(fd: 3)
+    }
+
+    /// Opens the socket, starts the workers and blocks until SIGTERM or SIGINT, then lets in-flight requests
+    /// finish (up to `drainSeconds`) and returns.
+    public func run(drainSeconds: Double = 35) throws {
+        guard FCGX_Init() == 0 else { throw FastCGIError.initFailed }
+        let fd = try openListener()
+        state.listenFD = fd
+
+        // Block the stop signals in every thread we start, so only the waiting thread below receives them.
+        // libfcgi installs its own handlers that would otherwise swallow SIGTERM.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        signal(SIGPIPE, SIG_IGN)
+
+        for index in 0..<workerCount {
+            let thread = Thread { [self] in self.workerLoop(listenFD: fd) }
+            thread.name = "fcgi-worker-\(index)"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        logger.info("listening", metadata: ["workers": "\(workerCount)", "listener": "\(describe(listener))"])
+
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        logger.info("stopping: finishing in-flight requests", metadata: ["signal": "\(received)"])
+        state.isStopping = true
+        // Wakes workers blocked in accept(); the next accept fails and they leave their loops.
+        shutdown(fd, Int32(SHUT_RDWR))
+        let deadline = Date().addingTimeInterval(drainSeconds)
+        while state.inFlight > 0 && Date() < deadline { usleep(20_000) }
+        logger.info("stopped", metadata: ["abandoned": "\(state.inFlight)"])
+        if case .unixSocket(let path, _) = listener { unlink(path) }
+    }
+
+    private func openListener() throws -> Int32 {
+        switch listener {
+        case .inherited(let fd):
+            return fd
+        case .unixSocket(let path, let mode):
+            unlink(path)
+            let fd = FCGX_OpenSocket(path, 1024)
+            guard fd >= 0 else { throw FastCGIError.cannotListen(path) }
+            chmod(path, mode)
+            return fd
+        }
+    }
+
+    private func describe(_ listener: Listener) -> String {
+        switch listener {
+        case .inherited(let fd): "systemd fd \(fd)"
+        case .unixSocket(let path, _): path
+        }
+    }
+
+    private func workerLoop(listenFD: Int32) {
+        // One heap-allocated request per worker: libfcgi keeps pointers into it between calls.
+        let request = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
+        defer { request.deallocate() }
+        guard FCGX_InitRequest(request, listenFD, 0) == 0 else {
+            logger.error("FCGX_InitRequest failed")
+            return
+        }
+        while !state.isStopping {
+            guard FCGX_Accept_r(request) >= 0 else { break }
+            state.begin()
+            serve(request)
+            FCGX_Finish_r(request)
+            state.end()
+        }
+        FCGX_Free(request, 1)
+    }
+
+    private func serve(_ raw: UnsafeMutablePointer<FCGX_Request>) {
+        let params = Self.params(of: raw)
+        let requestID = Self.requestID(from: params["HTTP_X_REQUEST_ID"])
+        let response: Response
+        switch CGIMapping.contentLength(params: params) {
+        case .none:
+            response = APIError.badRequest("Content-Length is not a number.").response
+        case .some(let length) where length > Self.maximumBodyBytes:
+            response = APIError.payloadTooLarge.response
+        case .some(let length):
+            if let body = Self.readBody(raw.pointee.in, declaredLength: length) {
+                response = handler(CGIMapping.request(params: params, body: body, requestID: requestID))
+            } else {
+                response = APIError.payloadTooLarge.response
+            }
+        }
+        var finalResponse = response
+        if finalResponse.header("X-Request-Id") == nil { finalResponse.addHeader("X-Request-Id", requestID) }
+        write(CGIMapping.headerBlock(for: finalResponse), to: raw.pointee.out)
+        write(finalResponse.body, to: raw.pointee.out)
+    }
+
+    /// Every param of the request. libfcgi's `envp` is a NULL-terminated array of `NAME=value` C strings,
+    /// valid only until `FCGX_Finish_r`, so they are copied out here.
+    private static func params(of raw: UnsafeMutablePointer<FCGX_Request>) -> [String: String] {
+        var params: [String: String] = [:]
+        guard var cursor = raw.pointee.envp else { return params }
+        while let entry = cursor.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                params[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            cursor += 1
+        }
+        return params
+    }
+
+    /// Reads at most the cap; nil when the stream holds more than the cap (a lying or absent length).
+    private static func readBody(_ stream: UnsafeMutablePointer<FCGX_Stream>?, declaredLength: Int) -> [UInt8]? {
+        guard let stream else { return [] }
+        var body = [UInt8]()
+        var chunk = [CChar](repeating: 0, count: 16 * 1024)
+        while body.count <= maximumBodyBytes {
+            let count = FCGX_GetStr(&chunk, Int32(chunk.count), stream)
+            if count <= 0 { break }
+            body.append(contentsOf: chunk[0..<Int(count)].map { UInt8(bitPattern: $0) })
+        }
+        return body.count > maximumBodyBytes ? nil : body
+    }
+
+    private func write(_ bytes: [UInt8], to stream: UnsafeMutablePointer<FCGX_Stream>?) {
+        guard let stream, !bytes.isEmpty else { return }
+        bytes.withUnsafeBytes { raw in
+            _ = FCGX_PutStr(raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), stream)
+        }
+    }
+
+    /// Keeps a well-formed id from nginx (`$request_id`) so nginx and app logs join; otherwise makes one.
+    static func requestID(from candidate: String?) -> String {
+        if let candidate, (8...64).contains(candidate.count),
+           candidate.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+            return candidate
+        }
+        return UUID().uuidString.lowercased()
+    }
+}
+
+/// Why the server could not start.
+public enum FastCGIError: Error, CustomStringConvertible {
+    case initFailed
+    case cannotListen(String)
+
+    public var description: String {
+        switch self {
+        case .initFailed: "FCGX_Init failed"
+        case .cannotListen(let path): "cannot listen on unix socket \(path) (does its directory exist and is it writable?)"
+        }
+    }
+}
+
+/// Counters shared by the workers and the stopping thread.
+///
+/// `@unchecked Sendable`: every field is read and written only under `lock`.
+private final class ServerState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _inFlight = 0
+    private var _isStopping = false
+    private var _listenFD: Int32 = -1
+
+    var inFlight: Int { lock.withLock { _inFlight } }
+    var isStopping: Bool {
+        get { lock.withLock { _isStopping } }
+        set { lock.withLock { _isStopping = newValue } }
+    }
+    var listenFD: Int32 {
+        get { lock.withLock { _listenFD } }
+        set { lock.withLock { _listenFD = newValue } }
+    }
+    func begin() { lock.withLock { _inFlight += 1 } }
+    func end() { lock.withLock { _inFlight -= 1 } }
+}

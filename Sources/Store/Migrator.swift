@@ -1,0 +1,120 @@
+import Foundation
+import Primitives
+
+/// Applies the ordered, immutable SQL files in `Migrations/` and records each with a checksum.
+///
+/// Each file `NNNN_name.sql` runs once, inside its own transaction, and is recorded in `schema_migrations`.
+/// A shipped migration must never change: if a recorded checksum differs from the file's, the migrator
+/// refuses to go on rather than guess which schema the database really has.
+public struct Migrator: Sendable {
+    /// One migration file.
+    public struct Migration: Sendable, Equatable {
+        public let version: Int
+        public let name: String
+        public let sql: String
+        public var checksum: String { Hex.encode(Digest.sha256(sql)) }
+    }
+
+    /// Where the database stands relative to the migration files.
+    public enum Status: Equatable, Sendable {
+        case current
+        case pending([String])
+    }
+
+    public let migrations: [Migration]
+
+    public init(migrations: [Migration]) {
+        self.migrations = migrations.sorted { $0.version < $1.version }
+    }
+
+    /// Loads every `NNNN_name.sql` in `directory`, ordered by number.
+    public init(directory: URL) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        var migrations: [Migration] = []
+        for name in names where name.hasSuffix(".sql") {
+            let stem = String(name.dropLast(4))
+            guard let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore]) else {
+                throw MigrationError.badFileName(name)
+            }
+            let sql = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            migrations.append(Migration(version: version, name: stem, sql: sql))
+        }
+        let versions = migrations.map(\.version)
+        if Set(versions).count != versions.count { throw MigrationError.duplicateVersion }
+        self.init(migrations: migrations)
+    }
+
+    /// Applies every pending migration and returns the names applied.
+    @discardableResult
+    public func migrate(_ connection: Connection) throws -> [String] {
+        try ensureTable(connection)
+        let applied = try verifiedAppliedVersions(connection)
+        var names: [String] = []
+        for migration in migrations where !applied.contains(migration.version) {
+            try connection.transaction { db in
+                try db.execute(migration.sql)
+                try db.run(
+                    "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+                    [.int(migration.version), .text(migration.name), .text(migration.checksum),
+                     .text(Timestamp.now())])
+            }
+            names.append(migration.name)
+        }
+        return names
+    }
+
+    /// Whether the database is fully migrated, without changing it.
+    public func status(_ connection: Connection) throws -> Status {
+        let exists = try connection.queryOne(
+            "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") != nil
+        let applied = exists ? try verifiedAppliedVersions(connection) : []
+        let pending = migrations.filter { !applied.contains($0.version) }.map(\.name)
+        return pending.isEmpty ? .current : .pending(pending)
+    }
+
+    private func ensureTable(_ connection: Connection) throws {
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                checksum TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )
+            """)
+    }
+
+    private func verifiedAppliedVersions(_ connection: Connection) throws -> Set<Int> {
+        let rows = try connection.query("SELECT version, name, checksum FROM schema_migrations")
+        var versions = Set<Int>()
+        for row in rows {
+            guard let version = row.int("version") else { continue }
+            versions.insert(version)
+            guard let migration = migrations.first(where: { $0.version == version }) else {
+                throw MigrationError.unknownApplied(row.string("name") ?? String(version))
+            }
+            if migration.checksum != row.string("checksum") {
+                throw MigrationError.checksumMismatch(migration.name)
+            }
+        }
+        return versions
+    }
+}
+
+/// Why migrations could not be applied.
+public enum MigrationError: Error, CustomStringConvertible, Equatable {
+    case badFileName(String)
+    case duplicateVersion
+    case checksumMismatch(String)
+    case unknownApplied(String)
+
+    public var description: String {
+        switch self {
+        case .badFileName(let name): "migration file \(name) is not named NNNN_name.sql"
+        case .duplicateVersion: "two migration files share a version number"
+        case .checksumMismatch(let name):
+            "migration \(name) was changed after it was applied; shipped migrations are immutable — add a new one"
+        case .unknownApplied(let name):
+            "the database has migration \(name) applied, which this build does not know; is the binary older than the database?"
+        }
+    }
+}

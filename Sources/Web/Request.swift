@@ -1,0 +1,60 @@
+import Foundation
+
+/// An HTTP request as the application sees it, independent of how it arrived (FastCGI, or a test).
+public struct Request: Sendable {
+    public var method: String
+    /// The path without the query string, percent-decoding left to the router.
+    public var path: String
+    /// The raw query string (without `?`), empty when absent.
+    public var query: String
+    /// Header fields keyed by lowercase name.
+    public var headers: [String: String]
+    public var body: [UInt8]
+    /// The peer address nginx saw (REMOTE_ADDR), for logs.
+    public var remoteAddress: String
+    /// The id that tags every log line of this request and comes back in `X-Request-Id`.
+    public var requestID: String
+
+    public init(
+        method: String, path: String, query: String = "", headers: [String: String] = [:], body: [UInt8] = [],
+        remoteAddress: String = "", requestID: String = UUID().uuidString.lowercased()
+    ) {
+        self.method = method.uppercased()
+        self.path = path
+        self.query = query
+        var lowercased: [String: String] = [:]
+        for (name, value) in headers { lowercased[name.lowercased()] = value }
+        self.headers = lowercased
+        self.body = body
+        self.remoteAddress = remoteAddress
+        self.requestID = requestID
+    }
+
+    /// The value of header `name` (case-insensitive).
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    /// The query parameters, decoded; the last occurrence of a name wins.
+    public var queryItems: [String: String] {
+        var items: [String: String] = [:]
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            let value = parts.count > 1
+                ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
+            items[name] = value
+        }
+        return items
+    }
+
+    /// The value of cookie `name` from the `Cookie` header.
+    public func cookie(_ name: String) -> String? {
+        guard let header = header("cookie") else { return nil }
+        for part in header.split(separator: ";") {
+            let pair = part.trimmingCharacters(in: .whitespaces)
+            if let equals = pair.firstIndex(of: "="), pair[..<equals] == name {
+                return String(pair[pair.index(after: equals)...])
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,79 @@
+import App
+import ArgumentParser
+import Foundation
+import Store
+
+/// `holdfast`: administration of a Holdfast installation. Settings come from the same environment as the
+/// services (`set -a; . /path/to/holdfast.env` acts on a running stack).
+struct Holdfast: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "holdfast",
+        abstract: "Administer a Holdfast installation.",
+        subcommands: [Migrate.self, UserCommand.self])
+}
+
+/// `holdfast migrate`: applies pending migrations.
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
+
+    @Flag(help: "Only report whether migrations are pending.")
+    var check = false
+
+    func run() throws {
+        let (path, directory) = try Configuration.databaseOnly()
+        guard let directory else {
+            throw ValidationError("no Migrations folder found; set HOLDFAST_MIGRATIONS_DIR")
+        }
+        let migrator = try Migrator(directory: directory)
+        let connection = try Connection(path: path)
+        if check {
+            switch try migrator.status(connection) {
+            case .current: print("database is current")
+            case .pending(let names):
+                print("pending: \(names.joined(separator: ", "))")
+                throw ExitCode(2)
+            }
+            return
+        }
+        let applied = try migrator.migrate(connection)
+        print(applied.isEmpty ? "database is current" : "applied \(applied.count): \(applied.joined(separator: ", "))")
+    }
+}
+
+/// `holdfast user add EMAIL` and `holdfast user password EMAIL`: passwords come from stdin, never argv.
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage users.", subcommands: [Add.self, Password.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user; reads the password from stdin.")
+        @Argument(help: "The user's email address.") var email: String
+
+        func run() throws {
+            let (path, _) = try Configuration.databaseOnly()
+            let password = try readPassword()
+            let id = try Users.add(email: email, password: password, in: Database(path: path))
+            print("added user \(email) (\(id))")
+        }
+    }
+
+    struct Password: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a user's password from stdin; signs them out everywhere.")
+        @Argument(help: "The user's email address.") var email: String
+
+        func run() throws {
+            let (path, _) = try Configuration.databaseOnly()
+            try Users.setPassword(email: email, password: try readPassword(), in: Database(path: path))
+            print("password changed for \(email); existing sessions revoked")
+        }
+    }
+}
+
+/// The first line of stdin, without its newline. Argv would leak the password into `ps` and shell history.
+func readPassword() throws -> String {
+    if isatty(STDIN_FILENO) != 0 { FileHandle.standardError.write(Data("Password: ".utf8)) }
+    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+        throw ValidationError("no password on stdin (pipe it in: `printf '%s\\n' \"$PASSWORD\" | holdfast user add EMAIL`)")
+    }
+    return line
+}
