@@ -45,8 +45,8 @@ public enum CGIMapping {
         var text = "Status: \(response.status) \(Response.reasonPhrase(for: response.status))\r\n"
         var hasContentLength = false
         for (name, value) in response.headers {
-            let cleanName = name.filter { $0 != "\r" && $0 != "\n" && $0 != ":" }
-            let cleanValue = value.filter { $0 != "\r" && $0 != "\n" }
+            let cleanName = strip(name, ["\r", "\n", ":"])
+            let cleanValue = strip(value, ["\r", "\n"])
             if cleanName.lowercased() == "content-length" { hasContentLength = true }
             text += "\(cleanName): \(cleanValue)\r\n"
         }
@@ -55,5 +55,12 @@ public enum CGIMapping {
         }
         text += "\r\n"
         return Array(text.utf8)
+    }
+
+    /// Removes scalars (not Characters: "\r\n" is one Character, so a Character filter would miss it).
+    private static func strip(_ text: String, _ scalars: Set<Unicode.Scalar>) -> String {
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: text.unicodeScalars.filter { !scalars.contains($0) })
+        return String(result)
     }
 }

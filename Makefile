@@ -1,0 +1,46 @@
+# Holdfast: `make run` starts the whole stack locally (offline, sandbox exchanges); `make test` runs every test.
+SHELL := /bin/bash
+export HOLDFAST_STATE_DIR ?= $(CURDIR)/state
+export HOLDFAST_HTTP_PORT ?= 3001
+export HOLDFAST_HTTPS_PORT ?= 3443
+# The test stack lives beside the demo stack, on its own ports, so both can run at once.
+TEST_ENV := HOLDFAST_STATE_DIR=$(CURDIR)/state/test HOLDFAST_HTTP_PORT=3101 HOLDFAST_HTTPS_PORT=3543 \
+	HOLDFAST_SANDBOX_PORT_BASE=17100 HOLDFAST_COOKIE_SECURE=1
+RELEASE_BIN = $(CURDIR)/.build/release
+PYTHON ?= python3
+
+.PHONY: deps build build-debug run stop test test-unit test-e2e bench clean
+
+deps:
+	@scripts/stack.sh deps
+
+build: deps
+	swift build -c release
+
+build-debug: deps
+	swift build
+
+run: build
+	@BIN_DIR=$(RELEASE_BIN) scripts/stack.sh run
+
+stop:
+	@scripts/stack.sh stop
+
+test: build test-unit test-e2e
+
+test-unit: deps
+	swift test
+
+test-e2e: build
+	@$(PYTHON) -m pip install -q -r tests/requirements.txt
+	@$(TEST_ENV) BIN_DIR=$(RELEASE_BIN) scripts/stack.sh stop
+	@rm -rf state/test
+	@$(TEST_ENV) BIN_DIR=$(RELEASE_BIN) scripts/stack.sh start
+	@set -o pipefail; $(TEST_ENV) BIN_DIR=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/e2e; status=$$?; \
+		$(TEST_ENV) scripts/stack.sh stop; exit $$status
+
+bench: build
+	@BIN_DIR=$(RELEASE_BIN) Benchmarks/api.sh
+
+clean:
+	rm -rf .build state

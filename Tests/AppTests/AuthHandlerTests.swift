@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import Web
+@testable import App
+
+/// Handler tests in process on a temp SQLite file.
+struct AuthHandlerTests {
+    @Test func healthIsOkWhenMigratedAnd503WhenNot() throws {
+        let ready = try TestApp()
+        let response = ready.request("GET", "/health")
+        #expect(response.status == 200)
+        #expect(response.json["status"] as? String == "ok")
+        #expect(response.json["migrations"] as? String == "current")
+
+        let fresh = try TestApp(migrate: false)
+        let pending = fresh.request("GET", "/health")
+        #expect(pending.status == 503)
+        #expect((pending.json["migrations"] as? String)?.hasPrefix("pending: 0001_initial") == true)
+    }
+
+    @Test func loginMeLogout() throws {
+        let t = try TestApp()
+        try t.addUser("ada@example.com")
+        let login = t.request("POST", "/api/v1/auth/login", json: #"{"email":"ADA@example.com","password":"correct horse battery"}"#)
+        #expect(login.status == 200)
+        let cookie = try #require(login.header("Set-Cookie"))
+        #expect(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Strict"))
+        let token = try #require(login.json["token"] as? String)
+        let csrf = try #require(login.json["csrfToken"] as? String)
+        #expect(login.json["expiresAt"] as? String != nil)
+        #expect(!String(decoding: login.body, as: UTF8.self).contains("password"))
+
+        let me = t.request("GET", "/api/v1/auth/me", headers: ["Authorization": "Bearer \(token)"])
+        #expect(me.status == 200)
+        #expect((me.json["user"] as? [String: Any])?["email"] as? String == "ada@example.com")
+
+        let cookieValue = String(cookie.split(separator: ";")[0])
+        let viaCookie = t.request("GET", "/api/v1/auth/me", headers: ["Cookie": cookieValue])
+        #expect(viaCookie.status == 200)
+
+        let noCSRF = t.request("POST", "/api/v1/auth/logout", headers: ["Authorization": "Bearer \(token)"])
+        #expect(noCSRF.status == 403)
+        #expect(noCSRF.errorCode == "csrf_failed")
+
+        let logout = t.request("POST", "/api/v1/auth/logout", headers: ["Authorization": "Bearer \(token)", "X-CSRF-Token": csrf])
+        #expect(logout.status == 204)
+        let after = t.request("GET", "/api/v1/auth/me", headers: ["Authorization": "Bearer \(token)"])
+        #expect(after.status == 401)
+    }
+
+    @Test func failedLoginsShareOneMessage() throws {
+        let t = try TestApp()
+        try t.addUser("ada@example.com")
+        let wrongPassword = t.request("POST", "/api/v1/auth/login", json: #"{"email":"ada@example.com","password":"nope nope nope"}"#)
+        let unknownUser = t.request("POST", "/api/v1/auth/login", json: #"{"email":"bob@example.com","password":"nope nope nope"}"#)
+        #expect(wrongPassword.status == 401 && unknownUser.status == 401)
+        #expect(wrongPassword.body == unknownUser.body)
+    }
+
+    @Test func badRequestsGetTheirDocumentedErrors() throws {
+        let t = try TestApp()
+        #expect(t.request("POST", "/api/v1/auth/login", json: "{").errorCode == "bad_request")
+        #expect(t.request("POST", "/api/v1/auth/login", json: "{}", headers: ["Content-Type": "text/plain"]).status == 415)
+        let missing = t.request("POST", "/api/v1/auth/login", json: "{}")
+        #expect(missing.status == 422)
+        #expect((missing.json["error"] as? [String: Any])?["fields"] as? [String: String] == ["email": "is required", "password": "is required"])
+        #expect(t.request("GET", "/api/v1/nothing-here").status == 404)
+        #expect(t.request("GET", "/api/v1/auth/login").status == 405)
+        #expect(t.request("GET", "/api/v1/auth/me").status == 401)
+        #expect(t.request("GET", "/api/v1/auth/me", headers: ["Authorization": "Bearer x.y.z"]).status == 401)
+    }
+
+    @Test func everyResponseCarriesTheRequestID() throws {
+        let t = try TestApp()
+        let response = t.app.handle(Request(method: "GET", path: "/nope", requestID: "req-abcdef12"))
+        #expect(response.header("X-Request-Id") == "req-abcdef12")
+    }
+
+    @Test func passwordChangeRevokesSessions() throws {
+        let t = try TestApp()
+        try t.addUser("ada@example.com")
+        let (token, _) = try t.login("ada@example.com")
+        var hasher = PasswordHasher()
+        hasher.logN = 10
+        try Users.setPassword(email: "ada@example.com", password: "a brand new password", in: t.app.database, hasher: hasher)
+        #expect(t.request("GET", "/api/v1/auth/me", headers: ["Authorization": "Bearer \(token)"]).status == 401)
+        _ = try t.login("ada@example.com", password: "a brand new password")
+    }
+
+    @Test func duplicateOrBadUsersAreRefused() throws {
+        let t = try TestApp()
+        try t.addUser("ada@example.com")
+        #expect(throws: UserError.self) { try t.addUser("ADA@example.com") }
+        #expect(throws: UserError.self) { try t.addUser("not-an-email") }
+        #expect(throws: UserError.self) { try t.addUser("b@example.com", password: "short") }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Primitives
+import Testing
+@testable import App
+
+/// The valid/invalid matrix for session tokens.
+struct JWTTests {
+    let secret = Array("0123456789abcdef0123456789abcdef".utf8)
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    var jwt: JWT { JWT(secret: secret) }
+    var seconds: Int { Int(now.timeIntervalSince1970) }
+
+    func claims(iat: Int? = nil, nbf: Int? = nil, exp: Int? = nil) -> JWT.Claims {
+        JWT.Claims(sub: "user", sid: "session", iat: iat ?? seconds, nbf: nbf, exp: exp ?? seconds + 600)
+    }
+
+    /// A token with a hand-made header and payload, signed with `key`.
+    func forge(header: String, payload: String, key: [UInt8]? = nil) -> String {
+        let input = Base64.urlEncode(Array(header.utf8)) + "." + Base64.urlEncode(Array(payload.utf8))
+        let signature = HMAC.authenticationCode(.sha256, for: Array(input.utf8), using: key ?? secret)
+        return input + "." + Base64.urlEncode(signature)
+    }
+
+    @Test func roundTrip() throws {
+        let token = jwt.sign(claims(nbf: seconds))
+        #expect(try jwt.verify(token, now: now) == claims(nbf: seconds))
+    }
+
+    @Test func expiredIsRejected() {
+        let token = jwt.sign(claims(exp: seconds))
+        #expect(throws: JWTError.expired) { try jwt.verify(token, now: now) }
+    }
+
+    @Test func missingExpIsRejected() {
+        let token = forge(header: #"{"alg":"HS256","typ":"JWT"}"#, payload: #"{"sub":"u","sid":"s","iat":\#(seconds)}"#)
+        #expect(throws: JWTError.malformed) { try jwt.verify(token, now: now) }
+    }
+
+    @Test func notBeforeHonoursLeeway() throws {
+        _ = try jwt.verify(jwt.sign(claims(nbf: seconds + 59)), now: now)
+        #expect(throws: JWTError.notYetValid) { try jwt.verify(jwt.sign(claims(nbf: seconds + 61)), now: now) }
+        #expect(throws: JWTError.notYetValid) { try jwt.verify(jwt.sign(claims(iat: seconds + 120)), now: now) }
+    }
+
+    @Test func algNoneIsRejected() {
+        let payload = #"{"sub":"user","sid":"session","iat":\#(seconds),"exp":\#(seconds + 600)}"#
+        let unsigned = Base64.urlEncode(Array(#"{"alg":"none","typ":"JWT"}"#.utf8)) + "." + Base64.urlEncode(Array(payload.utf8)) + "."
+        #expect(throws: JWTError.algorithmNotAllowed) { try jwt.verify(unsigned, now: now) }
+    }
+
+    @Test func otherAlgorithmsAreRejectedEvenWithAValidMAC() {
+        let payload = #"{"sub":"user","sid":"session","iat":\#(seconds),"exp":\#(seconds + 600)}"#
+        for alg in ["HS512", "RS256", "hs256", "ES256"] {
+            let token = forge(header: #"{"alg":"\#(alg)","typ":"JWT"}"#, payload: payload)
+            #expect(throws: JWTError.algorithmNotAllowed) { try jwt.verify(token, now: now) }
+        }
+    }
+
+    @Test func wrongKeyOrTamperedPayloadIsRejected() {
+        let payload = #"{"sub":"user","sid":"session","iat":\#(seconds),"exp":\#(seconds + 600)}"#
+        let otherKey = forge(header: #"{"alg":"HS256"}"#, payload: payload, key: Array("another-secret-another-secret-xx".utf8))
+        #expect(throws: JWTError.badSignature) { try jwt.verify(otherKey, now: now) }
+        let good = jwt.sign(claims())
+        let parts = good.split(separator: ".")
+        let tampered = parts[0] + "." + Base64.urlEncode(Array(#"{"sub":"admin","sid":"session","iat":1,"exp":9999999999}"#.utf8)) + "." + parts[2]
+        #expect(throws: JWTError.badSignature) { try jwt.verify(String(tampered), now: now) }
+    }
+
+    @Test func garbageIsMalformed() {
+        for token in ["", "a.b", "a.b.c.d", "!!!.???.***", "eyJhbGciOiJIUzI1NiJ9"] {
+            #expect(throws: JWTError.self) { try jwt.verify(token, now: now) }
+        }
+    }
+}
+
+struct CSRFAndPasswordTests {
+    @Test func csrfTokenIsBoundToTheSession() {
+        let csrf = CSRF(jwtSecret: Array("0123456789abcdef0123456789abcdef".utf8))
+        let token = csrf.token(for: "session-a")
+        #expect(csrf.isValid(token, for: "session-a"))
+        #expect(!csrf.isValid(token, for: "session-b"))
+        #expect(!csrf.isValid(nil, for: "session-a"))
+        #expect(!csrf.isValid("", for: "session-a"))
+        let otherServer = CSRF(jwtSecret: Array("another-secret-another-secret-xx".utf8))
+        #expect(!otherServer.isValid(token, for: "session-a"))
+    }
+
+    @Test func passwordHashVerifiesAndIsSalted() throws {
+        var hasher = PasswordHasher()
+        hasher.logN = 10  // cheap for tests; production uses 2^15
+        let first = try hasher.hash("correct horse")
+        let second = try hasher.hash("correct horse")
+        #expect(first != second)
+        #expect(first.hasPrefix("scrypt$10$8$1$"))
+        #expect(hasher.verify("correct horse", against: first))
+        #expect(!hasher.verify("correct horsE", against: first))
+        #expect(!hasher.verify("correct horse", against: "scrypt$10$8$1$bad"))
+        #expect(!hasher.verify("correct horse", against: ""))
+    }
+
+    @Test func shortJWTSecretIsRefusedNamingTheSetting() {
+        do {
+            _ = try Configuration.load(environment: ["HOLDFAST_DATABASE": "/tmp/x.sqlite", "JWT_SECRET": "short"])
+            Issue.record("expected refusal")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("JWT_SECRET"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        #expect(throws: ConfigurationError.self) { try Configuration.load(environment: ["HOLDFAST_DATABASE": "/tmp/x.sqlite"]) }
+    }
+
+    @Test func jwtSecretFromCredentialsDirectory() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creds-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "0123456789abcdef0123456789abcdef-from-file\n".write(to: dir.appendingPathComponent("jwt-secret"), atomically: true, encoding: .utf8)
+        let config = try Configuration.load(environment: ["HOLDFAST_DATABASE": "/tmp/x.sqlite", "CREDENTIALS_DIRECTORY": dir.path])
+        #expect(config.jwtSecret == Array("0123456789abcdef0123456789abcdef-from-file".utf8))
+    }
+}

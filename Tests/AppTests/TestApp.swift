@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import Store
+import Web
+@testable import App
+
+/// An application on a fresh temp SQLite file, migrated with the repository's real migrations, called
+/// through the same `handle(_:)` entry point the responder uses.
+struct TestApp {
+    let app: Application
+    let directory: URL
+
+    static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Migrations").standardized
+
+    init(migrate: Bool = true) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("app-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let environment = [
+            "HOLDFAST_DATABASE": directory.appendingPathComponent("holdfast.sqlite").path,
+            "HOLDFAST_MIGRATIONS_DIR": Self.migrations.path,
+            "JWT_SECRET": "test-secret-test-secret-test-secret-0001",
+        ]
+        app = try Application(configuration: try Configuration.load(environment: environment), logger: Logger(label: "test"))
+        if migrate {
+            try app.database.read { db in _ = try Migrator(directory: Self.migrations).migrate(db) }
+        }
+    }
+
+    /// Adds a user with a cheap hash and returns its id.
+    @discardableResult
+    func addUser(_ email: String, password: String = "correct horse battery") throws -> String {
+        var hasher = PasswordHasher()
+        hasher.logN = 10
+        return try Users.add(email: email, password: password, in: app.database, hasher: hasher)
+    }
+
+    func request(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:]) -> Response {
+        var allHeaders = headers
+        if json != nil && allHeaders["Content-Type"] == nil { allHeaders["Content-Type"] = "application/json" }
+        return app.handle(Request(method: method, path: path, headers: allHeaders, body: Array((json ?? "").utf8)))
+    }
+
+    /// Logs in and returns (token, csrfToken).
+    func login(_ email: String, password: String = "correct horse battery") throws -> (String, String) {
+        let response = request("POST", "/api/v1/auth/login", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        guard response.status == 200, let token = object?["token"] as? String, let csrf = object?["csrfToken"] as? String else {
+            throw TestAppError.loginFailed(response.status)
+        }
+        return (token, csrf)
+    }
+}
+
+enum TestAppError: Error { case loginFailed(Int) }
+
+extension Response {
+    /// The body as a JSON object.
+    var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]) ?? [:] }
+    /// `error.code` of an error body.
+    var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+}
