@@ -9,6 +9,7 @@ public enum AEADError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The tag length is not the full 16 bytes (truncated tags are refused: they weaken forgery resistance).
     case invalidTagLength(Int)
 
+    /// A message safe to log: no key material, no plaintext.
     public var description: String {
         switch self {
         case .authenticationFailed: return "authentication failed: wrong key, wrong associated data, or tampered data"

@@ -35,7 +35,8 @@ public enum AESGCM {
     /// Leave `nonce` nil to get a fresh random 96-bit nonce; pass one only for known-answer tests, since
     /// reusing a nonce under the same key reveals the XOR of plaintexts and lets an attacker forge tags.
     public static func seal(
-        _ plaintext: [UInt8], using key: SymmetricKey, nonce: [UInt8]? = nil, authenticating associatedData: [UInt8] = []
+        _ plaintext: [UInt8], using key: SymmetricKey, nonce: [UInt8]? = nil,
+        authenticating associatedData: [UInt8] = []
     ) throws -> SealedBox {
         let nonce = nonce ?? SecureRandom.bytes(nonceByteCount)
         try validate(key: key, nonce: nonce)
@@ -46,8 +47,8 @@ public enum AESGCM {
         try check(EVP_EncryptInit_ex(context.pointer, EVP_aes_256_gcm(), nil, nil, nil), "AES-GCM init")
         try context.setNonceLength(nonce.count)
         try key.withUnsafeBytes { keyBytes in
-            try check(EVP_EncryptInit_ex(context.pointer, nil, nil, keyBytes.bindMemory(to: UInt8.self).baseAddress, nonce),
-                      "AES-GCM key setup")
+            let keyPointer = keyBytes.bindMemory(to: UInt8.self).baseAddress
+            try check(EVP_EncryptInit_ex(context.pointer, nil, nil, keyPointer, nonce), "AES-GCM key setup")
         }
         var written: Int32 = 0
         if !associatedData.isEmpty {
@@ -79,8 +80,8 @@ public enum AESGCM {
         try check(EVP_DecryptInit_ex(context.pointer, EVP_aes_256_gcm(), nil, nil, nil), "AES-GCM init")
         try context.setNonceLength(box.nonce.count)
         try key.withUnsafeBytes { keyBytes in
-            try check(EVP_DecryptInit_ex(context.pointer, nil, nil, keyBytes.bindMemory(to: UInt8.self).baseAddress, box.nonce),
-                      "AES-GCM key setup")
+            let keyPointer = keyBytes.bindMemory(to: UInt8.self).baseAddress
+            try check(EVP_DecryptInit_ex(context.pointer, nil, nil, keyPointer, box.nonce), "AES-GCM key setup")
         }
         var written: Int32 = 0
         if !associatedData.isEmpty {
@@ -88,8 +89,9 @@ public enum AESGCM {
                       "AES-GCM associated data")
         }
         if !box.ciphertext.isEmpty {
-            try check(EVP_DecryptUpdate(context.pointer, &plaintext, &written, box.ciphertext, Int32(box.ciphertext.count)),
-                      "AES-GCM decrypt")
+            try check(
+                EVP_DecryptUpdate(context.pointer, &plaintext, &written, box.ciphertext, Int32(box.ciphertext.count)),
+                "AES-GCM decrypt")
         }
         var expectedTag = box.tag
         try check(EVP_CIPHER_CTX_ctrl(context.pointer, EVP_CTRL_GCM_SET_TAG, Int32(tagByteCount), &expectedTag),

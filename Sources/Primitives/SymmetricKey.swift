@@ -11,14 +11,15 @@ public final class SymmetricKey: @unchecked Sendable {
     private let count: Int
 
     /// The key length in bytes.
-    public var byteCount: Int { storage.count }
+    public var byteCount: Int { count }
 
     /// Copies `bytes` into wiped-on-release storage. The caller still owns (and should wipe) its source.
     public init<B: Collection>(_ bytes: B) where B.Element == UInt8 {
         // Allocate at least one byte so the buffer always has a base address to cleanse and free.
         storage = .allocate(byteCount: max(bytes.count, 1), alignment: 16)
         storage.initializeMemory(as: UInt8.self, repeating: 0)
-        _ = UnsafeMutableRawBufferPointer(rebasing: storage[0..<bytes.count]).initializeMemory(as: UInt8.self, from: bytes)
+        let prefix = UnsafeMutableRawBufferPointer(rebasing: storage[0..<bytes.count])
+        _ = prefix.initializeMemory(as: UInt8.self, from: bytes)
         count = bytes.count
     }
 
@@ -28,7 +29,7 @@ public final class SymmetricKey: @unchecked Sendable {
         ConstantTime.wipe(&bytes)
     }
 
-    /// `count` fresh random bytes from the CSPRNG (32 for AES-256).
+    /// `byteCount` fresh random bytes from the CSPRNG (32 for AES-256).
     public static func random(byteCount: Int = 32) -> SymmetricKey {
         var bytes = SecureRandom.bytes(byteCount)
         return SymmetricKey(consuming: &bytes)

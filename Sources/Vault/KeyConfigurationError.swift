@@ -12,5 +12,6 @@ public struct KeyConfigurationError: Error, Equatable, Sendable, CustomStringCon
         self.message = message
     }
 
+    /// A message safe to log: no key material, no plaintext.
     public var description: String { "\(setting): \(message)" }
 }

@@ -52,7 +52,8 @@ public struct KeyRing: Sendable {
             // Say how long it must be, not how long it is: even the length of a secret is not for logs.
             throw KeyConfigurationError(
                 setting: setting,
-                message: "\(what) must be at least \(minimumKeyLength) characters; generate one with `openssl rand -base64 32`")
+                message: "\(what) must be at least \(minimumKeyLength) characters; "
+                    + "generate one with `openssl rand -base64 32`")
         }
     }
 }

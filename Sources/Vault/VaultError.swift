@@ -12,6 +12,7 @@ public enum VaultError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The decrypted bytes are not UTF-8, so they cannot be an API credential.
     case notText
 
+    /// A message safe to log: no key material, no plaintext.
     public var description: String {
         switch self {
         case .unknownKey(let id):

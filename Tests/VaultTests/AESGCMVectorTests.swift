@@ -4,12 +4,14 @@ import Testing
 /// NIST CAVP known answers for AES-256-GCM (96-bit IV, 128-bit tag, with and without associated data), and
 /// one-bit mismatches of them that must be rejected.
 struct AESGCMVectorTests {
+    /// The vector file as a whole.
     struct File: Decodable {
         let source: String
         let vectors: [Vector]
         let mismatch: [Vector]
     }
 
+    /// One case of the file.
     struct Vector: Decodable, CustomTestStringConvertible {
         let name: String
         let key, iv, aad, ct, tag: String
@@ -74,6 +76,7 @@ struct AESGCMVectorTests {
     }
 
     @Test func wrongSizesAreRefused() throws {
+        #expect(SymmetricKey([]).byteCount == 0)
         #expect(throws: AEADError.invalidKeyLength(16)) {
             try AESGCM.seal([1], using: SymmetricKey([UInt8](repeating: 0, count: 16)))
         }

@@ -4,12 +4,14 @@ import Testing
 
 /// The seed backend's `salt:iv:authTag:ciphertext` values, from the shared vector file.
 struct LegacyDecryptorTests {
+    /// The vector file as a whole.
     struct File: Decodable {
         let encryption_key: String
         let iterations: Int
         let vectors: [Vector]
     }
 
+    /// One case of the file.
     struct Vector: Decodable, CustomTestStringConvertible {
         let plaintext: String
         let ciphertext: String
