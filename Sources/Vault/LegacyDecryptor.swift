@@ -29,6 +29,9 @@ public final class LegacyDecryptor: @unchecked Sendable {
     private let lock = NSLock()
     private var cache: [[UInt8]: SymmetricKey] = [:]
 
+    /// How many derived keys are cached (for tests).
+    var cachedKeyCount: Int { lock.withLock { cache.count } }
+
     /// A decryptor for values written under the seed backend's `ENCRYPTION_KEY` value `key`.
     public init(key: String) {
         var bytes = Array(key.utf8)
