@@ -32,7 +32,7 @@ test-unit: deps
 	swift test
 
 test-e2e: build
-	@$(PYTHON) -m pip install -q -r tests/requirements.txt
+	@$(PYTHON) -m pip install -q --root-user-action=ignore -r tests/requirements.txt
 	@$(TEST_ENV) BIN_DIR=$(RELEASE_BIN) scripts/stack.sh stop
 	@rm -rf state/test
 	@$(TEST_ENV) BIN_DIR=$(RELEASE_BIN) scripts/stack.sh start

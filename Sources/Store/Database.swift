@@ -17,11 +17,13 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` on this thread's connection.
+    @discardableResult
     public func read<T>(_ body: (Connection) throws -> T) throws -> T {
         try body(connection())
     }
 
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`) on this thread's connection.
+    @discardableResult
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
         try connection().transaction(body)
     }

@@ -1,0 +1,131 @@
+"""End-to-end fixtures: the real stack (nginx -> holdfast-fcgi -> SQLite, sandbox exchanges) started by
+`make test-e2e` through scripts/stack.sh, driven over real HTTP.
+
+Every test client connects from its own loopback address (127.0.0.0/8 all routes to lo), so nginx's per-IP
+rate limits apply to each test separately, exactly as they would to separate people.
+"""
+import http.client
+import itertools
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STATE = Path(os.environ.get("HOLDFAST_STATE_DIR", ROOT / "state" / "test"))
+HTTP_PORT = int(os.environ.get("HOLDFAST_HTTP_PORT", "3101"))
+HTTPS_PORT = int(os.environ.get("HOLDFAST_HTTPS_PORT", "3543"))
+BIN = Path(os.environ.get("BIN_DIR", ROOT / ".build" / "release"))
+ALLOWED_ORIGIN = "http://localhost:5173"
+
+_addresses = itertools.count(2)
+
+
+def fresh_source_address():
+    """A loopback source address no other client in this run has used."""
+    n = next(_addresses)
+    return f"127.0.{n // 250}.{n % 250 + 2}"
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def error_code(self):
+        try:
+            return self.json()["error"]["code"]
+        except Exception:
+            return None
+
+    def __repr__(self):
+        return f"<{self.status} {self.body[:200]!r}>"
+
+
+class Client:
+    """One user agent: its own source address, cookies jar-less (tests pass what they need)."""
+
+    def __init__(self, port=HTTP_PORT, source=None):
+        self.port = port
+        self.source = source or fresh_source_address()
+        self.token = None
+        self.csrf = None
+
+    def request(self, method, path, body=None, headers=None, json_body=None, raw=None):
+        headers = dict(headers or {})
+        data = raw
+        if json_body is not None:
+            data = json.dumps(json_body).encode()
+            headers.setdefault("Content-Type", "application/json")
+        elif body is not None:
+            data = body.encode() if isinstance(body, str) else body
+        if self.token and "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if self.csrf and method not in ("GET", "HEAD", "OPTIONS") and "X-CSRF-Token" not in headers:
+            headers["X-CSRF-Token"] = self.csrf
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60, source_address=(self.source, 0))
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            resp = conn.getresponse()
+            payload = resp.read()
+            return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload)
+        finally:
+            conn.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, json_body=None, **kw):
+        return self.request("POST", path, json_body=json_body, **kw)
+
+    def login(self, email, password):
+        r = self.post("/api/v1/auth/login", {"email": email, "password": password})
+        assert r.status == 200, r
+        self.token = r.json()["token"]
+        self.csrf = r.json()["csrfToken"]
+        return r
+
+
+def cli(*args, stdin=None, check=True, env_extra=None):
+    """Runs the admin CLI against the test stack's database and secrets."""
+    env = dict(os.environ)
+    for line in (STATE / "holdfast.env").read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            k, v = line.split("=", 1)
+            env[k] = v
+    env.update(env_extra or {})
+    return subprocess.run([str(BIN / "holdfast"), *args], input=stdin, capture_output=True, text=True, env=env, check=check)
+
+
+_users = itertools.count(1)
+
+
+@pytest.fixture
+def user():
+    """A new user (email, password) created with the CLI."""
+    email = f"user{next(_users)}-{os.getpid()}@example.com"
+    password = "correct horse battery staple"
+    cli("user", "add", email, stdin=password + "\n")
+    return email, password
+
+
+@pytest.fixture
+def client():
+    return Client()
+
+
+@pytest.fixture
+def logged_in(user):
+    c = Client()
+    c.login(*user)
+    return c

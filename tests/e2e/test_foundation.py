@@ -1,0 +1,124 @@
+"""The foundation through the real nginx and responder: health, login, CORS, errors, rate limits."""
+import ssl
+import http.client
+
+from conftest import ALLOWED_ORIGIN, HTTPS_PORT, Client, cli
+
+
+def test_health_is_ok_and_not_rate_limited(client):
+    for _ in range(30):
+        r = client.get("/health")
+        assert r.status == 200, r
+    assert r.json() == {"status": "ok", "database": "ok", "migrations": "current"}
+    assert r.header("x-request-id")
+
+
+def test_login_me_logout_with_bearer_and_cookie(user):
+    c = Client()
+    r = c.login(*user)
+    cookie = r.header("set-cookie")
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Strict" in cookie
+    me = c.get("/api/v1/auth/me")
+    assert me.status == 200 and me.json()["user"]["email"] == user[0]
+
+    # The cookie alone authenticates too (the browser path).
+    by_cookie = Client().get("/api/v1/auth/me", headers={"Cookie": cookie.split(";")[0]})
+    assert by_cookie.status == 200
+
+    # Logout needs the CSRF token; then the token is dead.
+    no_csrf = c.request("POST", "/api/v1/auth/logout", headers={"X-CSRF-Token": "wrong"})
+    assert no_csrf.status == 403 and no_csrf.error_code == "csrf_failed"
+    assert c.post("/api/v1/auth/logout").status == 204
+    assert c.get("/api/v1/auth/me").status == 401
+
+
+def test_failed_login_is_generic(user):
+    c = Client()
+    wrong = c.post("/api/v1/auth/login", {"email": user[0], "password": "not the password"})
+    unknown = c.post("/api/v1/auth/login", {"email": "nobody@example.com", "password": "not the password"})
+    assert wrong.status == unknown.status == 401
+    assert wrong.json() == unknown.json()
+
+
+def test_cors_preflight_for_the_allowed_origin(client):
+    r = client.request("OPTIONS", "/api/v1/auth/me", headers={
+        "Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,x-csrf-token"})
+    assert r.status == 204
+    assert r.header("access-control-allow-origin") == ALLOWED_ORIGIN
+    assert r.header("access-control-allow-credentials") == "true"
+    assert "PATCH" in r.header("access-control-allow-methods")
+    allowed = r.header("access-control-allow-headers").lower()
+    assert "authorization" in allowed and "content-type" in allowed and "x-csrf-token" in allowed
+    assert int(r.header("access-control-max-age")) > 0
+    assert "Origin" in r.header("vary")
+
+
+def test_cors_headers_on_errors_and_never_for_other_origins(client):
+    err = client.get("/api/v1/auth/me", headers={"Origin": ALLOWED_ORIGIN})
+    assert err.status == 401 and err.header("access-control-allow-origin") == ALLOWED_ORIGIN
+    for origin in ["http://evil.example", "http://localhost:5174", "null"]:
+        r = client.request("OPTIONS", "/api/v1/auth/me", headers={"Origin": origin, "Access-Control-Request-Method": "GET"})
+        assert not [h for h in r.headers if h.startswith("access-control-")], (origin, r.headers)
+        r = client.get("/api/v1/auth/me", headers={"Origin": origin})
+        assert r.header("access-control-allow-origin") is None
+        assert r.header("access-control-allow-origin") != "*"
+
+
+def test_error_bodies_are_json(logged_in):
+    c = logged_in
+    cases = [
+        (c.get("/api/v1/no/such/thing"), 404, "not_found"),
+        (c.request("DELETE", "/api/v1/auth/me"), 405, "method_not_allowed"),
+        (c.request("POST", "/api/v1/auth/login", body="email=a", headers={"Content-Type": "application/x-www-form-urlencoded"}), 415, "unsupported_media_type"),
+        (c.request("POST", "/api/v1/auth/login", body="{not json", headers={"Content-Type": "application/json"}), 400, "bad_request"),
+        (c.request("POST", "/api/v1/auth/logout", headers={"X-CSRF-Token": "nope"}), 403, "csrf_failed"),
+        (Client().get("/api/v1/auth/me"), 401, "unauthorized"),
+        (c.request("POST", "/api/v1/auth/login", raw=b"{" + b" " * 70000 + b"}", headers={"Content-Type": "application/json"}), 413, "payload_too_large"),
+    ]
+    for response, status, code in cases:
+        assert response.status == status, (status, response)
+        assert response.header("content-type").startswith("application/json"), response.headers
+        assert response.error_code == code, response
+        assert "sqlite" not in response.body.decode().lower()
+
+
+def test_rate_limit_serves_a_burst_then_429():
+    c = Client()
+    statuses = [c.get("/api/v1/auth/me").status for _ in range(30)]
+    assert statuses[:20] == [401] * 20, statuses
+    assert 429 in statuses[20:], statuses
+    limited = c.get("/api/v1/auth/me")
+    assert limited.status == 429
+    assert limited.error_code == "rate_limited"
+    assert int(limited.header("retry-after")) > 0
+    # Another client (another IP) is unaffected, and /health stays exempt.
+    assert Client().get("/api/v1/auth/me").status == 401
+    assert c.get("/health").status == 200
+
+
+def test_login_has_a_stricter_limit():
+    c = Client()
+    statuses = [c.post("/api/v1/auth/login", {"email": "x@example.com", "password": "wrong password"}).status for _ in range(10)]
+    assert statuses[:6] == [401] * 6, statuses
+    assert statuses[-1] == 429, statuses
+
+
+def test_https_serves_with_hsts():
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    conn = http.client.HTTPSConnection("127.0.0.1", HTTPS_PORT, context=context, timeout=10)
+    conn.request("GET", "/health")
+    r = conn.getresponse()
+    assert r.status == 200
+    assert r.getheader("Strict-Transport-Security") == "max-age=63072000"
+    assert r.getheader("X-Content-Type-Options") == "nosniff"
+    assert conn.sock.version() in ("TLSv1.2", "TLSv1.3")
+    conn.close()
+
+
+def test_cli_refuses_password_on_empty_stdin():
+    r = cli("user", "add", "someone@example.com", stdin="", check=False)
+    assert r.returncode != 0
+    assert "stdin" in r.stderr
