@@ -100,7 +100,7 @@ struct CSRFAndPasswordTests {
 
     @Test func shortJWTSecretIsRefusedNamingTheSetting() {
         do {
-            _ = try Configuration.load(environment: ["HOLDFAST_DATABASE": "/tmp/x.sqlite", "JWT_SECRET": "short"])
+            _ = try Configuration.load(environment: ["HOLDFAST_DATABASE": "/tmp/x.sqlite", "JWT_SECRET": "short", "ENCRYPTION_KEY": String(repeating: "k", count: 40)])
             Issue.record("expected refusal")
         } catch let error as ConfigurationError {
             #expect(error.description.contains("JWT_SECRET"))
@@ -110,10 +110,20 @@ struct CSRFAndPasswordTests {
         #expect(throws: ConfigurationError.self) { try Configuration.load(environment: ["HOLDFAST_DATABASE": "/tmp/x.sqlite"]) }
     }
 
+    @Test func missingEncryptionKeyIsRefusedWithNoFallbackToJWTSecret() {
+        do {
+            _ = try Configuration.load(environment: ["HOLDFAST_DATABASE": "/tmp/x.sqlite", "JWT_SECRET": String(repeating: "j", count: 40)])
+            Issue.record("expected refusal")
+        } catch {
+            #expect("\(error)".contains("ENCRYPTION_KEY"))
+        }
+    }
+
     @Test func jwtSecretFromCredentialsDirectory() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("creds-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try "0123456789abcdef0123456789abcdef-from-file\n".write(to: dir.appendingPathComponent("jwt-secret"), atomically: true, encoding: .utf8)
+        try "an-encryption-key-from-a-credential-file-0001".write(to: dir.appendingPathComponent("encryption-key"), atomically: true, encoding: .utf8)
         let config = try Configuration.load(environment: ["HOLDFAST_DATABASE": "/tmp/x.sqlite", "CREDENTIALS_DIRECTORY": dir.path])
         #expect(config.jwtSecret == Array("0123456789abcdef0123456789abcdef-from-file".utf8))
     }

@@ -13,15 +13,16 @@ struct TestApp {
     static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Migrations").standardized
 
-    init(migrate: Bool = true) throws {
+    init(migrate: Bool = true, extraEnvironment: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("app-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let environment = [
             "HOLDFAST_DATABASE": directory.appendingPathComponent("holdfast.sqlite").path,
             "HOLDFAST_MIGRATIONS_DIR": Self.migrations.path,
             "JWT_SECRET": "test-secret-test-secret-test-secret-0001",
-        ]
-        app = try Application(configuration: try Configuration.load(environment: environment), logger: Logger(label: "test"))
+            "ENCRYPTION_KEY": "test-encryption-key-test-encryption-key-01",
+        ] as [String: String]
+        app = try Application(configuration: try Configuration.load(environment: environment.merging(extraEnvironment) { $1 }), logger: Logger(label: "test"))
         if migrate {
             try app.database.read { db in _ = try Migrator(directory: Self.migrations).migrate(db) }
         }

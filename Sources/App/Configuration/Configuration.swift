@@ -1,4 +1,5 @@
 import Foundation
+import Vault
 
 /// Every setting the binaries read, from one environment map, so the responder, the timer and the CLI act
 /// on the same database with the same secrets.
@@ -21,6 +22,9 @@ public struct Configuration: Sendable {
     public var workerCount: Int
     /// Whether the session cookie carries `Secure` (`HOLDFAST_COOKIE_SECURE`, default on).
     public var cookieSecure: Bool
+    /// The keys that encrypt exchange credentials (`ENCRYPTION_KEY`, `ENCRYPTION_KEYS_PREVIOUS`, or
+    /// systemd credential files); derived once here so each field costs microseconds afterwards.
+    public var keyRing: KeyRing
     /// The raw environment, for the modules that read their own settings (vault, exchanges).
     public var environment: [String: String]
 
@@ -35,6 +39,7 @@ public struct Configuration: Sendable {
         let secret = try loadSecret(environment: environment)
         let hours = try number("HOLDFAST_SESSION_HOURS", in: environment, default: 12, range: 1...720)
         let workers = try number("HOLDFAST_WORKERS", in: environment, default: 64, range: 2...1024)
+        let keyRing = try KeyRing.load(environment: environment)
         return Configuration(
             databasePath: databasePath,
             migrationsDirectory: nonEmpty(environment["HOLDFAST_MIGRATIONS_DIR"]).map { URL(fileURLWithPath: $0) }
@@ -44,6 +49,7 @@ public struct Configuration: Sendable {
             socketPath: nonEmpty(environment["HOLDFAST_SOCKET"]) ?? "/run/holdfast/fcgi.sock",
             workerCount: workers,
             cookieSecure: environment["HOLDFAST_COOKIE_SECURE"] != "0",
+            keyRing: keyRing,
             environment: environment)
     }
 

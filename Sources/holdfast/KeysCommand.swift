@@ -1,0 +1,64 @@
+import App
+import ArgumentParser
+import Foundation
+import Store
+import Vault
+
+/// `holdfast keys rotate`: re-encrypts stored credentials under the active `ENCRYPTION_KEY`.
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Manage the keys that encrypt exchange credentials.", subcommands: [Rotate.self])
+
+    struct Rotate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: """
+            Re-encrypt every stored credential under ENCRYPTION_KEY, reading old ones with ENCRYPTION_KEYS_PREVIOUS. \
+            Safe to run twice; afterwards the previous keys can be removed.
+            """)
+
+        func run() throws {
+            let environment = ProcessInfo.processInfo.environment
+            let (path, _) = try Configuration.databaseOnly(environment: environment)
+            let cipher = CredentialCipher(keyRing: try KeyRing.load(environment: environment))
+            let report = try KeyRotation.rotate(Database(path: path), cipher: cipher)
+            print("connections: \(report.connections), fields re-encrypted: \(report.fieldsRotated), "
+                + "already under the active key: \(report.fieldsAlreadyCurrent) (active key \(cipher.keyRing.activeKeyId))")
+        }
+    }
+}
+
+/// `holdfast import-legacy --user EMAIL FILE`: imports connections exported from the seed backend.
+struct ImportLegacy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-legacy",
+        abstract: "Import exchange connections exported from the seed backend (old key in HOLDFAST_LEGACY_ENCRYPTION_KEY).")
+
+    @Option(help: "The email of the Holdfast user who will own the connections.") var user: String
+    @Argument(help: "A JSON array of the seed's exchange_connections rows.") var file: String
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let legacyKey = environment["HOLDFAST_LEGACY_ENCRYPTION_KEY"], !legacyKey.isEmpty else {
+            throw ValidationError("HOLDFAST_LEGACY_ENCRYPTION_KEY is not set: it must hold the seed backend's ENCRYPTION_KEY")
+        }
+        let (path, _) = try Configuration.databaseOnly(environment: environment)
+        let cipher = CredentialCipher(keyRing: try KeyRing.load(environment: environment))
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        let count = try LegacyImport.run(data: data, email: user, legacyKey: legacyKey, database: Database(path: path), cipher: cipher)
+        print("imported \(count) connection\(count == 1 ? "" : "s") for \(user)")
+    }
+}
+
+/// `holdfast bench vault`: prints the vault's per-field costs (a benchmark, not a test).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Print performance figures.", subcommands: [VaultBench.self])
+
+    struct VaultBench: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "vault", abstract: "Seal/open cost per field and per connection.")
+        @Option(help: "Iterations per measurement.") var iterations = 20_000
+
+        func run() {
+            print(VaultBenchmark(iterations: iterations).report())
+        }
+    }
+}
