@@ -81,7 +81,7 @@ render_nginx() {
   local user_line=""
   [ "$(id -u)" -eq 0 ] && user_line="user root;"
   SOCKET="$HOLDFAST_SOCKET" CONF_DIR="$state/nginx/conf" STATE_DIR="$state" HTTP_PORT="$http_port" \
-    HTTPS_PORT="$https_port" USER_LINE="$user_line" CORS_ORIGIN="${HOLDFAST_CORS_ORIGIN:-http://localhost:5173}" \
+    HTTPS_PORT="$https_port" USER_LINE="$user_line" RATE_LIMIT_DRY_RUN="${HOLDFAST_RATE_LIMIT_DRY_RUN:-off}" CORS_ORIGIN="${HOLDFAST_CORS_ORIGIN:-http://localhost:5173}" \
     "$root/Deploy/render-nginx.sh" "$root/nginx" "$state/nginx/conf"
   mkdir -p "$state/nginx/tmp"
 }

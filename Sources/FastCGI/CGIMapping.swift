@@ -11,8 +11,7 @@ public enum CGIMapping {
     public static func request(params: [String: String], body: [UInt8], requestID: String) -> Request {
         var headers: [String: String] = [:]
         for (name, value) in params where name.hasPrefix("HTTP_") {
-            let headerName = name.dropFirst(5).lowercased().replacingOccurrences(of: "_", with: "-")
-            headers[headerName] = value
+            headers[headerName(fromParam: name)] = value
         }
         if let contentType = params["CONTENT_TYPE"], !contentType.isEmpty { headers["content-type"] = contentType }
         if let contentLength = params["CONTENT_LENGTH"], !contentLength.isEmpty { headers["content-length"] = contentLength }
@@ -28,7 +27,20 @@ public enum CGIMapping {
         }
         return Request(
             method: params["REQUEST_METHOD"] ?? "GET", path: path.isEmpty ? "/" : path, query: query,
-            headers: headers, body: body, remoteAddress: params["REMOTE_ADDR"] ?? "", requestID: requestID)
+            lowercasedHeaders: headers, body: body, remoteAddress: params["REMOTE_ADDR"] ?? "", requestID: requestID)
+    }
+
+    /// `HTTP_X_CSRF_TOKEN` → `x-csrf-token`, byte by byte (this runs for every header of every request).
+    static func headerName(fromParam name: String) -> String {
+        var bytes = Array(name.utf8.dropFirst(5))
+        for index in bytes.indices {
+            switch bytes[index] {
+            case UInt8(ascii: "_"): bytes[index] = UInt8(ascii: "-")
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes[index] += 32
+            default: break
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The declared body length, or nil when absent or not a non-negative integer.
@@ -40,27 +52,27 @@ public enum CGIMapping {
 
     /// The CGI response header block: `Status:`, then each header, then a blank line.
     ///
-    /// Header values are stripped of CR and LF so no handler can split the response.
+    /// Header names and values are stripped of CR and LF (and names of `:`) so no handler can split the
+    /// response. Built on bytes: this runs for every response.
     public static func headerBlock(for response: Response) -> [UInt8] {
-        var text = "Status: \(response.status) \(Response.reasonPhrase(for: response.status))\r\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        bytes.append(contentsOf: "Status: \(response.status) \(Response.reasonPhrase(for: response.status))\r\n".utf8)
         var hasContentLength = false
         for (name, value) in response.headers {
-            let cleanName = strip(name, ["\r", "\n", ":"])
-            let cleanValue = strip(value, ["\r", "\n"])
-            if cleanName.lowercased() == "content-length" { hasContentLength = true }
-            text += "\(cleanName): \(cleanValue)\r\n"
+            if !hasContentLength && name.utf8.count == 14 && name.lowercased() == "content-length" { hasContentLength = true }
+            for byte in name.utf8 where byte != 13 && byte != 10 && byte != UInt8(ascii: ":") { bytes.append(byte) }
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(UInt8(ascii: " "))
+            for byte in value.utf8 where byte != 13 && byte != 10 { bytes.append(byte) }
+            bytes.append(13)
+            bytes.append(10)
         }
         if !hasContentLength && response.status != 204 && response.status != 304 {
-            text += "Content-Length: \(response.body.count)\r\n"
+            bytes.append(contentsOf: "Content-Length: \(response.body.count)\r\n".utf8)
         }
-        text += "\r\n"
-        return Array(text.utf8)
-    }
-
-    /// Removes scalars (not Characters: "\r\n" is one Character, so a Character filter would miss it).
-    private static func strip(_ text: String, _ scalars: Set<Unicode.Scalar>) -> String {
-        var result = String.UnicodeScalarView()
-        result.append(contentsOf: text.unicodeScalars.filter { !scalars.contains($0) })
-        return String(result)
+        bytes.append(13)
+        bytes.append(10)
+        return bytes
     }
 }

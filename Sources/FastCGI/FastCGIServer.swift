@@ -147,9 +147,15 @@ public final class FastCGIServer: Sendable {
         var params: [String: String] = [:]
         guard var cursor = raw.pointee.envp else { return params }
         while let entry = cursor.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                params[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            // Split at the first '=' on raw bytes: Character-level String scanning costs more than the rest
+            // of a small request.
+            let length = strlen(entry)
+            entry.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                let buffer = UnsafeBufferPointer(start: bytes, count: length)
+                if let equals = buffer.firstIndex(of: UInt8(ascii: "=")) {
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: buffer[..<equals]), as: UTF8.self)
+                    params[name] = String(decoding: UnsafeBufferPointer(rebasing: buffer[(equals + 1)...]), as: UTF8.self)
+                }
             }
             cursor += 1
         }

@@ -30,6 +30,20 @@ public struct Request: Sendable {
         self.requestID = requestID
     }
 
+    /// A request whose header names are already lowercase (the FastCGI mapping makes them so).
+    public init(
+        method: String, path: String, query: String, lowercasedHeaders: [String: String], body: [UInt8],
+        remoteAddress: String, requestID: String
+    ) {
+        self.method = method.uppercased()
+        self.path = path
+        self.query = query
+        self.headers = lowercasedHeaders
+        self.body = body
+        self.remoteAddress = remoteAddress
+        self.requestID = requestID
+    }
+
     /// The value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 

@@ -46,16 +46,16 @@ public struct Sessions: Sendable {
         } catch {
             throw APIError.unauthorized
         }
+        // The token's `exp` equals the session's expiry and was checked above; the row says whether the
+        // session was revoked (logout, password change) since.
         let row = try database.read { db in
             try db.queryOne("""
-                SELECT s.user_id, s.expires_at, s.revoked_at, u.email
+                SELECT s.user_id, u.email
                 FROM sessions s JOIN users u ON u.id = s.user_id
-                WHERE s.id = ?
+                WHERE s.id = ? AND s.revoked_at IS NULL
                 """, [.text(claims.sid)])
         }
-        guard let row, row.string("user_id") == claims.sub, row.string("revoked_at") == nil,
-              let expires = row.string("expires_at").flatMap(Timestamp.parse), expires > now,
-              let email = row.string("email") else {
+        guard let row, row.string("user_id") == claims.sub, let email = row.string("email") else {
             throw APIError.unauthorized
         }
         return AuthenticatedSession(userID: claims.sub, sessionID: claims.sid, email: email)
@@ -72,11 +72,12 @@ public struct Sessions: Sendable {
     /// The bearer token, or the session cookie's value.
     static func token(in request: Request) -> String? {
         if let authorization = request.header("authorization") {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" {
-                return parts[1].trimmingCharacters(in: .whitespaces)
-            }
-            return nil
+            // "Bearer <token>", scheme case-insensitive (RFC 6750 §2.1); scanned as bytes on this hot path.
+            let bytes = Array(authorization.utf8)
+            guard bytes.count > 7, String(decoding: bytes[0..<6], as: UTF8.self).lowercased() == "bearer",
+                  bytes[6] == UInt8(ascii: " ") else { return nil }
+            let token = bytes[7...].drop { $0 == UInt8(ascii: " ") }.prefix { $0 != UInt8(ascii: " ") }
+            return token.isEmpty ? nil : String(decoding: token, as: UTF8.self)
         }
         return request.cookie(cookieName)
     }

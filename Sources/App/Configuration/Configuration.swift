@@ -17,8 +17,8 @@ public struct Configuration: Sendable {
     public var sessionLifetime: TimeInterval
     /// The unix socket the responder listens on when not socket-activated (`HOLDFAST_SOCKET`).
     public var socketPath: String
-    /// Responder worker threads (`HOLDFAST_WORKERS`, default 64): more than nginx's kept upstream connections
-    /// (8 per nginx worker in our site config) plus the requests that may wait on exchanges at once.
+    /// Responder worker threads (`HOLDFAST_WORKERS`, default 96): more than nginx's kept upstream connections
+    /// (16 per nginx worker process in our site config) plus the requests that may wait on exchanges at once.
     public var workerCount: Int
     /// Whether the session cookie carries `Secure` (`HOLDFAST_COOKIE_SECURE`, default on).
     public var cookieSecure: Bool
@@ -38,7 +38,7 @@ public struct Configuration: Sendable {
         }
         let secret = try loadSecret(environment: environment)
         let hours = try number("HOLDFAST_SESSION_HOURS", in: environment, default: 12, range: 1...720)
-        let workers = try number("HOLDFAST_WORKERS", in: environment, default: 64, range: 2...1024)
+        let workers = try number("HOLDFAST_WORKERS", in: environment, default: 96, range: 2...1024)
         let keyRing = try KeyRing.load(environment: environment)
         return Configuration(
             databasePath: databasePath,
