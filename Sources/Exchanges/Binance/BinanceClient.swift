@@ -52,7 +52,7 @@ struct BinanceClient: ExchangeClient {
     }
 
     private func fetchAccount() async throws -> Account {
-        try await ServerClock.withClockRetry(key: baseURL.absoluteString, measure: { try await measureOffset() }) { offset in
+        try await ServerClock.withClockRetry(key: configuration.clockKey(for: .binance), measure: { try await measureOffset() }) { offset in
             let parameters = BinanceSigner.accountParameters(timestampMs: ServerClock.nowMs(offset: offset))
             let query = BinanceSigner.signedQuery(parameters, secret: credentials.apiSecret)
             let result = try await configuration.transport.send(

@@ -55,7 +55,7 @@ struct CoinbaseExchangeClient: ExchangeClient {
     }
 
     private func fetchAccounts() async throws -> [Account] {
-        try await ServerClock.withClockRetry(key: baseURL.absoluteString, measure: { try await measureOffset() }) { offset in
+        try await ServerClock.withClockRetry(key: configuration.clockKey(for: .coinbaseexchange), measure: { try await measureOffset() }) { offset in
             let timestamp = String(ServerClock.nowMs(offset: offset) / 1000)
             guard let signature = CoinbaseExchangeSigner.signature(
                 timestamp: timestamp, method: "GET", requestPath: "/accounts", secret: credentials.apiSecret)

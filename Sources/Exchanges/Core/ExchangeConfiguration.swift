@@ -28,6 +28,8 @@ public struct ExchangeConfiguration: Sendable {
     public var coinbaseMaxPages: Int = 200
     /// The shared HTTP session for clients made from this configuration.
     let transport: HTTPTransport
+    /// Clock offsets are remembered per configuration and base URL, so separate configurations never share one.
+    let clockScope = UUID().uuidString
 
     /// A configuration; `nonceStore` defaults to a `FileNonceStore` in `defaultNonceDirectory`.
     public init(
@@ -46,6 +48,9 @@ public struct ExchangeConfiguration: Sendable {
     public func baseURL(for exchange: ExchangeID) -> URL {
         baseURLs[exchange] ?? ExchangeConfiguration.productionBaseURLs[exchange]!
     }
+
+    /// The key under which `exchange`'s server-time offset is remembered.
+    func clockKey(for exchange: ExchangeID) -> String { clockScope + " " + baseURL(for: exchange).absoluteString }
 
     /// The environment variable that overrides `exchange`'s base URL, e.g. `HOLDFAST_KRAKEN_BASE_URL`.
     public static func environmentVariable(for exchange: ExchangeID) -> String {

@@ -62,7 +62,7 @@ struct KuCoinClient: ExchangeClient {
     }
 
     private func get<T: Decodable & Sendable>(_ type: T.Type, endpoint: String) async throws -> T {
-        try await ServerClock.withClockRetry(key: baseURL.absoluteString, measure: { try await measureOffset() }) { offset in
+        try await ServerClock.withClockRetry(key: configuration.clockKey(for: .kucoin), measure: { try await measureOffset() }) { offset in
             let timestamp = String(ServerClock.nowMs(offset: offset))
             let secret = credentials.apiSecret
             let headers = [
