@@ -100,7 +100,7 @@ struct CoinbaseClient: ExchangeClient {
     /// One signed GET. A 401 may be clock skew (nbf/exp rejected), so it re-measures the offset and retries once
     /// with a fresh token; a second 401 is reported as invalid credentials with the measured offset.
     private func get<T: Decodable & Sendable>(_ type: T.Type, path: String, query: String) async throws -> T {
-        let clockKey = baseURL.absoluteString
+        let clockKey = configuration.clockKey(for: .coinbase)
         let measure: @Sendable () async throws -> Int64 = { try await measureOffset() }
         let offset = try await ServerClock.shared.offset(for: clockKey, measure: measure)
         do {
