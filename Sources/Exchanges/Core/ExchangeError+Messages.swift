@@ -21,8 +21,10 @@ extension ExchangeError {
                     "that the key has not been deleted or expired."
             }
         case .invalidPassphrase:
+            // KuCoin verifies the passphrase through an HMAC keyed by the secret, so a wrong secret lands here too.
             return "\(name) rejected the passphrase. Enter the API passphrase you chose when creating this key " +
-                "(not your login or trading password)."
+                "(not your login or trading password)" +
+                (exchange == .kucoin ? ", and check that the API secret was pasted completely." : ".")
         case .invalidSignature:
             return "\(name) rejected the request signature. The API secret is probably wrong or incomplete: paste " +
                 "it again exactly as shown when the key was created" +
