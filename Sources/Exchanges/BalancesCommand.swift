@@ -1,0 +1,64 @@
+import Foundation
+
+/// The logic behind `holdfast exchange balances EXCHANGE`: credentials as JSON on stdin, balances as JSON out.
+public enum BalancesCommand {
+    private struct Input: Decodable {
+        let apiKey: String?
+        let apiSecret: String?
+        let passphrase: String?
+    }
+
+    /// Reads `{"apiKey","apiSecret","passphrase"}` from `stdin`, fetches balances with the server configuration in
+    /// `environment`, and returns `{"balances":[{"asset","free","locked","total"}]}` with exit code 0, or
+    /// `{"error":{"code","message"}}` with exit code 1 (2 for bad input). Output never contains secrets.
+    public static func run(
+        exchange: String, stdin: Data, environment: [String: String], timeout: TimeInterval = 30
+    ) async -> (output: String, exitCode: Int32) {
+        guard let id = ExchangeID(rawValue: exchange.lowercased()) else {
+            let known = ExchangeID.allCases.map(\.rawValue).joined(separator: ", ")
+            return failure(ExchangeError(.invalidRequest, message: "Unknown exchange \"\(exchange)\". Use one of: \(known)."),
+                           exitCode: 2)
+        }
+        guard let input = try? JSONDecoder().decode(Input.self, from: stdin) else {
+            return failure(ExchangeError(.invalidRequest, message:
+                "Expected JSON on standard input: {\"apiKey\":…,\"apiSecret\":…,\"passphrase\":…}.", exchange: id),
+                exitCode: 2)
+        }
+        let configuration: ExchangeConfiguration
+        do {
+            configuration = try ExchangeConfiguration.fromEnvironment(environment, timeout: timeout)
+        } catch {
+            return failure(ExchangeError(.invalidRequest, message: "Server configuration error: \(error).", exchange: id),
+                           exitCode: 2)
+        }
+        let credentials = Credentials(apiKey: input.apiKey ?? "", apiSecret: input.apiSecret ?? "", passphrase: input.passphrase)
+        do {
+            let client = try ExchangeClients.client(for: id, credentials: credentials, configuration: configuration)
+            let balances = try await client.fetchBalances()
+            return (render(balances), 0)
+        } catch let error as ExchangeError {
+            return failure(error, exitCode: 1)
+        } catch {
+            return failure(ExchangeError(.badResponse, exchange: id, detail: "unexpected error"), exitCode: 1)
+        }
+    }
+
+    /// `{"balances":[…]}` with amounts as JSON strings.
+    static func render(_ balances: [Balance]) -> String {
+        let rows = balances.map { balance in
+            JSONText.object([
+                ("asset", .string(balance.asset)), ("free", .string(balance.free)),
+                ("locked", .string(balance.locked)), ("total", .string(balance.total)),
+            ])
+        }
+        return "{\"balances\":[" + rows.joined(separator: ",") + "]}"
+    }
+
+    /// `{"error":{"code","message"[,"retryAfter"][,"clockOffsetMs"]}}`.
+    static func failure(_ error: ExchangeError, exitCode: Int32) -> (output: String, exitCode: Int32) {
+        var members: [(String, JSONText.Value)] = [("code", .string(error.code.rawValue)), ("message", .string(error.message))]
+        if let retryAfter = error.retryAfter { members.append(("retryAfter", .integer(Int64(retryAfter)))) }
+        if let offset = error.clockOffsetMs { members.append(("clockOffsetMs", .integer(offset))) }
+        return ("{\"error\":" + JSONText.object(members) + "}", exitCode)
+    }
+}

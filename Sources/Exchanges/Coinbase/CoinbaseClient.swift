@@ -1,0 +1,133 @@
+import Foundation
+
+/// Coinbase Advanced Trade (v3) with a CDP key, authenticated by a fresh ES256/EdDSA JWT per request.
+struct CoinbaseClient: ExchangeClient {
+    let credentials: Credentials
+    let configuration: ExchangeConfiguration
+    private let key: CoinbaseKey
+
+    var exchange: ExchangeID { .coinbase }
+    private var baseURL: URL { configuration.baseURL(for: .coinbase) }
+
+    init(credentials: Credentials, configuration: ExchangeConfiguration) throws {
+        if credentials.apiKey.hasPrefix("-----BEGIN") {
+            throw ExchangeError(.invalidCredentials, message:
+                "The Coinbase key name field holds a key, not the key name. Enter the key name " +
+                "(organizations/…/apiKeys/… or the key id) and put the private key in the secret field.",
+                exchange: .coinbase, detail: "apiKey is a PEM")
+        }
+        self.credentials = credentials
+        self.configuration = configuration
+        self.key = try CoinbaseKey(secret: credentials.apiSecret)
+    }
+
+    private struct Page: Decodable {
+        struct Account: Decodable {
+            struct Amount: Decodable { let value: AmountText }
+            let uuid: String?
+            let currency: String
+            let available_balance: Amount?
+            let hold: Amount?
+            let retail_portfolio_id: String?
+        }
+        let accounts: [Account]
+        let has_next: Bool?
+        let cursor: String?
+    }
+
+    private struct Permissions: Decodable {
+        let can_view: Bool?
+        let can_trade: Bool?
+        let can_transfer: Bool?
+    }
+
+    private struct Time: Decodable { let epochMillis: LenientInt64?; let epochSeconds: LenientInt64? }
+
+    func fetchBalances() async throws -> [Balance] {
+        var rows: [RawBalance] = []
+        var seenAccounts = Set<String>()
+        var seenCursors = Set<String>()
+        var cursor: String?
+        for _ in 0..<configuration.coinbasePageLimitBound {
+            var query = "limit=\(configuration.coinbasePageLimit)"
+            if let cursor { query += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor) }
+            let page = try await get(Page.self, path: "/api/v3/brokerage/accounts", query: query)
+            for account in page.accounts {
+                // A page served twice must not count its accounts twice.
+                if let id = account.uuid, !seenAccounts.insert(id).inserted { continue }
+                rows.append(RawBalance(
+                    wallet: account.retail_portfolio_id.map { "portfolio:" + $0 } ?? "spot", asset: account.currency,
+                    free: account.available_balance?.value.text ?? "0", locked: account.hold?.value.text ?? "0"))
+            }
+            guard page.has_next == true, let next = page.cursor, !next.isEmpty else {
+                return try BalanceAggregator.aggregate(rows, exchange: .coinbase)
+            }
+            // A repeated cursor would loop forever; everything it points at has been read already.
+            if !seenCursors.insert(next).inserted { return try BalanceAggregator.aggregate(rows, exchange: .coinbase) }
+            cursor = next
+        }
+        throw ExchangeError(.badResponse, exchange: .coinbase,
+                            detail: "more than \(configuration.coinbaseMaxPages) pages of accounts")
+    }
+
+    func permissions() async throws -> KeyPermissions {
+        let permissions = try await get(Permissions.self, path: "/api/v3/brokerage/key_permissions", query: "")
+        return KeyPermissions(canRead: permissions.can_view ?? true, canTrade: permissions.can_trade,
+                              canWithdraw: permissions.can_transfer)
+    }
+
+    func serverTime() async throws -> Date {
+        let (serverMs, _) = try await readServerTime()
+        return Date(timeIntervalSince1970: Double(serverMs) / 1000)
+    }
+
+    private func readServerTime() async throws -> (Int64, HTTPResult) {
+        let result = try await configuration.transport.send(
+            "GET", try ResponseSupport.url(baseURL, path: "/api/v3/brokerage/time"), exchange: .coinbase)
+        if let error = CoinbaseErrors.classify(result) { throw error }
+        let time = try ResponseSupport.decode(Time.self, from: result, exchange: .coinbase)
+        guard let ms = time.epochMillis?.value ?? time.epochSeconds.map({ $0.value * 1000 }) else {
+            throw ExchangeError(.badResponse, exchange: .coinbase, detail: "time without epoch")
+        }
+        return (ms, result)
+    }
+
+    private func measureOffset() async throws -> Int64 {
+        let (serverMs, result) = try await readServerTime()
+        return ServerClock.offsetMs(serverTimeMs: serverMs, sentAt: result.sentAt, receivedAt: result.receivedAt)
+    }
+
+    /// One signed GET. A 401 may be clock skew (nbf/exp rejected), so it re-measures the offset and retries once
+    /// with a fresh token; a second 401 is reported as invalid credentials with the measured offset.
+    private func get<T: Decodable & Sendable>(_ type: T.Type, path: String, query: String) async throws -> T {
+        let clockKey = configuration.clockKey(for: .coinbase)
+        let measure: @Sendable () async throws -> Int64 = { try await measureOffset() }
+        let offset = try await ServerClock.shared.offset(for: clockKey, measure: measure)
+        do {
+            return try await attempt(type, path: path, query: query, offset: offset)
+        } catch let error as ExchangeError where error.code == .invalidCredentials && error.detail == "401" {
+            let fresh = try await ServerClock.shared.refresh(for: clockKey, measure: measure)
+            do {
+                return try await attempt(type, path: path, query: query, offset: fresh)
+            } catch var again as ExchangeError where again.code == .invalidCredentials {
+                again.clockOffsetMs = fresh
+                throw again
+            }
+        }
+    }
+
+    private func attempt<T: Decodable>(_ type: T.Type, path: String, query: String, offset: Int64) async throws -> T {
+        let now = ServerClock.nowMs(offset: offset) / 1000
+        let token = try CoinbaseJWT.token(keyName: credentials.apiKey, key: key, method: "GET", path: path, now: now)
+        let result = try await configuration.transport.send(
+            "GET", try ResponseSupport.url(baseURL, path: path, query: query),
+            headers: ["Authorization": "Bearer " + token, "Content-Type": "application/json"], exchange: .coinbase)
+        if let error = CoinbaseErrors.classify(result) { throw error }
+        return try ResponseSupport.decode(T.self, from: result, exchange: .coinbase)
+    }
+}
+
+extension ExchangeConfiguration {
+    /// Pages to follow: at least one.
+    var coinbasePageLimitBound: Int { max(1, coinbaseMaxPages) }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Coinbase Exchange (institutional) with key + secret + passphrase: `GET /accounts`.
+struct CoinbaseExchangeClient: ExchangeClient {
+    let credentials: Credentials
+    let configuration: ExchangeConfiguration
+
+    var exchange: ExchangeID { .coinbaseexchange }
+    private var baseURL: URL { configuration.baseURL(for: .coinbaseexchange) }
+
+    private struct Account: Decodable {
+        let currency: String
+        let available: AmountText?
+        let hold: AmountText?
+        let balance: AmountText?
+        let profile_id: String?
+    }
+
+    private struct Time: Decodable { let epoch: Double }
+
+    func fetchBalances() async throws -> [Balance] {
+        let accounts = try await fetchAccounts()
+        let rows = accounts.map { account -> RawBalance in
+            let hold = account.hold?.text ?? "0"
+            // Prefer balance − hold over `available`, so free + locked always equals the reported balance.
+            let free = account.balance.flatMap { DecimalString.subtract($0.text, hold) } ?? account.available?.text ?? "0"
+            return RawBalance(wallet: account.profile_id.map { "profile:" + $0 } ?? "spot", asset: account.currency,
+                              free: free, locked: hold)
+        }
+        return try BalanceAggregator.aggregate(rows, exchange: .coinbaseexchange)
+    }
+
+    /// Coinbase Exchange has no key-permission endpoint: a successful read is all that can be said.
+    func permissions() async throws -> KeyPermissions {
+        _ = try await fetchAccounts()
+        return KeyPermissions(canRead: true, canTrade: nil, canWithdraw: nil)
+    }
+
+    func serverTime() async throws -> Date {
+        let (serverMs, _) = try await readServerTime()
+        return Date(timeIntervalSince1970: Double(serverMs) / 1000)
+    }
+
+    private func readServerTime() async throws -> (Int64, HTTPResult) {
+        let result = try await configuration.transport.send(
+            "GET", try ResponseSupport.url(baseURL, path: "/time"), exchange: .coinbaseexchange)
+        if let error = CoinbaseExchangeErrors.classify(result) { throw error }
+        let time = try ResponseSupport.decode(Time.self, from: result, exchange: .coinbaseexchange)
+        return (Int64((time.epoch * 1000).rounded()), result)
+    }
+
+    private func measureOffset() async throws -> Int64 {
+        let (serverMs, result) = try await readServerTime()
+        return ServerClock.offsetMs(serverTimeMs: serverMs, sentAt: result.sentAt, receivedAt: result.receivedAt)
+    }
+
+    private func fetchAccounts() async throws -> [Account] {
+        try await ServerClock.withClockRetry(key: configuration.clockKey(for: .coinbaseexchange), measure: { try await measureOffset() }) { offset in
+            let timestamp = String(ServerClock.nowMs(offset: offset) / 1000)
+            guard let signature = CoinbaseExchangeSigner.signature(
+                timestamp: timestamp, method: "GET", requestPath: "/accounts", secret: credentials.apiSecret)
+            else {
+                throw ExchangeError(.invalidSignature, exchange: .coinbaseexchange, detail: "secret is not base64")
+            }
+            let headers = [
+                "CB-ACCESS-KEY": credentials.apiKey, "CB-ACCESS-SIGN": signature, "CB-ACCESS-TIMESTAMP": timestamp,
+                "CB-ACCESS-PASSPHRASE": credentials.passphrase ?? "", "Content-Type": "application/json",
+            ]
+            let result = try await configuration.transport.send(
+                "GET", try ResponseSupport.url(baseURL, path: "/accounts"), headers: headers, exchange: .coinbaseexchange)
+            if let error = CoinbaseExchangeErrors.classify(result) { throw error }
+            return try ResponseSupport.decode([Account].self, from: result, exchange: .coinbaseexchange)
+        }
+    }
+}

@@ -1,0 +1,161 @@
+/// Exact arithmetic on decimal amounts kept as strings, so balances never pass through `Double`.
+///
+/// Accepts what exchanges send ("0.5", "-1", "1.2e-8", ".5") and prints a canonical form: no exponent,
+/// no leading or trailing zeros, "0" for zero.
+public enum DecimalString {
+    /// The canonical text of `text`, or nil when it is not a decimal number.
+    public static func canonical(_ text: String) -> String? {
+        DecimalValue(text).map { $0.text }
+    }
+
+    /// `a + b`, canonical, or nil when either is not a decimal number.
+    public static func add(_ a: String, _ b: String) -> String? {
+        guard let x = DecimalValue(a), let y = DecimalValue(b) else { return nil }
+        return x.adding(y).text
+    }
+
+    /// `a − b`, canonical, or nil when either is not a decimal number.
+    public static func subtract(_ a: String, _ b: String) -> String? {
+        guard let x = DecimalValue(a), let y = DecimalValue(b) else { return nil }
+        return x.adding(y.negated).text
+    }
+
+    /// The sum of `values` ("0" when empty), or nil when any is not a decimal number.
+    public static func sum<S: Sequence>(_ values: S) -> String? where S.Element == String {
+        var total = DecimalValue.zero
+        for value in values {
+            guard let parsed = DecimalValue(value) else { return nil }
+            total = total.adding(parsed)
+        }
+        return total.text
+    }
+
+    /// True when `text` is a decimal number equal to zero.
+    public static func isZero(_ text: String) -> Bool { DecimalValue(text)?.isZero ?? false }
+}
+
+/// Sign, magnitude digits (most significant first) and scale: value = ±digits × 10^−scale.
+private struct DecimalValue {
+    var negative: Bool
+    var digits: [UInt8]
+    var scale: Int
+
+    static let zero = DecimalValue(negative: false, digits: [0], scale: 0)
+
+    init(negative: Bool, digits: [UInt8], scale: Int) {
+        self.negative = negative
+        self.digits = digits
+        self.scale = scale
+    }
+
+    init?(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        var negative = false
+        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+            negative = sign == UInt8(ascii: "-")
+            bytes = bytes.dropFirst()
+        }
+        var digits: [UInt8] = []
+        var fractionDigits = 0
+        var seenPoint = false
+        var exponent = 0
+        while let byte = bytes.first {
+            if byte >= 48 && byte <= 57 {
+                digits.append(byte - 48)
+                if seenPoint { fractionDigits += 1 }
+            } else if byte == UInt8(ascii: "."), !seenPoint {
+                seenPoint = true
+            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+                // Exponents are bounded so a hostile "1e999999999" cannot allocate a huge digit array.
+                guard let value = Int(String(decoding: bytes.dropFirst(), as: UTF8.self)), abs(value) <= 400 else {
+                    return nil
+                }
+                exponent = value
+                bytes = bytes[bytes.endIndex...]
+                break
+            } else {
+                return nil
+            }
+            bytes = bytes.dropFirst()
+        }
+        guard !digits.isEmpty, digits.count <= 400 else { return nil }
+        var scale = fractionDigits - exponent
+        if scale < 0 {
+            digits += [UInt8](repeating: 0, count: -scale)
+            scale = 0
+        }
+        self.init(negative: negative, digits: digits, scale: scale)
+    }
+
+    var isZero: Bool { digits.allSatisfy { $0 == 0 } }
+
+    var negated: DecimalValue { DecimalValue(negative: !negative, digits: digits, scale: scale) }
+
+    func adding(_ other: DecimalValue) -> DecimalValue {
+        let scale = max(self.scale, other.scale)
+        let a = digits + [UInt8](repeating: 0, count: scale - self.scale)
+        let b = other.digits + [UInt8](repeating: 0, count: scale - other.scale)
+        if negative == other.negative {
+            return DecimalValue(negative: negative, digits: Self.addMagnitudes(a, b), scale: scale)
+        }
+        if Self.compareMagnitudes(a, b) >= 0 {
+            return DecimalValue(negative: negative, digits: Self.subtractMagnitudes(a, b), scale: scale)
+        }
+        return DecimalValue(negative: other.negative, digits: Self.subtractMagnitudes(b, a), scale: scale)
+    }
+
+    /// Canonical text: no exponent, trimmed zeros, "0" for any zero.
+    var text: String {
+        var integer = Array(digits.dropLast(min(scale, digits.count)))
+        var fraction = Array(digits.suffix(min(scale, digits.count)))
+        if scale > digits.count { fraction = [UInt8](repeating: 0, count: scale - digits.count) + fraction }
+        while integer.count > 1, integer.first == 0 { integer.removeFirst() }
+        if integer.isEmpty { integer = [0] }
+        while fraction.last == 0 { fraction.removeLast() }
+        if integer == [0] && fraction.isEmpty { return "0" }
+        var result = negative ? "-" : ""
+        result += String(decoding: integer.map { $0 + 48 }, as: UTF8.self)
+        if !fraction.isEmpty { result += "." + String(decoding: fraction.map { $0 + 48 }, as: UTF8.self) }
+        return result
+    }
+
+    private static func trimmed(_ digits: [UInt8]) -> [UInt8] {
+        let first = digits.firstIndex { $0 != 0 } ?? digits.count - 1
+        return Array(digits[max(0, min(first, digits.count - 1))...])
+    }
+
+    private static func compareMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        let x = trimmed(a), y = trimmed(b)
+        if x.count != y.count { return x.count < y.count ? -1 : 1 }
+        for (l, r) in zip(x, y) where l != r { return l < r ? -1 : 1 }
+        return 0
+    }
+
+    private static func addMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        var carry: UInt8 = 0
+        var i = a.count - 1, j = b.count - 1
+        while i >= 0 || j >= 0 || carry > 0 {
+            let sum = (i >= 0 ? a[i] : 0) + (j >= 0 ? b[j] : 0) + carry
+            result.append(sum % 10)
+            carry = sum / 10
+            i -= 1; j -= 1
+        }
+        return result.reversed()
+    }
+
+    /// `a − b` for magnitudes with a ≥ b.
+    private static func subtractMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        var borrow = 0
+        var i = a.count - 1, j = b.count - 1
+        while i >= 0 {
+            var difference = Int(a[i]) - (j >= 0 ? Int(b[j]) : 0) - borrow
+            borrow = difference < 0 ? 1 : 0
+            if difference < 0 { difference += 10 }
+            result.append(UInt8(difference))
+            i -= 1; j -= 1
+        }
+        return result.reversed()
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Server-side settings shared by every exchange client: where each exchange lives, timeouts, the nonce store.
+///
+/// Base URLs default to production and change only through server configuration (environment variables),
+/// never through user input, so a user cannot point the server at an arbitrary host.
+public struct ExchangeConfiguration: Sendable {
+    /// The exchanges' production API roots.
+    public static let productionBaseURLs: [ExchangeID: URL] = [
+        .binance: URL(string: "https://api.binance.com")!,
+        .coinbase: URL(string: "https://api.coinbase.com")!,
+        .coinbaseexchange: URL(string: "https://api.exchange.coinbase.com")!,
+        .kraken: URL(string: "https://api.kraken.com")!,
+        .kucoin: URL(string: "https://api.kucoin.com")!,
+    ]
+
+    /// Base URL per exchange (missing entries fall back to production).
+    public var baseURLs: [ExchangeID: URL]
+    /// Seconds before a request is abandoned as `timeout`.
+    public let timeout: TimeInterval
+    /// Sent on every request (Kraken requires one).
+    public let userAgent: String
+    /// Where Kraken nonces are persisted.
+    public var nonceStore: any NonceStore
+    /// Coinbase accounts per page (1...250).
+    public var coinbasePageLimit: Int = 250
+    /// Upper bound on Coinbase pages followed before giving up with `bad_response`.
+    public var coinbaseMaxPages: Int = 200
+    /// The shared HTTP session for clients made from this configuration.
+    let transport: HTTPTransport
+    /// Clock offsets are remembered per configuration and base URL, so separate configurations never share one.
+    let clockScope = UUID().uuidString
+
+    /// A configuration; `nonceStore` defaults to a `FileNonceStore` in `defaultNonceDirectory`.
+    public init(
+        baseURLs: [ExchangeID: URL] = [:], timeout: TimeInterval = 30, maximumConnectionsPerHost: Int = 64,
+        userAgent: String = "Holdfast/0.1", nonceStore: (any NonceStore)? = nil
+    ) {
+        self.baseURLs = baseURLs
+        self.timeout = timeout
+        self.userAgent = userAgent
+        self.nonceStore = nonceStore ?? FileNonceStore(directory: ExchangeConfiguration.defaultNonceDirectory)
+        self.transport = HTTPTransport(
+            timeout: timeout, maximumConnectionsPerHost: maximumConnectionsPerHost, userAgent: userAgent)
+    }
+
+    /// The base URL used for `exchange`.
+    public func baseURL(for exchange: ExchangeID) -> URL {
+        baseURLs[exchange] ?? ExchangeConfiguration.productionBaseURLs[exchange]!
+    }
+
+    /// The key under which `exchange`'s server-time offset is remembered.
+    func clockKey(for exchange: ExchangeID) -> String { clockScope + " " + baseURL(for: exchange).absoluteString }
+
+    /// The environment variable that overrides `exchange`'s base URL, e.g. `HOLDFAST_KRAKEN_BASE_URL`.
+    public static func environmentVariable(for exchange: ExchangeID) -> String {
+        "HOLDFAST_\(exchange.rawValue.uppercased())_BASE_URL"
+    }
+
+    /// Production URLs overridden by `HOLDFAST_<EXCHANGE>_BASE_URL` variables; the nonce directory by
+    /// `HOLDFAST_NONCE_DIRECTORY`. Throws on a variable that is not an http(s) URL with a host.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment, timeout: TimeInterval = 30
+    ) throws -> ExchangeConfiguration {
+        var overrides: [ExchangeID: URL] = [:]
+        for exchange in ExchangeID.allCases {
+            let name = environmentVariable(for: exchange)
+            guard let text = environment[name], !text.isEmpty else { continue }
+            guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text),
+                  let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil
+            else { throw ConfigurationError(variable: name) }
+            overrides[exchange] = url
+        }
+        let nonceStore = environment["HOLDFAST_NONCE_DIRECTORY"].map { FileNonceStore(directory: URL(fileURLWithPath: $0)) }
+        return ExchangeConfiguration(baseURLs: overrides, timeout: timeout, nonceStore: nonceStore)
+    }
+
+    /// `$TMPDIR/holdfast-nonces`: nonces are millisecond timestamps, so losing the directory on reboot is safe.
+    public static var defaultNonceDirectory: URL {
+        URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("holdfast-nonces")
+    }
+}
+
+/// A server configuration variable holds something that is not a usable base URL.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The offending environment variable.
+    public let variable: String
+    /// Names the variable, not its value.
+    public var description: String { "\(variable) must be an http(s) URL with a host" }
+}

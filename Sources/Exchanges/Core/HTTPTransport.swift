@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// What came back from one HTTP exchange, with the local times it was sent and received.
+struct HTTPResult: Sendable {
+    let status: Int
+    /// Header names lowercased.
+    let headers: [String: String]
+    let body: Data
+    let sentAt: Date
+    let receivedAt: Date
+
+    /// The body as text, for matching error strings.
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// One URLSession for all clients of a configuration: raised per-host connection limit for parallel syncs,
+/// no cookies, no cache, a fixed User-Agent.
+final class HTTPTransport: Sendable {
+    private let session: URLSession
+    private let timeout: TimeInterval
+    private let userAgent: String
+
+    init(timeout: TimeInterval, maximumConnectionsPerHost: Int, userAgent: String) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        configuration.httpMaximumConnectionsPerHost = maximumConnectionsPerHost
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        self.session = URLSession(configuration: configuration)
+        self.timeout = timeout
+        self.userAgent = userAgent
+    }
+
+    deinit { session.finishTasksAndInvalidate() }
+
+    /// Sends one request. Transport failures become `timeout` or `exchange_unavailable`; the URL (which may
+    /// carry a signature) is never put into the error.
+    func send(
+        _ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil, exchange: ExchangeID
+    ) async throws -> HTTPResult {
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        request.httpMethod = method
+        request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = body
+        let sentAt = Date()
+        do {
+            let (data, response) = try await session.data(for: request)
+            let receivedAt = Date()
+            guard let http = response as? HTTPURLResponse else {
+                throw ExchangeError(.badResponse, exchange: exchange, detail: "not an HTTP response")
+            }
+            var lowered: [String: String] = [:]
+            for (name, value) in http.allHeaderFields {
+                if let name = name as? String, let value = value as? String { lowered[name.lowercased()] = value }
+            }
+            return HTTPResult(status: http.statusCode, headers: lowered, body: data, sentAt: sentAt, receivedAt: receivedAt)
+        } catch let error as ExchangeError {
+            throw error
+        } catch let error as URLError {
+            if error.code == .timedOut { throw ExchangeError(.timeout, exchange: exchange, detail: "timed out") }
+            throw ExchangeError(.exchangeUnavailable, exchange: exchange, detail: "network error \(error.code.rawValue)")
+        } catch {
+            throw ExchangeError(.exchangeUnavailable, exchange: exchange, detail: "network error")
+        }
+    }
+}

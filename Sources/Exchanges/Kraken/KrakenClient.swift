@@ -1,0 +1,88 @@
+import Foundation
+
+/// Kraken spot: `POST /0/private/BalanceEx` with a persisted, strictly increasing nonce per key.
+///
+/// Every private call for a key runs through `KeyedSerialExecutor`, so nonces reach Kraken in order.
+struct KrakenClient: ExchangeClient {
+    let credentials: Credentials
+    let configuration: ExchangeConfiguration
+
+    var exchange: ExchangeID { .kraken }
+    private var baseURL: URL { configuration.baseURL(for: .kraken) }
+
+    private struct BalanceEnvelope: Decodable {
+        struct Entry: Decodable {
+            let balance: AmountText
+            let hold_trade: AmountText?
+        }
+        let result: [String: Entry]?
+    }
+
+    private struct TimeEnvelope: Decodable {
+        struct Time: Decodable { let unixtime: LenientInt64 }
+        let result: Time?
+    }
+
+    func fetchBalances() async throws -> [Balance] {
+        let entries = try await privateCall(BalanceEnvelope.self, path: "/0/private/BalanceEx").result ?? [:]
+        let rows = try entries.keys.sorted().map { asset -> RawBalance in
+            let entry = entries[asset]!
+            let hold = entry.hold_trade?.text ?? "0"
+            guard let free = DecimalString.subtract(entry.balance.text, hold) else {
+                throw ExchangeError(.badResponse, exchange: .kraken, detail: "non-decimal amount for \(asset)")
+            }
+            return RawBalance(wallet: "spot", asset: asset, free: free, locked: hold)
+        }
+        return try BalanceAggregator.aggregate(rows, exchange: .kraken)
+    }
+
+    /// Kraken offers no endpoint describing a key's permissions: a successful balance read is all we know.
+    func permissions() async throws -> KeyPermissions {
+        _ = try await privateCall(BalanceEnvelope.self, path: "/0/private/BalanceEx")
+        return KeyPermissions(canRead: true, canTrade: nil, canWithdraw: nil)
+    }
+
+    func serverTime() async throws -> Date {
+        let result = try await configuration.transport.send(
+            "GET", try ResponseSupport.url(baseURL, path: "/0/public/Time"), exchange: .kraken)
+        if let error = KrakenErrors.classify(result) { throw error }
+        guard let seconds = try ResponseSupport.decode(TimeEnvelope.self, from: result, exchange: .kraken).result?.unixtime
+        else { throw ExchangeError(.badResponse, exchange: .kraken, detail: "time without result") }
+        return Date(timeIntervalSince1970: Double(seconds.value))
+    }
+
+    /// One private call, serialized per key; an invalid nonce (another client raced us) is retried once with a
+    /// fresh, larger nonce.
+    private func privateCall<T: Decodable & Sendable>(_ type: T.Type, path: String) async throws -> T {
+        try await KeyedSerialExecutor.shared.run(key: "kraken:" + credentials.apiKey) {
+            do {
+                return try await attempt(type, path: path)
+            } catch let error as ExchangeError where error.code == .nonceConflict {
+                return try await attempt(type, path: path)
+            }
+        }
+    }
+
+    private func attempt<T: Decodable>(_ type: T.Type, path: String) async throws -> T {
+        let nowMs = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
+        let nonce: UInt64
+        do {
+            nonce = try configuration.nonceStore.nextNonce(forKey: credentials.apiKey, atLeast: nowMs)
+        } catch {
+            throw ExchangeError(.nonceConflict, message:
+                "Holdfast could not record the Kraken nonce on this server (\(error)). Check that the nonce " +
+                "directory is writable.", exchange: .kraken, detail: "nonce store")
+        }
+        let body = "nonce=\(nonce)"
+        guard let signature = KrakenSigner.signature(path: path, nonce: String(nonce), body: body,
+                                                     secret: credentials.apiSecret)
+        else { throw ExchangeError(.invalidSignature, exchange: .kraken, detail: "secret is not base64") }
+        let result = try await configuration.transport.send(
+            "POST", try ResponseSupport.url(baseURL, path: path),
+            headers: ["API-Key": credentials.apiKey, "API-Sign": signature,
+                      "Content-Type": "application/x-www-form-urlencoded"],
+            body: Data(body.utf8), exchange: .kraken)
+        if let error = KrakenErrors.classify(result) { throw error }
+        return try ResponseSupport.decode(T.self, from: result, exchange: .kraken)
+    }
+}

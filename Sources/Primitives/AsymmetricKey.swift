@@ -1,0 +1,141 @@
+import COpenSSL
+
+/// One owned `EVP_PKEY` handle, freed in `deinit`. Internal: nothing outside Primitives sees an OpenSSL type.
+final class AsymmetricKey {
+    let handle: OpaquePointer
+
+    private init(_ handle: OpaquePointer) { self.handle = handle }
+
+    deinit { EVP_PKEY_free(handle) }
+
+    /// A private key from PEM text (SEC1 `EC PRIVATE KEY`, PKCS#8 `PRIVATE KEY`).
+    static func privateKey(pem: String) throws -> AsymmetricKey {
+        try withMemoryBIO(pem) { bio in
+            guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
+                throw CryptoError.fromOpenSSL("read private key PEM")
+            }
+            return AsymmetricKey(key)
+        }
+    }
+
+    /// A public key from PEM text (`PUBLIC KEY`, i.e. SubjectPublicKeyInfo).
+    static func publicKey(pem: String) throws -> AsymmetricKey {
+        try withMemoryBIO(pem) { bio in
+            guard let key = PEM_read_bio_PUBKEY(bio, nil, nil, nil) else {
+                throw CryptoError.fromOpenSSL("read public key PEM")
+            }
+            return AsymmetricKey(key)
+        }
+    }
+
+    /// A public key from DER SubjectPublicKeyInfo bytes.
+    static func publicKey(der: [UInt8]) throws -> AsymmetricKey {
+        try der.withUnsafeBufferPointer { buffer in
+            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
+            guard let key = d2i_PUBKEY(nil, &cursor, buffer.count) else {
+                throw CryptoError.fromOpenSSL("read public key DER")
+            }
+            return AsymmetricKey(key)
+        }
+    }
+
+    /// An Ed25519 key from its 32-byte seed (`private == true`) or 32-byte public key.
+    static func ed25519(raw: [UInt8], isPrivate: Bool) throws -> AsymmetricKey {
+        guard raw.count == 32 else {
+            throw CryptoError(operation: "load Ed25519 key", reason: "expected 32 bytes, got \(raw.count)")
+        }
+        let key = raw.withUnsafeBufferPointer { buffer in
+            isPrivate
+                ? EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, buffer.baseAddress, 32)
+                : EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, buffer.baseAddress, 32)
+        }
+        guard let key else { throw CryptoError.fromOpenSSL("load Ed25519 key") }
+        return AsymmetricKey(key)
+    }
+
+    /// The OpenSSL key type id (`EVP_PKEY_EC`, `EVP_PKEY_ED25519`, ...).
+    var baseID: Int32 { EVP_PKEY_get_base_id(handle) }
+
+    /// The key size in bits (256 for P-256).
+    var bits: Int32 { EVP_PKEY_get_bits(handle) }
+
+    /// The DER SubjectPublicKeyInfo of the public half.
+    func subjectPublicKeyInfo() throws -> [UInt8] {
+        let length = i2d_PUBKEY(handle, nil)
+        guard length > 0 else { throw CryptoError.fromOpenSSL("encode public key") }
+        var output = [UInt8](repeating: 0, count: Int(length))
+        let written = output.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            var cursor: UnsafeMutablePointer<UInt8>? = buffer.baseAddress
+            return i2d_PUBKEY(handle, &cursor)
+        }
+        guard written == length else { throw CryptoError.fromOpenSSL("encode public key") }
+        return output
+    }
+
+    /// The raw public key bytes of an Ed25519 key.
+    func rawPublicKey() throws -> [UInt8] {
+        var length = 0
+        try check(EVP_PKEY_get_raw_public_key(handle, nil, &length), "get raw public key")
+        var output = [UInt8](repeating: 0, count: length)
+        try check(EVP_PKEY_get_raw_public_key(handle, &output, &length), "get raw public key")
+        return Array(output.prefix(length))
+    }
+
+    /// One-shot signature; `digest` is nil for Ed25519, which hashes internally.
+    func sign(_ message: [UInt8], digest: OpaquePointer?) throws -> [UInt8] {
+        guard let context = EVP_MD_CTX_new() else { throw CryptoError.fromOpenSSL("EVP_MD_CTX_new") }
+        defer { EVP_MD_CTX_free(context) }
+        try check(EVP_DigestSignInit(context, nil, digest, nil, handle), "EVP_DigestSignInit")
+        var length = 0
+        try message.withUnsafeBufferPointer { input in
+            try check(EVP_DigestSign(context, nil, &length, input.baseAddress, input.count), "EVP_DigestSign")
+        }
+        var output = [UInt8](repeating: 0, count: length)
+        try message.withUnsafeBufferPointer { input in
+            try check(EVP_DigestSign(context, &output, &length, input.baseAddress, input.count), "EVP_DigestSign")
+        }
+        return Array(output.prefix(length))
+    }
+
+    /// True when `signature` (in OpenSSL's encoding: DER for ECDSA, raw for Ed25519) verifies.
+    func verify(_ signature: [UInt8], message: [UInt8], digest: OpaquePointer?) -> Bool {
+        guard let context = EVP_MD_CTX_new() else { return false }
+        defer { EVP_MD_CTX_free(context); ERR_clear_error() }
+        guard EVP_DigestVerifyInit(context, nil, digest, nil, handle) == 1 else { return false }
+        return signature.withUnsafeBufferPointer { sig in
+            message.withUnsafeBufferPointer { input in
+                EVP_DigestVerify(context, sig.baseAddress, sig.count, input.baseAddress, input.count) == 1
+            }
+        }
+    }
+
+    /// Runs `body` with a read-only memory BIO over `text`'s UTF-8 bytes.
+    private static func withMemoryBIO<T>(_ text: String, _ body: (OpaquePointer) throws -> T) throws -> T {
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer { buffer in
+            // The BIO borrows the buffer; it is freed before the buffer goes away.
+            guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else {
+                throw CryptoError.fromOpenSSL("BIO_new_mem_buf")
+            }
+            defer { BIO_free(bio) }
+            return try body(bio)
+        }
+    }
+}
+
+/// PEM armour for DER bytes.
+enum PEM {
+    /// `-----BEGIN label-----` text with 64-character base64 lines.
+    static func encode(_ der: [UInt8], label: String) -> String {
+        let base64 = Base64.encode(der)
+        var lines = ["-----BEGIN \(label)-----"]
+        var index = base64.startIndex
+        while index < base64.endIndex {
+            let end = base64.index(index, offsetBy: 64, limitedBy: base64.endIndex) ?? base64.endIndex
+            lines.append(String(base64[index..<end]))
+            index = end
+        }
+        lines.append("-----END \(label)-----")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

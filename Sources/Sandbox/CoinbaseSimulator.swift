@@ -1,0 +1,128 @@
+import Exchanges
+import Foundation
+import Primitives
+
+/// Coinbase Advanced Trade v3: JWT bearer auth (ES256 or EdDSA), cursor-paged accounts, key permissions, time.
+/// Every authentication failure is a plain-text 401 "Unauthorized", as the real API answers.
+struct CoinbaseSimulator: ExchangeSimulator {
+    var exchange: ExchangeID { .coinbase }
+
+    /// Longest accepted token lifetime and the allowed clock leeway on `nbf`, in seconds.
+    static let maxLifetime: Int64 = 120
+    static let leeway: Int64 = 5
+
+    func handle(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
+        switch (request.method, request.path) {
+        case ("GET", "/api/v3/brokerage/time"):
+            let now = state.serverNowMs(.coinbase)
+            return .response(.json(200, object: [
+                "iso": SimulatorSupport.iso(now), "epochSeconds": String(now / 1000), "epochMillis": String(now),
+            ]))
+        case ("GET", "/api/v3/brokerage/accounts"), ("GET", "/api/v3/brokerage/key_permissions"):
+            guard let account = authenticate(request, state: state) else { return .response(unauthorized) }
+            if request.path.hasSuffix("key_permissions") {
+                return .authenticated(account) {
+                    .json(200, object: [
+                        "can_view": true, "can_trade": account.canTrade ?? false,
+                        "can_transfer": account.canWithdraw ?? false,
+                        "portfolio_uuid": SimulatorSupport.uuid(account.apiKey, "portfolio"),
+                        "portfolio_type": "DEFAULT",
+                    ])
+                }
+            }
+            return .authenticated(account) { accountsPage(request, account: account) }
+        default:
+            return notFound(request)
+        }
+    }
+
+    private var unauthorized: ServerResponse { .text(401, "Unauthorized") }
+
+    /// Verifies the bearer JWT the way Coinbase does: known `kid`, valid signature, `sub`, `iss`, time window,
+    /// and a `uri` claim naming this method and path on the production host.
+    private func authenticate(_ request: ServerRequest, state: SandboxState) -> FixtureAccount? {
+        guard let header = request.headers["authorization"], header.hasPrefix("Bearer ") else { return nil }
+        let parts = header.dropFirst(7).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3,
+              let headerBytes = Base64.urlDecode(parts[0]), let claimBytes = Base64.urlDecode(parts[1]),
+              let signature = Base64.urlDecode(parts[2]),
+              let jwtHeader = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
+              let claims = try? JSONSerialization.jsonObject(with: Data(claimBytes)) as? [String: Any],
+              let kid = jwtHeader["kid"] as? String, let alg = jwtHeader["alg"] as? String,
+              let account = state.account(.coinbase, apiKey: kid)
+        else { return nil }
+        let input = Array((parts[0] + "." + parts[1]).utf8)
+        guard verify(signature, input: input, alg: alg, secret: account.apiSecret) else { return nil }
+        guard claims["sub"] as? String == kid,
+              let iss = claims["iss"] as? String, iss == "cdp" || iss == "coinbase-cloud",
+              let nbf = (claims["nbf"] as? NSNumber)?.int64Value, let exp = (claims["exp"] as? NSNumber)?.int64Value
+        else { return nil }
+        let now = state.signedNowMs(.coinbase, account: account) / 1000
+        guard nbf <= now + CoinbaseSimulator.leeway, now < exp, exp - nbf <= CoinbaseSimulator.maxLifetime else { return nil }
+        let expectedURI = "\(request.method) \(CoinbaseJWT.uriHost)\(request.path)"
+        let uris = (claims["uris"] as? [String]) ?? []
+        guard claims["uri"] as? String == expectedURI || uris.contains(expectedURI) else { return nil }
+        return account
+    }
+
+    private func verify(_ signature: [UInt8], input: [UInt8], alg: String, secret: String) -> Bool {
+        let text = secret.replacingOccurrences(of: "\\n", with: "\n")
+        switch alg {
+        case "ES256":
+            guard text.contains("-----BEGIN"), let point = try? ES256.publicKeyPoint(forPrivateKeyPEM: text) else { return false }
+            return ES256.isValidSignature(signature, for: input, publicKeyPoint: point)
+        case "EdDSA":
+            guard let bytes = Base64.decode(text), bytes.count == 64 || bytes.count == 32,
+                  let publicKey = try? Ed25519.publicKey(forSeed: Array(bytes.prefix(32)))
+            else { return false }
+            return Ed25519.isValidSignature(signature, for: input, publicKey: publicKey)
+        default:
+            return false
+        }
+    }
+
+    /// One page of accounts: `limit` (default 49, max 250) capped by the fixture's `pageSize`; the cursor is
+    /// an opaque offset.
+    private func accountsPage(_ request: ServerRequest, account: FixtureAccount) -> ServerResponse {
+        let parameters = ServerRequest.parameters(request.query)
+        let limit = min(max(Int(parameters["limit"] ?? "") ?? 49, 1), 250, account.pageSize ?? 250)
+        let offset = parameters["cursor"].flatMap { Base64.urlDecode($0) }
+            .flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+        let rows = SimulatorSupport.merged(account.balances, byWallet: true)
+        let page = rows.dropFirst(offset).prefix(limit)
+        let hasNext = offset + page.count < rows.count
+        let accounts = page.map { row -> [String: Any] in
+            let portfolio = row.wallet ?? SimulatorSupport.uuid(account.apiKey, "portfolio")
+            let fiat = ["USD", "EUR", "GBP"].contains(row.asset)
+            return [
+                "uuid": SimulatorSupport.uuid(account.apiKey, row.asset, row.wallet ?? ""),
+                "name": "\(row.asset) Wallet", "currency": row.asset,
+                "available_balance": ["value": DecimalString.canonical(row.free) ?? row.free, "currency": row.asset],
+                "hold": ["value": DecimalString.canonical(row.lockedAmount) ?? "0", "currency": row.asset],
+                "default": true, "active": true, "created_at": "2023-05-01T10:00:00.000Z",
+                "updated_at": "2024-01-01T10:00:00.000Z", "deleted_at": NSNull(),
+                "type": fiat ? "ACCOUNT_TYPE_FIAT" : "ACCOUNT_TYPE_CRYPTO", "ready": true,
+                "retail_portfolio_id": portfolio, "platform": "ACCOUNT_PLATFORM_CONSUMER",
+            ]
+        }
+        let cursor = hasNext ? Base64.urlEncode(Array(String(offset + page.count).utf8)) : ""
+        return .json(200, object: ["accounts": accounts, "has_next": hasNext, "cursor": cursor, "size": accounts.count])
+    }
+
+    /// Coinbase has been seen answering 429 with an HTML page rather than JSON.
+    func rateLimited(retryAfter: Int) -> ServerResponse {
+        .html(429, title: "Too Many Requests", headers: [("Retry-After", String(retryAfter))])
+    }
+
+    func ipRestricted(_ request: ServerRequest) -> ServerResponse { unauthorized }
+
+    func permissionDenied() -> ServerResponse {
+        .json(403, object: [
+            "error": "PERMISSION_DENIED", "error_details": "Missing required scopes", "message": "Missing required scopes",
+        ])
+    }
+
+    func serverError(_ status: Int) -> ServerResponse {
+        .json(status, object: ["error": "INTERNAL", "error_details": "internal error", "message": "internal error"])
+    }
+}

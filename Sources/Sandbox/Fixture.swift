@@ -1,0 +1,174 @@
+import Exchanges
+import Foundation
+
+/// The sandbox's world: accounts with keys and balances, plus fault knobs per exchange.
+///
+/// JSON shape:
+/// ```json
+/// {"exchangeFaults": {"binance": {"latencyMs": 50}},
+///  "accounts": [{"exchange": "kucoin", "label": "demo", "apiKey": "…", "apiSecret": "…", "passphrase": "…",
+///                "canTrade": false, "canWithdraw": false, "pageSize": 2,
+///                "balances": [{"asset": "BTC", "free": "0.5", "locked": "0.1", "wallet": "main"}],
+///                "faults": {"rateLimited": true, "retryAfterSeconds": 7}}]}
+/// ```
+public struct Fixture: Codable, Sendable {
+    /// Knobs that apply to every request on an exchange's port.
+    public var exchangeFaults: [String: Faults]?
+    /// Every account the sandbox knows.
+    public var accounts: [FixtureAccount]
+
+    /// A fixture with the given parts.
+    public init(accounts: [FixtureAccount], exchangeFaults: [String: Faults]? = nil) {
+        self.accounts = accounts
+        self.exchangeFaults = exchangeFaults
+    }
+
+    /// Decodes a fixture from JSON.
+    public static func decode(_ data: Data) throws -> Fixture {
+        try JSONDecoder().decode(Fixture.self, from: data)
+    }
+
+    /// Reads a fixture file.
+    public static func load(path: String) throws -> Fixture {
+        try decode(Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// The built-in demo fixture (`DemoFixture.json`).
+    public static var demo: Fixture { try! decode(Data(DemoFixture.json.utf8)) }
+
+    /// The account with `apiKey` on `exchange`.
+    public func account(_ exchange: ExchangeID, apiKey: String) -> FixtureAccount? {
+        accounts.first { $0.exchange == exchange && $0.apiKey == apiKey }
+    }
+}
+
+/// One exchange account: its credentials, what the key may do, its holdings and its faults.
+public struct FixtureAccount: Codable, Sendable {
+    /// Which exchange.
+    public var exchange: ExchangeID
+    /// A human name for logs and docs.
+    public var label: String?
+    /// Key id (Coinbase: key name or Ed25519 key id).
+    public var apiKey: String
+    /// Secret (Coinbase: EC PEM or base64 Ed25519 seed‖public key).
+    public var apiSecret: String
+    /// Passphrase (Coinbase Exchange, KuCoin).
+    public var passphrase: String?
+    /// Reported trade permission.
+    public var canTrade: Bool?
+    /// Reported withdraw permission.
+    public var canWithdraw: Bool?
+    /// Coinbase: accounts per page at most (forces pagination).
+    public var pageSize: Int?
+    /// Rows as the exchange holds them (raw asset ids, wallets/account types).
+    public var balances: [FixtureBalance]
+    /// Faults for this account's signed requests.
+    public var faults: Faults?
+
+    /// An account with the given parts.
+    public init(
+        exchange: ExchangeID, label: String? = nil, apiKey: String, apiSecret: String, passphrase: String? = nil,
+        canTrade: Bool? = nil, canWithdraw: Bool? = nil, pageSize: Int? = nil, balances: [FixtureBalance] = [],
+        faults: Faults? = nil
+    ) {
+        self.exchange = exchange
+        self.label = label
+        self.apiKey = apiKey
+        self.apiSecret = apiSecret
+        self.passphrase = passphrase
+        self.canTrade = canTrade
+        self.canWithdraw = canWithdraw
+        self.pageSize = pageSize
+        self.balances = balances
+        self.faults = faults
+    }
+}
+
+/// One balance row in exchange terms.
+public struct FixtureBalance: Codable, Sendable, Equatable {
+    /// The exchange's own asset id ("XXBT", "DOT.S", "LDUSDT").
+    public var asset: String
+    /// Available amount (decimal string).
+    public var free: String
+    /// Held amount (decimal string).
+    public var locked: String?
+    /// Wallet/account type where it matters (KuCoin "main"/"trade"/"margin", Coinbase portfolio).
+    public var wallet: String?
+
+    /// A row.
+    public init(asset: String, free: String, locked: String? = nil, wallet: String? = nil) {
+        self.asset = asset
+        self.free = free
+        self.locked = locked
+        self.wallet = wallet
+    }
+
+    /// `locked` or "0".
+    var lockedAmount: String { locked ?? "0" }
+    /// `free + locked`.
+    var total: String { DecimalString.add(free, lockedAmount) ?? free }
+}
+
+/// Fault knobs. Exchange-level knobs apply to every request on the port (time endpoints included);
+/// account-level knobs apply to that account's signed requests and override exchange-level ones.
+public struct Faults: Codable, Sendable, Equatable {
+    /// Delay before answering.
+    public var latencyMs: Int?
+    /// Answer with the exchange's rate-limit error.
+    public var rateLimited: Bool?
+    /// Seconds announced in Retry-After when rate limited (default 30).
+    public var retryAfterSeconds: Int?
+    /// Answer with this 5xx status.
+    public var serverError: Int?
+    /// Milliseconds the sandbox clock is ahead of real time (negative: behind). Exchange-level skew moves the
+    /// public time endpoint too; account-level skew only moves the clock signed requests are checked against.
+    public var clockSkewMs: Int64?
+    /// The key lacks read permission.
+    public var noReadPermission: Bool?
+    /// The key is restricted to another IP.
+    public var ipRestricted: Bool?
+    /// Do not answer for this many seconds.
+    public var hangSeconds: Double?
+    /// Answer 200 with a body that is not JSON.
+    public var malformedJSON: Bool?
+    /// Answer 200 with the real body cut in half.
+    public var truncatedJSON: Bool?
+    /// Answer with an HTML error page (502) instead of JSON.
+    public var htmlError: Bool?
+
+    /// Knobs as given.
+    public init(
+        latencyMs: Int? = nil, rateLimited: Bool? = nil, retryAfterSeconds: Int? = nil, serverError: Int? = nil,
+        clockSkewMs: Int64? = nil, noReadPermission: Bool? = nil, ipRestricted: Bool? = nil,
+        hangSeconds: Double? = nil, malformedJSON: Bool? = nil, truncatedJSON: Bool? = nil, htmlError: Bool? = nil
+    ) {
+        self.latencyMs = latencyMs
+        self.rateLimited = rateLimited
+        self.retryAfterSeconds = retryAfterSeconds
+        self.serverError = serverError
+        self.clockSkewMs = clockSkewMs
+        self.noReadPermission = noReadPermission
+        self.ipRestricted = ipRestricted
+        self.hangSeconds = hangSeconds
+        self.malformedJSON = malformedJSON
+        self.truncatedJSON = truncatedJSON
+        self.htmlError = htmlError
+    }
+
+    /// `self` with every knob `override` sets replacing this one's (clock skew excluded: it adds up).
+    func overridden(by override: Faults?) -> Faults {
+        guard let override else { return self }
+        var merged = self
+        merged.latencyMs = override.latencyMs ?? latencyMs
+        merged.rateLimited = override.rateLimited ?? rateLimited
+        merged.retryAfterSeconds = override.retryAfterSeconds ?? retryAfterSeconds
+        merged.serverError = override.serverError ?? serverError
+        merged.noReadPermission = override.noReadPermission ?? noReadPermission
+        merged.ipRestricted = override.ipRestricted ?? ipRestricted
+        merged.hangSeconds = override.hangSeconds ?? hangSeconds
+        merged.malformedJSON = override.malformedJSON ?? malformedJSON
+        merged.truncatedJSON = override.truncatedJSON ?? truncatedJSON
+        merged.htmlError = override.htmlError ?? htmlError
+        return merged
+    }
+}

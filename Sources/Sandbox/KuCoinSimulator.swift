@@ -1,0 +1,95 @@
+import Exchanges
+import Foundation
+import Primitives
+
+/// KuCoin: KC-API-* headers, HMAC'd passphrase for key versions 2/3 (plaintext comparison otherwise, which is
+/// why a missing version header fails with 400004), ±5 s timestamps, accounts of every type.
+struct KuCoinSimulator: ExchangeSimulator {
+    var exchange: ExchangeID { .kucoin }
+
+    /// Allowed distance between KC-API-TIMESTAMP and the server clock, in ms.
+    static let window: Int64 = 5000
+
+    func handle(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
+        switch (request.method, request.path) {
+        case ("GET", "/api/v1/timestamp"):
+            return .response(.json(200, "{\"code\":\"200000\",\"msg\":\"success\",\"data\":\(state.serverNowMs(.kucoin))}"))
+        case ("GET", "/api/v1/accounts"), ("GET", "/api/v1/user/api-key"):
+            return signed(request, state: state)
+        default:
+            return notFound(request)
+        }
+    }
+
+    private func error(_ status: Int, _ code: String, _ message: String) -> ServerResponse {
+        .json(status, object: ["code": code, "msg": message])
+    }
+
+    private func signed(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
+        let h = request.headers
+        guard let key = h["kc-api-key"], let sign = h["kc-api-sign"], let timestampText = h["kc-api-timestamp"],
+              let passphrase = h["kc-api-passphrase"]
+        else {
+            return .response(error(401, "400001",
+                "Please check the header of your request for KC-API-KEY, KC-API-SIGN, KC-API-TIMESTAMP, KC-API-PASSPHRASE"))
+        }
+        guard let account = state.account(.kucoin, apiKey: key) else {
+            return .response(error(401, "400003", "KC-API-KEY not exists"))
+        }
+        guard let timestamp = Int64(timestampText),
+              abs(state.signedNowMs(.kucoin, account: account) - timestamp) <= KuCoinSimulator.window
+        else { return .response(error(400, "400002", "Invalid KC-API-TIMESTAMP")) }
+        let version = h["kc-api-key-version"] ?? "1"
+        let expectedPassphrase = version == "2" || version == "3"
+            ? KuCoinSigner.passphrase(account.passphrase ?? "", secret: account.apiSecret)
+            : (account.passphrase ?? "")
+        guard SimulatorSupport.equal(passphrase, expectedPassphrase) else {
+            return .response(error(401, "400004", "Invalid KC-API-PASSPHRASE"))
+        }
+        let expected = KuCoinSigner.signature(timestamp: timestampText, method: request.method, endpoint: request.target,
+                                              body: String(decoding: request.body, as: UTF8.self), secret: account.apiSecret)
+        guard SimulatorSupport.equal(sign, expected) else {
+            return .response(error(401, "400005", "Invalid KC-API-SIGN"))
+        }
+        if request.path == "/api/v1/user/api-key" {
+            return .authenticated(account) {
+                var permissions = ["General"]
+                if account.canTrade == true { permissions.append("Spot") }
+                if account.canWithdraw == true { permissions.append("Withdrawal") }
+                return .json(200, object: ["code": "200000", "data": [
+                    "remark": account.label ?? "holdfast", "apiKey": account.apiKey, "apiVersion": 2,
+                    "permission": permissions.joined(separator: ","), "ipWhitelist": "", "createdAt": 1_700_000_000_000,
+                    "uid": 165_111_215, "isMaster": true,
+                ] as [String: Any]])
+            }
+        }
+        let filters = ServerRequest.parameters(request.query)
+        return .authenticated(account) {
+            let rows = SimulatorSupport.merged(account.balances, byWallet: true)
+                .filter { filters["type"] == nil || ($0.wallet ?? "trade") == filters["type"] }
+                .filter { filters["currency"] == nil || $0.asset == filters["currency"] }
+                .map { row -> [String: Any] in
+                    [
+                        "id": String(SimulatorSupport.id(account.apiKey, row.asset, row.wallet ?? "").prefix(24)),
+                        "currency": row.asset, "type": row.wallet ?? "trade", "balance": row.total,
+                        "available": DecimalString.canonical(row.free) ?? row.free,
+                        "holds": DecimalString.canonical(row.lockedAmount) ?? "0",
+                    ]
+                }
+            return .json(200, object: ["code": "200000", "data": rows])
+        }
+    }
+
+    func rateLimited(retryAfter: Int) -> ServerResponse {
+        .json(429, object: ["code": "429000", "msg": "Too many requests. System-level rate limit exceeded."],
+              headers: [("Retry-After", String(retryAfter))])
+    }
+
+    func ipRestricted(_ request: ServerRequest) -> ServerResponse {
+        error(403, "400006", "Invalid request ip, the current clientIp is:\(request.remoteAddress)")
+    }
+
+    func permissionDenied() -> ServerResponse { error(403, "400007", "Access Denied") }
+
+    func serverError(_ status: Int) -> ServerResponse { error(status, "500000", "Internal Server Error") }
+}

@@ -1,0 +1,82 @@
+import Exchanges
+import Foundation
+
+/// Puts one port together: admin endpoints, fault knobs, then the exchange simulator.
+struct SandboxRouter: Sendable {
+    let simulator: any ExchangeSimulator
+    let state: SandboxState
+    /// True once the server is stopping, so hung handlers give up early.
+    let isStopped: @Sendable () -> Bool
+
+    var exchange: ExchangeID { simulator.exchange }
+
+    func respond(_ request: ServerRequest) -> ServerResponse {
+        if request.path.hasPrefix("/__sandbox/") { return admin(request) }
+        state.begin(exchange, path: request.path)
+        defer { state.end(exchange) }
+        let exchangeFaults = state.exchangeFaults(exchange)
+        if let early = transportFaults(exchangeFaults, request: request) { return early }
+        switch simulator.handle(request, state: state) {
+        case .response(let response):
+            return response
+        case .authenticated(let account, let success):
+            let faults = exchangeFaults.overridden(by: account.faults)
+            if faults.ipRestricted == true { return simulator.ipRestricted(request) }
+            if faults.noReadPermission == true { return simulator.permissionDenied() }
+            if let early = transportFaults(account.faults ?? Faults(), request: request) { return early }
+            var response = success()
+            if faults.truncatedJSON == true {
+                response.body = response.body.prefix(max(1, response.body.count / 2))
+            } else if faults.malformedJSON == true {
+                response.body = Data("{\"balances\": [ {\"asset\": \"BTC\", \"free\": 0.5,, } ".utf8)
+            }
+            return response
+        }
+    }
+
+    /// Latency, hang, rate limit, 5xx and HTML-page knobs; nil when none fires.
+    private func transportFaults(_ faults: Faults, request: ServerRequest) -> ServerResponse? {
+        if let latency = faults.latencyMs, latency > 0 { sleep(seconds: Double(latency) / 1000) }
+        if let hang = faults.hangSeconds, hang > 0 { sleep(seconds: hang) }
+        if faults.rateLimited == true { return simulator.rateLimited(retryAfter: faults.retryAfterSeconds ?? 30) }
+        if let status = faults.serverError, status >= 500 { return simulator.serverError(status) }
+        if faults.htmlError == true { return .html(502, title: "Bad Gateway") }
+        return nil
+    }
+
+    /// Sleeps in short slices so a stopping server is not held up by a hung handler.
+    private func sleep(seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline && !isStopped() {
+            Thread.sleep(forTimeInterval: min(0.05, max(0, deadline.timeIntervalSinceNow)))
+        }
+    }
+
+    /// `GET /__sandbox/stats`, `POST /__sandbox/stats/reset`, `POST /__sandbox/fixture`, `GET /__sandbox/fixture`.
+    private func admin(_ request: ServerRequest) -> ServerResponse {
+        switch (request.method, request.path) {
+        case ("GET", "/__sandbox/stats"):
+            let stats = state.stats(exchange)
+            return .json(200, object: [
+                "exchange": exchange.rawValue, "requests": stats.requests, "inFlight": stats.inFlight,
+                "maxInFlight": stats.maxInFlight, "paths": stats.paths,
+            ])
+        case ("POST", "/__sandbox/stats/reset"):
+            state.resetStats(exchange)
+            return .json(200, "{\"ok\":true}")
+        case ("GET", "/__sandbox/fixture"):
+            let data = (try? JSONEncoder().encode(state.currentFixture)) ?? Data("{}".utf8)
+            return ServerResponse(status: 200, headers: [("Content-Type", "application/json")], body: data)
+        case ("POST", "/__sandbox/fixture"):
+            guard let update = try? JSONDecoder().decode(FixtureUpdate.self, from: request.body) else {
+                return .json(400, object: ["error": "body must be a FixtureUpdate JSON object"])
+            }
+            guard state.apply(update, exchange: exchange) else {
+                return .json(404, object: ["error": "no \(exchange.rawValue) account with that apiKey"])
+            }
+            return .json(200, "{\"ok\":true}")
+        default:
+            return .json(404, object: ["error": "unknown admin endpoint"])
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+@testable import Exchanges
+import Sandbox
+
+/// Every client against the in-process sandbox with the demo fixture: balances, permissions, server time.
+struct ClientSuccessTests {
+    @Test func binanceFoldsSimpleEarnAndKeepsLDO() async throws {
+        try await SandboxHarness.run { h in
+            let balances = try await h.client(h.account(.binance, label: "read-only")).fetchBalances()
+            #expect(balances.map(\.asset) == ["BNB", "BTC", "ETH", "LDO", "USDT"])
+            #expect(balances[asset: "BTC"]?.free == "0.5")
+            #expect(balances[asset: "BTC"]?.locked == "0.1")
+            #expect(balances[asset: "BTC"]?.total == "0.6")
+            #expect(balances[asset: "USDT"]?.total == "1600.75")
+            #expect(balances[asset: "BNB"]?.total == "2.3")
+            #expect(balances[asset: "BNB"]?.wallets.map(\.wallet) == ["simple-earn", "spot"])
+            #expect(balances[asset: "LDO"]?.wallets.first?.wallet == "spot")
+        }
+    }
+
+    @Test func coinbaseFollowsCursorPagesWithES256() async throws {
+        try await SandboxHarness.run { h in
+            let balances = try await h.client(h.account(.coinbase, label: "ECDSA")).fetchBalances()
+            #expect(balances.map(\.asset) == ["BTC", "ETH", "SOL", "USD", "USDC"])
+            #expect(balances[asset: "BTC"]?.total == "0.31")
+            #expect(balances[asset: "BTC"]?.locked == "0.01")
+            #expect(balances[asset: "BTC"]?.wallets.count == 2)
+            #expect(balances[asset: "USDC"]?.total == "255")
+            #expect(balances[asset: "USD"]?.total == "1000.5")
+            // Six accounts at two per page: three pages.
+            #expect(try await h.count(.coinbase, path: "/api/v3/brokerage/accounts") == 3)
+        }
+    }
+
+    @Test func coinbaseWithEd25519Key() async throws {
+        try await SandboxHarness.run { h in
+            let client = try h.client(h.account(.coinbase, label: "Ed25519"))
+            let balances = try await client.fetchBalances()
+            #expect(balances.map(\.total) == ["0.1", "320.4"])
+            let permissions = try await client.permissions()
+            #expect(permissions.canTrade == true)
+            #expect(permissions.canWithdraw == false)
+        }
+    }
+
+    @Test func coinbaseExchangeSplitsBalanceAndHold() async throws {
+        try await SandboxHarness.run { h in
+            let balances = try await h.client(h.account(.coinbaseexchange)).fetchBalances()
+            #expect(balances.map(\.asset) == ["BTC", "USD"])
+            #expect(balances[asset: "BTC"]?.free == "1.5")
+            #expect(balances[asset: "BTC"]?.locked == "0.5")
+            #expect(balances[asset: "BTC"]?.total == "2")
+        }
+    }
+
+    @Test func krakenNormalizesLegacyIdsAndSuffixes() async throws {
+        try await SandboxHarness.run { h in
+            let balances = try await h.client(h.account(.kraken)).fetchBalances()
+            #expect(balances.map(\.asset) == ["ADA", "BTC", "DOGE", "DOT", "ETH", "USD", "USDT", "XTZ"])
+            #expect(balances[asset: "BTC"]?.total == "1.2445")
+            #expect(balances[asset: "BTC"]?.locked == "0.1")
+            #expect(balances[asset: "BTC"]?.wallets.map(\.rawAsset).sorted() == ["XBT.M", "XXBT"])
+            #expect(balances[asset: "ETH"]?.total == "4.5")
+            #expect(balances[asset: "DOT"]?.total == "105")
+            #expect(balances[asset: "USD"]?.total == "260")
+            #expect(balances[asset: "ADA"]?.wallets.first?.wallet == "auto-earn")
+        }
+    }
+
+    @Test func kucoinSumsEveryAccountType() async throws {
+        try await SandboxHarness.run { h in
+            let balances = try await h.client(h.account(.kucoin)).fetchBalances()
+            #expect(balances.map(\.asset) == ["BTC", "ETH", "USDT"])
+            #expect(balances[asset: "BTC"]?.total == "0.5")
+            #expect(balances[asset: "BTC"]?.free == "0.45")
+            #expect(balances[asset: "USDT"]?.total == "175")
+            #expect(Set(balances[asset: "USDT"]?.wallets.map(\.wallet) ?? []) == ["main", "trade", "margin"])
+        }
+    }
+
+    @Test func permissionsPerExchange() async throws {
+        try await SandboxHarness.run { h in
+            let readOnly = try await h.client(h.account(.binance, label: "read-only")).permissions()
+            #expect(readOnly.isKnownReadOnly)
+            let trading = try await h.client(h.account(.binance, label: "trading")).permissions()
+            #expect(trading.canTrade == true && trading.canWithdraw == true)
+            let coinbase = try await h.client(h.account(.coinbase, label: "ECDSA")).permissions()
+            #expect(coinbase.isKnownReadOnly)
+            let kucoin = try await h.client(h.account(.kucoin)).permissions()
+            #expect(kucoin.canTrade == false)
+            try await h.update(.kucoin, FixtureUpdate(apiKey: h.account(.kucoin).apiKey, canWithdraw: true))
+            #expect(try await h.client(h.account(.kucoin)).permissions().canWithdraw == true)
+            let kraken = try await h.client(h.account(.kraken)).permissions()
+            #expect(kraken.canRead && kraken.canTrade == nil)
+        }
+    }
+
+    @Test func serverTimesFollowTheSandboxClock() async throws {
+        var fixture = Fixture.demo
+        fixture.exchangeFaults = [:]
+        for exchange in ExchangeID.allCases { fixture.exchangeFaults?[exchange.rawValue] = Faults(clockSkewMs: 3_600_000) }
+        try await SandboxHarness.run(fixture: fixture) { h in
+            for exchange in ExchangeID.allCases {
+                let time = try await h.client(h.account(exchange)).serverTime()
+                #expect(abs(time.timeIntervalSinceNow - 3600) < 5, "\(exchange)")
+            }
+        }
+    }
+
+    @Test func holdingsChangeBetweenSyncs() async throws {
+        try await SandboxHarness.run { h in
+            let account = h.account(.kucoin)
+            let client = try h.client(account)
+            #expect(try await client.fetchBalances()[asset: "ETH"]?.total == "1")
+            try await h.update(.kucoin, FixtureUpdate(apiKey: account.apiKey, balances: [
+                FixtureBalance(asset: "ETH", free: "2.5", wallet: "main"),
+                FixtureBalance(asset: "ETH", free: "0.25", locked: "0.25", wallet: "trade"),
+            ]))
+            let after = try await client.fetchBalances()
+            #expect(after.map(\.asset) == ["ETH"])
+            #expect(after[asset: "ETH"]?.total == "3")
+        }
+    }
+
+    @Test func parallelSyncsRunConcurrently() async throws {
+        try await SandboxHarness.run { h in
+            let account = h.account(.binance, label: "read-only")
+            try await h.update(.binance, FixtureUpdate(apiKey: account.apiKey, faults: Faults(latencyMs: 400)))
+            let client = try h.client(account)
+            _ = try await client.serverTime()
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 { group.addTask { try await client.fetchBalances().count } }
+                for try await count in group { #expect(count == 5) }
+            }
+            let stats = try await h.stats(.binance)
+            #expect((stats["maxInFlight"] as? Int ?? 0) >= 4)
+        }
+    }
+
+    @Test func balancesCommandPrintsJSON() async throws {
+        try await SandboxHarness.run { h in
+            let account = h.account(.kucoin)
+            let input = try JSONSerialization.data(withJSONObject: [
+                "apiKey": account.apiKey, "apiSecret": account.apiSecret, "passphrase": account.passphrase!,
+            ])
+            var environment = h.sandbox.environment
+            environment["HOLDFAST_NONCE_DIRECTORY"] = h.nonceDirectory.path
+            let (output, code) = await BalancesCommand.run(exchange: "kucoin", stdin: input, environment: environment)
+            #expect(code == 0)
+            #expect(output.contains(#"{"asset":"BTC","free":"0.45","locked":"0.05","total":"0.5"}"#))
+            #expect(!output.contains(account.apiSecret))
+
+            let wrong = try JSONSerialization.data(withJSONObject: [
+                "apiKey": account.apiKey, "apiSecret": account.apiSecret, "passphrase": "nope",
+            ])
+            let (failure, failureCode) = await BalancesCommand.run(exchange: "kucoin", stdin: wrong, environment: environment)
+            #expect(failureCode != 0)
+            #expect(failure.hasPrefix(#"{"error":{"code":"invalid_passphrase","message":"#))
+            #expect(!failure.contains("nope"))
+
+            let (unknown, unknownCode) = await BalancesCommand.run(exchange: "ftx", stdin: input, environment: environment)
+            #expect(unknownCode == 2 && unknown.contains("invalid_request"))
+        }
+    }
+}
