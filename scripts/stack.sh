@@ -130,6 +130,9 @@ demo_user() {
   [ -f "$password_file" ] || (umask 077; openssl rand -base64 12 | tr -d '/+=' > "$password_file")
   set -a; . "$envfile"; set +a
   "$bin/holdfast" user add "$email" < "$password_file" >/dev/null 2>&1 || true
+  "$bin/holdfast-sandbox" --print-fixture > "$state/sandbox-demo-accounts.json"
+  local demo_key
+  demo_key=$(python3 -c 'import json,sys; a=[x for x in json.load(open(sys.argv[1]))["accounts"] if x["exchange"]=="binance"][0]; print(json.dumps({"exchange":"binance","apiKey":a["apiKey"],"apiSecret":a["apiSecret"]}))' "$state/sandbox-demo-accounts.json")
   cat <<MSG
 
 Holdfast is running (offline, against the sandbox exchanges).
@@ -138,6 +141,9 @@ Holdfast is running (offline, against the sandbox exchanges).
   Log in   $email / $(cat "$password_file")
            curl -s -X POST http://localhost:$http_port/api/v1/auth/login -H 'Content-Type: application/json' \\
              -d '{"email":"$email","password":"$(cat "$password_file")"}'
+  Sandbox  exchanges on 127.0.0.1:$((sandbox_base + 1))-$((sandbox_base + 5)); demo API keys for every exchange are in
+           $state/sandbox-demo-accounts.json, e.g. Binance:
+           $demo_key
   CLI      set -a; . $envfile; set +a; $bin/holdfast --help
   Logs     $state/logs/      Stop: make stop
 MSG

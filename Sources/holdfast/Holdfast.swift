@@ -9,7 +9,7 @@ struct Holdfast: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "holdfast",
         abstract: "Administer a Holdfast installation.",
-        subcommands: [Migrate.self, UserCommand.self, KeysCommand.self, ImportLegacy.self, BenchCommand.self])
+        subcommands: [Migrate.self, UserCommand.self, KeysCommand.self, ImportLegacy.self, ExchangeCommand.self, BenchCommand.self])
 }
 
 /// `holdfast migrate`: applies pending migrations.

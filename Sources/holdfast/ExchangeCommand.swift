@@ -1,0 +1,28 @@
+import App
+import ArgumentParser
+import Exchanges
+import Foundation
+
+/// `holdfast exchange balances EXCHANGE`: reads `{"apiKey","apiSecret","passphrase"}` on stdin and prints the
+/// account's balances as JSON (decimal strings). Base URLs come from the server's `HOLDFAST_*_BASE_URL`.
+struct ExchangeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exchange", abstract: "Talk to an exchange directly.", subcommands: [Balances.self])
+
+    struct Balances: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: """
+            Print an account's balances. Credentials come as JSON on stdin: {"apiKey","apiSecret","passphrase"}.
+            """)
+
+        @Argument(help: "binance, coinbase, coinbaseexchange, kraken or kucoin.") var exchange: String
+
+        func run() throws {
+            let input = FileHandle.standardInput.readDataToEndOfFile()
+            let name = exchange
+            let environment = ProcessInfo.processInfo.environment
+            let (output, status) = runBlocking { await BalancesCommand.run(exchange: name, stdin: input, environment: environment) }
+            print(output)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+}

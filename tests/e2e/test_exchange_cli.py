@@ -1,0 +1,46 @@
+"""`holdfast exchange balances` against the sandbox exchanges over real HTTP."""
+import json
+import subprocess
+
+import pytest
+
+from conftest import BIN, STATE, cli
+
+
+def demo_accounts():
+    out = subprocess.run([str(BIN / "holdfast-sandbox"), "--print-fixture"], capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["accounts"]
+
+
+ACCOUNTS = {a["exchange"]: a for a in reversed(demo_accounts())}
+
+
+@pytest.mark.parametrize("exchange", ["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin"])
+def test_balances_for_each_exchange(exchange):
+    account = [a for a in demo_accounts() if a["exchange"] == exchange][0]
+    stdin = json.dumps({"apiKey": account["apiKey"], "apiSecret": account["apiSecret"], "passphrase": account.get("passphrase")})
+    r = cli("exchange", "balances", exchange, stdin=stdin, check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    balances = json.loads(r.stdout)["balances"]
+    assert balances, r.stdout
+    for b in balances:
+        assert set(b) == {"asset", "free", "locked", "total"}
+        for field in ("free", "locked", "total"):
+            assert isinstance(b[field], str) and "e" not in b[field].lower()
+    assert account["apiSecret"] not in r.stdout + r.stderr
+
+
+def test_wrong_secret_is_a_json_error_without_secrets():
+    account = [a for a in demo_accounts() if a["exchange"] == "kucoin"][0]
+    stdin = json.dumps({"apiKey": account["apiKey"], "apiSecret": "wrong-secret-value-1234", "passphrase": account["passphrase"]})
+    r = cli("exchange", "balances", "kucoin", stdin=stdin, check=False)
+    assert r.returncode != 0
+    error = json.loads(r.stdout)["error"]
+    assert error["code"] in ("invalid_passphrase", "invalid_signature", "invalid_credentials")
+    assert "wrong-secret-value-1234" not in r.stdout + r.stderr
+    assert account["passphrase"] not in r.stdout + r.stderr
+
+
+def test_unknown_exchange_is_rejected():
+    r = cli("exchange", "balances", "mtgox", stdin="{}", check=False)
+    assert r.returncode != 0 and json.loads(r.stdout)["error"]["code"] == "invalid_request"
