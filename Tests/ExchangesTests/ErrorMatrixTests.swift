@@ -113,10 +113,10 @@ struct ErrorMatrixTests {
 
     @Test(arguments: [ExchangeID.binance, .kraken])
     func hangingExchangeTimesOut(exchange: ExchangeID) async throws {
-        let started = Date()
-        let error = try await code(exchange, faults: Faults(hangSeconds: 4), timeout: 1)
+        // The sandbox would answer normally after 10 s; a `timeout` code proves the client gave up first.
+        // (How long that took is not asserted: wall time on a loaded machine is not a test.)
+        let error = try await code(exchange, faults: Faults(hangSeconds: 10), timeout: 1)
         #expect(error?.code == .timeout)
-        #expect(Date().timeIntervalSince(started) < 3.5)
     }
 
     @Test func missingPassphraseIsRejectedBeforeAnyRequest() async throws {
