@@ -1,6 +1,8 @@
+import Exchanges
 import Foundation
 import Logging
 import Store
+import Vault
 import Web
 
 /// The whole HTTP application behind one entry point, `handle(_:)`, which the FastCGI responder and the
@@ -16,11 +18,18 @@ public final class Application: Sendable {
     public let csrf: CSRF
     public let passwords: PasswordHasher
     public let logger: Logger
+    /// Exchange access: base URLs, HTTP client, Kraken nonces in the database.
+    public let exchanges: ExchangeConfiguration
+    /// The sync engine shared with the timer.
+    public let engine: SyncEngine
+    /// Refuse keys that can trade or withdraw (`HOLDFAST_REQUIRE_READ_ONLY_KEYS=1`).
+    public let requireReadOnlyKeys: Bool
+    let cipher: CredentialCipher
     let migrator: Migrator?
     private let router: Router<Application>
 
     /// Builds the application; `build` is what `main` and the tests call.
-    public init(configuration: Configuration, logger: Logger) throws {
+    public init(configuration: Configuration, logger: Logger, makeClient: SyncEngine.ClientFactory? = nil) throws {
         self.configuration = configuration
         self.logger = logger
         database = Database(path: configuration.databasePath)
@@ -29,6 +38,14 @@ public final class Application: Sendable {
         csrf = CSRF(jwtSecret: configuration.jwtSecret)
         passwords = PasswordHasher()
         migrator = try configuration.migrationsDirectory.map { try Migrator(directory: $0) }
+        var exchanges = try ExchangeConfiguration.fromEnvironment(configuration.environment)
+        exchanges.nonceStore = SQLiteNonceStore(database: database)
+        self.exchanges = exchanges
+        cipher = CredentialCipher(keyRing: configuration.keyRing)
+        engine = SyncEngine(database: database, cipher: cipher, exchanges: exchanges,
+                            gate: ExchangeGate(limit: configuration.exchangeConcurrency), logger: logger,
+                            makeClient: makeClient ?? ExchangeClients.client)
+        requireReadOnlyKeys = configuration.environment["HOLDFAST_REQUIRE_READ_ONLY_KEYS"] == "1"
         router = Routes.build()
     }
 

@@ -8,6 +8,18 @@ enum Routes {
         router.add("POST", "/api/v1/auth/login", AuthHandlers.login)
         router.add("POST", "/api/v1/auth/logout", authenticated(AuthHandlers.logout))
         router.add("GET", "/api/v1/auth/me", authenticated(AuthHandlers.me))
+
+        router.add("GET", "/api/v1/exchanges/supported", authenticated(ExchangeHandlers.supported))
+        router.add("POST", "/api/v1/exchanges/test", authenticated(ExchangeHandlers.test))
+        router.add("POST", "/api/v1/exchanges/connect", authenticated(ExchangeHandlers.connect))
+        router.add("POST", "/api/v1/exchanges/sync-all", authenticated(ConnectionHandlers.syncAll))
+        router.add("GET", "/api/v1/exchanges/connections", authenticated(ConnectionHandlers.list))
+        router.add("PATCH", "/api/v1/exchanges/connections/:id", authenticated(ConnectionHandlers.update))
+        router.add("DELETE", "/api/v1/exchanges/connections/:id", authenticated(ConnectionHandlers.delete))
+        router.add("POST", "/api/v1/exchanges/connections/:id/sync", authenticated(ConnectionHandlers.sync))
+        router.add("GET", "/api/v1/exchanges/connections/:id/holdings", authenticated(ConnectionHandlers.holdings))
+        router.add("GET", "/api/v1/exchanges/connections/:id/syncs", authenticated(ConnectionHandlers.syncs))
+        router.add("GET", "/api/v1/portfolios", authenticated(PortfolioHandlers.list))
         return router
     }
 

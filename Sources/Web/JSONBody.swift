@@ -33,7 +33,7 @@ public struct JSONBody {
     public func has(_ name: String) -> Bool { object[name] != nil }
 
     /// A string field. Required fields note "is required" when absent or empty; `maxLength` counts characters.
-    public mutating func string(_ name: String, required: Bool = true, maxLength: Int = 1024) -> String? {
+    public mutating func string(_ name: String, required: Bool = true, maxLength: Int = 1024, allowNewlines: Bool = false) -> String? {
         guard let raw = object[name], !(raw is NSNull) else {
             if required { problems[name] = "is required" }
             return nil
@@ -50,7 +50,9 @@ public struct JSONBody {
             problems[name] = "must be at most \(maxLength) characters"
             return nil
         }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if value.unicodeScalars.contains(where: {
+            $0.properties.generalCategory == .control && !(allowNewlines && ($0 == "\n" || $0 == "\r"))
+        }) {
             problems[name] = "must not contain control characters"
             return nil
         }
@@ -84,6 +86,12 @@ public struct JSONBody {
     /// JSON booleans arrive as NSNumber whose Objective-C type is `c` (char); numbers never use that type.
     private static func isBoolean(_ number: NSNumber) -> Bool {
         String(cString: number.objCType) == "c"
+    }
+
+    /// Notes every field not in `allowed`: a misspelt field is a mistake the client should hear about, not
+    /// something silently ignored.
+    public mutating func rejectUnknownFields(allowing allowed: Set<String>) {
+        for name in object.keys where !allowed.contains(name) { problems[name] = "is not a known field" }
     }
 
     /// Notes a problem found by the handler's own rules.

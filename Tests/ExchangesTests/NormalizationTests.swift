@@ -70,7 +70,7 @@ struct NormalizationTests {
         let configuration = try ExchangeConfiguration.fromEnvironment(["HOLDFAST_KRAKEN_BASE_URL": "http://127.0.0.1:9/"])
         #expect(configuration.baseURL(for: .kraken).absoluteString == "http://127.0.0.1:9")
         #expect(configuration.baseURL(for: .binance).absoluteString == "https://api.binance.com")
-        #expect(throws: ConfigurationError.self) {
+        #expect(throws: ExchangeConfigurationError.self) {
             try ExchangeConfiguration.fromEnvironment(["HOLDFAST_KUCOIN_BASE_URL": "file:///etc/passwd"])
         }
     }

@@ -20,6 +20,9 @@ public struct Configuration: Sendable {
     /// Responder worker threads (`HOLDFAST_WORKERS`, default 96): more than nginx's kept upstream connections
     /// (16 per nginx worker process in our site config) plus the requests that may wait on exchanges at once.
     public var workerCount: Int
+    /// Exchange requests one process may have in flight (`HOLDFAST_EXCHANGE_CONCURRENCY`, default 32), so
+    /// a hung exchange can never hold every responder worker.
+    public var exchangeConcurrency: Int
     /// Whether the session cookie carries `Secure` (`HOLDFAST_COOKIE_SECURE`, default on).
     public var cookieSecure: Bool
     /// The keys that encrypt exchange credentials (`ENCRYPTION_KEY`, `ENCRYPTION_KEYS_PREVIOUS`, or
@@ -40,6 +43,10 @@ public struct Configuration: Sendable {
         let hours = try number("HOLDFAST_SESSION_HOURS", in: environment, default: 12, range: 1...720)
         let workers = try number("HOLDFAST_WORKERS", in: environment, default: 96, range: 2...1024)
         let keyRing = try KeyRing.load(environment: environment)
+        let exchangeConcurrency = try number("HOLDFAST_EXCHANGE_CONCURRENCY", in: environment, default: 32, range: 1...512)
+        guard exchangeConcurrency < workers else {
+            throw ConfigurationError(setting: "HOLDFAST_EXCHANGE_CONCURRENCY", problem: "must be smaller than HOLDFAST_WORKERS (\(workers))")
+        }
         return Configuration(
             databasePath: databasePath,
             migrationsDirectory: nonEmpty(environment["HOLDFAST_MIGRATIONS_DIR"]).map { URL(fileURLWithPath: $0) }
@@ -48,6 +55,7 @@ public struct Configuration: Sendable {
             sessionLifetime: TimeInterval(hours * 3600),
             socketPath: nonEmpty(environment["HOLDFAST_SOCKET"]) ?? "/run/holdfast/fcgi.sock",
             workerCount: workers,
+            exchangeConcurrency: exchangeConcurrency,
             cookieSecure: environment["HOLDFAST_COOKIE_SECURE"] != "0",
             keyRing: keyRing,
             environment: environment)

@@ -68,7 +68,7 @@ public struct ExchangeConfiguration: Sendable {
             guard let text = environment[name], !text.isEmpty else { continue }
             guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text),
                   let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil
-            else { throw ConfigurationError(variable: name) }
+            else { throw ExchangeConfigurationError(variable: name) }
             overrides[exchange] = url
         }
         let nonceStore = environment["HOLDFAST_NONCE_DIRECTORY"].map { FileNonceStore(directory: URL(fileURLWithPath: $0)) }
@@ -82,7 +82,7 @@ public struct ExchangeConfiguration: Sendable {
 }
 
 /// A server configuration variable holds something that is not a usable base URL.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ExchangeConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The offending environment variable.
     public let variable: String
     /// Names the variable, not its value.

@@ -1,0 +1,92 @@
+import Exchanges
+import Foundation
+import Store
+
+/// One `exchange_connections` row as the application reads it. The encrypted fields stay encrypted here;
+/// only the sync engine opens them, and only for the length of one exchange call.
+public struct ConnectionRecord: Sendable {
+    public var id: String
+    public var userID: String
+    public var exchange: String
+    public var label: String?
+    public var apiKeyEncrypted: String
+    public var apiSecretEncrypted: String
+    public var passphraseEncrypted: String?
+    public var status: String
+    public var lastSyncAt: String?
+    public var lastAttemptAt: String?
+    public var nextAttemptAt: String?
+    public var lastErrorCode: String?
+    public var lastError: String?
+    public var autoSync: Bool
+    public var syncInterval: Int
+    public var consecutiveFailures: Int
+    public var needsAttention: Bool
+    public var permissions: String?
+    public var apiKeyHint: String?
+    public var createdAt: String
+    public var updatedAt: String
+    /// Whether a live sync lease exists for it (joined in by the queries below).
+    public var syncing: Bool
+    /// How many holdings its portfolio has.
+    public var holdingsCount: Int
+
+    init?(_ row: Row) {
+        guard let id = row.string("id"), let userID = row.string("user_id"), let exchange = row.string("exchange"),
+              let apiKey = row.string("api_key_encrypted"), let apiSecret = row.string("api_secret_encrypted") else { return nil }
+        self.id = id
+        self.userID = userID
+        self.exchange = exchange
+        label = row.string("label")
+        apiKeyEncrypted = apiKey
+        apiSecretEncrypted = apiSecret
+        passphraseEncrypted = row.string("passphrase_encrypted")
+        status = row.string("status") ?? "active"
+        lastSyncAt = row.string("last_sync_at")
+        lastAttemptAt = row.string("last_attempt_at")
+        nextAttemptAt = row.string("next_attempt_at")
+        lastErrorCode = row.string("last_error_code")
+        lastError = row.string("last_error")
+        autoSync = row.bool("auto_sync")
+        syncInterval = row.int("sync_interval") ?? 300
+        consecutiveFailures = row.int("consecutive_failures") ?? 0
+        needsAttention = row.bool("needs_attention")
+        permissions = row.string("permissions")
+        apiKeyHint = row.string("api_key_hint")
+        createdAt = row.string("created_at") ?? ""
+        updatedAt = row.string("updated_at") ?? ""
+        syncing = row.bool("syncing")
+        holdingsCount = row.int("holdings_count") ?? 0
+    }
+
+    /// The exchange id, when it is one this build knows.
+    public var exchangeID: ExchangeID? { ExchangeID(rawValue: exchange) }
+
+    /// The SELECT every connection query starts from; `?1` is the current time for the lease check.
+    static let selectSQL = """
+        SELECT c.*, EXISTS (SELECT 1 FROM sync_leases l WHERE l.connection_id = c.id AND l.expires_at > ?1) AS syncing,
+            (SELECT count(*) FROM holdings h JOIN portfolios p ON p.id = h.portfolio_id
+             WHERE p.exchange_connection_id = c.id) AS holdings_count
+        FROM exchange_connections c
+        """
+
+    /// The connection `id` if it belongs to `userID`; another user's connection is as absent as a missing one.
+    static func find(_ id: String, userID: String, in db: Connection, now: Date = Date()) throws -> ConnectionRecord? {
+        guard UUIDs.isValid(id) else { return nil }
+        return try db.queryOne(selectSQL + " WHERE c.id = ?2 AND c.user_id = ?3",
+                               [.text(Timestamp.format(now)), .text(id.lowercased()), .text(userID)]).flatMap(ConnectionRecord.init)
+    }
+
+    /// The connection `id`, whoever owns it (the timer's view).
+    static func find(_ id: String, in db: Connection, now: Date = Date()) throws -> ConnectionRecord? {
+        guard UUIDs.isValid(id) else { return nil }
+        return try db.queryOne(selectSQL + " WHERE c.id = ?2", [.text(Timestamp.format(now)), .text(id.lowercased())])
+            .flatMap(ConnectionRecord.init)
+    }
+
+    /// Every connection of `userID`, oldest first.
+    static func all(userID: String, in db: Connection, now: Date = Date()) throws -> [ConnectionRecord] {
+        try db.query(selectSQL + " WHERE c.user_id = ?2 ORDER BY c.created_at, c.id", [.text(Timestamp.format(now)), .text(userID)])
+            .compactMap(ConnectionRecord.init)
+    }
+}

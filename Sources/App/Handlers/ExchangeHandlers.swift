@@ -1,0 +1,169 @@
+import Exchanges
+import Foundation
+import Store
+import Vault
+import Web
+
+/// `GET /exchanges/supported`, `POST /exchanges/test` and `POST /exchanges/connect`.
+enum ExchangeHandlers {
+    typealias Parameters = Router<Application>.Parameters
+
+    struct SupportedExchange: Encodable {
+        let id: String
+        let name: String
+        let requiresPassphrase: Bool
+        let credentialFields: [String]
+        let fieldLabels: [String: String]
+        let readOnlyKeyHelp: String
+    }
+
+    static func supported(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
+        let exchanges = ExchangeID.allCases.map { id in
+            let info = id.info
+            return SupportedExchange(
+                id: id.rawValue, name: info.displayName, requiresPassphrase: info.requiredFields.contains(.passphrase),
+                credentialFields: info.requiredFields.map(\.rawValue),
+                fieldLabels: Dictionary(uniqueKeysWithValues: info.fieldLabels.map { ($0.key.rawValue, $0.value) }),
+                readOnlyKeyHelp: info.readOnlyKeyHelp)
+        }
+        return .json(["exchanges": exchanges])
+    }
+
+    /// The credentials part of a test or connect body, validated field by field.
+    struct CredentialsInput {
+        let exchange: ExchangeID
+        let credentials: Credentials
+        let label: String?
+    }
+
+    static func readCredentials(_ request: Request, allowLabel: Bool) throws -> CredentialsInput {
+        var body = try JSONBody(request)
+        body.rejectUnknownFields(allowing: Set(["exchange", "apiKey", "apiSecret", "passphrase"] + (allowLabel ? ["label"] : [])))
+        let exchangeName = body.string("exchange", maxLength: 40)
+        let exchange = exchangeName.flatMap { ExchangeID(rawValue: $0.lowercased()) }
+        if exchangeName != nil && exchange == nil {
+            body.note("exchange", "must be one of \(ExchangeID.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let apiKey = body.string("apiKey", maxLength: 512)
+        // A Coinbase CDP secret is a PEM private key: a few hundred characters with newlines.
+        let apiSecret = body.string("apiSecret", maxLength: 4096, allowNewlines: true)
+        let needsPassphrase = exchange?.info.requiredFields.contains(.passphrase) ?? false
+        let passphrase = body.string("passphrase", required: needsPassphrase, maxLength: 256)
+        let label = allowLabel ? body.string("label", required: false, maxLength: 100) : nil
+        try body.validate()
+        guard let exchange, let apiKey, let apiSecret else { throw APIError.validation([:]) }
+        return CredentialsInput(
+            exchange: exchange, credentials: Credentials(apiKey: apiKey, apiSecret: apiSecret, passphrase: needsPassphrase ? passphrase : nil),
+            label: label?.trimmingCharacters(in: .whitespaces).isEmpty == true ? nil : label)
+    }
+
+    struct TestResult: Encodable {
+        let success: Bool
+        let message: String?
+        let balancesCount: Int?
+        let permissions: ConnectionView.PermissionsView?
+        let clockOffsetMs: Int64?
+        let error: ErrorBody?
+    }
+
+    struct ErrorBody: Encodable {
+        let code: String
+        let message: String
+    }
+
+    /// Tries the credentials against the exchange; saves nothing.
+    static func test(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
+        let input = try readCredentials(request, allowLabel: false)
+        let engine = app.engine
+        let result: Result<SyncEngine.Inspection, ExchangeError> = runBlocking {
+            do {
+                return .success(try await engine.inspect(input.exchange, credentials: input.credentials, measureClock: true))
+            } catch {
+                return .failure(error as? ExchangeError ?? ExchangeError(.badResponse, message: "The exchange's answer could not be read."))
+            }
+        }
+        switch result {
+        case .success(let inspection):
+            let name = input.exchange.info.displayName
+            return .json(TestResult(
+                success: true, message: "Connected to \(name): \(inspection.balances.count) non-zero balance(s).",
+                balancesCount: inspection.balances.count, permissions: inspection.permissions.map(ConnectionView.view(of:)),
+                clockOffsetMs: inspection.clockOffsetMs, error: nil))
+        case .failure(let error):
+            return .json(TestResult(success: false, message: nil, balancesCount: nil, permissions: nil,
+                                    clockOffsetMs: error.clockOffsetMs, error: ErrorBody(code: error.code.rawValue, message: error.message)))
+        }
+    }
+
+    /// Tests, encrypts, saves and runs the first sync, all or nothing.
+    static func connect(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
+        let input = try readCredentials(request, allowLabel: true)
+        try rejectDuplicate(input, userID: session.userID, app: app)
+        let engine = app.engine
+        let started = Date()
+        let result: Result<SyncEngine.Inspection, ExchangeError> = runBlocking {
+            do {
+                return .success(try await engine.inspect(input.exchange, credentials: input.credentials))
+            } catch {
+                return .failure(error as? ExchangeError ?? ExchangeError(.badResponse, message: "The exchange's answer could not be read."))
+            }
+        }
+        let inspection: SyncEngine.Inspection
+        switch result {
+        case .success(let value): inspection = value
+        case .failure(let error): throw error.apiError
+        }
+        if app.requireReadOnlyKeys, let permissions = inspection.permissions, permissions.canTrade == true || permissions.canWithdraw == true {
+            throw APIError(status: 422, code: "read_only_key_required",
+                           message: "This key can trade or withdraw, and this server only accepts read-only keys. Create a key with read permission only.")
+        }
+
+        let id = UUIDs.make()
+        let now = Timestamp.now()
+        let sealed = try seal(input.credentials, connectionID: id, cipher: app.cipher)
+        let holdingsCount = try app.database.write { db in
+            try db.run("""
+                INSERT INTO exchange_connections (id, user_id, exchange, label, api_key_encrypted, api_secret_encrypted,
+                    passphrase_encrypted, status, permissions, api_key_hint, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
+                """, [.text(id), .text(session.userID), .text(input.exchange.rawValue), .optionalText(input.label),
+                      .text(sealed.apiKey), .text(sealed.apiSecret), .optionalText(sealed.passphrase),
+                      .optionalText(ConnectionView.json(inspection.permissions)), .text(hint(input.credentials.apiKey)),
+                      .text(now), .text(now)])
+            guard let record = try ConnectionRecord.find(id, in: db) else { throw APIError.internalError }
+            // The balances were just fetched: the first sync commits them in this same transaction.
+            return try engine.record(outcome: nil, balances: inspection.balances, for: record, trigger: .connect,
+                                     holder: "connect", startedAt: started, duration: .milliseconds(Int(Date().timeIntervalSince(started) * 1000)), in: db)
+        }
+        let record = try app.database.read { try ConnectionRecord.find(id, in: $0) }
+        guard let record else { throw APIError.internalError }
+        return .json(ConnectionResult(connection: ConnectionView(record), holdingsCount: holdingsCount), status: 201)
+    }
+
+    /// The same exchange and API key twice for one user is a 409. Keys are encrypted with fresh nonces, so
+    /// the comparison decrypts the user's keys for that exchange (a handful, microseconds each).
+    static func rejectDuplicate(_ input: CredentialsInput, userID: String, app: Application) throws {
+        let rows = try app.database.read { db in
+            try db.query("SELECT id, api_key_encrypted FROM exchange_connections WHERE user_id = ? AND exchange = ?",
+                         [.text(userID), .text(input.exchange.rawValue)])
+        }
+        for row in rows {
+            guard let id = row.string("id"), let stored = row.string("api_key_encrypted"),
+                  let apiKey = try? app.cipher.open(stored, connectionId: id, field: .apiKey) else { continue }
+            if apiKey == input.credentials.apiKey {
+                throw APIError.conflict("This \(input.exchange.info.displayName) API key is already connected.")
+            }
+        }
+    }
+
+    static func seal(_ credentials: Credentials, connectionID: String, cipher: CredentialCipher) throws -> (apiKey: String, apiSecret: String, passphrase: String?) {
+        (try cipher.seal(credentials.apiKey, connectionId: connectionID, field: .apiKey),
+         try cipher.seal(credentials.apiSecret, connectionId: connectionID, field: .apiSecret),
+         try credentials.passphrase.map { try cipher.seal($0, connectionId: connectionID, field: .passphrase) })
+    }
+
+    /// The key's last four characters, or fewer for a very short key (never more than a third of it).
+    static func hint(_ apiKey: String) -> String {
+        String(apiKey.suffix(min(4, apiKey.count / 3)))
+    }
+}

@@ -1,0 +1,201 @@
+import Exchanges
+import Foundation
+import Logging
+import Store
+import Vault
+
+/// The one code path that turns an exchange's balances into holdings, shared by the responder (connect,
+/// sync now, sync all) and the timer (`holdfast-sync`).
+///
+/// A sync takes the connection's lease, decrypts its credentials, fetches balances, and then commits
+/// everything in ONE transaction: tokens, holdings, the connection's status and schedule, the history row,
+/// and the lease's release. A failure changes no holding; it records the error and the backoff instead. A
+/// process killed mid-sync leaves the old holdings intact and a lease that expires on its own.
+public final class SyncEngine: Sendable {
+    /// What started a sync, kept in the history.
+    public enum Trigger: String, Sendable { case connect, manual, scheduled }
+
+    /// The result of one sync.
+    public struct Outcome: Sendable {
+        public let connectionID: String
+        public let error: ExchangeError?
+        public let holdingsCount: Int
+        public let duration: Duration
+        public var success: Bool { error == nil }
+    }
+
+    /// Why a sync did not run at all.
+    public enum SyncError: Error, Equatable {
+        case notFound
+        case inProgress
+    }
+
+    /// What the exchange says about a set of credentials (the test and connect endpoints).
+    public struct Inspection: Sendable {
+        public let balances: [Balance]
+        public let permissions: KeyPermissions?
+        public let clockOffsetMs: Int64?
+    }
+
+    /// Builds a client; replaceable so tests can count calls, but production always uses the real clients.
+    public typealias ClientFactory = @Sendable (ExchangeID, Credentials, ExchangeConfiguration) throws -> any ExchangeClient
+
+    let database: Database
+    let cipher: CredentialCipher
+    let exchanges: ExchangeConfiguration
+    let gate: ExchangeGate
+    let logger: Logger
+    let makeClient: ClientFactory
+
+    public init(database: Database, cipher: CredentialCipher, exchanges: ExchangeConfiguration, gate: ExchangeGate,
+                logger: Logger, makeClient: @escaping ClientFactory = ExchangeClients.client) {
+        self.database = database
+        self.cipher = cipher
+        self.exchanges = exchanges
+        self.gate = gate
+        self.logger = logger
+        self.makeClient = makeClient
+    }
+
+    // MARK: Inspecting credentials
+
+    /// Fetches balances and, where the exchange offers it, the key's permissions.
+    public func inspect(_ exchange: ExchangeID, credentials: Credentials, measureClock: Bool = false) async throws -> Inspection {
+        let client = try makeClient(exchange, credentials, exchanges)
+        return try await gate.withSlot {
+            let balances = try await client.fetchBalances()
+            // Permissions are advisory: a failure to read them must not fail a key that can read balances.
+            let permissions = try? await client.permissions()
+            var offset: Int64?
+            if measureClock {
+                let sent = Date()
+                if let server = try? await client.serverTime() {
+                    let midpoint = sent.addingTimeInterval(Date().timeIntervalSince(sent) / 2)
+                    offset = Int64((server.timeIntervalSince(midpoint) * 1000).rounded())
+                }
+            }
+            return Inspection(balances: balances, permissions: permissions, clockOffsetMs: offset)
+        }
+    }
+
+    // MARK: Syncing a stored connection
+
+    /// Syncs connection `id`. Exchange failures come back in the outcome (and are recorded); only a missing
+    /// connection or a sync already running throw.
+    public func sync(_ id: String, trigger: Trigger, holder: String = UUID().uuidString.lowercased()) async throws(SyncError) -> Outcome {
+        let started = ContinuousClock.now
+        let startedAt = Date()
+        let record: ConnectionRecord
+        do {
+            guard let found = try database.read({ try ConnectionRecord.find(id, in: $0) }) else { throw SyncError.notFound }
+            record = found
+            guard try SyncLease.acquire(record.id, holder: holder, in: database) else { throw SyncError.inProgress }
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            logger.error("sync could not start", metadata: ["connection": "\(id)", "error": "\(error)"])
+            return Outcome(connectionID: id, error: ExchangeError(.exchangeUnavailable, message: "The database is busy; try again."),
+                           holdingsCount: 0, duration: .zero)
+        }
+
+        var failure: ExchangeError?
+        var balances: [Balance] = []
+        do {
+            guard let exchange = record.exchangeID else {
+                throw ExchangeError(.invalidRequest, message: "This connection's exchange is no longer supported.")
+            }
+            let credentials = try open(record)
+            balances = try await inspect(exchange, credentials: credentials).balances
+        } catch let error as ExchangeError {
+            failure = error
+        } catch {
+            logger.error("credentials could not be opened", metadata: ["connection": "\(record.id)", "error": "\(error)"])
+            failure = ExchangeError(.invalidCredentials, message:
+                "Holdfast could not decrypt this connection's keys (was ENCRYPTION_KEY changed?). Reconnect the account.")
+        }
+
+        let duration = ContinuousClock.now - started
+        var holdingsCount = 0
+        do {
+            holdingsCount = try database.write { db in
+                try self.record(outcome: failure, balances: balances, for: record, trigger: trigger, holder: holder,
+                           startedAt: startedAt, duration: duration, in: db)
+            }
+        } catch {
+            logger.error("sync result could not be saved", metadata: ["connection": "\(record.id)", "error": "\(error)"])
+            try? SyncLease.release(record.id, holder: holder, in: database)
+            failure = ExchangeError(.exchangeUnavailable, message: "The result could not be saved; try again.")
+        }
+        logger.info("sync", metadata: [
+            "connection": "\(record.id)", "exchange": "\(record.exchange)", "trigger": "\(trigger.rawValue)",
+            "outcome": "\(failure == nil ? "success" : "failure")", "error_code": "\(failure?.code.rawValue ?? "")",
+            "duration_ms": "\(duration.milliseconds)", "assets": "\(holdingsCount)",
+        ])
+        return Outcome(connectionID: record.id, error: failure, holdingsCount: holdingsCount, duration: duration)
+    }
+
+    /// Decrypts the connection's credentials; the plaintext lives only in the returned value.
+    func open(_ record: ConnectionRecord) throws -> Credentials {
+        let apiKey = try cipher.open(record.apiKeyEncrypted, connectionId: record.id, field: .apiKey)
+        let apiSecret = try cipher.open(record.apiSecretEncrypted, connectionId: record.id, field: .apiSecret)
+        let passphrase = try record.passphraseEncrypted.map { try cipher.open($0, connectionId: record.id, field: .passphrase) }
+        return Credentials(apiKey: apiKey, apiSecret: apiSecret, passphrase: passphrase)
+    }
+
+    /// Writes a sync's result: holdings and schedule on success, error and backoff on failure, always a
+    /// history row and the lease's release. Returns the holdings count. Runs inside one transaction.
+    func record(outcome failure: ExchangeError?, balances: [Balance], for record: ConnectionRecord, trigger: Trigger,
+                holder: String, startedAt: Date, duration: Duration, in db: Connection) throws -> Int {
+        let now = Date()
+        let nowText = Timestamp.format(now)
+        // The connection may have been deleted while the exchange answered: then there is nothing to write.
+        guard try db.queryOne("SELECT 1 AS present FROM exchange_connections WHERE id = ?", [.text(record.id)]) != nil else { return 0 }
+        var holdingsCount = 0
+        if let failure {
+            // A manual sync starts the failure count afresh: the person is looking at it now.
+            let failures = (trigger == .scheduled ? record.consecutiveFailures : 0) + 1
+            let attention = SyncBackoff.needsAttention(failure.code.rawValue)
+            let next = attention ? nil : Timestamp.format(now.addingTimeInterval(SyncBackoff.delay(failures: failures, retryAfter: failure.retryAfter)))
+            try db.run("""
+                UPDATE exchange_connections SET status = CASE WHEN status = 'disabled' THEN status ELSE 'error' END,
+                    last_error_code = ?, last_error = ?, last_attempt_at = ?, next_attempt_at = ?,
+                    consecutive_failures = ?, needs_attention = ?, updated_at = ?
+                WHERE id = ?
+                """, [.text(failure.code.rawValue), .text(failure.message), .text(nowText), .optionalText(next),
+                      .int(failures), .bool(attention), .text(nowText), .text(record.id)])
+        } else {
+            let portfolio = try HoldingsWriter.portfolioID(for: record.id, userID: record.userID,
+                                                           name: record.label ?? record.exchangeID?.info.displayName ?? record.exchange,
+                                                           at: nowText, in: db)
+            holdingsCount = try HoldingsWriter.replace(portfolioID: portfolio, with: balances, at: nowText, in: db)
+            let next = Timestamp.format(now.addingTimeInterval(TimeInterval(record.syncInterval)))
+            try db.run("""
+                UPDATE exchange_connections SET status = CASE WHEN status = 'disabled' THEN status ELSE 'active' END,
+                    last_sync_at = ?, last_attempt_at = ?, next_attempt_at = ?, last_error = NULL, last_error_code = NULL,
+                    consecutive_failures = 0, needs_attention = 0, updated_at = ?
+                WHERE id = ?
+                """, [.text(nowText), .text(nowText), .text(next), .text(nowText), .text(record.id)])
+        }
+        try db.run("""
+            INSERT INTO sync_runs (connection_id, trigger, started_at, finished_at, outcome, error_code, error_message, asset_count, duration_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(record.id), .text(trigger.rawValue), .text(Timestamp.format(startedAt)), .text(nowText),
+                  .text(failure == nil ? "success" : "failure"), .optionalText(failure?.code.rawValue),
+                  .optionalText(failure?.message), failure == nil ? .int(holdingsCount) : .null, .int(duration.milliseconds)])
+        // Keep the history bounded: the newest 200 runs per connection.
+        try db.run("""
+            DELETE FROM sync_runs WHERE connection_id = ?1 AND id NOT IN
+                (SELECT id FROM sync_runs WHERE connection_id = ?1 ORDER BY id DESC LIMIT 200)
+            """, [.text(record.id)])
+        try SyncLease.release(record.id, holder: holder, in: db)
+        return holdingsCount
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var milliseconds: Int {
+        let (seconds, attoseconds) = components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}
