@@ -9,7 +9,7 @@ TEST_ENV := HOLDFAST_STATE_DIR=$(CURDIR)/state/test HOLDFAST_HTTP_PORT=3101 HOLD
 RELEASE_BIN = $(CURDIR)/.build/release
 PYTHON ?= python3
 
-.PHONY: deps build build-debug run stop test test-unit test-e2e bench clean
+.PHONY: deps build build-debug run stop test test-unit test-e2e bench clean install uninstall
 
 deps:
 	@scripts/stack.sh deps
@@ -44,3 +44,12 @@ bench: build
 
 clean:
 	rm -rf .build state
+
+# Install on a server (Deploy/install.sh): `make build && sudo make install`. PREFIX (default /usr/local),
+# DESTDIR (stage without touching the system) and PURGE=1 (uninstall: also delete data and keys) pass through.
+PREFIX ?= /usr/local
+install:
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" BIN_DIR="$(RELEASE_BIN)" Deploy/install.sh
+
+uninstall:
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" PURGE="$(PURGE)" Deploy/uninstall.sh

@@ -17,7 +17,7 @@ exchanges=(binance coinbase coinbaseexchange kraken kucoin)
 log() { printf '%s\n' "$*" >&2; }
 
 deps() {
-  local packages=(nginx libfcgi-dev libfcgi-bin libsqlite3-dev libssl-dev openssl curl)
+  local packages=(nginx libfcgi-dev libfcgi-bin libsqlite3-dev libssl-dev openssl curl systemd)
   local missing=()
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
