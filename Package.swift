@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Store", "Web"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Store", "Web", "Vault", "Exchanges", "Sandbox"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault"], resources: [.copy("Vectors")]),
         .testTarget(name: "ExchangesTests", dependencies: ["Exchanges", "Sandbox"], resources: [.copy("Vectors")]),
     ],

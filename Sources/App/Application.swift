@@ -18,8 +18,6 @@ public final class Application: Sendable {
     public let csrf: CSRF
     public let passwords: PasswordHasher
     public let logger: Logger
-    /// Exchange access: base URLs, HTTP client, Kraken nonces in the database.
-    public let exchanges: ExchangeConfiguration
     /// The sync engine shared with the timer.
     public let engine: SyncEngine
     /// Refuse keys that can trade or withdraw (`HOLDFAST_REQUIRE_READ_ONLY_KEYS=1`).
@@ -38,13 +36,9 @@ public final class Application: Sendable {
         csrf = CSRF(jwtSecret: configuration.jwtSecret)
         passwords = PasswordHasher()
         migrator = try configuration.migrationsDirectory.map { try Migrator(directory: $0) }
-        var exchanges = try ExchangeConfiguration.fromEnvironment(configuration.environment)
-        exchanges.nonceStore = SQLiteNonceStore(database: database)
-        self.exchanges = exchanges
         cipher = CredentialCipher(keyRing: configuration.keyRing)
-        engine = SyncEngine(database: database, cipher: cipher, exchanges: exchanges,
-                            gate: ExchangeGate(limit: configuration.exchangeConcurrency), logger: logger,
-                            makeClient: makeClient ?? ExchangeClients.client)
+        engine = try SyncEngine.build(configuration: configuration, database: database,
+                                      concurrency: configuration.exchangeConcurrency, logger: logger, makeClient: makeClient)
         requireReadOnlyKeys = configuration.environment["HOLDFAST_REQUIRE_READ_ONLY_KEYS"] == "1"
         router = Routes.build()
     }

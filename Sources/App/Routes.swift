@@ -5,6 +5,7 @@ enum Routes {
     static func build() -> Router<Application> {
         var router = Router<Application>()
         router.add("GET", "/health", HealthHandler.health)
+        router.add("GET", "/metrics", MetricsHandler.metrics)
         router.add("POST", "/api/v1/auth/login", AuthHandlers.login)
         router.add("POST", "/api/v1/auth/logout", authenticated(AuthHandlers.logout))
         router.add("GET", "/api/v1/auth/me", authenticated(AuthHandlers.me))

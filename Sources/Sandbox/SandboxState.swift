@@ -63,7 +63,7 @@ public final class SandboxState: @unchecked Sendable {
 
     /// Applies an admin update: replaces balances/faults/permissions of one account, adds an account, or sets
     /// exchange-level faults. Returns false when the named account does not exist.
-    func apply(_ update: FixtureUpdate, exchange: ExchangeID) -> Bool {
+    public func apply(_ update: FixtureUpdate, exchange: ExchangeID) -> Bool {
         locked {
             if let faults = update.exchangeFaults {
                 var all = fixture.exchangeFaults ?? [:]

@@ -35,11 +35,12 @@ public struct Configuration: Sendable {
     public static let minimumJWTSecretBytes = 32
 
     /// Reads and checks the configuration; a bad or missing setting throws an error naming it.
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
+    /// `needsSessions: false` is for the timer, which signs no tokens and so needs no `JWT_SECRET`.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment, needsSessions: Bool = true) throws -> Configuration {
         guard let databasePath = nonEmpty(environment["HOLDFAST_DATABASE"]) else {
             throw ConfigurationError(setting: "HOLDFAST_DATABASE", problem: "is not set; point it at the SQLite file")
         }
-        let secret = try loadSecret(environment: environment)
+        let secret = needsSessions ? try loadSecret(environment: environment) : []
         let hours = try number("HOLDFAST_SESSION_HOURS", in: environment, default: 12, range: 1...720)
         let workers = try number("HOLDFAST_WORKERS", in: environment, default: 96, range: 2...1024)
         let keyRing = try KeyRing.load(environment: environment)
@@ -112,4 +113,9 @@ public struct ConfigurationError: Error, CustomStringConvertible {
     public let setting: String
     public let problem: String
     public var description: String { "\(setting) \(problem)" }
+
+    public init(setting: String, problem: String) {
+        self.setting = setting
+        self.problem = problem
+    }
 }

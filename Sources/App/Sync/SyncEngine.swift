@@ -82,7 +82,7 @@ public final class SyncEngine: Sendable {
 
     /// Syncs connection `id`. Exchange failures come back in the outcome (and are recorded); only a missing
     /// connection or a sync already running throw.
-    public func sync(_ id: String, trigger: Trigger, holder: String = UUID().uuidString.lowercased()) async throws(SyncError) -> Outcome {
+    public func sync(_ id: String, trigger: Trigger, holder: String = SyncLease.holderID()) async throws(SyncError) -> Outcome {
         let started = ContinuousClock.now
         let startedAt = Date()
         let record: ConnectionRecord
@@ -182,6 +182,10 @@ public final class SyncEngine: Sendable {
             """, [.text(record.id), .text(trigger.rawValue), .text(Timestamp.format(startedAt)), .text(nowText),
                   .text(failure == nil ? "success" : "failure"), .optionalText(failure?.code.rawValue),
                   .optionalText(failure?.message), failure == nil ? .int(holdingsCount) : .null, .int(duration.milliseconds)])
+        try db.run("""
+            INSERT INTO sync_counters (exchange, outcome, error_code, count) VALUES (?, ?, ?, 1)
+            ON CONFLICT(exchange, outcome, error_code) DO UPDATE SET count = count + 1
+            """, [.text(record.exchange), .text(failure == nil ? "success" : "failure"), .text(failure?.code.rawValue ?? "")])
         // Keep the history bounded: the newest 200 runs per connection.
         try db.run("""
             DELETE FROM sync_runs WHERE connection_id = ?1 AND id NOT IN

@@ -1,0 +1,65 @@
+import Foundation
+import Store
+import Web
+
+/// `GET /metrics` in the Prometheus text format (0.0.4). nginx serves it to loopback only.
+///
+/// Counters come from `sync_counters`, which the sync engine bumps in the same transaction as each sync's
+/// result, so they survive restarts and never go backwards.
+enum MetricsHandler {
+    static func metrics(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application) throws -> Response {
+        let now = Date()
+        let (counters, due, statuses, oldest) = try app.database.read { db in
+            (try db.query("SELECT exchange, outcome, error_code, count FROM sync_counters ORDER BY exchange, outcome, error_code"),
+             try DueConnections.count(in: db, now: now),
+             try db.query("SELECT exchange, status, count(*) AS n FROM exchange_connections GROUP BY exchange, status ORDER BY exchange, status"),
+             try db.queryOne("""
+                SELECT min(coalesce(last_sync_at, created_at)) AS oldest FROM exchange_connections
+                WHERE status != 'disabled' AND auto_sync = 1
+                """)?.string("oldest"))
+        }
+        var text = ""
+        func family(_ name: String, _ type: String, _ help: String) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+        }
+        var attempts: [String: Int] = [:]
+        var successes: [String: Int] = [:]
+        family("holdfast_sync_failures_total", "counter", "Failed syncs by exchange and error code.")
+        for row in counters {
+            let exchange = row.string("exchange") ?? "", count = row.int("count") ?? 0
+            attempts[exchange, default: 0] += count
+            if row.string("outcome") == "success" {
+                successes[exchange, default: 0] += count
+            } else {
+                text += "holdfast_sync_failures_total{exchange=\"\(label(exchange))\",error_code=\"\(label(row.string("error_code") ?? ""))\"} \(count)\n"
+            }
+        }
+        family("holdfast_sync_attempts_total", "counter", "Sync attempts by exchange.")
+        for (exchange, count) in attempts.sorted(by: { $0.key < $1.key }) {
+            text += "holdfast_sync_attempts_total{exchange=\"\(label(exchange))\"} \(count)\n"
+        }
+        family("holdfast_sync_successes_total", "counter", "Successful syncs by exchange.")
+        for exchange in attempts.keys.sorted() {
+            text += "holdfast_sync_successes_total{exchange=\"\(label(exchange))\"} \(successes[exchange] ?? 0)\n"
+        }
+        let totalAttempts = attempts.values.reduce(0, +), totalSuccesses = successes.values.reduce(0, +)
+        family("holdfast_sync_success_ratio", "gauge", "Successful syncs over all attempts since install (1 when none yet).")
+        text += "holdfast_sync_success_ratio \(totalAttempts == 0 ? "1" : String(format: "%.6f", Double(totalSuccesses) / Double(totalAttempts)))\n"
+        family("holdfast_sync_due_connections", "gauge", "Connections due for a scheduled sync now (the backlog).")
+        text += "holdfast_sync_due_connections \(due)\n"
+        family("holdfast_sync_oldest_success_age_seconds", "gauge", "Age of the stalest successful sync among auto-synced connections.")
+        let age = oldest.flatMap(Timestamp.parse).map { max(0, now.timeIntervalSince($0)) } ?? 0
+        text += "holdfast_sync_oldest_success_age_seconds \(Int(age))\n"
+        family("holdfast_connections", "gauge", "Exchange connections by exchange and status.")
+        for row in statuses {
+            text += "holdfast_connections{exchange=\"\(label(row.string("exchange") ?? ""))\",status=\"\(label(row.string("status") ?? ""))\"} \(row.int("n") ?? 0)\n"
+        }
+        return Response(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: Array(text.utf8))
+    }
+
+    /// Escapes a label value (backslash, quote, newline) per the exposition format.
+    static func label(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}

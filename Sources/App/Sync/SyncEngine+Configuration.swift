@@ -1,0 +1,16 @@
+import Exchanges
+import Logging
+import Store
+import Vault
+
+extension SyncEngine {
+    /// The engine as the binaries run it: exchange base URLs from the environment, Kraken nonces in the
+    /// database, credentials opened with the configured key ring, at most `concurrency` exchange calls at once.
+    public static func build(configuration: Configuration, database: Database, concurrency: Int, logger: Logger,
+                             makeClient: ClientFactory? = nil) throws -> SyncEngine {
+        var exchanges = try ExchangeConfiguration.fromEnvironment(configuration.environment)
+        exchanges.nonceStore = SQLiteNonceStore(database: database)
+        return SyncEngine(database: database, cipher: CredentialCipher(keyRing: configuration.keyRing), exchanges: exchanges,
+                          gate: ExchangeGate(limit: concurrency), logger: logger, makeClient: makeClient ?? ExchangeClients.client)
+    }
+}
