@@ -17,7 +17,7 @@ exchanges=(binance coinbase coinbaseexchange kraken kucoin)
 log() { printf '%s\n' "$*" >&2; }
 
 deps() {
-  local packages=(nginx libfcgi-dev libfcgi-bin libsqlite3-dev libssl-dev openssl curl)
+  local packages=(nginx libfcgi-dev libfcgi-bin libsqlite3-dev libssl-dev openssl curl chromium)
   local missing=()
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -80,7 +80,7 @@ make_certificate() {
 render_nginx() {
   local user_line=""
   [ "$(id -u)" -eq 0 ] && user_line="user root;"
-  SOCKET="$HOLDFAST_SOCKET" CONF_DIR="$state/nginx/conf" STATE_DIR="$state" HTTP_PORT="$http_port" \
+  SOCKET="$HOLDFAST_SOCKET" CONF_DIR="$state/nginx/conf" STATE_DIR="$state" HTTP_PORT="$http_port" WEB_ROOT="$root/web" \
     HTTPS_PORT="$https_port" USER_LINE="$user_line" RATE_LIMIT_DRY_RUN="${HOLDFAST_RATE_LIMIT_DRY_RUN:-off}" CORS_ORIGIN="${HOLDFAST_CORS_ORIGIN:-http://localhost:5173}" \
     "$root/Deploy/render-nginx.sh" "$root/nginx" "$state/nginx/conf"
   mkdir -p "$state/nginx/tmp"
@@ -136,6 +136,7 @@ demo_user() {
   cat <<MSG
 
 Holdfast is running (offline, against the sandbox exchanges).
+  UI       http://localhost:$http_port/
   API      http://localhost:$http_port/api/v1   (health: http://localhost:$http_port/health)
   HTTPS    https://localhost:$https_port   (self-signed certificate)
   Log in   $email / $(cat "$password_file")
