@@ -9,7 +9,7 @@ TEST_ENV := HOLDFAST_STATE_DIR=$(CURDIR)/state/test HOLDFAST_HTTP_PORT=3101 HOLD
 RELEASE_BIN = $(CURDIR)/.build/release
 PYTHON ?= python3
 
-.PHONY: deps build build-debug run stop test test-unit test-e2e bench clean
+.PHONY: deps build build-debug run stop test test-unit test-e2e test-browser bench clean
 
 deps:
 	@scripts/stack.sh deps
@@ -31,13 +31,20 @@ test: build test-unit test-e2e
 test-unit: deps
 	swift test
 
+# The e2e stack starts once; the browser suite (tests/browser) runs in the same pytest session and brings up its
+# own stack beside it, with rate limits in dry run (see tests/browser/conftest.py for why).
 test-e2e: build
 	@$(PYTHON) -m pip install -q --root-user-action=ignore -r tests/requirements.txt
 	@$(TEST_ENV) BIN_DIR=$(RELEASE_BIN) scripts/stack.sh stop
 	@rm -rf state/test
 	@$(TEST_ENV) BIN_DIR=$(RELEASE_BIN) scripts/stack.sh start
-	@set -o pipefail; $(TEST_ENV) BIN_DIR=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/e2e; status=$$?; \
+	@set -o pipefail; $(TEST_ENV) BIN_DIR=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/e2e tests/browser; status=$$?; \
 		$(TEST_ENV) scripts/stack.sh stop; exit $$status
+
+# The browser suite alone (make test runs it inside test-e2e); headless Debian Chromium, screenshots in artifacts/.
+test-browser: build
+	@$(PYTHON) -m pip install -q --root-user-action=ignore -r tests/requirements.txt
+	@BIN_DIR=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/browser
 
 bench: build
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/api.sh

@@ -19,7 +19,7 @@ import subprocess
 import pytest
 from playwright.sync_api import sync_playwright
 
-from ui_support import BASE_URL, CHROMIUM, PASSWORD, ROOT, STATE, Sandbox, cli, new_page, stack_env
+from .ui_support import BASE_URL, CHROMIUM, PASSWORD, ROOT, STATE, Sandbox, cli, new_page, stack_env
 
 
 @pytest.fixture(scope="session")

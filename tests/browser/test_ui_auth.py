@@ -3,7 +3,7 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from ui_support import BASE_URL, login, screenshot
+from .ui_support import BASE_URL, login, screenshot
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")

@@ -87,7 +87,8 @@ function buildCard(id, actions) {
 function updateCard(card, connection, holdings) {
   card.connection = connection;
   const name = connection.exchangeName || connection.exchange;
-  const label = connection.label || '';
+  // A label that only repeats the exchange's name adds nothing.
+  const label = connection.label && connection.label !== name ? connection.label : '';
   const title = label ? `${name} (${label})` : name;
   card.exchange.textContent = name;
   card.label.textContent = label;
