@@ -9,10 +9,14 @@ TEST_ENV := HOLDFAST_STATE_DIR=$(CURDIR)/state/test HOLDFAST_HTTP_PORT=3101 HOLD
 RELEASE_BIN = $(CURDIR)/.build/release
 PYTHON ?= python3
 
-.PHONY: deps build build-debug run stop test test-unit test-e2e bench clean install uninstall
+.PHONY: deps test-deps build build-debug run stop test test-unit test-e2e test-browser bench clean install uninstall
 
 deps:
 	@scripts/stack.sh deps
+
+test-deps: deps
+	@scripts/stack.sh test-deps
+	@$(PYTHON) -m pip install -q --root-user-action=ignore -r tests/requirements.txt
 
 build: deps
 	swift build -c release
@@ -26,20 +30,25 @@ run: build
 stop:
 	@scripts/stack.sh stop
 
-test: build test-unit test-e2e
+test: build test-deps test-unit test-e2e
 
 test-unit: deps
 	swift test
 
-test-e2e: build
-	@$(PYTHON) -m pip install -q --root-user-action=ignore -r tests/requirements.txt
+# The e2e stack starts once; the browser suite (tests/browser) runs in the same pytest session and brings up its
+# own stack beside it, with rate limits in dry run (see tests/browser/conftest.py for why).
+test-e2e: build test-deps
 	@$(TEST_ENV) BIN_DIR=$(RELEASE_BIN) scripts/stack.sh stop
 	@rm -rf state/test
 	@$(TEST_ENV) BIN_DIR=$(RELEASE_BIN) scripts/stack.sh start
-	@set -o pipefail; $(TEST_ENV) BIN_DIR=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/e2e; status=$$?; \
+	@set -o pipefail; $(TEST_ENV) BIN_DIR=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/e2e tests/browser; status=$$?; \
 		$(TEST_ENV) scripts/stack.sh stop; exit $$status
 
-bench: build
+# The browser suite alone (make test runs it inside test-e2e); headless Debian Chromium, screenshots in artifacts/.
+test-browser: build test-deps
+	@BIN_DIR=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/browser
+
+bench: build test-deps
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/api.sh
 
 clean:

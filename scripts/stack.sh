@@ -17,7 +17,16 @@ exchanges=(binance coinbase coinbaseexchange kraken kucoin)
 log() { printf '%s\n' "$*" >&2; }
 
 deps() {
-  local packages=(nginx libfcgi-dev libfcgi-bin libsqlite3-dev libssl-dev openssl curl systemd)
+  install_packages nginx libfcgi-dev libfcgi-bin libsqlite3-dev libssl-dev openssl curl
+}
+
+# What the tests and benchmarks need beyond running the stack: a browser, systemd-analyze, wrk.
+test_deps() {
+  install_packages chromium systemd wrk
+}
+
+install_packages() {
+  local packages=("$@")
   local missing=()
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -80,7 +89,7 @@ make_certificate() {
 render_nginx() {
   local user_line=""
   [ "$(id -u)" -eq 0 ] && user_line="user root;"
-  SOCKET="$HOLDFAST_SOCKET" CONF_DIR="$state/nginx/conf" STATE_DIR="$state" HTTP_PORT="$http_port" \
+  SOCKET="$HOLDFAST_SOCKET" CONF_DIR="$state/nginx/conf" STATE_DIR="$state" HTTP_PORT="$http_port" WEB_ROOT="$root/web" \
     HTTPS_PORT="$https_port" USER_LINE="$user_line" RATE_LIMIT_DRY_RUN="${HOLDFAST_RATE_LIMIT_DRY_RUN:-off}" CORS_ORIGIN="${HOLDFAST_CORS_ORIGIN:-http://localhost:5173}" \
     "$root/Deploy/render-nginx.sh" "$root/nginx" "$state/nginx/conf"
   mkdir -p "$state/nginx/tmp"
@@ -136,6 +145,7 @@ demo_user() {
   cat <<MSG
 
 Holdfast is running (offline, against the sandbox exchanges).
+  UI       http://localhost:$http_port/
   API      http://localhost:$http_port/api/v1   (health: http://localhost:$http_port/health)
   HTTPS    https://localhost:$https_port   (self-signed certificate)
   Log in   $email / $(cat "$password_file")
@@ -164,6 +174,7 @@ stop() {
 
 case ${1:-} in
   deps) deps ;;
+  test-deps) test_deps ;;
   start) start ;;
   run) start; demo_user ;;
   stop) stop ;;

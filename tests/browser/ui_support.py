@@ -1,0 +1,135 @@
+"""Helpers and settings for the browser suite (see conftest.py for why it runs its own stack)."""
+import json
+import os
+import subprocess
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("BIN_DIR", ROOT / ".build" / "release"))
+STATE = ROOT / "state" / "browser"
+HTTP_PORT = 3111
+HTTPS_PORT = 3553
+SANDBOX_PORT_BASE = 17110
+SANDBOX_PORTS = {name: SANDBOX_PORT_BASE + i for i, name in
+                 enumerate(["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin"], start=1)}
+BASE_URL = f"http://localhost:{HTTP_PORT}"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+PASSWORD = "correct horse battery staple"
+
+# Settings that the caller's environment (e.g. `make test-e2e`, which exports the e2e stack's) must not leak
+# into this suite's stack.
+_INHERITED = ("HOLDFAST_", "JWT_SECRET", "ENCRYPTION_KEY")
+
+
+def stack_env():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_INHERITED)}
+    env.update({
+        "HOLDFAST_STATE_DIR": str(STATE),
+        "HOLDFAST_HTTP_PORT": str(HTTP_PORT),
+        "HOLDFAST_HTTPS_PORT": str(HTTPS_PORT),
+        "HOLDFAST_SANDBOX_PORT_BASE": str(SANDBOX_PORT_BASE),
+        "HOLDFAST_RATE_LIMIT_DRY_RUN": "on",
+        "HOLDFAST_COOKIE_SECURE": "1",
+        "BIN_DIR": str(BIN),
+    })
+    return env
+
+
+def cli(*args, stdin=None):
+    """The admin CLI against this suite's database and secrets."""
+    env = stack_env()
+    for line in (STATE / "holdfast.env").read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            env[key] = value
+    return subprocess.run([str(BIN / "holdfast"), *args], input=stdin, capture_output=True, text=True,
+                          env=env, check=True)
+
+
+def new_page(browser, viewport):
+    context = browser.new_context(base_url=BASE_URL, viewport=viewport)
+    page = context.new_page()
+    page.csp_violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text
+            and page.csp_violations.append(message.text))
+    return context, page
+
+
+def screenshot(page, name):
+    """Saves a full-page screenshot to artifacts/screenshots/ (gitignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def login(page, user):
+    """Signs in through the login form and waits for the connections page."""
+    email, password = user
+    page.goto("/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Connections", level=1)).to_be_visible()
+
+
+def connect_via_api(page, account, label=None):
+    """Connects `account` for the signed-in user with the page's own session and CSRF token, then reloads."""
+    body = {k: account[k] for k in ("exchange", "apiKey", "apiSecret", "passphrase") if account.get(k)}
+    if label:
+        body["label"] = label
+    status, answer = page.evaluate("""async (body) => {
+        const me = await (await fetch('/api/v1/auth/me', {credentials: 'same-origin'})).json();
+        const response = await fetch('/api/v1/exchanges/connect', {method: 'POST', credentials: 'same-origin',
+            headers: {'Content-Type': 'application/json', 'X-CSRF-Token': me.csrfToken}, body: JSON.stringify(body)});
+        return [response.status, await response.json()];
+    }""", body)
+    assert status == 201, answer
+    page.reload()
+    expect(card(page, answer["connection"]["id"])).to_be_visible()
+    return answer["connection"]
+
+
+def card(page, connection_id):
+    return page.locator(f'li.card[data-connection-id="{connection_id}"]')
+
+
+class Sandbox:
+    """The suite stack's sandbox exchanges: demo accounts, and the admin endpoint that changes them."""
+
+    def __init__(self):
+        out = subprocess.run([str(BIN / "holdfast-sandbox"), "--print-fixture"], capture_output=True, text=True,
+                             check=True).stdout
+        self.accounts = json.loads(out)["accounts"]
+
+    def account(self, exchange, label=None):
+        return next(a for a in self.accounts if a["exchange"] == exchange and (label is None or a["label"] == label))
+
+    def _call(self, exchange, method, body=None):
+        request = urllib.request.Request(f"http://127.0.0.1:{SANDBOX_PORTS[exchange]}/__sandbox/fixture",
+                                         method=method, data=None if body is None else json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def update(self, account, **changes):
+        """POST /__sandbox/fixture {apiKey, ...changes} on the account's exchange port."""
+        return self._call(account["exchange"], "POST", {"apiKey": account["apiKey"], **changes})
+
+    def current(self, account):
+        """The account as the sandbox holds it now."""
+        fixture = self._call(account["exchange"], "GET")
+        return next(a for a in fixture["accounts"]
+                    if a["apiKey"] == account["apiKey"] and a["exchange"] == account["exchange"])
+
+    @contextmanager
+    def changed(self, account):
+        """Restores the account's balances and clears its faults afterwards: the fixture is shared by the run."""
+        balances = self.current(account).get("balances", [])
+        try:
+            yield
+        finally:
+            self.update(account, balances=balances, clearFaults=True)

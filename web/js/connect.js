@@ -1,0 +1,198 @@
+// The "Connect exchange" dialog: pick an exchange, enter a read-only key, test it, connect it.
+import { api, ApiError } from './api.js';
+import { byId, h, show } from './dom.js';
+import { openModal } from './dialogs.js';
+import { toast } from './toast.js';
+import { permissionWarning } from './permissions.js';
+
+/** Every input of the form, by the API's field name. */
+const FIELDS = ['exchange', 'apiKey', 'apiSecret', 'passphrase', 'label'];
+/** Fields cleared after every Connect and whenever the dialog closes: they are never kept around. */
+const SECRET_FIELDS = ['apiSecret', 'passphrase'];
+
+let supported = null;
+let onConnected = () => {};
+
+const input = (field) => byId(`connect-${field}`);
+
+/** Wires the dialog; `connected(connection, holdingsCount)` runs after a successful Connect. */
+export function setUpConnectDialog({ connected }) {
+  onConnected = connected;
+  const dialog = byId('connect-dialog');
+  const form = byId('connect-form');
+  input('exchange').addEventListener('change', () => { clearMessages(); applyExchange(); });
+  byId('connect-test').addEventListener('click', () => submit('test'));
+  form.addEventListener('submit', (event) => { event.preventDefault(); submit('connect'); });
+  byId('connect-cancel').addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => resetForm());
+}
+
+/** Opens the dialog, loading the supported exchanges the first time. */
+export async function openConnectDialog() {
+  const opener = byId('open-connect');
+  if (!supported) {
+    try {
+      const data = await api('GET', '/exchanges/supported');
+      supported = data.exchanges || [];
+    } catch (error) {
+      if (error.status !== 401) toast(`Could not load the supported exchanges: ${error.message}`, 'error');
+      return;
+    }
+    const select = input('exchange');
+    select.replaceChildren(h('option', { value: '', text: 'Choose an exchange…' }),
+      ...supported.map((exchange) => h('option', { value: exchange.id, text: exchange.name })));
+  }
+  resetForm();
+  openModal(byId('connect-dialog'), { initialFocus: input('exchange'), fallbackFocus: opener });
+}
+
+function selectedExchange() {
+  return (supported || []).find((exchange) => exchange.id === input('exchange').value) || null;
+}
+
+/** Relabels the credential fields for the chosen exchange and shows the passphrase only where it is needed. */
+function applyExchange() {
+  const exchange = selectedExchange();
+  const labels = (exchange && exchange.fieldLabels) || {};
+  byId('connect-apiKey-label').textContent = labels.apiKey || 'API key';
+  byId('connect-apiSecret-label').textContent = labels.apiSecret || 'API secret';
+  byId('connect-passphrase-label').textContent = labels.passphrase || 'Passphrase';
+  const needsPassphrase = Boolean(exchange && (exchange.requiresPassphrase ||
+    (exchange.credentialFields || []).includes('passphrase')));
+  show(byId('connect-passphrase-row'), needsPassphrase);
+  input('passphrase').required = needsPassphrase;
+  if (!needsPassphrase) input('passphrase').value = '';
+  const help = byId('connect-help');
+  help.textContent = (exchange && exchange.readOnlyKeyHelp) || '';
+  show(help, Boolean(help.textContent));
+}
+
+function resetForm() {
+  byId('connect-form').reset();
+  for (const field of SECRET_FIELDS) input(field).value = '';
+  clearMessages();
+  applyExchange();
+  setBusy(false);
+}
+
+function clearMessages() {
+  for (const field of FIELDS) setFieldError(field, null);
+  const result = byId('connect-result');
+  result.replaceChildren();
+  result.className = 'result';
+  show(result, false);
+}
+
+function setFieldError(field, message) {
+  const control = input(field);
+  const note = byId(`connect-${field}-error`);
+  note.textContent = message || '';
+  show(note, Boolean(message));
+  if (message) control.setAttribute('aria-invalid', 'true');
+  else control.removeAttribute('aria-invalid');
+}
+
+function setBusy(busy) {
+  for (const id of ['connect-test', 'connect-submit']) byId(id).disabled = busy;
+  byId('connect-form').setAttribute('aria-busy', busy ? 'true' : 'false');
+}
+
+/** Shows the outcome inside the dialog: a role=alert for failures, role=status otherwise. */
+function showResult(kind, title, ...lines) {
+  const result = byId('connect-result');
+  result.className = `result result-${kind}`;
+  result.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  result.replaceChildren(h('p', { class: 'result-title', text: title }),
+    ...lines.filter(Boolean).map((line) => h('p', { text: line })));
+  show(result, true);
+}
+
+/** The request body; checks locally what the API would reject, so the common mistakes are instant. */
+function readForm() {
+  const exchange = selectedExchange();
+  const body = { exchange: input('exchange').value, apiKey: input('apiKey').value.trim(),
+    apiSecret: input('apiSecret').value };
+  if (exchange && !byId('connect-passphrase-row').hidden) body.passphrase = input('passphrase').value;
+  const problems = {};
+  if (!body.exchange) problems.exchange = 'Choose an exchange.';
+  if (!body.apiKey) problems.apiKey = 'Enter the API key.';
+  if (!body.apiSecret) problems.apiSecret = 'Enter the API secret.';
+  if ('passphrase' in body && !body.passphrase) problems.passphrase = 'Enter the passphrase.';
+  return { body, problems };
+}
+
+function showFieldErrors(fields) {
+  let first = null;
+  const unplaced = [];
+  for (const [field, message] of Object.entries(fields || {})) {
+    if (FIELDS.includes(field)) {
+      setFieldError(field, message);
+      first = first || input(field);
+    } else {
+      unplaced.push(`${field}: ${message}`);
+    }
+  }
+  first?.focus();
+  return unplaced;
+}
+
+async function submit(action) {
+  clearMessages();
+  const { body, problems } = readForm();
+  if (Object.keys(problems).length > 0) {
+    showFieldErrors(problems);
+    showResult('error', 'Check the highlighted fields.');
+    return;
+  }
+  const label = input('label').value.trim();
+  if (action === 'connect' && label) body.label = label;
+  setBusy(true);
+  showResult('pending', action === 'test' ? 'Testing the connection…' : 'Connecting…');
+  try {
+    if (action === 'test') await testConnection(body);
+    else await connect(body);
+  } finally {
+    setBusy(false);
+    if (action === 'connect') for (const field of SECRET_FIELDS) input(field).value = '';
+  }
+}
+
+async function testConnection(body) {
+  try {
+    const answer = await api('POST', '/exchanges/test', body);
+    if (answer && answer.success) {
+      const count = answer.balancesCount;
+      showResult(permissionWarning(answer.permissions) ? 'warning' : 'success',
+        `Connection works${typeof count === 'number' ? `: ${count} balance${count === 1 ? '' : 's'} found` : ''}.`,
+        answer.message, permissionWarning(answer.permissions), answer.permissions && answer.permissions.warning);
+    } else {
+      const error = (answer && answer.error) || {};
+      showResult('error', 'The exchange refused these credentials.', error.message || 'The test failed.');
+    }
+  } catch (error) {
+    reportFailure(error, 'The test failed.');
+  }
+}
+
+async function connect(body) {
+  try {
+    const answer = await api('POST', '/exchanges/connect', body);
+    const connection = answer.connection;
+    const warning = permissionWarning(connection.permissions);
+    byId('connect-dialog').close();
+    toast(`Connected ${connection.exchangeName || connection.exchange}` +
+      (typeof answer.holdingsCount === 'number' ? `: ${answer.holdingsCount} holdings synced.` : '.'), 'success');
+    if (warning) toast(warning, 'warning');
+    onConnected(connection, answer.holdingsCount);
+  } catch (error) {
+    reportFailure(error, 'Could not connect.');
+  }
+}
+
+function reportFailure(error, title) {
+  if (!(error instanceof ApiError)) throw error;
+  if (error.status === 401) return;
+  const unplaced = error.fields ? showFieldErrors(error.fields) : [];
+  if (error.code === 'conflict') title = 'Already connected.';
+  showResult('error', title, error.message, ...unplaced);
+}

@@ -1,0 +1,166 @@
+// The connections list and the holdings: cards updated in place, so a poll never steals keyboard focus.
+import { byId, h, show } from './dom.js';
+import { ago, until, exact } from './time.js';
+import { permissionWarning } from './permissions.js';
+
+const STATUS_TEXT = { active: 'Active', error: 'Error', disabled: 'Paused' };
+
+/** Card elements by connection id. */
+const cards = new Map();
+
+/**
+ * Renders `connections` into the list, reusing each connection's card.
+ * `holdingsFor(id)` answers the holdings to show, or null when unknown; `actions` has sync, togglePause and
+ * disconnect callbacks taking the connection.
+ */
+export function renderConnections(connections, holdingsFor, actions) {
+  const list = byId('connection-list');
+  const seen = new Set();
+  connections.forEach((connection, index) => {
+    seen.add(connection.id);
+    let card = cards.get(connection.id);
+    if (!card) {
+      card = buildCard(connection.id, actions);
+      cards.set(connection.id, card);
+    }
+    updateCard(card, connection, holdingsFor(connection.id));
+    if (list.children[index] !== card.root) list.insertBefore(card.root, list.children[index] || null);
+  });
+  for (const [id, card] of cards) {
+    if (!seen.has(id)) { card.root.remove(); cards.delete(id); }
+  }
+  show(byId('empty'), connections.length === 0);
+  show(list, connections.length > 0);
+}
+
+/** Marks one card as waiting for its own Sync now request (the button is disabled meanwhile). */
+export function setCardBusy(id, busy) {
+  const card = cards.get(id);
+  if (!card) return;
+  card.busy = busy;
+  card.sync.disabled = busy || card.syncing;
+  card.sync.textContent = busy || card.syncing ? 'Syncing…' : 'Sync now';
+}
+
+function buildCard(id, actions) {
+  const titleId = `conn-${id}-title`;
+  const card = { id, connection: null, busy: false, syncing: false };
+  card.exchange = h('span', { class: 'exchange-name' });
+  card.label = h('span', { class: 'connection-label' });
+  card.statusText = h('span', { class: 'status-text' });
+  card.status = h('span', { class: 'status', 'data-status': '' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), card.statusText);
+  card.syncingBadge = h('span', { class: 'badge syncing', role: 'status', text: 'Syncing…', hidden: true });
+  card.lastSync = h('time');
+  card.nextSync = h('span');
+  card.keyHint = h('span');
+  card.warning = h('p', { class: 'warning', hidden: true });
+  card.errorCode = h('span', { class: 'error-code' });
+  card.errorMessage = h('p', { class: 'error-message' });
+  card.error = h('div', { class: 'error-box', hidden: true },
+    h('p', { class: 'error-title' }, 'Last sync failed ', card.errorCode), card.errorMessage);
+  card.sync = h('button', { type: 'button', class: 'primary', onclick: () => actions.sync(card.connection) });
+  card.pause = h('button', { type: 'button', onclick: () => actions.togglePause(card.connection) });
+  card.disconnect = h('button', { type: 'button', class: 'danger', onclick: () => actions.disconnect(card.connection) },
+    'Disconnect');
+  card.holdingsSummary = h('summary');
+  card.holdingsBody = h('tbody');
+  card.holdingsCaption = h('caption', { class: 'sr-only' });
+  card.holdingsEmpty = h('p', { class: 'muted', hidden: true });
+  card.holdingsTable = h('table', { class: 'holdings' }, card.holdingsCaption,
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Asset' }), h('th', { scope: 'col', class: 'amount', text: 'Amount' }))),
+    card.holdingsBody);
+  card.root = h('li', { class: 'card', 'data-connection-id': id, 'aria-labelledby': titleId },
+    h('div', { class: 'card-head' },
+      h('h3', { id: titleId, class: 'card-title' }, card.exchange, card.label),
+      h('div', { class: 'badges' }, card.status, card.syncingBadge)),
+    h('dl', { class: 'meta' },
+      h('div', {}, h('dt', { text: 'Last synced' }), h('dd', { class: 'last-sync' }, card.lastSync)),
+      h('div', {}, h('dt', { text: 'Next sync' }), h('dd', { class: 'next-sync' }, card.nextSync)),
+      h('div', {}, h('dt', { text: 'API key' }), h('dd', {}, card.keyHint))),
+    card.warning,
+    card.error,
+    h('div', { class: 'card-actions' }, card.sync, card.pause, card.disconnect),
+    h('details', { class: 'holdings-details' }, card.holdingsSummary, card.holdingsTable, card.holdingsEmpty));
+  return card;
+}
+
+function updateCard(card, connection, holdings) {
+  card.connection = connection;
+  const name = connection.exchangeName || connection.exchange;
+  // A label that only repeats the exchange's name adds nothing.
+  const label = connection.label && connection.label !== name ? connection.label : '';
+  const title = label ? `${name} (${label})` : name;
+  card.exchange.textContent = name;
+  card.label.textContent = label;
+  show(card.label, Boolean(label));
+
+  card.root.dataset.status = connection.status;
+  card.status.dataset.status = connection.status;
+  card.statusText.textContent = STATUS_TEXT[connection.status] || connection.status;
+  card.syncing = Boolean(connection.syncing);
+  show(card.syncingBadge, card.syncing);
+  card.root.setAttribute('aria-busy', card.syncing ? 'true' : 'false');
+
+  card.lastSync.textContent = ago(connection.lastSyncAt) || 'Never';
+  if (connection.lastSyncAt) {
+    card.lastSync.setAttribute('datetime', connection.lastSyncAt);
+    card.lastSync.title = exact(connection.lastSyncAt);
+  } else {
+    card.lastSync.removeAttribute('datetime');
+    card.lastSync.removeAttribute('title');
+  }
+  if (connection.status === 'disabled') card.nextSync.textContent = 'Paused';
+  else if (connection.autoSync === false) card.nextSync.textContent = 'Automatic sync off';
+  else card.nextSync.textContent = until(connection.nextSyncAt) || 'Not scheduled';
+  card.nextSync.title = exact(connection.nextSyncAt);
+  card.keyHint.textContent = connection.apiKeyHint || '—';
+
+  const warning = permissionWarning(connection.permissions);
+  card.warning.textContent = warning ? `⚠ ${warning}` : '';
+  show(card.warning, Boolean(warning));
+
+  const lastError = connection.lastError;
+  show(card.error, Boolean(lastError));
+  if (lastError) card.error.setAttribute('role', 'alert');
+  else card.error.removeAttribute('role');
+  card.errorCode.textContent = lastError && lastError.code ? `(${lastError.code})` : '';
+  card.errorMessage.textContent = (lastError && lastError.message) || '';
+
+  const paused = connection.status === 'disabled';
+  card.pause.textContent = paused ? 'Resume' : 'Pause';
+  card.pause.setAttribute('aria-label', `${paused ? 'Resume' : 'Pause'} automatic sync of ${title}`);
+  card.sync.setAttribute('aria-label', `Sync ${title} now`);
+  card.disconnect.setAttribute('aria-label', `Disconnect ${title}`);
+  setCardBusy(card.id, card.busy);
+
+  const rows = holdings || [];
+  const count = holdings ? rows.length : connection.holdingsCount;
+  card.holdingsSummary.textContent = `Holdings (${count ?? 0})`;
+  card.holdingsCaption.textContent = `Holdings of ${title}`;
+  card.holdingsBody.replaceChildren(...rows.map(holdingRow));
+  show(card.holdingsTable, rows.length > 0);
+  card.holdingsEmpty.textContent = holdings ? 'No holdings.' : 'Holdings are loading…';
+  show(card.holdingsEmpty, rows.length === 0);
+}
+
+/** One row; the amount is the API's exact decimal string, shown as is (never through Number). */
+function holdingRow(holding) {
+  return h('tr', { 'data-asset': holding.asset },
+    h('th', { scope: 'row', text: holding.asset }),
+    h('td', { class: 'amount', text: String(holding.amount) }));
+}
+
+/** The combined total across connections, as the API computed it. */
+export function renderTotals(totals) {
+  const rows = totals || [];
+  byId('totals-body').replaceChildren(...rows.map(holdingRow));
+  show(byId('totals-table'), rows.length > 0);
+  show(byId('totals-empty'), rows.length === 0);
+}
+
+/** Forgets every card (after logout). */
+export function clearConnections() {
+  for (const card of cards.values()) card.root.remove();
+  cards.clear();
+  renderTotals([]);
+}
