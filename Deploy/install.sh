@@ -116,6 +116,11 @@ put "$work/holdfast-cli" "$PREFIX/bin/holdfast" 0755
 mkdir -p "$DESTDIR$PREFIX/share/holdfast/migrations"
 for sql in "$root"/Migrations/*.sql; do put "$sql" "$PREFIX/share/holdfast/migrations/$(basename "$sql")" 0644; done
 put "$root/README.md" "$PREFIX/share/doc/holdfast/README.md" 0644
+# The web UI: static files nginx serves from the API's own origin.
+(cd "$root/web" && find . -type f) | while read -r file; do
+    mkdir -p "$(dirname "$DESTDIR$PREFIX/share/holdfast/web/$file")"
+    put "$root/web/$file" "$PREFIX/share/holdfast/web/$file" 0644
+done
 
 # 4. systemd units, with the prefix filled in.
 socket_changed=0
@@ -131,7 +136,7 @@ done
 # (server name, certificate paths), so a changed rendering goes beside it as holdfast.new.
 SOCKET=/run/holdfast/fcgi.sock CONF_DIR=$nginx_dir/holdfast SERVER_NAME=${SERVER_NAME:-_} \
     TLS_CERT=${TLS_CERT:-/etc/ssl/certs/ssl-cert-snakeoil.pem} TLS_KEY=${TLS_KEY:-/etc/ssl/private/ssl-cert-snakeoil.key} \
-    CORS_ORIGIN=${HOLDFAST_CORS_ORIGIN:-http://localhost:5173} RATE_LIMIT_DRY_RUN=off \
+    CORS_ORIGIN=${HOLDFAST_CORS_ORIGIN:-http://localhost:5173} RATE_LIMIT_DRY_RUN=off WEB_ROOT=$PREFIX/share/holdfast/web \
     "$root/Deploy/render-nginx.sh" "$root/nginx" "$work/nginx" >/dev/null
 for file in holdfast-http.conf snippets/holdfast-headers.conf snippets/holdfast-fastcgi.conf \
             snippets/holdfast-locations.conf snippets/holdfast-tls.conf; do

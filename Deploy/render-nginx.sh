@@ -6,7 +6,7 @@ src=$1 out=$2
 : "${SOCKET:?}" "${CONF_DIR:=$out}" "${CORS_ORIGIN:=http://localhost:5173}"
 : "${STATE_DIR:=}" "${HTTP_PORT:=3001}" "${HTTPS_PORT:=3443}" "${SERVER_NAME:=_}" "${USER_LINE:=}"
 : "${TLS_CERT:=/etc/ssl/certs/ssl-cert-snakeoil.pem}" "${TLS_KEY:=/etc/ssl/private/ssl-cert-snakeoil.key}"
-: "${WEB_ROOT:=}" "${RATE_LIMIT_DRY_RUN:=off}"
+: "${WEB_ROOT:=/usr/local/share/holdfast/web}" "${RATE_LIMIT_DRY_RUN:=off}"
 mkdir -p "$out/snippets" "$out/sites" "$out/local"
 for file in holdfast-http.conf snippets/holdfast-headers.conf snippets/holdfast-fastcgi.conf \
             snippets/holdfast-locations.conf snippets/holdfast-tls.conf sites/holdfast.conf local/nginx.conf; do
