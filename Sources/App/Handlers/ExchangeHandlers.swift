@@ -74,15 +74,7 @@ enum ExchangeHandlers {
     /// Tries the credentials against the exchange; saves nothing.
     static func test(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
         let input = try readCredentials(request, allowLabel: false)
-        let engine = app.engine
-        let result: Result<SyncEngine.Inspection, ExchangeError> = runBlocking {
-            do {
-                return .success(try await engine.inspect(input.exchange, credentials: input.credentials, measureClock: true))
-            } catch {
-                return .failure(error as? ExchangeError ?? ExchangeError(.badResponse, message: "The exchange's answer could not be read."))
-            }
-        }
-        switch result {
+        switch inspect(input, app: app, measureClock: true) {
         case .success(let inspection):
             let name = input.exchange.info.displayName
             return .json(TestResult(
@@ -101,15 +93,8 @@ enum ExchangeHandlers {
         try rejectDuplicate(input, userID: session.userID, app: app)
         let engine = app.engine
         let started = Date()
-        let result: Result<SyncEngine.Inspection, ExchangeError> = runBlocking {
-            do {
-                return .success(try await engine.inspect(input.exchange, credentials: input.credentials))
-            } catch {
-                return .failure(error as? ExchangeError ?? ExchangeError(.badResponse, message: "The exchange's answer could not be read."))
-            }
-        }
         let inspection: SyncEngine.Inspection
-        switch result {
+        switch inspect(input, app: app, measureClock: false) {
         case .success(let value): inspection = value
         case .failure(let error): throw error.apiError
         }
@@ -138,6 +123,18 @@ enum ExchangeHandlers {
         let record = try app.database.read { try ConnectionRecord.find(id, in: $0) }
         guard let record else { throw APIError.internalError }
         return .json(ConnectionResult(connection: ConnectionView(record), holdingsCount: holdingsCount), status: 201)
+    }
+
+    /// Asks the exchange about the credentials from this worker thread, every failure as an `ExchangeError`.
+    static func inspect(_ input: CredentialsInput, app: Application, measureClock: Bool) -> Result<SyncEngine.Inspection, ExchangeError> {
+        let engine = app.engine
+        return runBlocking {
+            do {
+                return .success(try await engine.inspect(input.exchange, credentials: input.credentials, measureClock: measureClock))
+            } catch {
+                return .failure(error as? ExchangeError ?? ExchangeError(.badResponse, message: "The exchange's answer could not be read."))
+            }
+        }
     }
 
     /// The same exchange and API key twice for one user is a 409. Keys are encrypted with fresh nonces, so
