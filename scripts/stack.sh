@@ -121,8 +121,11 @@ start() {
     echo $! > "$state/run/sandbox.pid"
   fi
   if ! running "$state/run/fcgi.pid"; then
-    nohup "$bin/holdfast-fcgi" >>"$state/logs/fcgi.log" 2>&1 &
-    echo $! > "$state/run/fcgi.pid"
+    rm -f "$state/run/stopping" "$HOLDFAST_SOCKET"
+    # Under a supervisor that restarts it if it dies, as Restart=on-failure does under systemd.
+    nohup "$root/scripts/supervise.sh" "$state/run/fcgi.pid" "$state/run/stopping" "$state/logs/fcgi.log" \
+      "$bin/holdfast-fcgi" >/dev/null 2>&1 &
+    echo $! > "$state/run/fcgi-supervisor.pid"
     wait_for "holdfast-fcgi" "[ -S '$HOLDFAST_SOCKET' ]"
   fi
   render_nginx
@@ -161,6 +164,7 @@ MSG
 
 stop() {
   if running "$state/nginx/nginx.pid"; then nginx -c "$state/nginx/conf/local/nginx.conf" -s quit 2>/dev/null || true; fi
+  touch "$state/run/stopping" 2>/dev/null || true
   for name in fcgi sandbox; do
     if running "$state/run/$name.pid"; then
       kill -TERM "$(cat "$state/run/$name.pid")" 2>/dev/null || true
@@ -169,6 +173,11 @@ stop() {
     fi
     rm -f "$state/run/$name.pid"
   done
+  if running "$state/run/fcgi-supervisor.pid"; then
+    for _ in $(seq 1 30); do running "$state/run/fcgi-supervisor.pid" || break; sleep 0.1; done
+    kill -KILL "$(cat "$state/run/fcgi-supervisor.pid")" 2>/dev/null || true
+  fi
+  rm -f "$state/run/fcgi-supervisor.pid"
   for _ in $(seq 1 30); do running "$state/nginx/nginx.pid" || break; sleep 0.1; done
 }
 
