@@ -51,7 +51,8 @@ struct ImportLegacy: ParsableCommand {
 /// `holdfast bench vault`: prints the vault's per-field costs (a benchmark, not a test).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Print performance figures.", subcommands: [VaultBench.self])
+        commandName: "bench", abstract: "Print performance figures, and seed data for benchmarks.",
+        subcommands: [VaultBench.self, SeedConnections.self])
 
     struct VaultBench: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "vault", abstract: "Seal/open cost per field and per connection.")
@@ -59,6 +60,25 @@ struct BenchCommand: ParsableCommand {
 
         func run() {
             print(VaultBenchmark(iterations: iterations).report())
+        }
+    }
+
+    /// `holdfast bench seed-connections`: due connections for the sync benchmark (Benchmarks/sync.sh).
+    struct SeedConnections: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "seed-connections", abstract: "Add COUNT due connections for USER from a sandbox fixture's accounts.")
+        @Option(help: "How many connections.") var count = 1000
+        @Option(help: "The owner's email.") var user: String
+        @Option(help: "A sandbox fixture JSON (holdfast-sandbox --print-fixture).") var fixture: String
+
+        func run() throws {
+            struct Fixture: Decodable { let accounts: [BenchmarkSeed.Account] }
+            let environment = ProcessInfo.processInfo.environment
+            let (path, _) = try Configuration.databaseOnly(environment: environment)
+            let accounts = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: URL(fileURLWithPath: fixture))).accounts
+            let ids = try BenchmarkSeed.seed(count: count, accounts: accounts, userEmail: user, database: Database(path: path),
+                                             keyRing: try KeyRing.load(environment: environment))
+            print("seeded \(ids.count) connections")
         }
     }
 }

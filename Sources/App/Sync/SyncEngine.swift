@@ -59,13 +59,14 @@ public final class SyncEngine: Sendable {
 
     // MARK: Inspecting credentials
 
-    /// Fetches balances and, where the exchange offers it, the key's permissions.
-    public func inspect(_ exchange: ExchangeID, credentials: Credentials, measureClock: Bool = false) async throws -> Inspection {
+    /// Fetches balances and, when asked and where the exchange offers it, the key's permissions.
+    public func inspect(_ exchange: ExchangeID, credentials: Credentials, permissions askPermissions: Bool = true,
+                        measureClock: Bool = false) async throws -> Inspection {
         let client = try makeClient(exchange, credentials, exchanges)
         return try await gate.withSlot {
             let balances = try await client.fetchBalances()
             // Permissions are advisory: a failure to read them must not fail a key that can read balances.
-            let permissions = try? await client.permissions()
+            let permissions = askPermissions ? try? await client.permissions() : nil
             var offset: Int64?
             if measureClock {
                 let sent = Date()
@@ -105,7 +106,8 @@ public final class SyncEngine: Sendable {
                 throw ExchangeError(.invalidRequest, message: "This connection's exchange is no longer supported.")
             }
             let credentials = try open(record)
-            balances = try await inspect(exchange, credentials: credentials).balances
+            // A scheduled or manual sync needs only balances: permissions were checked when connecting.
+            balances = try await inspect(exchange, credentials: credentials, permissions: false).balances
         } catch let error as ExchangeError {
             failure = error
         } catch {

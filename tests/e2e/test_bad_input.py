@@ -1,0 +1,143 @@
+"""Bad input through the real nginx and responder: each gets its documented 4xx JSON, never a 5xx, and
+nothing changes."""
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+
+from conftest import ALLOWED_ORIGIN, STATE, Client
+from sandbox import credentials, new_account
+from test_connections import API, connect
+
+
+def env_value(name):
+    for line in (STATE / "holdfast.env").read_text().splitlines():
+        if line.startswith(name + "="):
+            return line.split("=", 1)[1]
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def token(header, claims, secret=None):
+    signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
+    key = (secret or env_value("JWT_SECRET")).encode()
+    return signing_input + "." + b64url(hmac.new(key, signing_input.encode(), hashlib.sha256).digest())
+
+
+@pytest.fixture
+def world(logged_in):
+    """A user with one connection, and a snapshot of what must not change."""
+    account = new_account("binance")
+    cid = connect(logged_in, account, label="Original").json()["connection"]["id"]
+    snapshot = lambda: logged_in.get(f"{API}/connections").json()["connections"]
+    before = snapshot()
+    yield logged_in, cid, account
+    after = snapshot()
+    strip = lambda cs: [{k: v for k, v in c.items() if k not in ("syncing",)} for c in cs]
+    assert strip(after) == strip(before)
+
+
+def expect(response, status, code):
+    assert response.status == status, response
+    assert response.header("content-type").startswith("application/json"), response.headers
+    assert response.error_code == code, response
+
+
+def test_malformed_bodies(world):
+    c, cid, account = world
+    path = f"{API}/connections/{cid}"
+    cases = [
+        (b"{", "application/json", 400, "bad_request"),
+        (b"[1,2,3]", "application/json", 400, "bad_request"),
+        (b'"just a string"', "application/json", 400, "bad_request"),
+        (b"", "application/json", 400, "bad_request"),
+        (b'{"label": "x"}', "text/plain", 415, "unsupported_media_type"),
+        (b'{"label": "x"}', "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+        (b'{"label": "\xff\xfe"}', "application/json", 400, "bad_request"),
+        (b"[" * 30000 + b"]" * 30000, "application/json", 400, "bad_request"),
+        (b'{"a":' * 5000 + b"1" + b"}" * 5000, "application/json", 400, "bad_request"),
+        (b'{"label": "' + b"x" * 70000 + b'"}', "application/json", 413, "payload_too_large"),
+    ]
+    for body, content_type, status, code in cases:
+        r = Client(); r.token, r.csrf = c.token, c.csrf
+        expect(r.request("PATCH", path, raw=body, headers={"Content-Type": content_type}), status, code)
+
+
+def test_invalid_field_values(world):
+    c, cid, _ = world
+    path = f"{API}/connections/{cid}"
+    cases = [
+        {"label": "tab\there"}, {"label": "bell\u0007"}, {"label": "x" * 101}, {"label": 5},
+        {"autoSync": "yes"}, {"autoSync": 1}, {"syncInterval": 59}, {"syncInterval": 86401}, {"syncInterval": 1.5},
+        {"syncInterval": "300"}, {"status": "deleted"}, {"unknownField": True}, {"label": "ok", "extra": 1},
+    ]
+    for body in cases:
+        r = Client(); r.token, r.csrf = c.token, c.csrf
+        response = r.request("PATCH", path, json_body=body)
+        expect(response, 422, "validation_failed")
+        assert response.json()["error"]["fields"], response
+
+
+def test_connect_with_bad_fields_lists_every_one(world):
+    c, _, _ = world
+    r = c.post(f"{API}/connect", {"exchange": "mtgox", "apiKey": "", "apiSecret": 12, "label": "\u0000", "extra": True})
+    expect(r, 422, "validation_failed")
+    assert set(r.json()["error"]["fields"]) == {"exchange", "apiKey", "apiSecret", "label", "extra"}
+
+
+def test_bad_ids_in_paths(world):
+    c, _, _ = world
+    for bad in ["x", "1", "-1", "00000000-0000-0000-0000-00000000000g", "%2e%2e", "..%2f..%2fetc%2fpasswd", "a" * 1000, "%ff%fe"]:
+        r = Client(); r.token, r.csrf = c.token, c.csrf
+        response = r.get(f"{API}/connections/{bad}/holdings")
+        assert response.status in (400, 404), (bad, response)
+        assert response.header("content-type").startswith("application/json")
+
+
+def test_forged_expired_and_alg_none_tokens(world):
+    c, _, _ = world
+    me = c.get("/api/v1/auth/me").json()["user"]["id"]
+    now = int(time.time())
+    good_claims = {"sub": me, "sid": "00000000-0000-0000-0000-000000000000", "iat": now, "nbf": now, "exp": now + 600}
+    forged = [
+        token({"alg": "HS256", "typ": "JWT"}, good_claims, secret="not-the-server-secret-not-the-server"),
+        token({"alg": "HS256", "typ": "JWT"}, {**good_claims, "exp": now - 10}),
+        token({"alg": "HS256", "typ": "JWT"}, {**good_claims, "nbf": now + 3600}),
+        b64url(json.dumps({"alg": "none", "typ": "JWT"}).encode()) + "." + b64url(json.dumps(good_claims).encode()) + ".",
+        token({"alg": "HS512", "typ": "JWT"}, good_claims),
+        c.token[:-4] + ("AAAA" if not c.token.endswith("AAAA") else "BBBB"),
+        "not.a.token", "", "Bearer",
+    ]
+    for t in forged:
+        response = Client().get("/api/v1/auth/me", headers={"Authorization": f"Bearer {t}"})
+        expect(response, 401, "unauthorized")
+    # A correctly signed token for a session that does not exist is refused too.
+    response = Client().get("/api/v1/auth/me", headers={"Authorization": "Bearer " + token({"alg": "HS256", "typ": "JWT"}, good_claims)})
+    expect(response, 401, "unauthorized")
+
+
+def test_missing_and_foreign_csrf_tokens(world, user):
+    c, cid, _ = world
+    other = Client()
+    other.login(*user)
+    for headers in ({}, {"X-CSRF-Token": ""}, {"X-CSRF-Token": other.csrf}, {"X-CSRF-Token": c.csrf + "x"}):
+        r = Client(); r.token = c.token
+        expect(r.request("PATCH", f"{API}/connections/{cid}", json_body={"label": "changed"}, headers=headers), 403, "csrf_failed")
+        r = Client(); r.token = c.token
+        expect(r.request("DELETE", f"{API}/connections/{cid}", headers=headers), 403, "csrf_failed")
+
+
+def test_disallowed_origins_get_no_cors_headers(world):
+    c, cid, _ = world
+    for origin in ["https://evil.example", "http://localhost:5173.evil.example", "http://LOCALHOST:5173", "null"]:
+        r = Client(); r.token, r.csrf = c.token, c.csrf
+        response = r.request("PATCH", f"{API}/connections/{cid}", json_body={"label": "cors"}, headers={"Origin": origin, "X-CSRF-Token": "nope"})
+        assert response.status == 403
+        assert not [h for h in response.headers if h.startswith("access-control-allow")], (origin, response.headers)
+    ok = Client().request("OPTIONS", f"{API}/connections/{cid}", headers={"Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": "PATCH"})
+    assert ok.header("access-control-allow-origin") == ALLOWED_ORIGIN
