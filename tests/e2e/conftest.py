@@ -82,6 +82,12 @@ class Client:
         finally:
             conn.close()
 
+    def fresh(self):
+        """The same session from a new source address (a fresh rate-limit bucket), for tests that poll."""
+        other = Client(port=self.port)
+        other.token, other.csrf = self.token, self.csrf
+        return other
+
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
 

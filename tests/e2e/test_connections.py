@@ -23,7 +23,7 @@ def connect(client, account, **extra):
 
 
 def holdings(client, connection_id):
-    r = client.get(f"{API}/connections/{connection_id}/holdings")
+    r = client.fresh().get(f"{API}/connections/{connection_id}/holdings")
     assert r.status == 200, r
     return {h["asset"]: h["amount"] for h in r.json()["holdings"]}
 

@@ -188,20 +188,16 @@ def test_full_disk_writes_503_reads_work_and_recovery_without_restart(tmp_path):
 
         # Fill the disk to the last byte.
         filler = mount / "filler"
-        with open(filler, "wb") as f:
-            try:
-                while True:
-                    f.write(b"\0" * 65536)
-                    f.flush()
-            except OSError:
-                pass
-        with open(filler, "ab") as f:
-            try:
-                while True:
-                    f.write(b"\0")
-                    f.flush()
-            except OSError:
-                pass
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+        try:
+            for size in (1 << 16, 1 << 10, 1):
+                try:
+                    while True:
+                        os.write(fd, b"\0" * size)
+                except OSError:
+                    pass
+        finally:
+            os.close(fd)
 
         for _ in range(3):
             status, body = fcgi_request(sock, "POST", "/api/v1/auth/login", login_body, {"Content-Type": "application/json"})
