@@ -9,7 +9,7 @@ TEST_ENV := HOLDFAST_STATE_DIR=$(CURDIR)/state/test HOLDFAST_HTTP_PORT=3101 HOLD
 RELEASE_BIN = $(CURDIR)/.build/release
 PYTHON ?= python3
 
-.PHONY: deps test-deps build build-debug run stop test test-unit test-e2e test-browser bench clean install uninstall
+.PHONY: deps test-deps build build-debug run stop test test-unit test-e2e test-browser test-fuzz fuzz bench clean install uninstall
 
 deps:
 	@scripts/stack.sh deps
@@ -30,7 +30,7 @@ run: build
 stop:
 	@scripts/stack.sh stop
 
-test: build test-deps test-unit test-e2e
+test: build test-deps test-unit test-e2e test-fuzz
 
 test-unit: deps
 	swift test
@@ -47,6 +47,14 @@ test-e2e: build test-deps
 # The browser suite alone (make test runs it inside test-e2e); headless Debian Chromium, screenshots in artifacts/.
 test-browser: build test-deps
 	@BIN_DIR=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/browser
+
+# libFuzzer: a short pass in make test, a longer one on demand (FUZZ_SECONDS per target).
+FUZZ_SECONDS ?= 60
+test-fuzz:
+	@scripts/fuzz.sh 8
+
+fuzz:
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
 bench: build test-deps
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/api.sh

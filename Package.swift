@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "holdfast", targets: ["holdfast"]),
         .executable(name: "holdfast-sync", targets: ["holdfast-sync"]),
         .executable(name: "holdfast-sandbox", targets: ["holdfast-sandbox"]),
+        .library(name: "HoldfastFuzz", type: .dynamic, targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,6 +55,10 @@ let package = Package(
         .executableTarget(name: "holdfast-sandbox", dependencies: [
             "Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // libFuzzer targets (`make fuzz` links them into a fuzzer), and a replayer for saved inputs.
+        .target(name: "FuzzTargets", dependencies: ["App", "FastCGI", "Web", "Vault", "Exchanges", "Sandbox"], path: "Fuzz/Targets"),
+        .executableTarget(name: "holdfast-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Replay"),
 
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

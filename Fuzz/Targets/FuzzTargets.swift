@@ -1,0 +1,125 @@
+import App
+import Exchanges
+import FastCGI
+import Foundation
+import Sandbox
+import Vault
+import Web
+
+/// The fuzz targets, by name. Each takes arbitrary bytes and must never crash, hang or trap; every
+/// rejection must be an ordinary thrown error.
+public enum FuzzTargets {
+    public static let all: [String: @Sendable ([UInt8]) -> Void] = [
+        "params": params, "json": json, "jwt": jwt, "ciphertext": ciphertext,
+        "binance": { exchangeResponse(.binance, $0) }, "coinbase": { exchangeResponse(.coinbase, $0) },
+        "coinbaseexchange": { exchangeResponse(.coinbaseexchange, $0) }, "kraken": { exchangeResponse(.kraken, $0) },
+        "kucoin": { exchangeResponse(.kucoin, $0) },
+    ]
+
+    /// FastCGI params → Request (NUL-separated NAME=value pairs), then the request's own parsers and the
+    /// response header block.
+    static func params(_ data: [UInt8]) {
+        var params: [String: String] = [:]
+        for pair in data.split(separator: 0) {
+            let text = String(decoding: pair, as: UTF8.self)
+            guard let equals = text.firstIndex(of: "=") else { continue }
+            params[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        _ = CGIMapping.contentLength(params: params)
+        let request = CGIMapping.request(params: params, body: [], requestID: "fuzz")
+        _ = request.queryItems
+        _ = request.cookie("holdfast_session")
+        let response = Response(status: 200, headers: params.map { ($0.key, $0.value) }, body: [])
+        _ = CGIMapping.headerBlock(for: response)
+    }
+
+    /// A JSON body through the same validation the connect and PATCH handlers use.
+    static func json(_ data: [UInt8]) {
+        let request = Request(method: "POST", path: "/", headers: ["Content-Type": "application/json"], body: data)
+        guard var body = try? JSONBody(request) else { return }
+        body.rejectUnknownFields(allowing: ["exchange", "apiKey", "apiSecret", "passphrase", "label"])
+        _ = body.string("exchange", maxLength: 40)
+        _ = body.string("apiSecret", maxLength: 4096, allowNewlines: true)
+        _ = body.string("label", required: false, maxLength: 100)
+        _ = body.bool("autoSync")
+        _ = body.int("syncInterval", in: 60...86_400)
+        _ = try? body.validate()
+    }
+
+    static let jwtVerifier = JWT(secret: Array("fuzzing-secret-fuzzing-secret-0001".utf8))
+
+    /// Arbitrary text as a session token.
+    static func jwt(_ data: [UInt8]) {
+        _ = try? jwtVerifier.verify(String(decoding: data, as: UTF8.self))
+    }
+
+    static let cipher = CredentialCipher(keyRing: try! KeyRing(activeKey: "fuzzing-encryption-key-fuzzing-0001"))
+
+    /// Arbitrary text as a stored credential (Holdfast's format and the seed's).
+    static func ciphertext(_ data: [UInt8]) {
+        let text = String(decoding: data, as: UTF8.self)
+        _ = try? StoredCredential(parsing: text)
+        _ = try? cipher.open(text, connectionId: "fuzz", field: .apiKey)
+        _ = cipher.needsRotation(text)
+        _ = LegacyDecryptor.recognizes(text)
+    }
+
+    /// A real client of `exchange` reading a response whose status and body come from the fuzzer (the public
+    /// time endpoint answers correctly, so the signed call is reached): classification, decoding, amounts,
+    /// normalization and aggregation all run on hostile input.
+    static func exchangeResponse(_ exchange: ExchangeID, _ data: [UInt8]) {
+        let statuses = [200, 200, 200, 400, 401, 403, 404, 418, 429, 500, 502, 503]
+        let status = data.first.map { statuses[Int($0) % statuses.count] } ?? 200
+        ExchangeStub.shared.reply = (status, Data(data.dropFirst()))
+        let client = ExchangeStub.shared.client(exchange)
+        _ = runBlocking { try? await client.fetchBalances() }
+    }
+}
+
+/// A loopback server standing in for every exchange during fuzzing: correct time endpoints, fuzzed answers
+/// for everything else.
+///
+/// `@unchecked Sendable`: `reply` is guarded by `lock`; libFuzzer calls one input at a time.
+final class ExchangeStub: @unchecked Sendable {
+    static let shared = ExchangeStub()
+
+    private let lock = NSLock()
+    private var _reply: (Int, Data) = (200, Data())
+    var reply: (Int, Data) {
+        get { lock.withLock { _reply } }
+        set { lock.withLock { _reply = newValue } }
+    }
+    private var server: HTTPServer!
+    private var configuration: ExchangeConfiguration!
+    private let accounts = Dictionary(Fixture.demo.accounts.map { ($0.exchange, $0) }, uniquingKeysWith: { first, _ in first })
+
+    private init() {
+        server = try! HTTPServer(port: 0) { [unowned self] request in self.answer(request) }
+        server.start()
+        let base = URL(string: "http://127.0.0.1:\(server.port)")!
+        configuration = ExchangeConfiguration(
+            baseURLs: Dictionary(uniqueKeysWithValues: ExchangeID.allCases.map { ($0, base) }), timeout: 5,
+            nonceStore: FileNonceStore(directory: FileManager.default.temporaryDirectory.appendingPathComponent("holdfast-fuzz-nonces")))
+    }
+
+    func client(_ exchange: ExchangeID) -> any ExchangeClient {
+        let account = accounts[exchange]!
+        return try! ExchangeClients.client(
+            for: exchange, credentials: Credentials(apiKey: account.apiKey, apiSecret: account.apiSecret, passphrase: account.passphrase),
+            configuration: configuration)
+    }
+
+    private func answer(_ request: ServerRequest) -> ServerResponse {
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        switch request.path {
+        case "/api/v3/time": return .json(200, #"{"serverTime":\#(nowMs)}"#)
+        case "/api/v3/brokerage/time": return .json(200, #"{"iso":"","epochSeconds":"\#(nowMs / 1000)","epochMillis":"\#(nowMs)"}"#)
+        case "/time": return .json(200, #"{"iso":"","epoch":\#(Double(nowMs) / 1000)}"#)
+        case "/0/public/Time": return .json(200, #"{"error":[],"result":{"unixtime":\#(nowMs / 1000),"rfc1123":""}}"#)
+        case "/api/v1/timestamp": return .json(200, #"{"code":"200000","data":\#(nowMs)}"#)
+        default:
+            let (status, body) = reply
+            return ServerResponse(status: status, headers: [("Content-Type", "application/json"), ("Retry-After", "3")], body: body)
+        }
+    }
+}
