@@ -42,7 +42,8 @@ test-e2e: build test-deps
 	@rm -rf state/test
 	@$(TEST_ENV) BIN_DIR=$(RELEASE_BIN) scripts/stack.sh start
 	@set -o pipefail; $(TEST_ENV) BIN_DIR=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/e2e tests/browser; status=$$?; \
-		$(TEST_ENV) scripts/stack.sh stop; exit $$status
+		$(TEST_ENV) scripts/stack.sh stop; [ $$status -eq 0 ] || exit $$status; \
+		$(PYTHON) scripts/secrets-sweep.py state $(RELEASE_BIN)
 
 # The browser suite alone (make test runs it inside test-e2e); headless Debian Chromium, screenshots in artifacts/.
 test-browser: build test-deps

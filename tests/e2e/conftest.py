@@ -52,6 +52,12 @@ class Response:
         return f"<{self.status} {self.body[:200]!r}>"
 
 
+def capture(method, path, status, headers, body):
+    """Keeps every response the suite receives, for the secrets sweep that runs after it (scripts/secrets-sweep.py)."""
+    with open(STATE / "captured-responses.log", "ab") as out:
+        out.write(f"{method} {path} {status} {headers}\n".encode() + body + b"\n")
+
+
 class Client:
     """One user agent: its own source address, cookies jar-less (tests pass what they need)."""
 
@@ -78,6 +84,7 @@ class Client:
             conn.request(method, path, body=data, headers=headers)
             resp = conn.getresponse()
             payload = resp.read()
+            capture(method, path, resp.status, resp.getheaders(), payload)
             return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload)
         finally:
             conn.close()
