@@ -61,9 +61,12 @@ struct ConnectionView: Encodable {
         return record.nextAttemptAt ?? record.createdAt
     }
 
+    /// Reads the stored permissions JSON. JSONSerialization rather than a JSONDecoder: this runs for every
+    /// connection of every list request, and building a decoder costs more than the parse.
     static func permissions(fromJSON text: String) -> PermissionsView? {
-        guard let value = try? JSONDecoder().decode(KeyPermissions.self, from: Data(text.utf8)) else { return nil }
-        return view(of: value)
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+              let canRead = object["canRead"] as? Bool else { return nil }
+        return view(of: KeyPermissions(canRead: canRead, canTrade: object["canTrade"] as? Bool, canWithdraw: object["canWithdraw"] as? Bool))
     }
 
     static func view(of value: KeyPermissions) -> PermissionsView {
