@@ -57,8 +57,12 @@ test-fuzz:
 fuzz:
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
+# Every benchmark; each prints figures (BENCHMARKS.md records them) and stops by itself.
 bench: build test-deps
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/api.sh
+	@BIN_DIR=$(RELEASE_BIN) $(PYTHON) Benchmarks/slow_exchange.py
+	@BIN_DIR=$(RELEASE_BIN) Benchmarks/sync.sh
+	@$(RELEASE_BIN)/holdfast bench vault
 
 clean:
 	rm -rf .build state
