@@ -106,6 +106,8 @@ wait_for() {
 start() {
   [ -x "$bin/holdfast-fcgi" ] || { log "no build in $bin; run make build"; exit 1; }
   mkdir -p "$state/run" "$state/logs"
+  # The responder's socket is 0666 for nginx's worker user; the folder keeps everyone else out.
+  chmod 700 "$state/run"
   write_env
   set -a; . "$envfile"; set +a
   make_certificate
