@@ -221,3 +221,38 @@ def test_full_disk_writes_503_reads_work_and_recovery_without_restart(tmp_path):
             except subprocess.TimeoutExpired:
                 responder.kill()
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_sigterm_finishes_in_flight_requests_then_exits(tmp_path):
+    env = dict(sync_env())
+    env.update({"HOLDFAST_DATABASE": str(tmp_path / "holdfast.sqlite"), "HOLDFAST_SOCKET": str(tmp_path / "fcgi.sock"),
+                "HOLDFAST_SOCKET_MODE": "0600", "JWT_SECRET": "drain-test-secret-drain-test-secret-01"})
+    subprocess.run([str(BIN / "holdfast"), "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([str(BIN / "holdfast"), "user", "add", "drain@example.com"], input=b"correct horse battery staple\n", env=env, check=True, capture_output=True)
+    responder = subprocess.Popen([str(BIN / "holdfast-fcgi")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sock = str(tmp_path / "fcgi.sock")
+    try:
+        for _ in range(100):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        login_body = json.dumps({"email": "drain@example.com", "password": "correct horse battery staple"}).encode()
+        _, login = fcgi_request(sock, "POST", "/api/v1/auth/login", login_body, {"Content-Type": "application/json"})
+        account = new_account("kraken")
+        set_faults("kraken", account, latencyMs=2500)
+        body = json.dumps(credentials(account)).encode()
+        result = {}
+        slow = threading.Thread(target=lambda: result.update(answer=fcgi_request(
+            sock, "POST", "/api/v1/exchanges/connect", body,
+            {"Content-Type": "application/json", "Authorization": "Bearer " + login["token"], "X-CSRF-Token": login["csrfToken"]})))
+        slow.start()
+        time.sleep(0.8)  # the connect is now waiting on the exchange
+        responder.send_signal(signal.SIGTERM)
+        slow.join(timeout=30)
+        assert result["answer"][0] == 201, result  # the in-flight request completed
+        assert responder.wait(timeout=30) == 0     # and then the process exited cleanly
+        assert not os.path.exists(sock)
+        assert b"stopping" in responder.stderr.read()
+    finally:
+        if responder.poll() is None:
+            responder.kill()
