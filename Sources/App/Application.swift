@@ -45,9 +45,13 @@ public final class Application: Sendable {
 
     /// Serves one request. Never throws: every failure becomes a JSON error response.
     public func handle(_ request: Request) -> Response {
+        // Every line logged while serving this request, by any logger or task, carries its id.
+        RequestContext.$requestID.withValue(request.requestID) { serve(request) }
+    }
+
+    private func serve(_ request: Request) -> Response {
         let started = DispatchTime.now()
-        var logger = self.logger
-        logger[metadataKey: "request_id"] = "\(request.requestID)"
+        let logger = self.logger
         var response: Response
         do {
             let (handler, parameters) = try router.match(request)

@@ -2,11 +2,11 @@ import Foundation
 import Logging
 
 /// Logging for every binary: swift-log to stderr (journald collects it under systemd), level from
-/// `HOLDFAST_LOG_LEVEL` (default `info`).
+/// `HOLDFAST_LOG_LEVEL` (default `info`), and the current request's id on every line logged while serving it.
 public enum LogSetup {
     private static let once: Void = {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = RequestIDLogHandler(inner: StreamLogHandler.standardError(label: label))
             let name = ProcessInfo.processInfo.environment["HOLDFAST_LOG_LEVEL"] ?? "info"
             handler.logLevel = Logger.Level(rawValue: name.lowercased()) ?? .info
             return handler
@@ -17,5 +17,40 @@ public enum LogSetup {
     public static func logger(_ label: String) -> Logger {
         _ = once
         return Logger(label: label)
+    }
+}
+
+/// The request being served on this task, if any. Set around each request by `Application.handle`; tasks
+/// started while serving it (exchange calls, syncs) inherit it, so their log lines carry it too.
+public enum RequestContext {
+    @TaskLocal public static var requestID: String?
+}
+
+/// Adds `request_id` from `RequestContext` to every line, whichever logger wrote it.
+struct RequestIDLogHandler: LogHandler {
+    var inner: any LogHandler
+
+    var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        var metadata = metadata
+        if let id = RequestContext.requestID, metadata?["request_id"] == nil {
+            metadata = (metadata ?? [:]).merging(["request_id": "\(id)"]) { $1 }
+        }
+        inner.log(level: level, message: message, metadata: metadata, source: source, file: file, function: function, line: line)
     }
 }
