@@ -160,6 +160,7 @@ Holdfast is running (offline, against the sandbox exchanges).
            $state/sandbox-demo-accounts.json, e.g. Binance:
            $demo_key
   CLI      set -a; . $envfile; set +a; $bin/holdfast --help
+  Timer    holdfast-sync runs every minute (log: $state/logs/sync.log), as the systemd timer does
   Logs     $state/logs/      Stop: make stop
 MSG
 }
@@ -167,7 +168,7 @@ MSG
 stop() {
   if running "$state/nginx/nginx.pid"; then nginx -c "$state/nginx/conf/local/nginx.conf" -s quit 2>/dev/null || true; fi
   touch "$state/run/stopping" 2>/dev/null || true
-  for name in fcgi sandbox; do
+  for name in timer fcgi sandbox; do
     if running "$state/run/$name.pid"; then
       kill -TERM "$(cat "$state/run/$name.pid")" 2>/dev/null || true
       for _ in $(seq 1 50); do running "$state/run/$name.pid" || break; sleep 0.1; done
@@ -183,11 +184,20 @@ stop() {
   for _ in $(seq 1 30); do running "$state/nginx/nginx.pid" || break; sleep 0.1; done
 }
 
+# The local stand-in for holdfast-sync.timer: a run every minute, as OnCalendar=minutely does. Only `run`
+# starts it; the test stacks leave scheduling to the tests, which run holdfast-sync themselves.
+start_timer() {
+  running "$state/run/timer.pid" && return 0
+  nohup bash -c 'while [ ! -e "$1/run/stopping" ]; do "$2/holdfast-sync" --max-duration 50 >>"$1/logs/sync.log" 2>&1; sleep 60; done' \
+    timer "$state" "$bin" >/dev/null 2>&1 &
+  echo $! > "$state/run/timer.pid"
+}
+
 case ${1:-} in
   deps) deps ;;
   test-deps) test_deps ;;
   start) start ;;
-  run) start; demo_user ;;
+  run) start; start_timer; demo_user ;;
   stop) stop ;;
   status) for n in sandbox fcgi; do running "$state/run/$n.pid" && echo "$n running" || echo "$n stopped"; done ;;
   *) echo "usage: $0 deps|start|run|stop|status" >&2; exit 2 ;;
