@@ -163,6 +163,23 @@ def fcgi_request(socket, method, path, body=b"", headers=None):
     return status, json.loads(payload) if payload.startswith(b"{") else payload
 
 
+def own_responder(tmp_path, database_dir, email):
+    """A responder of its own, driven without nginx through cgi-fcgi: a migrated database in `database_dir`, one
+    user, the test stack's exchange settings. Returns (process, socket path, login body)."""
+    env = dict(sync_env())
+    env.update({"HOLDFAST_DATABASE": str(database_dir / "holdfast.sqlite"), "HOLDFAST_SOCKET": str(tmp_path / "fcgi.sock"),
+                "HOLDFAST_SOCKET_MODE": "0600", "JWT_SECRET": "own-responder-secret-own-responder-01"})
+    subprocess.run([str(BIN / "holdfast"), "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([str(BIN / "holdfast"), "user", "add", email], input=b"correct horse battery staple\n", env=env, check=True, capture_output=True)
+    responder = subprocess.Popen([str(BIN / "holdfast-fcgi")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sock = str(tmp_path / "fcgi.sock")
+    for _ in range(100):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.05)
+    return responder, sock, json.dumps({"email": email, "password": "correct horse battery staple"}).encode()
+
+
 def test_full_disk_writes_503_reads_work_and_recovery_without_restart(tmp_path):
     mount = tmp_path / "disk"
     mount.mkdir()
@@ -170,18 +187,7 @@ def test_full_disk_writes_503_reads_work_and_recovery_without_restart(tmp_path):
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     responder = None
     try:
-        env = dict(sync_env())
-        env.update({"HOLDFAST_DATABASE": str(mount / "holdfast.sqlite"), "HOLDFAST_SOCKET": str(tmp_path / "fcgi.sock"),
-                    "HOLDFAST_SOCKET_MODE": "0600", "JWT_SECRET": "disk-test-secret-disk-test-secret-0001"})
-        subprocess.run([str(BIN / "holdfast"), "migrate"], env=env, check=True, capture_output=True)
-        subprocess.run([str(BIN / "holdfast"), "user", "add", "disk@example.com"], input=b"correct horse battery staple\n", env=env, check=True, capture_output=True)
-        responder = subprocess.Popen([str(BIN / "holdfast-fcgi")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        sock = str(tmp_path / "fcgi.sock")
-        for _ in range(100):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.05)
-        login_body = json.dumps({"email": "disk@example.com", "password": "correct horse battery staple"}).encode()
+        responder, sock, login_body = own_responder(tmp_path, mount, "disk@example.com")
         status, login = fcgi_request(sock, "POST", "/api/v1/auth/login", login_body, {"Content-Type": "application/json"})
         assert status == 200
         auth = {"Authorization": "Bearer " + login["token"], "X-CSRF-Token": login["csrfToken"]}
@@ -224,19 +230,8 @@ def test_full_disk_writes_503_reads_work_and_recovery_without_restart(tmp_path):
 
 
 def test_sigterm_finishes_in_flight_requests_then_exits(tmp_path):
-    env = dict(sync_env())
-    env.update({"HOLDFAST_DATABASE": str(tmp_path / "holdfast.sqlite"), "HOLDFAST_SOCKET": str(tmp_path / "fcgi.sock"),
-                "HOLDFAST_SOCKET_MODE": "0600", "JWT_SECRET": "drain-test-secret-drain-test-secret-01"})
-    subprocess.run([str(BIN / "holdfast"), "migrate"], env=env, check=True, capture_output=True)
-    subprocess.run([str(BIN / "holdfast"), "user", "add", "drain@example.com"], input=b"correct horse battery staple\n", env=env, check=True, capture_output=True)
-    responder = subprocess.Popen([str(BIN / "holdfast-fcgi")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    sock = str(tmp_path / "fcgi.sock")
+    responder, sock, login_body = own_responder(tmp_path, tmp_path, "drain@example.com")
     try:
-        for _ in range(100):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.05)
-        login_body = json.dumps({"email": "drain@example.com", "password": "correct horse battery staple"}).encode()
         _, login = fcgi_request(sock, "POST", "/api/v1/auth/login", login_body, {"Content-Type": "application/json"})
         account = new_account("kraken")
         set_faults("kraken", account, latencyMs=2500)
