@@ -281,8 +281,9 @@ def test_keyboard_reaches_every_control_and_escape_closes_the_dialog(page, user,
 
     # The confirmation dialog too: Escape cancels and focus returns to Disconnect.
     disconnect = page.locator("li.card").get_by_role("button", name=re.compile("^Disconnect"))
-    disconnect.focus()
-    page.keyboard.press("Enter")
+    # Let the poll that follows the connect settle, then focus and press in one action.
+    page.wait_for_load_state("networkidle")
+    disconnect.press("Enter")
     confirm = page.get_by_role("dialog", name=re.compile("Disconnect"))
     expect(confirm).to_be_visible()
     expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
