@@ -268,3 +268,16 @@ def test_no_credential_in_plaintext_in_the_database(logged_in):
         assert account["apiKey"].encode() not in blobs
         if account.get("passphrase"):
             assert account["passphrase"].encode() not in blobs
+
+
+def test_simultaneous_connects_of_one_key_store_it_once(logged_in):
+    import threading
+    account = new_account("kucoin")
+    statuses = []
+    threads = [threading.Thread(target=lambda: statuses.append(connect(logged_in.fresh(), account).status)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(statuses) == [201, 409, 409, 409], statuses
+    assert len(logged_in.get(f"{API}/connections").json()["connections"]) == 1

@@ -107,6 +107,7 @@ enum ExchangeHandlers {
         let now = Timestamp.now()
         let sealed = try seal(input.credentials, connectionID: id, cipher: app.cipher)
         let holdingsCount = try app.database.write { db in
+            try rejectDuplicate(input, userID: session.userID, cipher: app.cipher, in: db)
             try db.run("""
                 INSERT INTO exchange_connections (id, user_id, exchange, label, api_key_encrypted, api_secret_encrypted,
                     passphrase_encrypted, status, permissions, api_key_hint, created_at, updated_at)
@@ -140,13 +141,17 @@ enum ExchangeHandlers {
     /// The same exchange and API key twice for one user is a 409. Keys are encrypted with fresh nonces, so
     /// the comparison decrypts the user's keys for that exchange (a handful, microseconds each).
     static func rejectDuplicate(_ input: CredentialsInput, userID: String, app: Application) throws {
-        let rows = try app.database.read { db in
-            try db.query("SELECT id, api_key_encrypted FROM exchange_connections WHERE user_id = ? AND exchange = ?",
-                         [.text(userID), .text(input.exchange.rawValue)])
-        }
+        try app.database.read { try rejectDuplicate(input, userID: userID, cipher: app.cipher, in: $0) }
+    }
+
+    /// The same check on a given connection: connect repeats it inside its write transaction, so two
+    /// simultaneous connects of one key cannot both pass.
+    static func rejectDuplicate(_ input: CredentialsInput, userID: String, cipher: CredentialCipher, in db: Connection) throws {
+        let rows = try db.query("SELECT id, api_key_encrypted FROM exchange_connections WHERE user_id = ? AND exchange = ?",
+                                [.text(userID), .text(input.exchange.rawValue)])
         for row in rows {
             guard let id = row.string("id"), let stored = row.string("api_key_encrypted"),
-                  let apiKey = try? app.cipher.open(stored, connectionId: id, field: .apiKey) else { continue }
+                  let apiKey = try? cipher.open(stored, connectionId: id, field: .apiKey) else { continue }
             if apiKey == input.credentials.apiKey {
                 throw APIError.conflict("This \(input.exchange.info.displayName) API key is already connected.")
             }
