@@ -43,7 +43,7 @@ public enum CGIMapping {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The declared body length, or nil when absent or not a non-negative integer.
+    /// The declared body length: 0 when absent, nil when not a non-negative integer.
     public static func contentLength(params: [String: String]) -> Int? {
         guard let text = params["CONTENT_LENGTH"], !text.isEmpty else { return 0 }
         guard let value = Int(text), value >= 0 else { return nil }

@@ -50,7 +50,6 @@ public final class FastCGIServer: Sendable {
     public func run(drainSeconds: Double = 35) throws {
         guard FCGX_Init() == 0 else { throw FastCGIError.initFailed }
         let fd = try openListener()
-        state.listenFD = fd
 
         // Block the stop signals in every thread we start, so only the waiting thread below receives them.
         // libfcgi installs its own handlers that would otherwise swallow SIGTERM.
@@ -128,8 +127,8 @@ public final class FastCGIServer: Sendable {
             response = APIError.badRequest("Content-Length is not a number.").response
         case .some(let length) where length > Self.maximumBodyBytes:
             response = APIError.payloadTooLarge.response
-        case .some(let length):
-            if let body = Self.readBody(raw.pointee.in, declaredLength: length) {
+        case .some:
+            if let body = Self.readBody(raw.pointee.in) {
                 response = handler(CGIMapping.request(params: params, body: body, requestID: requestID))
             } else {
                 response = APIError.payloadTooLarge.response
@@ -162,8 +161,8 @@ public final class FastCGIServer: Sendable {
         return params
     }
 
-    /// Reads at most the cap; nil when the stream holds more than the cap (a lying or absent length).
-    private static func readBody(_ stream: UnsafeMutablePointer<FCGX_Stream>?, declaredLength: Int) -> [UInt8]? {
+    /// Reads the body up to the cap; nil when the stream holds more than the cap, whatever CONTENT_LENGTH said.
+    private static func readBody(_ stream: UnsafeMutablePointer<FCGX_Stream>?) -> [UInt8]? {
         guard let stream else { return [] }
         var body = [UInt8]()
         var chunk = [CChar](repeating: 0, count: 16 * 1024)
@@ -212,16 +211,11 @@ private final class ServerState: @unchecked Sendable {
     private let lock = NSLock()
     private var _inFlight = 0
     private var _isStopping = false
-    private var _listenFD: Int32 = -1
 
     var inFlight: Int { lock.withLock { _inFlight } }
     var isStopping: Bool {
         get { lock.withLock { _isStopping } }
         set { lock.withLock { _isStopping = newValue } }
-    }
-    var listenFD: Int32 {
-        get { lock.withLock { _listenFD } }
-        set { lock.withLock { _listenFD = newValue } }
     }
     func begin() { lock.withLock { _inFlight += 1 } }
     func end() { lock.withLock { _inFlight -= 1 } }

@@ -97,9 +97,6 @@ public final class Connection {
         }
     }
 
-    /// The rowid of the last inserted row on this connection.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
     var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
     /// Turns a SQLite status into a thrown `SQLiteError` unless it is one of `accepted`.

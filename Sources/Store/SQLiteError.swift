@@ -12,8 +12,6 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// The primary result code (the low byte of the extended code).
     public var primaryCode: Int32 { code & 0xff }
 
-    /// True for constraint violations (UNIQUE, FOREIGN KEY, CHECK, NOT NULL).
-    public var isConstraintViolation: Bool { primaryCode == SQLITE_CONSTRAINT }
     /// True for the UNIQUE and PRIMARY KEY flavours of a constraint violation.
     public var isUniqueViolation: Bool {
         // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555): macros Swift cannot import.
