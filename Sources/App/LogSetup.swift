@@ -45,12 +45,11 @@ struct RequestIDLogHandler: LogHandler {
         set { inner[metadataKey: key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        var metadata = metadata
-        if let id = RequestContext.requestID, metadata?["request_id"] == nil {
-            metadata = (metadata ?? [:]).merging(["request_id": "\(id)"]) { $1 }
+    func log(event: LogEvent) {
+        var event = event
+        if let id = RequestContext.requestID, event.metadata?["request_id"] == nil {
+            event.metadata = (event.metadata ?? [:]).merging(["request_id": "\(id)"]) { $1 }
         }
-        inner.log(level: level, message: message, metadata: metadata, source: source, file: file, function: function, line: line)
+        inner.log(event: event)
     }
 }

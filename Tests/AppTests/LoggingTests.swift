@@ -15,9 +15,8 @@ struct LoggingTests {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
-            lock.withLock { lines.append(metadata ?? [:]) }
+        func log(event: LogEvent) {
+            lock.withLock { lines.append(event.metadata ?? [:]) }
         }
     }
 
