@@ -37,9 +37,7 @@ public struct Configuration: Sendable {
     /// Reads and checks the configuration; a bad or missing setting throws an error naming it.
     /// `needsSessions: false` is for the timer, which signs no tokens and so needs no `JWT_SECRET`.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment, needsSessions: Bool = true) throws -> Configuration {
-        guard let databasePath = nonEmpty(environment["HOLDFAST_DATABASE"]) else {
-            throw ConfigurationError(setting: "HOLDFAST_DATABASE", problem: "is not set; point it at the SQLite file")
-        }
+        let (databasePath, migrationsDirectory) = try databaseOnly(environment: environment)
         let secret = needsSessions ? try loadSecret(environment: environment) : []
         let hours = try number("HOLDFAST_SESSION_HOURS", in: environment, default: 12, range: 1...720)
         let workers = try number("HOLDFAST_WORKERS", in: environment, default: 96, range: 2...1024)
@@ -50,8 +48,7 @@ public struct Configuration: Sendable {
         }
         return Configuration(
             databasePath: databasePath,
-            migrationsDirectory: nonEmpty(environment["HOLDFAST_MIGRATIONS_DIR"]).map { URL(fileURLWithPath: $0) }
-                ?? MigrationsLocator.find(),
+            migrationsDirectory: migrationsDirectory,
             jwtSecret: secret,
             sessionLifetime: TimeInterval(hours * 3600),
             socketPath: nonEmpty(environment["HOLDFAST_SOCKET"]) ?? "/run/holdfast/fcgi.sock",

@@ -78,6 +78,11 @@ struct ConnectionView: Encodable {
         return PermissionsView(canRead: value.canRead, canTrade: value.canTrade, canWithdraw: value.canWithdraw, warning: warning)
     }
 
+    /// The key's last four characters, or fewer for a very short key (never more than a third of it).
+    static func keyHint(_ apiKey: String) -> String {
+        String(apiKey.suffix(min(4, apiKey.count / 3)))
+    }
+
     /// Stored form of permissions.
     static func json(_ value: KeyPermissions?) -> String? {
         guard let value, let data = try? JSONEncoder().encode(value) else { return nil }

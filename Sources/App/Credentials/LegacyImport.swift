@@ -1,3 +1,4 @@
+import Exchanges
 import Foundation
 import Store
 import Vault
@@ -8,9 +9,9 @@ import Vault
 /// old key and re-encrypted in Holdfast's format, bound to its new row. Nothing is written until every row
 /// has decrypted, and then all rows go in one transaction: all or nothing.
 public enum LegacyImport {
-    /// The exchange ids the seed used, mapped to ours. The seed's "coinbase (requires passphrase)" was
-    /// Coinbase Exchange, so a coinbase row with a passphrase becomes `coinbaseexchange`.
-    static let knownExchanges: Set<String> = ["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin"]
+    /// The exchange ids Holdfast supports. The seed's "coinbase (requires passphrase)" was Coinbase Exchange,
+    /// so a seed coinbase row with a passphrase becomes `coinbaseexchange`.
+    static let knownExchanges = Set(ExchangeID.allCases.map(\.rawValue))
 
     /// Imports `data` for the user with `email` and returns how many connections were imported.
     public static func run(data: Data, email: String, legacyKey: String, database: Database, cipher: CredentialCipher) throws -> Int {
@@ -27,7 +28,7 @@ public enum LegacyImport {
         var portfolios: [[SQLValue]] = []
         for (index, row) in rows.enumerated() {
             let id = UUID().uuidString.lowercased()
-            func secret(_ column: String, _ field: CredentialField, required: Bool) throws -> SQLValue {
+            func secret(_ column: String, _ field: Vault.CredentialField, required: Bool) throws -> SQLValue {
                 guard let stored = row[column] as? String, !stored.isEmpty else {
                     if required { throw LegacyImportError.badRow(index: index, reason: "\(column) is missing") }
                     return .null

@@ -114,7 +114,7 @@ enum ExchangeHandlers {
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
                 """, [.text(id), .text(session.userID), .text(input.exchange.rawValue), .optionalText(input.label),
                       .text(sealed.apiKey), .text(sealed.apiSecret), .optionalText(sealed.passphrase),
-                      .optionalText(ConnectionView.json(inspection.permissions)), .text(hint(input.credentials.apiKey)),
+                      .optionalText(ConnectionView.json(inspection.permissions)), .text(ConnectionView.keyHint(input.credentials.apiKey)),
                       .text(now), .text(now)])
             guard let record = try ConnectionRecord.find(id, in: db) else { throw APIError.internalError }
             // The balances were just fetched: the first sync commits them in this same transaction.
@@ -164,8 +164,4 @@ enum ExchangeHandlers {
          try credentials.passphrase.map { try cipher.seal($0, connectionId: connectionID, field: .passphrase) })
     }
 
-    /// The key's last four characters, or fewer for a very short key (never more than a third of it).
-    static func hint(_ apiKey: String) -> String {
-        String(apiKey.suffix(min(4, apiKey.count / 3)))
-    }
 }

@@ -34,7 +34,7 @@ public enum BenchmarkSeed {
                           .text(try cipher.seal(account.apiKey, connectionId: id, field: .apiKey)),
                           .text(try cipher.seal(account.apiSecret, connectionId: id, field: .apiSecret)),
                           .optionalText(try account.passphrase.map { try cipher.seal($0, connectionId: id, field: .passphrase) }),
-                          .text(String(account.apiKey.suffix(4))), .text(now), .text(now)])
+                          .text(ConnectionView.keyHint(account.apiKey)), .text(now), .text(now)])
                 ids.append(id)
             }
             return ids

@@ -1,4 +1,5 @@
 import Exchanges
+import Foundation
 import Store
 
 /// Replaces a portfolio's holdings with a fresh set of balances, inside the caller's transaction.
@@ -44,13 +45,3 @@ enum HoldingsWriter {
         return id
     }
 }
-
-/// Lowercase UUID strings, the id format of every table.
-enum UUIDs {
-    static func make() -> String { UUID().uuidString.lowercased() }
-
-    /// Whether `text` is a UUID in any case (ids in paths are checked before any query).
-    static func isValid(_ text: String) -> Bool { UUID(uuidString: text) != nil }
-}
-
-import Foundation
