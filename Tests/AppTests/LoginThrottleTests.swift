@@ -78,6 +78,28 @@ struct LoginThrottleTests {
         #expect([5, 6, 7, 9, 10, 11, 500].map { LoginThrottle.lockDuration(afterFailures: $0) } == [30, 60, 120, 480, 900, 900, 900])
     }
 
+    @Test func parallelGuessesGetNoMoreThanFiveChecks() throws {
+        let t = try app()
+        try t.addUser("ada@example.com")
+        // Attempts are counted before their password is checked, in the same transaction as the lock check, so
+        // guesses in flight at once (several responder threads or processes) cannot all slip past the lock.
+        let statuses = Statuses()
+        DispatchQueue.concurrentPerform(iterations: 24) { attempt in
+            statuses.append(login(t, "ada@example.com", "wrong password \(attempt)").status)
+        }
+        #expect(statuses.all.filter { $0 == 401 }.count == 5)
+        #expect(statuses.all.filter { $0 == 429 }.count == 19)
+    }
+
+    /// Statuses collected from several threads.
+    final class Statuses: @unchecked Sendable {
+        // @unchecked: `values` is only touched under `lock`.
+        private let lock = NSLock()
+        private var values: [Int] = []
+        func append(_ status: Int) { lock.withLock { values.append(status) } }
+        var all: [Int] { lock.withLock { values } }
+    }
+
     @Test func successResetsTheCount() throws {
         let t = try app()
         try t.addUser("ada@example.com")
