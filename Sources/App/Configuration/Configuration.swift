@@ -76,7 +76,8 @@ public struct Configuration: Sendable {
         return (databasePath, migrations)
     }
 
-    private static func loadSecret(environment: [String: String]) throws -> [UInt8] {
+    /// Reads `JWT_SECRET` (or its file) alone: for CLI commands that need the keys derived from it and nothing else.
+    public static func loadSecret(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [UInt8] {
         var value = nonEmpty(environment["JWT_SECRET"])
         var source = "JWT_SECRET"
         if value == nil {
