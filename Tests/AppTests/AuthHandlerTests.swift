@@ -70,6 +70,25 @@ struct AuthHandlerTests {
         #expect(t.request("GET", "/api/v1/auth/me", headers: ["Authorization": "Bearer x.y.z"]).status == 401)
     }
 
+    /// The real routes answer only their one spelling: another one with the right password is a 404, not a
+    /// login (nginx would have put it under another location's rate limit).
+    @Test func onlyTheCanonicalSpellingOfARouteIsServed() throws {
+        let t = try TestApp()
+        try t.addUser("ada@example.com")
+        let body = #"{"email":"ada@example.com","password":"correct horse battery"}"#
+        for path in ["/api/v1/auth/login/", "/api/v1/auth//login", "/api/v1/auth/./login", "/api/v1/auth/%6cogin",
+                     "/api/v1/x/../auth/login", "/api/v1/auth/login%2F"] {
+            let response = t.request("POST", path, json: body)
+            #expect(response.status == 404, "\(path)")
+            #expect(response.errorCode == "not_found")
+            #expect(response.header("Set-Cookie") == nil)
+        }
+        for path in ["/health/", "//health", "/health/.", "/%68ealth", "/metrics/", "/api/v1/auth/me/"] {
+            #expect(t.request("GET", path).status == 404, "\(path)")
+        }
+        #expect(t.request("POST", "/api/v1/auth/login", json: body).status == 200)
+    }
+
     @Test func everyResponseCarriesTheRequestID() throws {
         let t = try TestApp()
         let response = t.app.handle(Request(method: "GET", path: "/nope", requestID: "req-abcdef12"))

@@ -144,3 +144,34 @@ def test_disallowed_origins_get_no_cors_headers(world):
             assert not [h for h in response.headers if h.startswith("access-control-allow")], (origin, response.headers)
     ok = Client().request("OPTIONS", f"{API}/connections/{cid}", headers={"Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": "PATCH"})
     assert ok.header("access-control-allow-origin") == ALLOWED_ORIGIN
+
+
+# Other spellings of the login path. nginx matches its locations (and so its rate limits) on the normalised
+# path, while the responder routes on the raw one; if these logged in, the spelling would pick the limit.
+LOGIN_SPELLINGS = [
+    "/api/v1/auth/login/", "/api/v1/auth//login", "//api/v1/auth/login", "/api/v1/auth/./login", "/api/v1/./auth/login",
+    "/api/v1/auth/login/.", "/api/v1/x/../auth/login", "/api/v1/auth/%6cogin", "/api/v1/auth/log%69n", "/api/v1/auth/login%2F",
+]
+
+
+def test_login_has_one_spelling(user):
+    email, password = user
+    for path in LOGIN_SPELLINGS:
+        r = Client().post(path, {"email": email, "password": password})
+        # 404 from the router, or 429 if nginx's login limit answered first; never a session.
+        assert r.status in (404, 429), (path, r)
+        assert r.error_code == ("not_found" if r.status == 404 else "rate_limited"), (path, r)
+        assert r.header("set-cookie") is None and b"token" not in r.body, (path, r)
+    assert Client().post("/api/v1/auth/login", {"email": email, "password": password}).status == 200
+
+
+def test_other_routes_have_one_spelling(world):
+    c, cid, _ = world
+    for path in ["/api/v1/auth/me/", "/api/v1/auth//me", "/api/v1/auth/./me", "/api/v1/auth/%6de", "//health", "/%68ealth",
+                 f"{API}/connections/{cid}/holdings/", f"{API}/connections//{cid}/holdings",
+                 f"{API}/connections/{cid.replace('-', '%2d', 1)}/holdings", f"{API}/connections/{cid}/./holdings"]:
+        r = Client(); r.token, r.csrf = c.token, c.csrf
+        expect(r.get(path), 404, "not_found")
+    r = Client(); r.token, r.csrf = c.token, c.csrf
+    expect(r.request("PATCH", f"{API}/connections/{cid}/", json_body={"label": "slash"}), 404, "not_found")
+
