@@ -175,3 +175,18 @@ def test_other_routes_have_one_spelling(world):
     r = Client(); r.token, r.csrf = c.token, c.csrf
     expect(r.request("PATCH", f"{API}/connections/{cid}/", json_body={"label": "slash"}), 404, "not_found")
 
+
+BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def test_a_token_has_one_spelling(world):
+    c, _, _ = world
+    header, payload, signature = c.token.split(".")
+    # 32 bytes of MAC are 43 characters; the last one's 2 low bits are unused, and padding is not base64url.
+    tail = signature[:-1] + BASE64URL[BASE64URL.index(signature[-1]) | 1]
+    assert base64.urlsafe_b64decode(tail + "=") == base64.urlsafe_b64decode(signature + "=")
+    for variant in [signature + "=", signature + "==", tail]:
+        response = Client().get("/api/v1/auth/me", headers={"Authorization": f"Bearer {header}.{payload}.{variant}"})
+        expect(response, 401, "unauthorized")
+    assert Client().get("/api/v1/auth/me", headers={"Authorization": f"Bearer {c.token}"}).status == 200
+
