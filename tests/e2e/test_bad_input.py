@@ -190,3 +190,31 @@ def test_a_token_has_one_spelling(world):
         expect(response, 401, "unauthorized")
     assert Client().get("/api/v1/auth/me", headers={"Authorization": f"Bearer {c.token}"}).status == 200
 
+
+# Characters that change how the text around them looks, or cannot be seen: text-direction overrides and
+# isolates, zero-width characters, the BOM, the soft hyphen, line separators, a dangling joiner.
+INVISIBLE_LABELS = [
+    "\u202egpj.exe", "Main\u200f", "a\u2066b\u2069", "\u061cx", "Bin\u200bance", "\ufeffMain", "Bin\u00adance",
+    "a\u2060b", "one\u2028two", "Main\u200d", "\U000e0041hidden", "\ue000",
+]
+
+
+def test_labels_with_invisible_or_direction_characters_are_refused(world):
+    c, cid, account = world
+    for label in INVISIBLE_LABELS:
+        r = Client(); r.token, r.csrf = c.token, c.csrf
+        response = r.request("PATCH", f"{API}/connections/{cid}", json_body={"label": label})
+        expect(response, 422, "validation_failed")
+        assert set(response.json()["error"]["fields"]) == {"label"}, (label, response)
+    for label in ["\u202egpj.exe", "Bin\u200bance"]:
+        r = Client(); r.token, r.csrf = c.token, c.csrf
+        response = r.post(f"{API}/connect", credentials(new_account("kraken"), label=label))
+        expect(response, 422, "validation_failed")
+        assert set(response.json()["error"]["fields"]) == {"label"}, (label, response)
+
+
+def test_labels_keep_emoji_sequences_and_joined_scripts(logged_in):
+    label = "\U0001f469\U0001f3fd\u200d\U0001f4bb \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u2764\ufe0f"
+    r = logged_in.post(f"{API}/connect", credentials(new_account("kraken"), label=label))
+    assert r.status == 201, r
+    assert r.json()["connection"]["label"] == label

@@ -28,7 +28,7 @@ enum AuthHandlers {
     static func login(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application) throws -> Response {
         var body = try JSONBody(request)
         let email = body.string("email", maxLength: 254)
-        let password = body.string("password", maxLength: 1024)
+        let password = body.string("password", maxLength: 1024, secret: true)
         try body.validate()
         guard let email, let password else { throw APIError.validation([:]) }
 
