@@ -64,8 +64,10 @@ enum AuthHandlers {
     }
 
     /// HttpOnly keeps scripts from reading the token; SameSite=Strict keeps other sites from sending it.
+    /// No `Domain`, so it is a host-only cookie, as the `__Host-` name used with `Secure` requires; login and
+    /// logout both use the configured name, so logout clears the very cookie login set.
     static func cookie(value: String, maxAge: Int, app: Application) -> String {
-        var parts = ["\(Sessions.cookieName)=\(value)", "Path=/", "Max-Age=\(maxAge)", "HttpOnly", "SameSite=Strict"]
+        var parts = ["\(app.sessions.cookieName)=\(value)", "Path=/", "Max-Age=\(maxAge)", "HttpOnly", "SameSite=Strict"]
         if app.configuration.cookieSecure { parts.append("Secure") }
         return parts.joined(separator: "; ")
     }
