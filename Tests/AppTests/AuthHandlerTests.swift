@@ -74,35 +74,44 @@ struct AuthHandlerTests {
         #expect(cleared.contains("Path=/") && !cleared.lowercased().contains("domain"))
     }
 
-    /// Plain-HTTP development (`HOLDFAST_COOKIE_SECURE=0`) cannot use `__Host-`, which demands `Secure`.
-    @Test func sessionCookieKeepsThePlainNameWithoutSecure() throws {
-        let t = try TestApp(extraEnvironment: ["HOLDFAST_COOKIE_SECURE": "0"])
-        try t.addUser("ada@example.com")
-        let login = t.request("POST", "/api/v1/auth/login", json: #"{"email":"ada@example.com","password":"correct horse battery"}"#)
-        let cookie = try #require(login.header("Set-Cookie"))
-        #expect(cookie.hasPrefix("holdfast_session=") && !cookie.contains("Secure"))
-        let token = try #require(login.json["token"] as? String)
-        #expect(t.request("GET", "/api/v1/auth/me", headers: ["Cookie": "holdfast_session=\(token)"]).status == 200)
-        #expect(t.request("GET", "/api/v1/auth/me", headers: ["Cookie": "__Host-holdfast_session=\(token)"]).status == 401)
+    /// Plain-HTTP development (`HOLDFAST_COOKIE_SECURE=0`) keeps the unprefixed name: `__Host-` demands
+    /// `Secure`. The secure stack's name counts for nothing there, and the other way round.
+    @Test func sessionCookieKeepsThePlainNameOnlyWithoutSecure() throws {
+        for (secure, name, otherName) in [("0", "holdfast_session", "__Host-holdfast_session"),
+                                          ("1", "__Host-holdfast_session", "holdfast_session")] {
+            let t = try TestApp(extraEnvironment: ["HOLDFAST_COOKIE_SECURE": secure])
+            try t.addUser("ada@example.com")
+            let login = t.request("POST", "/api/v1/auth/login", json: #"{"email":"ada@example.com","password":"correct horse battery"}"#)
+            let cookie = try #require(login.header("Set-Cookie"))
+            #expect(cookie.hasPrefix("\(name)=") && cookie.contains("Secure") == (secure == "1"))
+            let token = try #require(login.json["token"] as? String)
+            #expect(t.request("GET", "/api/v1/auth/me", headers: ["Cookie": "\(name)=\(token)"]).status == 200)
+            #expect(t.request("GET", "/api/v1/auth/me", headers: ["Cookie": "\(otherName)=\(token)"]).status == 401)
+        }
     }
 
-    /// Two session cookies: neither is chosen, even when one is valid, in either order. A Bearer header still
-    /// wins over whatever cookies come with it.
+    /// Two session cookies: neither is chosen, even when one is valid, in either order, with either name. A
+    /// Bearer header still wins over whatever cookies come with it.
     @Test func twoSessionCookiesAre401() throws {
-        let t = try TestApp()
-        try t.addUser("ada@example.com")
-        try t.addUser("eve@example.com")
-        let (ada, _) = try t.login("ada@example.com")
-        let (eve, _) = try t.login("eve@example.com")
-        let name = "__Host-holdfast_session"
-        for header in ["\(name)=\(ada); \(name)=\(eve)", "\(name)=\(ada); \(name)=garbage", "\(name)=garbage; \(name)=\(ada)",
-                       "\(name)=\(ada); a=1; \(name) =\(ada)", "\(name)=\(ada); \(name)="] {
-            let response = t.request("GET", "/api/v1/auth/me", headers: ["Cookie": header])
-            #expect(response.status == 401, "\(header)")
-            #expect(response.errorCode == "unauthorized")
+        for secure in ["1", "0"] {
+            let t = try TestApp(extraEnvironment: ["HOLDFAST_COOKIE_SECURE": secure])
+            try t.addUser("ada@example.com")
+            try t.addUser("eve@example.com")
+            let (ada, _) = try t.login("ada@example.com")
+            let (eve, _) = try t.login("eve@example.com")
+            // The name login sets, whatever it is on this configuration.
+            let login = t.request("POST", "/api/v1/auth/login", json: #"{"email":"ada@example.com","password":"correct horse battery"}"#)
+            let name = try #require(login.header("Set-Cookie")?.split(separator: "=").first.map(String.init))
+            #expect(t.request("GET", "/api/v1/auth/me", headers: ["Cookie": "\(name)=\(ada)"]).status == 200)
+            for header in ["\(name)=\(ada); \(name)=\(eve)", "\(name)=\(ada); \(name)=garbage", "\(name)=garbage; \(name)=\(ada)",
+                           "\(name)=\(ada); a=1; \(name) =\(ada)", "\(name)=\(ada); \(name)="] {
+                let response = t.request("GET", "/api/v1/auth/me", headers: ["Cookie": header])
+                #expect(response.status == 401, "\(header)")
+                #expect(response.errorCode == "unauthorized")
+            }
+            let bearer = t.request("GET", "/api/v1/auth/me", headers: ["Authorization": "Bearer \(eve)", "Cookie": "\(name)=\(ada); \(name)=\(ada)"])
+            #expect((bearer.json["user"] as? [String: Any])?["email"] as? String == "eve@example.com")
         }
-        let bearer = t.request("GET", "/api/v1/auth/me", headers: ["Authorization": "Bearer \(eve)", "Cookie": "\(name)=\(ada); \(name)=\(ada)"])
-        #expect((bearer.json["user"] as? [String: Any])?["email"] as? String == "eve@example.com")
     }
 
     @Test func failedLoginsShareOneMessage() throws {
