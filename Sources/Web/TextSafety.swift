@@ -15,7 +15,8 @@
 /// U+034F, since they only decorate the character before them; and the joiners U+200C ZWNJ and U+200D ZWJ
 /// *between* two letters, marks or emoji, because emoji sequences (👩‍💻) and Persian and Indic scripts need
 /// them there. A joiner at an end or beside a space or punctuation does nothing visible and is refused.
-/// Unassigned code points are allowed, so an emoji newer than this build's Unicode tables still works.
+/// Unassigned code points are allowed, so an emoji newer than this build's Unicode tables still works, except
+/// those Unicode reserves as default-ignorable (e.g. the rest of the tag block), which will never be visible.
 public enum TextSafety {
     /// Why `text` is not safe to store and show, phrased to follow a field name ("must not contain …"),
     /// or nil when it is.
@@ -34,7 +35,7 @@ public enum TextSafety {
                 if isJoiner(scalar), index > 0, index + 1 < scalars.count,
                    isJoinable(scalars[index - 1]), isJoinable(scalars[index + 1]) { continue }
                 return invisibleProblem
-            case .nonspacingMark, .spacingMark, .enclosingMark, .unassigned:
+            case .nonspacingMark, .spacingMark, .enclosingMark:
                 continue
             default:
                 if scalar.properties.isDefaultIgnorableCodePoint { return invisibleProblem }

@@ -10,6 +10,7 @@ struct TextSafetyTests {
         "\u{202E}gpj.exe", "a\u{202A}b", "a\u{202B}b", "a\u{202C}b", "a\u{202D}b", "a\u{200E}b", "a\u{200F}b",
         "a\u{2066}b", "a\u{2067}b", "a\u{2068}b", "a\u{2069}b", "a\u{061C}b",
         "a\u{200B}b", "\u{FEFF}Main", "Bin\u{00AD}ance", "a\u{2060}b", "a\u{2062}b", "a\u{180E}b", "a\u{E0041}b",
+        "a\u{E0080}b", "a\u{2065}b",
         "\u{3164}", "a\u{FFA0}b",
         // Joiners where they join nothing: at an end, beside a space or ASCII punctuation.
         "\u{200D}", "Main\u{200D}", "\u{200C}Main", "a \u{200D}b", "a\u{200D}.", "1\u{200D}2",
