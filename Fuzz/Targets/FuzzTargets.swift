@@ -28,7 +28,8 @@ public enum FuzzTargets {
         _ = CGIMapping.contentLength(params: params)
         let request = CGIMapping.request(params: params, body: [], requestID: "fuzz")
         _ = request.queryItems
-        _ = request.cookie("holdfast_session")
+        _ = request.cookie(Sessions.cookieName(secure: true))
+        _ = request.cookieValues(Sessions.cookieName(secure: false))
         let response = Response(status: 200, headers: params.map { ($0.key, $0.value) }, body: [])
         _ = CGIMapping.headerBlock(for: response)
     }

@@ -36,7 +36,8 @@ public final class Application: Sendable {
         self.logger = logger
         database = Database(path: configuration.databasePath)
         let jwt = JWT(secret: configuration.jwtSecret)
-        sessions = Sessions(database: database, jwt: jwt, lifetime: configuration.sessionLifetime)
+        sessions = Sessions(database: database, jwt: jwt, lifetime: configuration.sessionLifetime,
+                            cookieName: Sessions.cookieName(secure: configuration.cookieSecure))
         csrf = CSRF(jwtSecret: configuration.jwtSecret)
         passwords = PasswordHasher()
         loginThrottle = LoginThrottle(database: database, jwtSecret: configuration.jwtSecret, now: throttleClock)

@@ -79,4 +79,16 @@ public enum Base64 {
         while ascii.count % 4 != 0 { ascii.append(UInt8(ascii: "=")) }
         return Data(base64Encoded: Data(ascii)).map { [UInt8]($0) }
     }
+
+    /// Decodes base64url only in its one canonical spelling, as JWS requires (RFC 7515 §2: base64url
+    /// "with all trailing '=' characters omitted"), or nil.
+    ///
+    /// `urlDecode` is lenient, as a reader of other systems' data should be: it takes padding, and it ignores
+    /// the unused low bits of the last character, so `…A` and `…B` can decode to the same bytes. For a value
+    /// whose exact text matters — a token that is cached, compared or logged by its text — that means
+    /// several texts for one value; here the text must be exactly what `urlEncode` writes for the bytes.
+    public static func canonicalURLDecode(_ text: String) -> [UInt8]? {
+        guard let bytes = urlDecode(text), urlEncode(bytes) == text else { return nil }
+        return bytes
+    }
 }

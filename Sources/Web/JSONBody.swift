@@ -33,7 +33,13 @@ public struct JSONBody {
     public func has(_ name: String) -> Bool { object[name] != nil }
 
     /// A string field. Required fields note "is required" when absent or empty; `maxLength` counts characters.
-    public mutating func string(_ name: String, required: Bool = true, maxLength: Int = 1024, allowNewlines: Bool = false) -> String? {
+    ///
+    /// Text must pass `TextSafety` (no control, invisible or text-direction characters). A `secret` — a
+    /// password or passphrase the person chose — is never displayed and must reach its use byte for byte,
+    /// so it is held only to the control-character rule.
+    public mutating func string(
+        _ name: String, required: Bool = true, maxLength: Int = 1024, allowNewlines: Bool = false, secret: Bool = false
+    ) -> String? {
         guard let raw = object[name], !(raw is NSNull) else {
             if required { problems[name] = "is required" }
             return nil
@@ -50,10 +56,11 @@ public struct JSONBody {
             problems[name] = "must be at most \(maxLength) characters"
             return nil
         }
-        if value.unicodeScalars.contains(where: {
-            $0.properties.generalCategory == .control && !(allowNewlines && ($0 == "\n" || $0 == "\r"))
-        }) {
-            problems[name] = "must not contain control characters"
+        let problem = secret
+            ? TextSafety.controlCharacterProblem(in: value, allowNewlines: allowNewlines)
+            : TextSafety.problem(in: value, allowNewlines: allowNewlines)
+        if let problem {
+            problems[name] = problem
             return nil
         }
         return value

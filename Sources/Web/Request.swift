@@ -60,15 +60,27 @@ public struct Request: Sendable {
         return items
     }
 
-    /// The value of cookie `name` from the `Cookie` header.
+    /// The value of cookie `name` from the `Cookie` header, when it is there exactly once.
+    ///
+    /// A name sent twice gets nil, not the first value: the browser sends every cookie that matches, and a
+    /// sibling subdomain or a plain-HTTP page can plant one of the same name beside ours, so neither copy can
+    /// be trusted to be the one this origin set. Use `cookieValues(_:)` to tell "absent" from "repeated".
     public func cookie(_ name: String) -> String? {
-        guard let header = header("cookie") else { return nil }
+        let values = cookieValues(name)
+        return values.count == 1 ? values[0] : nil
+    }
+
+    /// Every value sent for cookie `name`, in header order (RFC 6265 §5.4 leaves duplicates possible).
+    public func cookieValues(_ name: String) -> [String] {
+        guard let header = header("cookie") else { return [] }
+        var values: [String] = []
         for part in header.split(separator: ";") {
             let pair = part.trimmingCharacters(in: .whitespaces)
-            if let equals = pair.firstIndex(of: "="), pair[..<equals] == name {
-                return String(pair[pair.index(after: equals)...])
+            // The name is compared trimmed, so `name =x` counts as a copy of `name` rather than slipping by.
+            if let equals = pair.firstIndex(of: "="), pair[..<equals].trimmingCharacters(in: .whitespaces) == name {
+                values.append(String(pair[pair.index(after: equals)...]))
             }
         }
-        return nil
+        return values
     }
 }

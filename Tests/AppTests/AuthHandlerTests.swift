@@ -48,6 +48,72 @@ struct AuthHandlerTests {
         #expect(after.status == 401)
     }
 
+    /// With `Secure` (the default) the cookie is `__Host-` prefixed, host-only and `Path=/`, and logout
+    /// expires that same name.
+    @Test func sessionCookieIsHostPrefixedWhenSecure() throws {
+        let t = try TestApp()
+        try t.addUser("ada@example.com")
+        let login = t.request("POST", "/api/v1/auth/login", json: #"{"email":"ada@example.com","password":"correct horse battery"}"#)
+        let cookie = try #require(login.header("Set-Cookie"))
+        let attributes = cookie.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(attributes[0].hasPrefix("__Host-holdfast_session="))
+        #expect(attributes.contains("Path=/") && attributes.contains("Secure") && attributes.contains("HttpOnly"))
+        #expect(attributes.contains("SameSite=Strict"))
+        #expect(!attributes.contains { $0.lowercased().hasPrefix("domain") })
+
+        // The unprefixed name is not read any more: a cookie a sibling could set counts for nothing.
+        let token = try #require(login.json["token"] as? String)
+        #expect(t.request("GET", "/api/v1/auth/me", headers: ["Cookie": "holdfast_session=\(token)"]).status == 401)
+        #expect(t.request("GET", "/api/v1/auth/me", headers: ["Cookie": attributes[0]]).status == 200)
+
+        let csrf = try #require(login.json["csrfToken"] as? String)
+        let logout = t.request("POST", "/api/v1/auth/logout", headers: ["Cookie": attributes[0], "X-CSRF-Token": csrf])
+        #expect(logout.status == 204)
+        let cleared = try #require(logout.header("Set-Cookie"))
+        #expect(cleared.hasPrefix("__Host-holdfast_session=;") && cleared.contains("Max-Age=0") && cleared.contains("Secure"))
+        #expect(cleared.contains("Path=/") && !cleared.lowercased().contains("domain"))
+    }
+
+    /// Plain-HTTP development (`HOLDFAST_COOKIE_SECURE=0`) keeps the unprefixed name: `__Host-` demands
+    /// `Secure`. The secure stack's name counts for nothing there, and the other way round.
+    @Test func sessionCookieKeepsThePlainNameOnlyWithoutSecure() throws {
+        for (secure, name, otherName) in [("0", "holdfast_session", "__Host-holdfast_session"),
+                                          ("1", "__Host-holdfast_session", "holdfast_session")] {
+            let t = try TestApp(extraEnvironment: ["HOLDFAST_COOKIE_SECURE": secure])
+            try t.addUser("ada@example.com")
+            let login = t.request("POST", "/api/v1/auth/login", json: #"{"email":"ada@example.com","password":"correct horse battery"}"#)
+            let cookie = try #require(login.header("Set-Cookie"))
+            #expect(cookie.hasPrefix("\(name)=") && cookie.contains("Secure") == (secure == "1"))
+            let token = try #require(login.json["token"] as? String)
+            #expect(t.request("GET", "/api/v1/auth/me", headers: ["Cookie": "\(name)=\(token)"]).status == 200)
+            #expect(t.request("GET", "/api/v1/auth/me", headers: ["Cookie": "\(otherName)=\(token)"]).status == 401)
+        }
+    }
+
+    /// Two session cookies: neither is chosen, even when one is valid, in either order, with either name. A
+    /// Bearer header still wins over whatever cookies come with it.
+    @Test func twoSessionCookiesAre401() throws {
+        for secure in ["1", "0"] {
+            let t = try TestApp(extraEnvironment: ["HOLDFAST_COOKIE_SECURE": secure])
+            try t.addUser("ada@example.com")
+            try t.addUser("eve@example.com")
+            let (ada, _) = try t.login("ada@example.com")
+            let (eve, _) = try t.login("eve@example.com")
+            // The name login sets, whatever it is on this configuration.
+            let login = t.request("POST", "/api/v1/auth/login", json: #"{"email":"ada@example.com","password":"correct horse battery"}"#)
+            let name = try #require(login.header("Set-Cookie")?.split(separator: "=").first.map(String.init))
+            #expect(t.request("GET", "/api/v1/auth/me", headers: ["Cookie": "\(name)=\(ada)"]).status == 200)
+            for header in ["\(name)=\(ada); \(name)=\(eve)", "\(name)=\(ada); \(name)=garbage", "\(name)=garbage; \(name)=\(ada)",
+                           "\(name)=\(ada); a=1; \(name) =\(ada)", "\(name)=\(ada); \(name)="] {
+                let response = t.request("GET", "/api/v1/auth/me", headers: ["Cookie": header])
+                #expect(response.status == 401, "\(header)")
+                #expect(response.errorCode == "unauthorized")
+            }
+            let bearer = t.request("GET", "/api/v1/auth/me", headers: ["Authorization": "Bearer \(eve)", "Cookie": "\(name)=\(ada); \(name)=\(ada)"])
+            #expect((bearer.json["user"] as? [String: Any])?["email"] as? String == "eve@example.com")
+        }
+    }
+
     @Test func failedLoginsShareOneMessage() throws {
         let t = try TestApp()
         try t.addUser("ada@example.com")
@@ -68,6 +134,25 @@ struct AuthHandlerTests {
         #expect(t.request("GET", "/api/v1/auth/login").status == 405)
         #expect(t.request("GET", "/api/v1/auth/me").status == 401)
         #expect(t.request("GET", "/api/v1/auth/me", headers: ["Authorization": "Bearer x.y.z"]).status == 401)
+    }
+
+    /// The real routes answer only their one spelling: another one with the right password is a 404, not a
+    /// login (nginx would have put it under another location's rate limit).
+    @Test func onlyTheCanonicalSpellingOfARouteIsServed() throws {
+        let t = try TestApp()
+        try t.addUser("ada@example.com")
+        let body = #"{"email":"ada@example.com","password":"correct horse battery"}"#
+        for path in ["/api/v1/auth/login/", "/api/v1/auth//login", "/api/v1/auth/./login", "/api/v1/auth/%6cogin",
+                     "/api/v1/x/../auth/login", "/api/v1/auth/login%2F"] {
+            let response = t.request("POST", path, json: body)
+            #expect(response.status == 404, "\(path)")
+            #expect(response.errorCode == "not_found")
+            #expect(response.header("Set-Cookie") == nil)
+        }
+        for path in ["/health/", "//health", "/health/.", "/%68ealth", "/metrics/", "/api/v1/auth/me/"] {
+            #expect(t.request("GET", path).status == 404, "\(path)")
+        }
+        #expect(t.request("POST", "/api/v1/auth/login", json: body).status == 200)
     }
 
     @Test func everyResponseCarriesTheRequestID() throws {

@@ -66,6 +66,48 @@ struct JWTTests {
         #expect(throws: JWTError.badSignature) { try jwt.verify(String(tampered), now: now) }
     }
 
+    /// `text` with its last base64url character swapped for one that differs only in the bits no byte uses.
+    /// A lenient decoder reads both as the same bytes.
+    func withAlteredTail(_ text: String) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        precondition(text.count % 4 == 2 || text.count % 4 == 3, "no unused bits in a \(text.count)-character part")
+        let last = alphabet.firstIndex(of: text.last!)!
+        // Canonical text has the unused low bits at zero, so setting bit 0 changes only unused bits.
+        return String(text.dropLast()) + String(alphabet[last | 1])
+    }
+
+    /// A token over already-encoded header and payload text, signed with this secret.
+    func sign(encodedHeader: String, encodedPayload: String) -> String {
+        let input = encodedHeader + "." + encodedPayload
+        return input + "." + Base64.urlEncode(HMAC.authenticationCode(.sha256, for: Array(input.utf8), using: secret))
+    }
+
+    /// Each part has exactly one accepted spelling: a padded or bit-twiddled copy of a valid token is refused,
+    /// even though a lenient base64url decoder reads it as the same bytes (and so, for the signature, the
+    /// same MAC).
+    @Test func onlyTheCanonicalEncodingOfEachPartIsAccepted() throws {
+        let token = jwt.sign(claims())
+        _ = try jwt.verify(token, now: now)
+        let parts = token.split(separator: ".").map(String.init)
+        // The signature: 32 bytes are 43 characters, the last with 2 unused bits.
+        #expect(parts[2].count == 43)
+        for signature in [parts[2] + "=", parts[2] + "==", withAlteredTail(parts[2])] {
+            #expect(Base64.urlDecode(signature) == Base64.urlDecode(parts[2]))
+            #expect(throws: JWTError.malformed) { try jwt.verify(parts[0] + "." + parts[1] + "." + signature, now: now) }
+        }
+
+        // A header and a payload whose lengths leave unused bits, properly signed over the altered text.
+        let header = Base64.urlEncode(Array(#"{"alg":"HS256","typ":"JWT" }"#.utf8))
+        var payloadJSON = #"{"sub":"user","sid":"session","iat":\#(seconds),"exp":\#(seconds + 600)}"#
+        while payloadJSON.utf8.count % 3 == 0 { payloadJSON += " " }
+        let payload = Base64.urlEncode(Array(payloadJSON.utf8))
+        _ = try jwt.verify(sign(encodedHeader: header, encodedPayload: payload), now: now)
+        for (h, p) in [(withAlteredTail(header), payload), (header, withAlteredTail(payload)),
+                       (header, payload + "="), (parts[0] + "=", parts[1])] {
+            #expect(throws: JWTError.malformed) { try jwt.verify(sign(encodedHeader: h, encodedPayload: p), now: now) }
+        }
+    }
+
     @Test func garbageIsMalformed() {
         for token in ["", "a.b", "a.b.c.d", "!!!.???.***", "eyJhbGciOiJIUzI1NiJ9"] {
             #expect(throws: JWTError.self) { try jwt.verify(token, now: now) }

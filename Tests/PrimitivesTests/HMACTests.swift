@@ -37,6 +37,18 @@ struct HMACTests {
         #expect(Base64.urlDecode(text) == bytes)
     }
 
+    /// One value, one text: the lenient decoder takes padding and stray low bits, the canonical one does not.
+    @Test func canonicalBase64urlHasOneSpelling() {
+        let bytes: [UInt8] = [0xfb, 0xff, 0xfe, 0x00, 0x10]
+        let text = Base64.urlEncode(bytes)  // "-__-ABA": 5 bytes, the last character carries 2 unused bits
+        #expect(Base64.canonicalURLDecode(text) == bytes)
+        for variant in [text + "=", text + "==", String(text.dropLast()) + "B", String(text.dropLast()) + "D", text + "AA"] {
+            #expect(Base64.canonicalURLDecode(variant) == nil, "\(variant)")
+        }
+        #expect(Base64.urlDecode(text + "=") == bytes)  // the lenient reader is unchanged for its other callers
+        #expect(Base64.canonicalURLDecode("") == [])
+    }
+
     @Test func pbkdf2RFC6070StyleVector() throws {
         // PBKDF2-HMAC-SHA256, "password"/"salt", 1 iteration (widely published test vector).
         let key = try KeyDerivation.pbkdf2SHA256(password: Array("password".utf8), salt: Array("salt".utf8), iterations: 1, keyLength: 32)

@@ -36,6 +36,27 @@ struct JSONBodyTests {
         #expect(throws: APIError.self) { try body.validate() }
     }
 
+    /// Every text field gets the text rule (`TextSafety`), named in the field's problem.
+    @Test func textFieldsRefuseDirectionAndInvisibleCharacters() throws {
+        var body = try JSONBody(request(#"{"label": "\u202Egpj.exe", "email": "a\u200B@example.com", "other": "x\u2029"}"#))
+        #expect(body.string("label", required: false) == nil)
+        #expect(body.string("email") == nil)
+        #expect(body.string("other") == nil)
+        #expect(body.problems == [
+            "label": "must not contain invisible or text-direction formatting characters",
+            "email": "must not contain invisible or text-direction formatting characters",
+            "other": "must not contain line or paragraph separators",
+        ])
+    }
+
+    /// Secrets the person chose (passwords, passphrases) are kept as typed, except for control characters.
+    @Test func secretsAreExemptFromTheTextRule() throws {
+        var body = try JSONBody(request(#"{"password": "p\u202Ess\u200B", "passphrase": "p\u0007"}"#))
+        #expect(body.string("password", secret: true) == "p\u{202E}ss\u{200B}")
+        #expect(body.string("passphrase", secret: true) == nil)
+        #expect(body.problems == ["passphrase": "must not contain control characters"])
+    }
+
     @Test func readsGoodValues() throws {
         var body = try JSONBody(request(#"{"s": "hi", "b": false, "n": 7}"#))
         #expect(body.string("s") == "hi")

@@ -144,3 +144,77 @@ def test_disallowed_origins_get_no_cors_headers(world):
             assert not [h for h in response.headers if h.startswith("access-control-allow")], (origin, response.headers)
     ok = Client().request("OPTIONS", f"{API}/connections/{cid}", headers={"Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": "PATCH"})
     assert ok.header("access-control-allow-origin") == ALLOWED_ORIGIN
+
+
+# Other spellings of the login path. nginx matches its locations (and so its rate limits) on the normalised
+# path, while the responder routes on the raw one; if these logged in, the spelling would pick the limit.
+LOGIN_SPELLINGS = [
+    "/api/v1/auth/login/", "/api/v1/auth//login", "//api/v1/auth/login", "/api/v1/auth/./login", "/api/v1/./auth/login",
+    "/api/v1/auth/login/.", "/api/v1/x/../auth/login", "/api/v1/auth/%6cogin", "/api/v1/auth/log%69n", "/api/v1/auth/login%2F",
+]
+
+
+def test_login_has_one_spelling(user):
+    email, password = user
+    for path in LOGIN_SPELLINGS:
+        r = Client().post(path, {"email": email, "password": password})
+        # 404 from the router, or 429 if nginx's login limit answered first; never a session.
+        assert r.status in (404, 429), (path, r)
+        assert r.error_code == ("not_found" if r.status == 404 else "rate_limited"), (path, r)
+        assert r.header("set-cookie") is None and b"token" not in r.body, (path, r)
+    assert Client().post("/api/v1/auth/login", {"email": email, "password": password}).status == 200
+
+
+def test_other_routes_have_one_spelling(world):
+    c, cid, _ = world
+    for path in ["/api/v1/auth/me/", "/api/v1/auth//me", "/api/v1/auth/./me", "/api/v1/auth/%6de", "//health", "/%68ealth",
+                 f"{API}/connections/{cid}/holdings/", f"{API}/connections//{cid}/holdings",
+                 f"{API}/connections/{cid.replace('-', '%2d', 1)}/holdings", f"{API}/connections/{cid}/./holdings"]:
+        r = Client(); r.token, r.csrf = c.token, c.csrf
+        expect(r.get(path), 404, "not_found")
+    r = Client(); r.token, r.csrf = c.token, c.csrf
+    expect(r.request("PATCH", f"{API}/connections/{cid}/", json_body={"label": "slash"}), 404, "not_found")
+
+
+BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def test_a_token_has_one_spelling(world):
+    c, _, _ = world
+    header, payload, signature = c.token.split(".")
+    # 32 bytes of MAC are 43 characters; the last one's 2 low bits are unused, and padding is not base64url.
+    tail = signature[:-1] + BASE64URL[BASE64URL.index(signature[-1]) | 1]
+    assert base64.urlsafe_b64decode(tail + "=") == base64.urlsafe_b64decode(signature + "=")
+    for variant in [signature + "=", signature + "==", tail]:
+        response = Client().get("/api/v1/auth/me", headers={"Authorization": f"Bearer {header}.{payload}.{variant}"})
+        expect(response, 401, "unauthorized")
+    assert Client().get("/api/v1/auth/me", headers={"Authorization": f"Bearer {c.token}"}).status == 200
+
+
+# Characters that change how the text around them looks, or cannot be seen: text-direction overrides and
+# isolates, zero-width characters, the BOM, the soft hyphen, line separators, a dangling joiner.
+INVISIBLE_LABELS = [
+    "\u202egpj.exe", "Main\u200f", "a\u2066b\u2069", "\u061cx", "Bin\u200bance", "\ufeffMain", "Bin\u00adance",
+    "a\u2060b", "one\u2028two", "Main\u200d", "\U000e0041hidden", "\ue000",
+]
+
+
+def test_labels_with_invisible_or_direction_characters_are_refused(world):
+    c, cid, account = world
+    for label in INVISIBLE_LABELS:
+        r = Client(); r.token, r.csrf = c.token, c.csrf
+        response = r.request("PATCH", f"{API}/connections/{cid}", json_body={"label": label})
+        expect(response, 422, "validation_failed")
+        assert set(response.json()["error"]["fields"]) == {"label"}, (label, response)
+    for label in ["\u202egpj.exe", "Bin\u200bance"]:
+        r = Client(); r.token, r.csrf = c.token, c.csrf
+        response = r.post(f"{API}/connect", credentials(new_account("kraken"), label=label))
+        expect(response, 422, "validation_failed")
+        assert set(response.json()["error"]["fields"]) == {"label"}, (label, response)
+
+
+def test_labels_keep_emoji_sequences_and_joined_scripts(logged_in):
+    label = "\U0001f469\U0001f3fd\u200d\U0001f4bb \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u2764\ufe0f"
+    r = logged_in.post(f"{API}/connect", credentials(new_account("kraken"), label=label))
+    assert r.status == 201, r
+    assert r.json()["connection"]["label"] == label

@@ -33,6 +33,38 @@ def test_login_me_logout_with_bearer_and_cookie(user):
     assert c.get("/api/v1/auth/me").status == 401
 
 
+def test_session_cookie_is_host_only_and_host_prefixed(user):
+    r = Client().post("/api/v1/auth/login", {"email": user[0], "password": user[1]})
+    assert r.status == 200, r
+    pair, *attributes = [part.strip() for part in r.header("set-cookie").split(";")]
+    # __Host-: the browser keeps it only with Secure, Path=/ and no Domain, so no sibling subdomain can set it.
+    assert pair.startswith("__Host-holdfast_session="), pair
+    assert {"Path=/", "Secure", "HttpOnly", "SameSite=Strict"} <= set(attributes), attributes
+    assert not [a for a in attributes if a.lower().startswith("domain")], attributes
+
+    c = Client(); c.csrf = r.json()["csrfToken"]
+    logout = c.post("/api/v1/auth/logout", headers={"Cookie": pair})
+    assert logout.status == 204, logout
+    cleared = logout.header("set-cookie")
+    assert cleared.startswith("__Host-holdfast_session=;") and "Max-Age=0" in cleared and "Path=/" in cleared, cleared
+
+
+def test_two_session_cookies_are_refused_even_if_one_is_valid(user):
+    first = Client().post("/api/v1/auth/login", {"email": user[0], "password": user[1]}).json()["token"]
+    second = Client().post("/api/v1/auth/login", {"email": user[0], "password": user[1]}).json()["token"]
+    name = "__Host-holdfast_session"
+    for header in [f"{name}={first}; {name}={second}", f"{name}=planted; {name}={first}", f"{name}={first}; {name}=planted",
+                   f"{name}={first}; {name}={first}"]:
+        r = Client().get("/api/v1/auth/me", headers={"Cookie": header})
+        assert r.status == 401 and r.error_code == "unauthorized", (header, r)
+    # One copy is enough; an unprefixed cookie (which anyone on a sibling domain could set) is not read at all.
+    assert Client().get("/api/v1/auth/me", headers={"Cookie": f"holdfast_session=planted; {name}={first}"}).status == 200
+    assert Client().get("/api/v1/auth/me", headers={"Cookie": f"holdfast_session={first}"}).status == 401
+    # A Bearer header wins over the cookies, as before.
+    both = Client().get("/api/v1/auth/me", headers={"Authorization": f"Bearer {first}", "Cookie": f"{name}=a; {name}=b"})
+    assert both.status == 200, both
+
+
 def test_failed_login_is_generic(user):
     c = Client()
     wrong = c.post("/api/v1/auth/login", {"email": user[0], "password": "not the password"})

@@ -8,7 +8,7 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from conftest import ROOT
+from conftest import ROOT, Client
 from sandbox import credentials, new_account
 
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text())
@@ -25,6 +25,14 @@ def test_spec_lists_exactly_the_routes_served():
     served = {(m.lower(), re.sub(r":(\w+)", r"{\1}", p)) for m, p in re.findall(r'router\.add\("(\w+)", "([^"]+)"', source)}
     documented = {(method, path) for path, item in SPEC["paths"].items() for method in item if method in ("get", "post", "put", "patch", "delete")}
     assert served == documented
+
+
+def test_documented_cookie_is_the_one_login_sets(user):
+    name = SPEC["components"]["securitySchemes"]["cookie"]["name"]
+    r = Client().post("/api/v1/auth/login", {"email": user[0], "password": user[1]})
+    assert r.status == 200, r
+    assert r.header("set-cookie").startswith(name + "="), (name, r.header("set-cookie"))
+    assert f"`{name}`" in SPEC["info"]["description"]
 
 
 def schema_for(path, method, status):

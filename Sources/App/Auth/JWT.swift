@@ -5,6 +5,9 @@ import Primitives
 ///
 /// The algorithm is pinned: a token whose header names any other `alg` — `none`, `HS512`, `RS256` — is
 /// rejected before its signature is even looked at, which closes the classic algorithm-confusion attacks.
+///
+/// Each of the three parts must be canonical base64url (no padding, no stray bits in the last character),
+/// so a token has exactly one spelling: a variant of a valid token is not also valid.
 public struct JWT: Sendable {
     /// The claims Holdfast puts in and requires back.
     public struct Claims: Codable, Sendable, Equatable {
@@ -64,16 +67,16 @@ public struct JWT: Sendable {
         guard parts.count == 3 else { throw .malformed }
         // Fast path: the exact header `sign` writes. Anything else is parsed and must still say HS256.
         if parts[0] != Self.encodedHeader {
-            guard let headerBytes = Base64.urlDecode(String(parts[0])),
+            guard let headerBytes = Base64.canonicalURLDecode(String(parts[0])),
                   let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any] else {
                 throw .malformed
             }
             guard header["alg"] as? String == "HS256" else { throw .algorithmNotAllowed }
         }
-        guard let signature = Base64.urlDecode(String(parts[2])) else { throw .malformed }
+        guard let signature = Base64.canonicalURLDecode(String(parts[2])) else { throw .malformed }
         let expected = HMAC.authenticationCode(.sha256, for: Array("\(parts[0]).\(parts[1])".utf8), using: secret)
         guard ConstantTime.equals(signature, expected) else { throw .badSignature }
-        guard let payload = Base64.urlDecode(String(parts[1])),
+        guard let payload = Base64.canonicalURLDecode(String(parts[1])),
               let claims = try? JSONDecoder().decode(Claims.self, from: Data(payload)) else {
             throw .malformed
         }

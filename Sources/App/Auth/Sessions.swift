@@ -12,12 +12,21 @@ public struct AuthenticatedSession: Sendable {
 /// Creates, checks and revokes login sessions. A session is a row in `sessions` named by the JWT's `sid`,
 /// so logging out revokes a token before it expires.
 public struct Sessions: Sendable {
-    /// The cookie that carries the session token for browsers.
-    public static let cookieName = "holdfast_session"
+    /// The name of the cookie that carries the session token for browsers, given whether it is `Secure`.
+    ///
+    /// With `Secure` (production) the name has the `__Host-` prefix: a browser then stores it only if it is
+    /// `Secure`, has `Path=/` and no `Domain`, so a sibling subdomain or a plain-HTTP response cannot set or
+    /// overwrite a cookie of that name for this host. The prefix demands `Secure`, so plain-HTTP development
+    /// (`HOLDFAST_COOKIE_SECURE=0`) keeps the unprefixed name.
+    public static func cookieName(secure: Bool) -> String {
+        secure ? "__Host-holdfast_session" : "holdfast_session"
+    }
 
     let database: Database
     let jwt: JWT
     let lifetime: TimeInterval
+    /// This server's session cookie name (`cookieName(secure:)` of its configuration).
+    public let cookieName: String
 
     /// Starts a session for `userID` and returns its signed token and expiry.
     public func start(userID: String, now: Date = Date()) throws -> (token: String, sessionID: String, expiresAt: Date) {
@@ -39,7 +48,7 @@ public struct Sessions: Sendable {
 
     /// The session `request` carries (Bearer header first, then the cookie), or 401.
     public func authenticate(_ request: Request, now: Date = Date()) throws -> AuthenticatedSession {
-        guard let token = Self.token(in: request) else { throw APIError.unauthorized }
+        guard let token = token(in: request) else { throw APIError.unauthorized }
         let claims: JWT.Claims
         do {
             claims = try jwt.verify(token, now: now)
@@ -69,8 +78,8 @@ public struct Sessions: Sendable {
         }
     }
 
-    /// The bearer token, or the session cookie's value.
-    static func token(in request: Request) -> String? {
+    /// The bearer token, or else the session cookie's value when it was sent exactly once.
+    func token(in request: Request) -> String? {
         if let authorization = request.header("authorization") {
             // "Bearer <token>", scheme case-insensitive (RFC 6750 §2.1); scanned as bytes on this hot path.
             let bytes = Array(authorization.utf8)
@@ -79,6 +88,10 @@ public struct Sessions: Sendable {
             let token = bytes[7...].drop { $0 == UInt8(ascii: " ") }.prefix { $0 != UInt8(ascii: " ") }
             return token.isEmpty ? nil : String(decoding: token, as: UTF8.self)
         }
-        return request.cookie(cookieName)
+        // A session cookie sent more than once is refused outright rather than one copy picked: one of them
+        // may have been planted (by a sibling subdomain, or over plain HTTP before `__Host-` applied), and
+        // choosing either could sign the person into someone else's session or ignore their logout.
+        let values = request.cookieValues(cookieName)
+        return values.count == 1 ? values[0] : nil
     }
 }

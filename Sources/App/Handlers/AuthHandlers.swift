@@ -28,7 +28,7 @@ enum AuthHandlers {
     static func login(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application) throws -> Response {
         var body = try JSONBody(request)
         let email = body.string("email", maxLength: 254)
-        let password = body.string("password", maxLength: 1024)
+        let password = body.string("password", maxLength: 1024, secret: true)
         try body.validate()
         guard let email, let password else { throw APIError.validation([:]) }
 
@@ -72,8 +72,10 @@ enum AuthHandlers {
     }
 
     /// HttpOnly keeps scripts from reading the token; SameSite=Strict keeps other sites from sending it.
+    /// No `Domain`, so it is a host-only cookie, as the `__Host-` name used with `Secure` requires; login and
+    /// logout both use the configured name, so logout clears the very cookie login set.
     static func cookie(value: String, maxAge: Int, app: Application) -> String {
-        var parts = ["\(Sessions.cookieName)=\(value)", "Path=/", "Max-Age=\(maxAge)", "HttpOnly", "SameSite=Strict"]
+        var parts = ["\(app.sessions.cookieName)=\(value)", "Path=/", "Max-Age=\(maxAge)", "HttpOnly", "SameSite=Strict"]
         if app.configuration.cookieSecure { parts.append("Secure") }
         return parts.joined(separator: "; ")
     }

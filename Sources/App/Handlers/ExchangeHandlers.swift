@@ -48,7 +48,7 @@ enum ExchangeHandlers {
         // A Coinbase CDP secret is a PEM private key: a few hundred characters with newlines.
         let apiSecret = body.string("apiSecret", maxLength: 4096, allowNewlines: true)
         let needsPassphrase = exchange?.info.requiredFields.contains(.passphrase) ?? false
-        let passphrase = body.string("passphrase", required: needsPassphrase, maxLength: 256)
+        let passphrase = body.string("passphrase", required: needsPassphrase, maxLength: 256, secret: true)
         let label = allowLabel ? body.string("label", required: false, maxLength: 100) : nil
         try body.validate()
         guard let exchange, let apiKey, let apiSecret else { throw APIError.validation([:]) }
