@@ -138,8 +138,9 @@ SOCKET=/run/holdfast/fcgi.sock CONF_DIR=$nginx_dir/holdfast SERVER_NAME=${SERVER
     TLS_CERT=${TLS_CERT:-/etc/ssl/certs/ssl-cert-snakeoil.pem} TLS_KEY=${TLS_KEY:-/etc/ssl/private/ssl-cert-snakeoil.key} \
     CORS_ORIGIN=${HOLDFAST_CORS_ORIGIN:-http://localhost:5173} RATE_LIMIT_DRY_RUN=off WEB_ROOT=$PREFIX/share/holdfast/web \
     "$root/Deploy/render-nginx.sh" "$root/nginx" "$work/nginx" >/dev/null
-for file in holdfast-http.conf snippets/holdfast-headers.conf snippets/holdfast-fastcgi.conf \
-            snippets/holdfast-locations.conf snippets/holdfast-tls.conf; do
+for file in holdfast-http.conf holdfast-client.conf snippets/holdfast-headers.conf snippets/holdfast-fastcgi.conf \
+            snippets/holdfast-locations.conf snippets/holdfast-server.conf \
+            snippets/holdfast-errors.conf snippets/holdfast-tls.conf; do
     put "$work/nginx/$file" "$nginx_dir/holdfast/$file" 0644
 done
 site=$DESTDIR$nginx_dir/sites-available/holdfast
