@@ -17,6 +17,8 @@ public final class Application: Sendable {
     public let sessions: Sessions
     public let csrf: CSRF
     public let passwords: PasswordHasher
+    /// Failed logins counted per account (see `LoginThrottle`).
+    public let loginThrottle: LoginThrottle
     public let logger: Logger
     /// The sync engine shared with the timer.
     public let engine: SyncEngine
@@ -26,8 +28,10 @@ public final class Application: Sendable {
     let migrator: Migrator?
     private let router: Router<Application>
 
-    /// Builds the application; `build` is what `main` and the tests call.
-    public init(configuration: Configuration, logger: Logger, makeClient: SyncEngine.ClientFactory? = nil) throws {
+    /// Builds the application; `build` is what `main` and the tests call. `throttleClock` is the time the
+    /// login throttle reads: tests pass a clock they control instead of sleeping through its locks.
+    public init(configuration: Configuration, logger: Logger, makeClient: SyncEngine.ClientFactory? = nil,
+                throttleClock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.configuration = configuration
         self.logger = logger
         database = Database(path: configuration.databasePath)
@@ -35,6 +39,7 @@ public final class Application: Sendable {
         sessions = Sessions(database: database, jwt: jwt, lifetime: configuration.sessionLifetime)
         csrf = CSRF(jwtSecret: configuration.jwtSecret)
         passwords = PasswordHasher()
+        loginThrottle = LoginThrottle(database: database, jwtSecret: configuration.jwtSecret, now: throttleClock)
         migrator = try configuration.migrationsDirectory.map { try Migrator(directory: $0) }
         cipher = CredentialCipher(keyRing: configuration.keyRing)
         engine = try SyncEngine.build(configuration: configuration, database: database,

@@ -40,10 +40,10 @@ struct Migrate: ParsableCommand {
     }
 }
 
-/// `holdfast user add EMAIL` and `holdfast user password EMAIL`: passwords come from stdin, never argv.
+/// `holdfast user add|password|list|delete`: passwords come from stdin, never argv.
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage users.", subcommands: [Add.self, Password.self])
+        commandName: "user", abstract: "Manage users.", subcommands: [Add.self, Password.self, List.self, Delete.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user; reads the password from stdin.")

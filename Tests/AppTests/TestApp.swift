@@ -13,7 +13,8 @@ struct TestApp {
     static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Migrations").standardized
 
-    init(migrate: Bool = true, extraEnvironment: [String: String] = [:]) throws {
+    init(migrate: Bool = true, extraEnvironment: [String: String] = [:], logger: Logger = Logger(label: "test"),
+         throttleClock: @escaping @Sendable () -> Date = { Date() }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("app-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let environment = [
@@ -22,7 +23,8 @@ struct TestApp {
             "JWT_SECRET": "test-secret-test-secret-test-secret-0001",
             "ENCRYPTION_KEY": "test-encryption-key-test-encryption-key-01",
         ] as [String: String]
-        app = try Application(configuration: try Configuration.load(environment: environment.merging(extraEnvironment) { $1 }), logger: Logger(label: "test"))
+        app = try Application(configuration: try Configuration.load(environment: environment.merging(extraEnvironment) { $1 }),
+                              logger: logger, throttleClock: throttleClock)
         if migrate {
             try app.database.read { db in _ = try Migrator(directory: Self.migrations).migrate(db) }
         }
@@ -36,10 +38,12 @@ struct TestApp {
         return try Users.add(email: email, password: password, in: app.database, hasher: hasher)
     }
 
-    func request(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:]) -> Response {
+    func request(_ method: String, _ path: String, json: String? = nil, headers: [String: String] = [:],
+                 remoteAddress: String = "") -> Response {
         var allHeaders = headers
         if json != nil && allHeaders["Content-Type"] == nil { allHeaders["Content-Type"] = "application/json" }
-        return app.handle(Request(method: method, path: path, headers: allHeaders, body: Array((json ?? "").utf8)))
+        return app.handle(Request(method: method, path: path, headers: allHeaders, body: Array((json ?? "").utf8),
+                                  remoteAddress: remoteAddress))
     }
 
     /// Logs in and returns (token, csrfToken).

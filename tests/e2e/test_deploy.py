@@ -148,10 +148,10 @@ def test_units_have_the_agreed_settings(installed):
                      "PrivateTmp=yes", "ReadWritePaths=/var/lib/holdfast", "UMask=0077",
                      "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "MemoryDenyWriteExecute=yes",
                      "EnvironmentFile=/etc/holdfast/holdfast.env",
-                     "LoadCredential=jwt-secret:/etc/holdfast/jwt-secret",
                      "LoadCredential=encryption-key:/etc/holdfast/encryption-key"):
             assert line in service, f"{unit}: {line}"
         assert not any(line.startswith(("Environment=JWT", "Environment=ENCRYPTION")) for line in service)
+    assert "LoadCredential=jwt-secret:/etc/holdfast/jwt-secret" in settings("holdfast-fcgi.service")
     assert "Restart=on-failure" in settings("holdfast-fcgi.service")
     sync = settings("holdfast-sync.service")
     assert "Type=oneshot" in sync and any(line.startswith("TimeoutStartSec=") for line in sync)
@@ -293,3 +293,30 @@ def test_uninstall_keeps_data_and_keys_unless_purged(tmp_path):
                          "var/lib/holdfast/holdfast.sqlite"}
     make_install(stage, prefix, target="uninstall", PURGE="1")
     assert not (stage / "etc/holdfast").exists() and not (stage / "var/lib/holdfast").exists()
+
+
+def loaded_credentials(stage, unit):
+    """The credential names a unit's LoadCredential= lines hand to its process."""
+    lines = (stage / "etc/systemd/system" / unit).read_text().splitlines()
+    return {line.split("=", 1)[1].split(":", 1)[0] for line in lines if line.startswith("LoadCredential=")}
+
+
+def test_each_unit_gets_only_the_credentials_it_reads(installed, tmp_path):
+    """The timer signs no session tokens, so its unit must not load the JWT secret; and the credentials it does
+    load are enough: holdfast-sync runs with a credentials directory holding exactly those files."""
+    stage, prefix = installed["stage"], installed["prefix"]
+    sync_credentials = loaded_credentials(stage, "holdfast-sync.service")
+    assert "jwt-secret" not in sync_credentials
+    assert "jwt-secret" in loaded_credentials(stage, "holdfast-fcgi.service")
+
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    for name in sync_credentials:
+        source = stage / "etc/holdfast" / name
+        (credentials / name).write_text(source.read_text() if source.exists() else "\n")
+    settings = {"HOLDFAST_DATABASE": str(tmp_path / "holdfast.sqlite"), "HOLDFAST_NONCE_DIRECTORY": str(tmp_path / "nonces"),
+                "HOLDFAST_MIGRATIONS_DIR": str(ROOT / "Migrations")}
+    env = {"PATH": os.environ["PATH"], "CREDENTIALS_DIRECTORY": str(credentials), **settings}
+    run(str(BIN / "holdfast"), "migrate", env={**env, "HOLDFAST_ALLOW_ROOT": "1"})
+    result = run(str(prefix / "bin/holdfast-sync"), "--dry-run", env=env, check=False)
+    assert result.returncode == 0, result.stderr

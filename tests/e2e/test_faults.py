@@ -3,6 +3,7 @@ Every test is bounded and stops by itself."""
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -148,6 +149,28 @@ def test_exchange_hanging_past_the_timeout(logged_in):
     # Meanwhile the API answered others; and the connection recovers once the exchange does.
     clear_faults("kraken", account)
     assert logged_in.post(f"{API}/connections/{cid}/sync").status == 200
+
+
+def nginx_upstream_timeout():
+    """nginx's fastcgi_read_timeout for the API, in seconds, from the snippet every Holdfast site includes."""
+    text = (ROOT / "nginx" / "snippets" / "holdfast-fastcgi.conf").read_text()
+    return int(re.search(r"^fastcgi_read_timeout (\d+)s;", text, re.M).group(1))
+
+
+def test_slow_exchange_test_answers_before_nginx_gives_up(logged_in):
+    # Every call answers inside the 30 s per-request timeout, but a balance read of four pages at 20 s each
+    # takes 80 s in all: longer than nginx waits. The responder must answer first, with its own error.
+    balances = [{"asset": a, "free": "1", "locked": "0"} for a in ("BTC", "ETH", "SOL", "ADA")]
+    account = new_account("coinbase", balances=balances, pageSize=1)
+    set_faults("coinbase", account, latencyMs=20_000)
+    started = time.time()
+    r = logged_in.post(f"{API}/test", credentials(account))
+    elapsed = time.time() - started
+    clear_faults("coinbase", account)
+    assert r.status == 200 and r.header("content-type") == "application/json", r
+    assert r.json()["success"] is False and r.json()["error"]["code"] == "timeout", r
+    assert "too slowly" in r.json()["error"]["message"]
+    assert elapsed < nginx_upstream_timeout() - 10, elapsed
 
 
 def fcgi_request(socket, method, path, body=b"", headers=None):

@@ -1,6 +1,7 @@
 """The foundation through the real nginx and responder: health, login, CORS, errors, rate limits."""
 import ssl
 import http.client
+import uuid
 
 from conftest import ALLOWED_ORIGIN, HTTPS_PORT, Client, cli
 
@@ -35,7 +36,8 @@ def test_login_me_logout_with_bearer_and_cookie(user):
 def test_failed_login_is_generic(user):
     c = Client()
     wrong = c.post("/api/v1/auth/login", {"email": user[0], "password": "not the password"})
-    unknown = c.post("/api/v1/auth/login", {"email": "nobody@example.com", "password": "not the password"})
+    # An email of its own: the per-account throttle counts failures per email across runs on one database.
+    unknown = c.post("/api/v1/auth/login", {"email": f"nobody-{uuid.uuid4().hex[:12]}@example.com", "password": "not the password"})
     assert wrong.status == unknown.status == 401
     assert wrong.json() == unknown.json()
 
@@ -100,7 +102,9 @@ def test_rate_limit_serves_a_burst_then_429():
 
 def test_login_has_a_stricter_limit():
     c = Client()
-    statuses = [c.post("/api/v1/auth/login", {"email": "x@example.com", "password": "wrong password"}).status for _ in range(10)]
+    # A new email per attempt, so only nginx's per-address limit is measured, not the per-account throttle.
+    statuses = [c.post("/api/v1/auth/login", {"email": f"x-{uuid.uuid4().hex[:12]}@example.com", "password": "wrong password"}).status
+                for _ in range(10)]
     assert statuses[:6] == [401] * 6, statuses
     assert statuses[-1] == 429, statuses
 

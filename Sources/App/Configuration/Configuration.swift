@@ -23,6 +23,10 @@ public struct Configuration: Sendable {
     /// Exchange requests one process may have in flight (`HOLDFAST_EXCHANGE_CONCURRENCY`, default 32), so
     /// a hung exchange can never hold every responder worker.
     public var exchangeConcurrency: Int
+    /// The longest one exchange conversation may take, in seconds (`HOLDFAST_EXCHANGE_DEADLINE_SECONDS`,
+    /// default 45, at most 60): it must stay below nginx's `fastcgi_read_timeout` (75 s) so a test or connect
+    /// answers with Holdfast's own `timeout` error rather than nginx's 504.
+    public var exchangeDeadlineSeconds: Int
     /// Whether the session cookie carries `Secure` (`HOLDFAST_COOKIE_SECURE`, default on).
     public var cookieSecure: Bool
     /// The keys that encrypt exchange credentials (`ENCRYPTION_KEY`, `ENCRYPTION_KEYS_PREVIOUS`, or
@@ -43,6 +47,8 @@ public struct Configuration: Sendable {
         let workers = try number("HOLDFAST_WORKERS", in: environment, default: 96, range: 2...1024)
         let keyRing = try KeyRing.load(environment: environment)
         let exchangeConcurrency = try number("HOLDFAST_EXCHANGE_CONCURRENCY", in: environment, default: 32, range: 1...512)
+        let deadline = try number("HOLDFAST_EXCHANGE_DEADLINE_SECONDS", in: environment,
+                                  default: Int(SyncEngine.defaultDeadline.components.seconds), range: 1...60)
         guard exchangeConcurrency < workers else {
             throw ConfigurationError(setting: "HOLDFAST_EXCHANGE_CONCURRENCY", problem: "must be smaller than HOLDFAST_WORKERS (\(workers))")
         }
@@ -54,6 +60,7 @@ public struct Configuration: Sendable {
             socketPath: nonEmpty(environment["HOLDFAST_SOCKET"]) ?? "/run/holdfast/fcgi.sock",
             workerCount: workers,
             exchangeConcurrency: exchangeConcurrency,
+            exchangeDeadlineSeconds: deadline,
             cookieSecure: environment["HOLDFAST_COOKIE_SECURE"] != "0",
             keyRing: keyRing,
             environment: environment)
@@ -69,7 +76,8 @@ public struct Configuration: Sendable {
         return (databasePath, migrations)
     }
 
-    private static func loadSecret(environment: [String: String]) throws -> [UInt8] {
+    /// Reads `JWT_SECRET` (or its file) alone: for CLI commands that need the keys derived from it and nothing else.
+    public static func loadSecret(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [UInt8] {
         var value = nonEmpty(environment["JWT_SECRET"])
         var source = "JWT_SECRET"
         if value == nil {

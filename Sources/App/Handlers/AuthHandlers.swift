@@ -32,14 +32,22 @@ enum AuthHandlers {
         try body.validate()
         guard let email, let password else { throw APIError.validation([:]) }
 
+        // Before anything else: a locked account key is refused without a password check (429), the same way
+        // whether or not the account exists.
+        let attempt = try app.loginThrottle.admit(email: email)
         let user = try app.database.read { db in
             try db.queryOne("SELECT id, email, password_hash FROM users WHERE email = ?", [.text(email)])
         }
         guard let user, let hash = user.string("password_hash"), let userID = user.string("id") else {
             app.passwords.burnEquivalentTime(password)
+            app.loginThrottle.failed(attempt, userID: nil, client: request.remoteAddress, logger: app.logger)
             throw loginFailed
         }
-        guard app.passwords.verify(password, against: hash) else { throw loginFailed }
+        guard app.passwords.verify(password, against: hash) else {
+            app.loginThrottle.failed(attempt, userID: userID, client: request.remoteAddress, logger: app.logger)
+            throw loginFailed
+        }
+        try app.loginThrottle.succeeded(attempt)
 
         let session = try app.sessions.start(userID: userID)
         var response = Response.json(LoginBody(

@@ -46,9 +46,17 @@ public final class SyncEngine: Sendable {
     let gate: ExchangeGate
     let logger: Logger
     let makeClient: ClientFactory
+    /// The longest one conversation with an exchange may take, from waiting for a slot to the last answer.
+    let deadline: Duration
+
+    /// The default `deadline`: below nginx's 75 s `fastcgi_read_timeout` with room for the database write
+    /// that follows, so a test or connect answers with Holdfast's own `timeout` error, never nginx's 504.
+    public static let defaultDeadline: Duration = .seconds(45)
 
     public init(database: Database, cipher: CredentialCipher, exchanges: ExchangeConfiguration, gate: ExchangeGate,
-                logger: Logger, makeClient: @escaping ClientFactory = ExchangeClients.client) {
+                logger: Logger, makeClient: @escaping ClientFactory = ExchangeClients.client,
+                deadline: Duration = SyncEngine.defaultDeadline) {
+        self.deadline = deadline
         self.database = database
         self.cipher = cipher
         self.exchanges = exchanges
@@ -63,20 +71,32 @@ public final class SyncEngine: Sendable {
     public func inspect(_ exchange: ExchangeID, credentials: Credentials, permissions askPermissions: Bool = true,
                         measureClock: Bool = false) async throws -> Inspection {
         let client = try makeClient(exchange, credentials, exchanges)
-        return try await gate.withSlot {
-            let balances = try await client.fetchBalances()
-            // Permissions are advisory: a failure to read them must not fail a key that can read balances.
-            let permissions = askPermissions ? try? await client.permissions() : nil
-            var offset: Int64?
-            if measureClock {
-                let sent = Date()
-                if let server = try? await client.serverTime() {
-                    let midpoint = sent.addingTimeInterval(Date().timeIntervalSince(sent) / 2)
-                    offset = Int64((server.timeIntervalSince(midpoint) * 1000).rounded())
+        let gate = self.gate
+        let limit = deadline
+        // One bound for the whole conversation (slot wait, balances, pages, permissions, clock): each call has
+        // its own 30 s timeout, but several slow calls in a row would outlast nginx's upstream timeout.
+        return try await withDeadline(limit, expired: { Self.deadlineExpired(exchange, after: limit) }) {
+            try await gate.withSlot {
+                let balances = try await client.fetchBalances()
+                // Permissions are advisory: a failure to read them must not fail a key that can read balances.
+                let permissions = askPermissions ? try? await client.permissions() : nil
+                var offset: Int64?
+                if measureClock {
+                    let sent = Date()
+                    if let server = try? await client.serverTime() {
+                        let midpoint = sent.addingTimeInterval(Date().timeIntervalSince(sent) / 2)
+                        offset = Int64((server.timeIntervalSince(midpoint) * 1000).rounded())
+                    }
                 }
+                return Inspection(balances: balances, permissions: permissions, clockOffsetMs: offset)
             }
-            return Inspection(balances: balances, permissions: permissions, clockOffsetMs: offset)
         }
+    }
+
+    /// The `timeout` a conversation gets when it outlasts `deadline`.
+    static func deadlineExpired(_ exchange: ExchangeID, after limit: Duration) -> ExchangeError {
+        ExchangeError(.timeout, message: "\(exchange.info.displayName) answered too slowly: Holdfast stopped waiting after "
+            + "\(limit.components.seconds) s and will try again later.", exchange: exchange, detail: "conversation deadline")
     }
 
     // MARK: Syncing a stored connection

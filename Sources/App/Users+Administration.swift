@@ -1,0 +1,95 @@
+import Foundation
+import Store
+
+/// Listing and removing users (from the CLI).
+extension Users {
+    /// One user as `holdfast user list` shows it.
+    public struct Summary: Sendable, Equatable {
+        public let id: String
+        public let email: String
+        public let createdAt: String
+        /// Exchange connections the user owns.
+        public let connections: Int
+    }
+
+    /// What deleting a user removes, counted inside the deleting transaction.
+    public struct Footprint: Sendable, Equatable, CustomStringConvertible {
+        public var sessions = 0
+        public var connections = 0
+        public var portfolios = 0
+        public var holdings = 0
+        public var syncRuns = 0
+        public var syncLeases = 0
+
+        /// "3 sessions, 1 exchange connection, …", for the CLI.
+        public var description: String {
+            [(sessions, "session"), (connections, "exchange connection"), (portfolios, "portfolio"),
+             (holdings, "holding"), (syncRuns, "sync run"), (syncLeases, "sync lease")]
+                .map { count, noun in "\(count) \(noun)\(count == 1 ? "" : "s")" }
+                .joined(separator: ", ")
+        }
+    }
+
+    /// Every user, oldest first.
+    public static func list(in database: Database) throws -> [Summary] {
+        try database.read { db in
+            try db.query("""
+                SELECT u.id, u.email, u.created_at,
+                       (SELECT count(*) FROM exchange_connections c WHERE c.user_id = u.id) AS connections
+                FROM users u ORDER BY u.created_at, u.email
+                """).map { row in
+                Summary(id: row.string("id") ?? "", email: row.string("email") ?? "",
+                        createdAt: row.string("created_at") ?? "", connections: row.int("connections") ?? 0)
+            }
+        }
+    }
+
+    /// What deleting the user with `email` would remove, without removing anything; `UserError.notFound` if
+    /// nobody has that email.
+    public static func footprint(email: String, in database: Database) throws -> Footprint {
+        try database.read { db in try footprint(ofUserID: try userID(email: email, in: db), in: db) }
+    }
+
+    /// Deletes the user with `email` and everything that is theirs, in one transaction: sessions (so their
+    /// tokens stop working at once), exchange connections with their portfolios, holdings, sync history and
+    /// sync leases, and the login-throttle row of the email. Returns what was removed.
+    ///
+    /// The schema's `ON DELETE CASCADE` foreign keys (on for every connection, see `Connection`) remove the
+    /// rows that hang off the user; only the throttle row, keyed by an HMAC of the email rather than the user
+    /// id, is deleted by hand. Left alone on purpose: `tokens` (shared asset names), `sync_counters`
+    /// (per-exchange totals that must only grow) and `exchange_nonces` (keyed by an API key's hash, which
+    /// another user may also have connected; reusing a Kraken nonce would break their syncs).
+    public static func delete(email: String, in database: Database, throttle: LoginThrottle) throws -> Footprint {
+        try database.write { db in
+            let id = try userID(email: email, in: db)
+            let removed = try footprint(ofUserID: id, in: db)
+            let storedEmail = try db.queryOne("SELECT email FROM users WHERE id = ?", [.text(id)])?.string("email") ?? email
+            try db.run("DELETE FROM users WHERE id = ?", [.text(id)])
+            try throttle.forget(email: storedEmail, in: db)
+            return removed
+        }
+    }
+
+    private static func userID(email: String, in db: Connection) throws -> String {
+        let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let id = try db.queryOne("SELECT id FROM users WHERE email = ?", [.text(email)])?.string("id") else {
+            throw UserError.notFound
+        }
+        return id
+    }
+
+    private static func footprint(ofUserID id: String, in db: Connection) throws -> Footprint {
+        func count(_ sql: String) throws -> Int { try db.queryOne(sql, [.text(id)])?.int("n") ?? 0 }
+        let mine = "SELECT id FROM exchange_connections WHERE user_id = ?1"
+        var footprint = Footprint()
+        footprint.sessions = try count("SELECT count(*) AS n FROM sessions WHERE user_id = ?1")
+        footprint.connections = try count("SELECT count(*) AS n FROM exchange_connections WHERE user_id = ?1")
+        footprint.portfolios = try count("SELECT count(*) AS n FROM portfolios WHERE user_id = ?1")
+        footprint.holdings = try count("""
+            SELECT count(*) AS n FROM holdings WHERE portfolio_id IN (SELECT id FROM portfolios WHERE user_id = ?1)
+            """)
+        footprint.syncRuns = try count("SELECT count(*) AS n FROM sync_runs WHERE connection_id IN (\(mine))")
+        footprint.syncLeases = try count("SELECT count(*) AS n FROM sync_leases WHERE connection_id IN (\(mine))")
+        return footprint
+    }
+}

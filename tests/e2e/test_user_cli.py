@@ -1,0 +1,45 @@
+"""Users through the real CLI binary: list, and delete (refused without --yes; with it, the user's session dies
+and their connections go)."""
+import sqlite3
+
+from conftest import STATE, Client, cli
+from sandbox import credentials, new_account
+
+
+def database():
+    env = dict(line.split("=", 1) for line in (STATE / "holdfast.env").read_text().splitlines() if "=" in line and not line.startswith("#"))
+    return env["HOLDFAST_DATABASE"]
+
+
+def listed(email):
+    """The `holdfast user list` row of `email` as [email, id, created, connections], or None."""
+    out = cli("user", "list").stdout.splitlines()
+    assert out[0].split() == ["EMAIL", "ID", "CREATED", "CONNECTIONS"], out
+    rows = [line.split() for line in out[1:]]
+    return next((row for row in rows if row[0] == email), None)
+
+
+def test_list_then_delete_a_user_with_a_live_session(user):
+    email, password = user
+    c = Client()
+    c.login(email, password)
+    assert c.post("/api/v1/exchanges/connect", credentials(new_account("binance"), label="Doomed")).status == 201
+    row = listed(email)
+    assert row is not None and row[3] == "1", row
+    user_id = row[1]
+
+    refused = cli("user", "delete", email, check=False)
+    assert refused.returncode != 0
+    assert "--yes" in refused.stderr and "1 session" in refused.stderr and "1 exchange connection" in refused.stderr, refused.stderr
+    assert c.get("/api/v1/auth/me").status == 200  # nothing was deleted
+
+    done = cli("user", "delete", email, "--yes")
+    assert f"deleted user {email}" in done.stdout, done.stdout
+    assert c.fresh().get("/api/v1/auth/me").status == 401
+    assert listed(email) is None
+    with sqlite3.connect(database()) as db:
+        for table in ("sessions", "exchange_connections", "portfolios"):
+            assert db.execute(f"SELECT count(*) FROM {table} WHERE user_id = ?", (user_id,)).fetchone()[0] == 0, table
+
+    again = cli("user", "delete", email, "--yes", check=False)
+    assert again.returncode != 0 and "no user has that email" in again.stderr, again.stderr
