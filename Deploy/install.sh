@@ -12,6 +12,9 @@
 #   SERVER_NAME, TLS_CERT, TLS_KEY, HOLDFAST_CORS_ORIGIN
 #                used only when the nginx site is first written (default: any name, Debian's snakeoil
 #                certificate, http://localhost:5173); edit /etc/nginx/sites-available/holdfast afterwards.
+#   NGINX_MAIN_CONF
+#                nginx's main configuration, checked for enough worker_connections (default
+#                /etc/nginx/nginx.conf; with DESTDIR, checked only when set).
 #
 # Running it again is safe: binaries, migrations, units and the nginx snippets are refreshed; the secrets,
 # /etc/holdfast/holdfast.env, the nginx site file and the database are never overwritten.
@@ -56,6 +59,24 @@ put() {
     install -m "$mode" "$source" "$dest.new"
     mv -f "$dest.new" "$dest"
     changed=1
+}
+
+# check_worker_connections: warns when nginx's main configuration allows fewer connections than the README
+# recommends. Every open client connection, a slow one too, takes one of worker_connections (Debian ships 768),
+# and a site file cannot raise it: only the events block of the main file can.
+recommended_connections=8192
+check_worker_connections() {
+    local main=${NGINX_MAIN_CONF:-/etc/nginx/nginx.conf} connections nofile
+    [ -r "$main" ] || return 0
+    # The last setting wins; comments are not settings. nginx's own defaults: 512 connections, no file limit.
+    connections=$(sed 's/#.*//' "$main" | grep -o 'worker_connections[[:space:]]\+[0-9]\+' | tail -1 | grep -o '[0-9]\+$' || true)
+    nofile=$(sed 's/#.*//' "$main" | grep -o 'worker_rlimit_nofile[[:space:]]\+[0-9]\+' | tail -1 | grep -o '[0-9]\+$' || true)
+    connections=${connections:-512}
+    if [ "$connections" -lt $recommended_connections ] || [ "${nofile:-0}" -lt $((2 * connections)) ]; then
+        log "warning: $main has worker_connections $connections and worker_rlimit_nofile ${nofile:-unset}: a few" \
+            "hundred slow clients can hold every connection. Set 'worker_rlimit_nofile $((2 * recommended_connections));'" \
+            "and 'events { worker_connections $recommended_connections; }' there (README, Security notes)."
+    fi
 }
 
 # render TEMPLATE > stdout: fills in @PREFIX@.
@@ -138,8 +159,9 @@ SOCKET=/run/holdfast/fcgi.sock CONF_DIR=$nginx_dir/holdfast SERVER_NAME=${SERVER
     TLS_CERT=${TLS_CERT:-/etc/ssl/certs/ssl-cert-snakeoil.pem} TLS_KEY=${TLS_KEY:-/etc/ssl/private/ssl-cert-snakeoil.key} \
     CORS_ORIGIN=${HOLDFAST_CORS_ORIGIN:-http://localhost:5173} RATE_LIMIT_DRY_RUN=off WEB_ROOT=$PREFIX/share/holdfast/web \
     "$root/Deploy/render-nginx.sh" "$root/nginx" "$work/nginx" >/dev/null
-for file in holdfast-http.conf snippets/holdfast-headers.conf snippets/holdfast-fastcgi.conf \
-            snippets/holdfast-locations.conf snippets/holdfast-tls.conf; do
+for file in holdfast-http.conf holdfast-client.conf snippets/holdfast-headers.conf snippets/holdfast-fastcgi.conf \
+            snippets/holdfast-locations.conf snippets/holdfast-server.conf \
+            snippets/holdfast-errors.conf snippets/holdfast-tls.conf; do
     put "$work/nginx/$file" "$nginx_dir/holdfast/$file" 0644
 done
 site=$DESTDIR$nginx_dir/sites-available/holdfast
@@ -152,6 +174,7 @@ elif ! cmp -s "$work/nginx/sites/holdfast.conf" "$site"; then
 fi
 mkdir -p "$DESTDIR$nginx_dir/sites-enabled"
 ln -sfn "$nginx_dir/sites-available/holdfast" "$DESTDIR$nginx_dir/sites-enabled/holdfast"
+if live || [ -n "${NGINX_MAIN_CONF:-}" ]; then check_worker_connections; fi
 
 if ! live; then
     log "staged into $DESTDIR (no user, ownership, migration or service changes)"

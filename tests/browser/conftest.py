@@ -3,10 +3,11 @@
 The suite starts its OWN stack (nginx -> holdfast-fcgi -> SQLite, sandbox exchanges) with scripts/stack.sh,
 beside the e2e stack, on ports 3111/3553 and sandbox ports 17111-17115, with nginx's rate limits in dry run
 (`HOLDFAST_RATE_LIMIT_DRY_RUN=on`: computed and logged, not enforced). Why: a browser session makes many API
-calls from one address (every page load, every 2-30 s poll), so the per-IP limit of 5 requests a minute after a
-burst of 20 would turn the tests into a test of the limiter. The limits themselves are proven by the e2e suite
-(tests/e2e/test_foundation.py), against a stack that enforces them; this suite exercises the UI. Nothing here is
-mocked: the UI talks to the real API, which talks to the sandbox exchanges.
+calls from one address (every page load, every 2-30 s poll, and many logins and exchange calls), so the per-client
+limits (login and exchange calls: 5 a minute after a burst of 20) would turn the tests into a test of the limiter.
+The limits themselves are proven by the e2e suite (tests/e2e/test_foundation.py, test_nginx_hardening.py), against
+a stack that enforces them; this suite exercises the UI. Nothing here is mocked: the UI talks to the real API,
+which talks to the sandbox exchanges.
 
 Chromium is Debian's (`/usr/bin/chromium`, apt package `chromium`), launched by Playwright through
 `executable_path`; `playwright install` (which downloads a browser) is never needed.

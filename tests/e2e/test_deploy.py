@@ -193,6 +193,21 @@ http {{
     assert "[emerg]" not in result.stderr
 
 
+def test_install_warns_when_nginx_allows_too_few_connections(tmp_path):
+    """A site file cannot raise worker_connections; install.sh reads nginx's main file and says so when it
+    allows fewer than the README recommends (Debian ships 768), and is quiet once it follows the README."""
+    debian = tmp_path / "debian-nginx.conf"
+    debian.write_text("user www-data;\nworker_processes auto;\nevents {\n\tworker_connections 768;\n}\n")
+    result = make_install(tmp_path / "stage", tmp_path / "prefix", NGINX_MAIN_CONF=str(debian))
+    assert f"warning: {debian} has worker_connections 768" in result.stderr, result.stderr
+    assert "worker_connections 8192" in result.stderr and "worker_rlimit_nofile 16384" in result.stderr
+
+    recommended = tmp_path / "recommended-nginx.conf"
+    recommended.write_text("worker_rlimit_nofile 16384;\nevents {\n    worker_connections 8192; # README\n}\n")
+    result = make_install(tmp_path / "stage", tmp_path / "prefix", NGINX_MAIN_CONF=str(recommended))
+    assert "warning" not in result.stderr, result.stderr
+
+
 def test_installed_binaries_run_as_systemd_starts_them(installed, tmp_path):
     """The responder on a socket passed as fd 3 (LISTEN_FDS, as holdfast-fcgi.socket does), reading the
     generated secrets from a credentials directory (as LoadCredential= provides) and the installed env file;

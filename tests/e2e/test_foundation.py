@@ -118,16 +118,17 @@ def test_error_bodies_are_json(logged_in):
 
 
 def test_rate_limit_serves_a_burst_then_429():
+    """Calls to an exchange: at most 100 in 15 minutes, after a burst of 20 (5 a minute, burst 20)."""
     c = Client()
-    statuses = [c.get("/api/v1/auth/me").status for _ in range(30)]
-    assert statuses[:20] == [401] * 20, statuses
-    assert 429 in statuses[20:], statuses
-    limited = c.get("/api/v1/auth/me")
+    statuses = [c.post("/api/v1/exchanges/test", {"exchange": "binance"}).status for _ in range(22)]
+    assert statuses[:21] == [401] * 21, statuses
+    assert statuses[21] == 429, statuses
+    limited = c.post("/api/v1/exchanges/test", {"exchange": "binance"})
     assert limited.status == 429
     assert limited.error_code == "rate_limited"
     assert int(limited.header("retry-after")) > 0
     # Another client (another IP) is unaffected, and /health stays exempt.
-    assert Client().get("/api/v1/auth/me").status == 401
+    assert Client().post("/api/v1/exchanges/test", {"exchange": "binance"}).status == 401
     assert c.get("/health").status == 200
 
 
