@@ -95,7 +95,7 @@ render_nginx() {
   mkdir -p "$state/nginx/tmp"
 }
 
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+running() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
 
 wait_for() {
   local what=$1 check=$2
@@ -172,7 +172,8 @@ stop() {
     if running "$state/run/$name.pid"; then
       kill -TERM "$(cat "$state/run/$name.pid")" 2>/dev/null || true
       for _ in $(seq 1 50); do running "$state/run/$name.pid" || break; sleep 0.1; done
-      running "$state/run/$name.pid" && kill -KILL "$(cat "$state/run/$name.pid")" 2>/dev/null || true
+      # The supervisor may remove the pid file as its child exits: read it quietly.
+      running "$state/run/$name.pid" && kill -KILL "$(cat "$state/run/$name.pid" 2>/dev/null)" 2>/dev/null || true
     fi
     rm -f "$state/run/$name.pid"
   done
