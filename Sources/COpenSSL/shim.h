@@ -10,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/bio.h>
 #include <openssl/ec.h>
+#include <openssl/rsa.h>
 #include <openssl/ecdsa.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>

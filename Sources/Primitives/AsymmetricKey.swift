@@ -8,10 +8,13 @@ final class AsymmetricKey {
 
     deinit { EVP_PKEY_free(handle) }
 
-    /// A private key from PEM text (SEC1 `EC PRIVATE KEY`, PKCS#8 `PRIVATE KEY`).
+    /// A private key from PEM text (SEC1 `EC PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY`, PKCS#8 `PRIVATE KEY`).
+    /// An encrypted PEM fails: no passphrase is ever supplied.
     static func privateKey(pem: String) throws -> AsymmetricKey {
         try withMemoryBIO(pem) { bio in
-            guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else {
+            // With a nil callback OpenSSL's default one would prompt on the controlling terminal for an
+            // encrypted PEM; this one answers "no passphrase" so decryption fails with an error instead.
+            guard let key = PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in 0 }, nil) else {
                 throw CryptoError.fromOpenSSL("read private key PEM")
             }
             return AsymmetricKey(key)
@@ -81,11 +84,19 @@ final class AsymmetricKey {
         return Array(output.prefix(length))
     }
 
-    /// One-shot signature; `digest` is nil for Ed25519, which hashes internally.
-    func sign(_ message: [UInt8], digest: OpaquePointer?) throws -> [UInt8] {
+    /// One-shot signature; `digest` is nil for Ed25519, which hashes internally. `rsaPadding` (an
+    /// `RSA_*_PADDING` mode) is set on RSA keys only, so the scheme never rests on a default.
+    func sign(_ message: [UInt8], digest: OpaquePointer?, rsaPadding: Int32? = nil) throws -> [UInt8] {
         guard let context = EVP_MD_CTX_new() else { throw CryptoError.fromOpenSSL("EVP_MD_CTX_new") }
         defer { EVP_MD_CTX_free(context) }
-        try check(EVP_DigestSignInit(context, nil, digest, nil, handle), "EVP_DigestSignInit")
+        var keyContext: OpaquePointer?
+        try check(EVP_DigestSignInit(context, &keyContext, digest, nil, handle), "EVP_DigestSignInit")
+        if let rsaPadding {
+            // keyContext is owned by `context` and freed with it.
+            guard EVP_PKEY_CTX_set_rsa_padding(keyContext, rsaPadding) > 0 else {
+                throw CryptoError.fromOpenSSL("EVP_PKEY_CTX_set_rsa_padding")
+            }
+        }
         var length = 0
         try message.withUnsafeBufferPointer { input in
             try check(EVP_DigestSign(context, nil, &length, input.baseAddress, input.count), "EVP_DigestSign")
@@ -97,11 +108,14 @@ final class AsymmetricKey {
         return Array(output.prefix(length))
     }
 
-    /// True when `signature` (in OpenSSL's encoding: DER for ECDSA, raw for Ed25519) verifies.
-    func verify(_ signature: [UInt8], message: [UInt8], digest: OpaquePointer?) -> Bool {
+    /// True when `signature` (in OpenSSL's encoding: DER for ECDSA, raw for Ed25519 and RSA) verifies.
+    /// A separate code path from `sign`: the sandbox checks clients' signatures with it.
+    func verify(_ signature: [UInt8], message: [UInt8], digest: OpaquePointer?, rsaPadding: Int32? = nil) -> Bool {
         guard let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context); ERR_clear_error() }
-        guard EVP_DigestVerifyInit(context, nil, digest, nil, handle) == 1 else { return false }
+        var keyContext: OpaquePointer?
+        guard EVP_DigestVerifyInit(context, &keyContext, digest, nil, handle) == 1 else { return false }
+        if let rsaPadding, EVP_PKEY_CTX_set_rsa_padding(keyContext, rsaPadding) <= 0 { return false }
         return signature.withUnsafeBufferPointer { sig in
             message.withUnsafeBufferPointer { input in
                 EVP_DigestVerify(context, sig.baseAddress, sig.count, input.baseAddress, input.count) == 1
