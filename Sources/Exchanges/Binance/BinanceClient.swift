@@ -1,6 +1,7 @@
 import Foundation
 
-/// Binance spot with an HMAC key: `GET /api/v3/account` signed in the query string.
+/// Binance spot with an HMAC, Ed25519 or RSA key (exchanges.md §1.2, §7.6): `GET /api/v3/account` signed in the
+/// query string.
 struct BinanceClient: ExchangeClient {
     let credentials: Credentials
     let configuration: ExchangeConfiguration
@@ -52,9 +53,11 @@ struct BinanceClient: ExchangeClient {
     }
 
     private func fetchAccount() async throws -> Account {
-        try await ServerClock.withClockRetry(key: configuration.clockKey(for: .binance), measure: { try await measureOffset() }) { offset in
+        // Read the key type first: a secret Holdfast cannot sign with fails here, before any request.
+        let key = try BinanceKey(secret: credentials.apiSecret)
+        return try await ServerClock.withClockRetry(key: configuration.clockKey(for: .binance), measure: { try await measureOffset() }) { offset in
             let parameters = BinanceSigner.accountParameters(timestampMs: ServerClock.nowMs(offset: offset))
-            let query = BinanceSigner.signedQuery(parameters, secret: credentials.apiSecret)
+            let query = try BinanceSigner.signedQuery(parameters, key: key)
             let result = try await configuration.transport.send(
                 "GET", try ResponseSupport.url(baseURL, path: "/api/v3/account", query: query),
                 headers: ["X-MBX-APIKEY": credentials.apiKey], exchange: .binance)

@@ -55,6 +55,9 @@ extension ExchangeError {
                 "report it so the client can be updated."
         case .invalidRequest:
             return "The request for \(name) was incomplete or malformed."
+        case .invalidKeyFormat:
+            return "The \(name) secret is not in a format Holdfast can use. Paste the secret or the whole " +
+                "private key file exactly as the exchange gave it to you."
         }
     }
 }

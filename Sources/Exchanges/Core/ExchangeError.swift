@@ -18,6 +18,9 @@ public struct ExchangeError: Error, Sendable, Equatable, CustomStringConvertible
         case badResponse = "bad_response"
         /// Input that never reached an exchange: unknown exchange id, malformed credential JSON.
         case invalidRequest = "invalid_request"
+        /// The secret is not a key this exchange's signer can use (e.g. an encrypted or EC PEM for Binance);
+        /// found locally, before any request.
+        case invalidKeyFormat = "invalid_key_format"
     }
 
     /// The stable code.
