@@ -3,7 +3,8 @@ import Foundation
 import Primitives
 
 /// Binance spot: `/api/v3/time`, `/api/v3/ping`, signed `GET /api/v3/account` with the documented
-/// timestamp/recvWindow rule and the `{"code","msg"}` error bodies of exchanges.md §1.4.
+/// timestamp/recvWindow rule and the `{"code","msg"}` error bodies of exchanges.md §1.4. Signatures are checked
+/// over the payload bytes exactly as sent (§7.5), against the account's HMAC secret or registered public key.
 struct BinanceSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .binance }
 
@@ -47,8 +48,7 @@ struct BinanceSimulator: ExchangeSimulator {
         if timestamp > 100_000_000_000_000 { timestamp /= 1000 }  // microseconds are accepted too
         let recvWindow = parameters["recvWindow"].flatMap(Double.init) ?? 5000
         guard recvWindow <= 60000 else { return error(400, -1131, "recvWindow must be less than 60000") }
-        let expected = Hex.encode(HMAC.authenticationCode(.sha256, for: signed, using: account.apiSecret))
-        guard SimulatorSupport.equal(expected, signature.lowercased()) else {
+        guard BinanceSignatureCheck.isValid(signature, payload: signed, account: account) else {
             return error(400, -1022, "Signature for this request is not valid.")
         }
         let now = state.signedNowMs(.binance, account: account)

@@ -1,7 +1,9 @@
 /// The default fixture `holdfast-sandbox` serves when no `--fixture` is given.
 ///
 /// All credentials are realistic-shaped fakes made for this file (the EC key was generated with
-/// `openssl ecparam -name prime256v1 -genkey`, the Ed25519 key from random bytes); none works anywhere else.
+/// `openssl ecparam -name prime256v1 -genkey`, the Ed25519 key from random bytes, the Binance Ed25519 and
+/// RSA-2048 key pairs with `openssl genpkey`); none works anywhere else. The Binance asymmetric accounts carry
+/// the private PEM a user pastes into Holdfast as `apiSecret` and the registered half as `publicKey`.
 public enum DemoFixture {
     /// The fixture JSON (see `Fixture` for the format).
     public static let json = #"""
@@ -69,6 +71,48 @@ public enum DemoFixture {
         {
           "asset": "BTC",
           "free": "0.01"
+        }
+      ]
+    },
+    {
+      "exchange": "binance",
+      "label": "Binance Ed25519 key (recommended type)",
+      "apiKey": "se5xv8szIBwaJMZOtxZf3ArGbJ5thUszmdhBgk2mrOAlk85LagreXDqcQDYCeGN1",
+      "apiSecret": "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIP8P+Xk3spV4HWwOPSHNMCkcyAp3udv7EgR5Eaw0dpSU\n-----END PRIVATE KEY-----\n",
+      "publicKey": "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA4ma3tfD1LSMXiHHm8/WeggmvddTzRjp2ACDXf66zpk4=\n-----END PUBLIC KEY-----\n",
+      "canTrade": false,
+      "canWithdraw": false,
+      "balances": [
+        {
+          "asset": "BTC",
+          "free": "0.25",
+          "locked": "0"
+        },
+        {
+          "asset": "SOL",
+          "free": "12.5",
+          "locked": "0.5"
+        }
+      ]
+    },
+    {
+      "exchange": "binance",
+      "label": "Binance RSA key",
+      "apiKey": "WqyxkBlCIeNG2CaUr6fbEfqRoCn7cLI3vIux272cuHOevs64AhWSfiqgC2G082JH",
+      "apiSecret": "-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCXl1o52oy2z9oW\nU0gGVnaB72OnRPgrVY89DdBLByju7O0nXlXLvVasMQGQvsuJxC11xXLifB9M8WOm\nX6bDwMewqeMAOw7clDbd1XFa9vg+o6p9eD7xfMh5IyAGvFp/VoKeu0kX3QsiH1wI\nzK+KiHbuH/8mtIYZpeHNDgbumr2SErFgqtPoXL/66yp1uzRmZU7RL8Qs4hTQCh3p\nh6+5Nj4KT8RvC+RG7sT8aZYVzdLVpf1vaXNZdYQ5aAAMVMBW56eeCJNnY59oVfPq\n6CP4EFkzyupc67KVOXteS111+DdtXEK/QpuNvBGa79HwEv8xDDQdj+uBiiCb5B6Y\nmPPNs44fAgMBAAECggEANcbCgj2Op5eqxTq8FUt89PFIh+FGrJDIpJ8O4l7i3Yd9\nRfcINqOvaJxl8sRMjk3i1qG59LCVpgUIFdBe55iu/nP2DHHm/scxg5ahhOSSAh6r\nb6FFqwNaVuboCJuu+vdklQzZjDalKXC4hIKgT2PD1QvSxxdJbzXSmZy9Rs3sLDIb\nagmO1W5C9H40EFsbEGcZhr1gBFBl8TvdEg8CORIxvXiIsUs0roYt+YCiAOZMgpCW\nR2QK6eFEezfvBCUx3i4SskUoWIADuByfo/Yv5KmMba3R+oJezaRNvY607CzHvjYU\niOy/8qUiFREZPmary1m4K1Z0smPal2smwBOXrcbVAQKBgQDQ6gBtcUYabdM3GVkz\n0Xqd6KzWZUuMyWtZy46/VJfh71ZTV2XfYhWmbQsCR1ln83rYc/95d6LkEk/nVDLS\nnhYYq65v0s4jUrjJ14CsuXm2d0UCzIIjB0sHNYfGX3YgRcVvmN5VMuxj4Uj84zfl\nwlqT+UORioe8bL76ljLuBmAVgQKBgQC5weqpxuWTj77aSDr8IKiO846JjxLme/U7\n4EO/B2HHMXeg7VKN5gny3CexHMvaaBunRGSQ9P3GTR9RPTCbPmV8DDJyn20PYVWY\nF/FT9IWk9UtRTSFB8nlKQ1cXXrkaeum9/IB52ZJTum52W/NPldrpdDMoSK8+607I\ng7uMqX2znwKBgQC3VSKa6FTEzKwWJkCJoMMh4BYM70elfPygCGp0rR+8PfRbns7f\ngYvOSNLoZQSonJqpaOJBDiP8UbWdI96VxfVOIRsrNqt/hBB10JAzA3E0FuaQ1jc9\n1iCZaviDtTJMj+37SQOTcOTRodoTUrKzBiPGx2/sQM1tJWFTNovrJd0cAQKBgFWb\na8VAl67wsTkxzpVBi80Nq+PzXvd/qx4kFbSk90fwoTw2AzTIDk+xbE1wgvYtwojM\nuTgg4A+SnVs4Qv1YvTZ0/I7csEtFRUgpyJszdp/2N/bJAAm/cGxsKmfnzJDKkoxv\nINqHDauuoJfFepVz74ZleeoXzUPG9/Dq3PVPa1HrAoGBAKg5HZQmh3ai9JTg/P75\noAATiQIMdpwPP7Yb4CKiTcUxpAJZvV8Z5k6dxhPjgcqwAK8k/YXCGVs1OUNJa6n6\nN27xtxjG+AQH8zf+1pcucBNhvZtmilPMj6SkySyIV/pHswWfp9/L+9dwcKoUR/tR\nR011YQvlMAHg0z6PIihhbr0E\n-----END PRIVATE KEY-----\n",
+      "publicKey": "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAl5daOdqMts/aFlNIBlZ2\nge9jp0T4K1WPPQ3QSwco7uztJ15Vy71WrDEBkL7LicQtdcVy4nwfTPFjpl+mw8DH\nsKnjADsO3JQ23dVxWvb4PqOqfXg+8XzIeSMgBrxaf1aCnrtJF90LIh9cCMyvioh2\n7h//JrSGGaXhzQ4G7pq9khKxYKrT6Fy/+usqdbs0ZmVO0S/ELOIU0Aod6YevuTY+\nCk/EbwvkRu7E/GmWFc3S1aX9b2lzWXWEOWgADFTAVuenngiTZ2OfaFXz6ugj+BBZ\nM8rqXOuylTl7Xktddfg3bVxCv0KbjbwRmu/R8BL/MQw0HY/rgYogm+QemJjzzbOO\nHwIDAQAB\n-----END PUBLIC KEY-----\n",
+      "canTrade": false,
+      "canWithdraw": false,
+      "balances": [
+        {
+          "asset": "ETH",
+          "free": "1.75",
+          "locked": "0"
+        },
+        {
+          "asset": "USDC",
+          "free": "320.5",
+          "locked": "0"
         }
       ]
     },

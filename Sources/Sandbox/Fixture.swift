@@ -9,7 +9,8 @@ import Foundation
 ///  "accounts": [{"exchange": "kucoin", "label": "demo", "apiKey": "…", "apiSecret": "…", "passphrase": "…",
 ///                "canTrade": false, "canWithdraw": false, "pageSize": 2,
 ///                "balances": [{"asset": "BTC", "free": "0.5", "locked": "0.1", "wallet": "main"}],
-///                "faults": {"rateLimited": true, "retryAfterSeconds": 7}}]}
+///                "faults": {"rateLimited": true, "retryAfterSeconds": 7},
+///                "publicKey": "-----BEGIN PUBLIC KEY-----\n…"}]}
 /// ```
 public struct Fixture: Codable, Sendable {
     /// Knobs that apply to every request on an exchange's port.
@@ -64,12 +65,16 @@ public struct FixtureAccount: Codable, Sendable {
     public var balances: [FixtureBalance]
     /// Faults for this account's signed requests.
     public var faults: Faults?
+    /// Binance asymmetric keys: the `PUBLIC KEY` (SPKI) PEM the user registered (exchanges.md §7.6). When set,
+    /// signatures are verified against it (Ed25519 or RSA, read from the key) and `apiSecret`, the private key
+    /// the user pastes into Holdfast, is never used by the sandbox.
+    public var publicKey: String?
 
     /// An account with the given parts.
     public init(
         exchange: ExchangeID, label: String? = nil, apiKey: String, apiSecret: String, passphrase: String? = nil,
         canTrade: Bool? = nil, canWithdraw: Bool? = nil, pageSize: Int? = nil, balances: [FixtureBalance] = [],
-        faults: Faults? = nil
+        faults: Faults? = nil, publicKey: String? = nil
     ) {
         self.exchange = exchange
         self.label = label
@@ -81,6 +86,7 @@ public struct FixtureAccount: Codable, Sendable {
         self.pageSize = pageSize
         self.balances = balances
         self.faults = faults
+        self.publicKey = publicKey
     }
 }
 
