@@ -23,7 +23,8 @@ struct SigningVectorTests {
                 == (check["ccxt_signature"] as! String))
         }
         let recommended = (vector["recommended_request"] as! [String: Any])["url"] as! String
-        let query = BinanceSigner.signedQuery(BinanceSigner.accountParameters(timestampMs: 1_700_000_000_000), secret: secret)
+        let query = try BinanceSigner.signedQuery(BinanceSigner.accountParameters(timestampMs: 1_700_000_000_000),
+                                                  key: .hmac(secret: secret))
         #expect(recommended == "https://api.binance.com/api/v3/account?" + query)
     }
 
