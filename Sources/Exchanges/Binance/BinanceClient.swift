@@ -61,7 +61,7 @@ struct BinanceClient: ExchangeClient {
             let result = try await configuration.transport.send(
                 "GET", try ResponseSupport.url(baseURL, path: "/api/v3/account", query: query),
                 headers: ["X-MBX-APIKEY": credentials.apiKey], exchange: .binance)
-            if let error = BinanceErrors.classify(result) { throw error }
+            if let error = BinanceErrors.classify(result) { throw key.explaining(error) }
             return try ResponseSupport.decode(Account.self, from: result, exchange: .binance)
         }
     }

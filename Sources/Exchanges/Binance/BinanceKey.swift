@@ -53,6 +53,20 @@ public enum BinanceKey: Sendable, Equatable {
         }
     }
 
+    /// `error` with a message fit for this key type: for an asymmetric key a rejected signature means the
+    /// private key is not the pair of the public key registered for this API key, not a mistyped secret.
+    public func explaining(_ error: ExchangeError) -> ExchangeError {
+        if case .hmac = self { return error }
+        guard error.code == .invalidSignature else { return error }
+        var explained = error
+        explained.message = """
+            Binance rejected the request signature made with this \(typeName) private key. It is probably not the \
+            private key of the public key registered for this API key: paste the private key file created \
+            together with that public key, or register this key's public key on Binance.
+            """
+        return explained
+    }
+
     /// Ed25519 or RSA from a readable private key PEM; other algorithms and unreadable text throw.
     private static func typed(pem: String) throws -> BinanceKey {
         let algorithm: KeyAlgorithm

@@ -32,11 +32,15 @@ public struct ExchangeInfo: Sendable, Equatable {
     public static let all: [ExchangeID: ExchangeInfo] = [
         .binance: ExchangeInfo(
             id: .binance, displayName: "Binance", requiredFields: [.apiKey, .apiSecret],
-            fieldLabels: [.apiKey: "API Key", .apiSecret: "Secret Key"],
+            fieldLabels: [.apiKey: "API Key", .apiSecret: "Secret Key (HMAC) or private key file (Ed25519/RSA)"],
+            // Key types and what the user holds for each: exchanges.md §7.6.
             readOnlyKeyHelp: """
-            In Binance open Account → API Management → Create API → System generated (HMAC). \
-            Leave only "Enable Reading" ticked; do not enable Spot & Margin Trading or Withdrawals. \
-            Restrict access to your server's IP address if it has a fixed one.
+            In Binance open Account → API Management → Create API. For an Ed25519 key (Binance's recommended \
+            type) or an RSA key, make the key pair with Binance's Asymmetric Key Generator without a password, \
+            register the public key, and paste the whole private key file (-----BEGIN PRIVATE KEY----- …) as the \
+            secret; for a System generated (HMAC) key paste its Secret Key. Leave only "Enable Reading" ticked; \
+            do not enable Spot & Margin Trading or Withdrawals. Restrict access to your server's IP address if it \
+            has a fixed one.
             """),
         .coinbase: ExchangeInfo(
             id: .coinbase, displayName: "Coinbase", requiredFields: [.apiKey, .apiSecret],
