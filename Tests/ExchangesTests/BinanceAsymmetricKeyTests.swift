@@ -50,6 +50,9 @@ struct BinanceAsymmetricKeyTests {
                 let error = await exchangeError { _ = try await h.client(account, apiSecret: secret).fetchBalances() }
                 #expect(error?.code == .invalidSignature)
                 #expect(error?.detail == "-1022")
+                // An asymmetric key is told it does not match the registered public key; HMAC keeps its text.
+                let mentionsPair = error?.message.contains("public key registered") ?? false
+                #expect(mentionsPair == secret.contains("PRIVATE KEY"))
             }
         }
     }
