@@ -76,6 +76,10 @@ struct BinanceKeyVectorTests {
         #expect(try KeyAlgorithm(privateKeyPEM: rsaPEM) == .rsa(bits: 2048))
         #expect(try KeyAlgorithm(publicKeyPEM: rsaPublic) == .rsa(bits: 2048))
         #expect(try KeyAlgorithm(privateKeyPEM: Self.ecPEM) == .ecdsa(bits: 256))
+        // An encrypted PEM fails at once: OpenSSL must not ask the terminal for a passphrase.
+        let encrypted = BinanceVectorFile.key("ed25519", "encrypted_pkcs8_pem")
+        #expect(throws: CryptoError.self) { try KeyAlgorithm(privateKeyPEM: encrypted) }
+        #expect(throws: CryptoError.self) { try Ed25519.signature(for: [1], privateKeyPEM: encrypted) }
     }
 
     /// A pasted key whose line breaks were lost or mangled still carries the whole key: same signature.
