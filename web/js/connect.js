@@ -115,7 +115,9 @@ function readForm() {
   if (exchange && !byId('connect-passphrase-row').hidden) body.passphrase = input('passphrase').value;
   const problems = {};
   if (!body.exchange) problems.exchange = 'Choose an exchange.';
-  if (!body.apiKey) problems.apiKey = 'Enter the API key.';
+  // A Coinbase CDP key file pasted as the secret names its key: the server takes the key name from it.
+  const keyFile = body.exchange === 'coinbase' && body.apiSecret.trim().startsWith('{');
+  if (!body.apiKey && !keyFile) problems.apiKey = 'Enter the API key.';
   if (!body.apiSecret) problems.apiSecret = 'Enter the API secret.';
   if ('passphrase' in body && !body.passphrase) problems.passphrase = 'Enter the passphrase.';
   return { body, problems };

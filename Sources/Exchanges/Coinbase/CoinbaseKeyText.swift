@@ -53,7 +53,7 @@ enum CoinbaseKeyText {
             throw encrypted
         }
         let der = try decodeBody(body, hasEnd: end != nil)
-        return try key(fromDER: der, label: label, truncatedHint: end == nil)
+        return try key(fromDER: der, truncatedHint: end == nil)
     }
 
     /// The label and position of the first `-----BEGIN label-----` (or END) line, wherever it sits.
@@ -95,8 +95,8 @@ enum CoinbaseKeyText {
         return der
     }
 
-    private static func key(fromDER der: [UInt8], label: String?, truncatedHint: Bool) throws -> CoinbaseKey {
-        switch PrivateKeyDER.identify(der, label: label) {
+    private static func key(fromDER der: [UInt8], truncatedHint: Bool) throws -> CoinbaseKey {
+        switch PrivateKeyDER.identify(der) {
         case .p256(let pem): return .ecdsa(pem: pem)
         case .ed25519(let seed): return .ed25519(seed: seed)
         case .otherPrivateKey(let type): throw otherType(type)
@@ -133,7 +133,7 @@ enum CoinbaseKeyText {
         default:
             // A PEM whose BEGIN and END lines were both lost still holds a whole DER key (a SEQUENCE).
             if bytes.first == 0x30, PrivateKeyDER.identify(bytes) != .unreadable {
-                return try key(fromDER: bytes, label: nil, truncatedHint: false)
+                return try key(fromDER: bytes, truncatedHint: false)
             }
             throw failure("ed25519-length", "The Coinbase secret decodes to \(bytes.count) bytes; a CDP Ed25519 " +
                           "secret is 64 bytes (88 base64 characters) and an ECDSA key is a PEM block. It looks " +
