@@ -28,6 +28,16 @@ struct AttentionCodesTests {
         #expect(error.apiError.code == code.rawValue)
     }
 
+    /// The API description lists every code of the taxonomy, so a new code cannot be left out of it.
+    @Test func openAPIListsEveryExchangeErrorCode() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        for code in ExchangeError.Code.allCases {
+            #expect(text.contains(code.rawValue), "\(code.rawValue) missing from openapi.yaml")
+        }
+    }
+
     /// Stores a connection with the given credentials; returns its id.
     private func store(_ exchange: ExchangeID, apiKey: String, apiSecret: String) throws -> String {
         let id = UUID().uuidString.lowercased()

@@ -5,6 +5,12 @@ import { openModal } from './dialogs.js';
 import { toast } from './toast.js';
 import { permissionWarning } from './permissions.js';
 
+/** Test-failure titles for codes where "the exchange refused these credentials" would mislead. */
+const FAILURE_TITLES = {
+  region_restricted: "The exchange refuses this server's location.",
+  invalid_key_format: 'This key cannot be used as entered.',
+};
+
 /** Every input of the form, by the API's field name. */
 const FIELDS = ['exchange', 'apiKey', 'apiSecret', 'passphrase', 'label'];
 /** Fields cleared after every Connect and whenever the dialog closes: they are never kept around. */
@@ -169,7 +175,8 @@ async function testConnection(body) {
         answer.message, permissionWarning(answer.permissions), answer.permissions && answer.permissions.warning);
     } else {
       const error = (answer && answer.error) || {};
-      showResult('error', 'The exchange refused these credentials.', error.message || 'The test failed.');
+      showResult('error', FAILURE_TITLES[error.code] || 'The exchange refused these credentials.',
+        error.message || 'The test failed.');
     }
   } catch (error) {
     reportFailure(error, 'The test failed.');
