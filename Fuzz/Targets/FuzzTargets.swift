@@ -14,7 +14,17 @@ public enum FuzzTargets {
         "binance": { exchangeResponse(.binance, $0) }, "coinbase": { exchangeResponse(.coinbase, $0) },
         "coinbaseexchange": { exchangeResponse(.coinbaseexchange, $0) }, "kraken": { exchangeResponse(.kraken, $0) },
         "kucoin": { exchangeResponse(.kucoin, $0) },
+        "coinbasekey": coinbaseKey,
     ]
+
+    /// Text pasted as a Coinbase key name and secret (split at the first NUL): every form is read to a key or
+    /// refused with a thrown `invalid_key_format`; DER goes to OpenSSL's decoder here, so that is fuzzed too.
+    static func coinbaseKey(_ data: [UInt8]) {
+        let parts = data.split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
+        let name = parts.count > 1 ? String(decoding: parts[0], as: UTF8.self) : ""
+        let secret = String(decoding: parts.last ?? [], as: UTF8.self)
+        _ = try? CoinbaseCredentials.normalized(Credentials(apiKey: name, apiSecret: secret))
+    }
 
     /// FastCGI params → Request (NUL-separated NAME=value pairs), then the request's own parsers and the
     /// response header block.

@@ -23,9 +23,15 @@ protocol ExchangeSimulator: Sendable {
     func permissionDenied() -> ServerResponse
     /// The exchange's answer for an internal error with `status`.
     func serverError(_ status: Int) -> ServerResponse
+    /// The exchange's (or its CDN's) answer to a request from a location it does not serve, in `form` (the
+    /// `regionBlock` knob); nil when the exchange has no documented answer of that form.
+    func regionRestricted(_ form: String) -> ServerResponse?
 }
 
 extension ExchangeSimulator {
+    /// No documented location block: exchanges.md has one for Binance only (§7.8).
+    func regionRestricted(_ form: String) -> ServerResponse? { nil }
+
     /// 404 for paths the sandbox does not simulate.
     func notFound(_ request: ServerRequest) -> SimulatorOutcome {
         .response(.json(404, object: ["error": "not simulated", "path": request.path]))

@@ -142,11 +142,18 @@ public struct Faults: Codable, Sendable, Equatable {
     /// Answer with an HTML error page (502) instead of JSON.
     public var htmlError: Bool?
 
+    // fidelity-keys knobs
+    /// Refuse every request as coming from a location the exchange does not serve (exchanges.md §7.8):
+    /// `"451"` answers HTTP 451 with the exchange's JSON body, `"cdn403"` the CDN's HTML country-block page
+    /// (HTTP 403). Only exchanges with a documented location answer simulate it (Binance); others ignore it.
+    public var regionBlock: String?
+
     /// Knobs as given.
     public init(
         latencyMs: Int? = nil, rateLimited: Bool? = nil, retryAfterSeconds: Int? = nil, serverError: Int? = nil,
         clockSkewMs: Int64? = nil, noReadPermission: Bool? = nil, ipRestricted: Bool? = nil,
-        hangSeconds: Double? = nil, malformedJSON: Bool? = nil, truncatedJSON: Bool? = nil, htmlError: Bool? = nil
+        hangSeconds: Double? = nil, malformedJSON: Bool? = nil, truncatedJSON: Bool? = nil, htmlError: Bool? = nil,
+        regionBlock: String? = nil
     ) {
         self.latencyMs = latencyMs
         self.rateLimited = rateLimited
@@ -159,6 +166,7 @@ public struct Faults: Codable, Sendable, Equatable {
         self.malformedJSON = malformedJSON
         self.truncatedJSON = truncatedJSON
         self.htmlError = htmlError
+        self.regionBlock = regionBlock
     }
 
     /// `self` with every knob `override` sets replacing this one's (clock skew excluded: it adds up).
@@ -175,6 +183,7 @@ public struct Faults: Codable, Sendable, Equatable {
         merged.malformedJSON = override.malformedJSON ?? malformedJSON
         merged.truncatedJSON = override.truncatedJSON ?? truncatedJSON
         merged.htmlError = override.htmlError ?? htmlError
+        merged.regionBlock = override.regionBlock ?? regionBlock
         return merged
     }
 }

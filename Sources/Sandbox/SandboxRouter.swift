@@ -34,10 +34,11 @@ struct SandboxRouter: Sendable {
         }
     }
 
-    /// Latency, hang, rate limit, 5xx and HTML-page knobs; nil when none fires.
+    /// Latency, hang, location block, rate limit, 5xx and HTML-page knobs; nil when none fires.
     private func transportFaults(_ faults: Faults, request: ServerRequest) -> ServerResponse? {
         if let latency = faults.latencyMs, latency > 0 { sleep(seconds: Double(latency) / 1000) }
         if let hang = faults.hangSeconds, hang > 0 { sleep(seconds: hang) }
+        if let form = faults.regionBlock, let blocked = simulator.regionRestricted(form) { return blocked }
         if faults.rateLimited == true { return simulator.rateLimited(retryAfter: faults.retryAfterSeconds ?? 30) }
         if let status = faults.serverError, status >= 500 { return simulator.serverError(status) }
         if faults.htmlError == true { return .html(502, title: "Bad Gateway") }

@@ -84,6 +84,7 @@ public struct ServerResponse: Sendable {
         case 413: return "Payload Too Large"
         case 418: return "I'm a teapot"
         case 429: return "Too Many Requests"
+        case 451: return "Unavailable For Legal Reasons"
         case 500: return "Internal Server Error"
         case 502: return "Bad Gateway"
         case 503: return "Service Unavailable"

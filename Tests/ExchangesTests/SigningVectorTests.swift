@@ -127,7 +127,9 @@ struct SigningVectorTests {
     }
 
     @Test func ownEdDSATokenVerifies() throws {
-        let secret = Base64.encode(Digest.sha256("another fake seed") + [UInt8](repeating: 0, count: 32))
+        // CDP's 64-byte form is seed ‖ public key; the second half must be that public key (exchanges.md §10.1).
+        let seed = Digest.sha256("another fake seed")
+        let secret = Base64.encode(seed + (try Ed25519.publicKey(forSeed: seed)))
         let token = try CoinbaseJWT.token(keyName: "kid-1", key: try CoinbaseKey(secret: secret), method: "GET",
                                           path: "/api/v3/brokerage/key_permissions", now: 1_800_000_000)
         let decoded = try JWTParts(token)

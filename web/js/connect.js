@@ -5,6 +5,12 @@ import { openModal } from './dialogs.js';
 import { toast } from './toast.js';
 import { permissionWarning } from './permissions.js';
 
+/** Test-failure titles for codes where "the exchange refused these credentials" would mislead. */
+const FAILURE_TITLES = {
+  region_restricted: "The exchange refuses this server's location.",
+  invalid_key_format: 'This key cannot be used as entered.',
+};
+
 /** Every input of the form, by the API's field name. */
 const FIELDS = ['exchange', 'apiKey', 'apiSecret', 'passphrase', 'label'];
 /** Fields cleared after every Connect and whenever the dialog closes: they are never kept around. */
@@ -115,7 +121,9 @@ function readForm() {
   if (exchange && !byId('connect-passphrase-row').hidden) body.passphrase = input('passphrase').value;
   const problems = {};
   if (!body.exchange) problems.exchange = 'Choose an exchange.';
-  if (!body.apiKey) problems.apiKey = 'Enter the API key.';
+  // A Coinbase CDP key file pasted as the secret names its key: the server takes the key name from it.
+  const keyFile = body.exchange === 'coinbase' && body.apiSecret.trim().startsWith('{');
+  if (!body.apiKey && !keyFile) problems.apiKey = 'Enter the API key.';
   if (!body.apiSecret) problems.apiSecret = 'Enter the API secret.';
   if ('passphrase' in body && !body.passphrase) problems.passphrase = 'Enter the passphrase.';
   return { body, problems };
@@ -167,7 +175,8 @@ async function testConnection(body) {
         answer.message, permissionWarning(answer.permissions), answer.permissions && answer.permissions.warning);
     } else {
       const error = (answer && answer.error) || {};
-      showResult('error', 'The exchange refused these credentials.', error.message || 'The test failed.');
+      showResult('error', FAILURE_TITLES[error.code] || 'The exchange refused these credentials.',
+        error.message || 'The test failed.');
     }
   } catch (error) {
     reportFailure(error, 'The test failed.');

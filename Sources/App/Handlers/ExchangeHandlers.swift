@@ -44,7 +44,8 @@ enum ExchangeHandlers {
         if exchangeName != nil && exchange == nil {
             body.note("exchange", "must be one of \(ExchangeID.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let apiKey = body.string("apiKey", maxLength: 512)
+        // Coinbase's key name may come from a key file pasted as the secret (`CoinbaseCredentials`).
+        let apiKey = body.string("apiKey", required: exchange != .coinbase, maxLength: 512) ?? (exchange == .coinbase ? "" : nil)
         // A Coinbase CDP secret is a PEM private key: a few hundred characters with newlines.
         let apiSecret = body.string("apiSecret", maxLength: 4096, allowNewlines: true)
         let needsPassphrase = exchange?.info.requiredFields.contains(.passphrase) ?? false
@@ -55,6 +56,17 @@ enum ExchangeHandlers {
         return CredentialsInput(
             exchange: exchange, credentials: Credentials(apiKey: apiKey, apiSecret: apiSecret, passphrase: needsPassphrase ? passphrase : nil),
             label: label?.trimmingCharacters(in: .whitespaces).isEmpty == true ? nil : label)
+    }
+
+    /// `input` with its credentials in the form they are stored in (a pasted Coinbase key re-wrapped, its key
+    /// name taken from a pasted key file), or the `invalid_key_format` error found before any request.
+    static func normalized(_ input: CredentialsInput) -> Result<CredentialsInput, ExchangeError> {
+        do {
+            let credentials = try ExchangeClients.normalized(input.credentials, for: input.exchange)
+            return .success(CredentialsInput(exchange: input.exchange, credentials: credentials, label: input.label))
+        } catch {
+            return .failure(error as? ExchangeError ?? ExchangeError(.invalidKeyFormat, exchange: input.exchange))
+        }
     }
 
     struct TestResult: Encodable {
@@ -73,7 +85,13 @@ enum ExchangeHandlers {
 
     /// Tries the credentials against the exchange; saves nothing.
     static func test(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
-        let input = try readCredentials(request, allowLabel: false)
+        let input: CredentialsInput
+        switch normalized(try readCredentials(request, allowLabel: false)) {
+        case .success(let value): input = value
+        case .failure(let error):
+            return .json(TestResult(success: false, message: nil, balancesCount: nil, permissions: nil, clockOffsetMs: nil,
+                                    error: ErrorBody(code: error.code.rawValue, message: error.message)))
+        }
         switch inspect(input, app: app, measureClock: true) {
         case .success(let inspection):
             let name = input.exchange.info.displayName
@@ -89,7 +107,11 @@ enum ExchangeHandlers {
 
     /// Tests, encrypts, saves and runs the first sync, all or nothing.
     static func connect(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
-        let input = try readCredentials(request, allowLabel: true)
+        let input: CredentialsInput
+        switch normalized(try readCredentials(request, allowLabel: true)) {
+        case .success(let value): input = value
+        case .failure(let error): throw error.apiError
+        }
         try rejectDuplicate(input, userID: session.userID, app: app)
         let engine = app.engine
         let started = Date()

@@ -7,6 +7,8 @@ enum BinanceErrors {
 
     /// The error in `result`, or nil for success.
     static func classify(_ result: HTTPResult) -> ExchangeError? {
+        // A location block comes first: its body has `code` 0 (not negative) or is an HTML page (§7.8).
+        if let blocked = RegionBlock.error(result, exchange: .binance) { return blocked }
         if let body = try? JSONDecoderCache.decoder.decode(Body.self, from: result.body), body.code < 0 {
             let detail = "\(body.code)"
             let retryAfter = ResponseSupport.retryAfter(result)

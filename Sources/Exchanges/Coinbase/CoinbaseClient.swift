@@ -9,16 +9,13 @@ struct CoinbaseClient: ExchangeClient {
     var exchange: ExchangeID { .coinbase }
     private var baseURL: URL { configuration.baseURL(for: .coinbase) }
 
+    /// Resolves the key name and private key first (`CoinbaseCredentials`): a key that cannot be read fails here
+    /// with `invalid_key_format`, before any request.
     init(credentials: Credentials, configuration: ExchangeConfiguration) throws {
-        if credentials.apiKey.hasPrefix("-----BEGIN") {
-            throw ExchangeError(.invalidCredentials, message:
-                "The Coinbase key name field holds a key, not the key name. Enter the key name " +
-                "(organizations/…/apiKeys/… or the key id) and put the private key in the secret field.",
-                exchange: .coinbase, detail: "apiKey is a PEM")
-        }
-        self.credentials = credentials
+        let (keyName, key) = try CoinbaseCredentials.resolve(credentials)
+        self.credentials = Credentials(apiKey: keyName, apiSecret: credentials.apiSecret, passphrase: nil)
         self.configuration = configuration
-        self.key = try CoinbaseKey(secret: credentials.apiSecret)
+        self.key = key
     }
 
     private struct Page: Decodable {

@@ -10,6 +10,8 @@ enum CoinbaseErrors {
     /// The error in `result`, or nil for success.
     static func classify(_ result: HTTPResult) -> ExchangeError? {
         if (200..<300).contains(result.status) { return nil }
+        // A location block (451, a CDN's country page) before the 403 rules: it is not the key's permission.
+        if let blocked = RegionBlock.error(result, exchange: .coinbase) { return blocked }
         let body = try? JSONDecoderCache.decoder.decode(Body.self, from: result.body)
         let text = [body?.error, body?.error_details, body?.message].compactMap { $0 }.joined(separator: " ")
         if result.status == 401 || text.localizedCaseInsensitiveContains("unauthenticated") {

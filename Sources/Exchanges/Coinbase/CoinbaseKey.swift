@@ -5,21 +5,22 @@ public enum CoinbaseKey: Sendable {
     case ecdsa(pem: String)
     case ed25519(seed: [UInt8])
 
-    /// Parses the secret as downloaded from CDP. Literal `\n` escapes (keys pasted from JSON) are unescaped.
+    /// Parses the secret in any form that carries a whole key (PEM with lost or escaped line breaks, missing
+    /// armour, Ed25519 base64 of 64 or 32 bytes; see `CoinbaseKeyText`), or throws `invalid_key_format` saying
+    /// what is wrong.
     public init(secret: String) throws {
-        let text = secret.replacingOccurrences(of: "\\n", with: "\n")
-        if text.contains("-----BEGIN") {
-            guard (try? ES256.publicKeyPEM(forPrivateKeyPEM: text)) != nil else {
-                throw ExchangeError(.invalidCredentials, exchange: .coinbase, detail: "private key PEM is not a P-256 key")
+        self = try CoinbaseKeyText.key(from: secret)
+    }
+
+    /// The key in one canonical text: PEM with LF line ends and 64-character lines (ECDSA), or base64 of the
+    /// 64-byte seed ‖ public key as CDP issues it (Ed25519). Parsing it gives the same key again.
+    public var canonicalSecret: String {
+        get throws {
+            switch self {
+            case .ecdsa(let pem): return pem
+            case .ed25519(let seed): return Base64.encode(seed + (try Ed25519.publicKey(forSeed: seed)))
             }
-            self = .ecdsa(pem: text)
-            return
         }
-        guard let bytes = Base64.decode(text), bytes.count == 64 || bytes.count == 32 else {
-            throw ExchangeError(.invalidCredentials, exchange: .coinbase,
-                                detail: "private key is neither an EC PEM nor a base64 Ed25519 key")
-        }
-        self = .ed25519(seed: Array(bytes.prefix(32)))
     }
 
     /// The JWS `alg` for this key.

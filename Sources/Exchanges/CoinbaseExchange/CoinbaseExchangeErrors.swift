@@ -5,6 +5,8 @@ enum CoinbaseExchangeErrors {
     /// The error in `result`, or nil for success.
     static func classify(_ result: HTTPResult) -> ExchangeError? {
         if (200..<300).contains(result.status) { return nil }
+        // A location block (451, a CDN's country page) before the 403 rules: it is not the key's permission.
+        if let blocked = RegionBlock.error(result, exchange: .coinbaseexchange) { return blocked }
         let message = (try? JSONDecoderCache.decoder.decode(Body.self, from: result.body))?.message ?? ""
         let lower = message.lowercased()
         let detail = message.isEmpty ? "HTTP \(result.status)" : String(message.prefix(80))

@@ -18,7 +18,10 @@ public enum ExchangeClients {
     public static func client(
         for exchange: ExchangeID, credentials: Credentials, configuration: ExchangeConfiguration
     ) throws -> any ExchangeClient {
-        try validate(credentials, for: exchange)
+        // A Coinbase key file in the secret field may supply the key name, so it is resolved before the check
+        // (an empty secret is left to the check, which names the missing field).
+        try validate(credentials.apiSecret.isEmpty ? credentials : try normalized(credentials, for: exchange),
+                     for: exchange)
         switch exchange {
         case .binance: return BinanceClient(credentials: credentials, configuration: configuration)
         case .coinbase: return try CoinbaseClient(credentials: credentials, configuration: configuration)
@@ -26,6 +29,13 @@ public enum ExchangeClients {
         case .kraken: return KrakenClient(credentials: credentials, configuration: configuration)
         case .kucoin: return KuCoinClient(credentials: credentials, configuration: configuration)
         }
+    }
+
+    /// `credentials` as they should be stored: Coinbase keys resolved from any pasted form into the key name and
+    /// a canonical private key (`CoinbaseCredentials.normalized`); other exchanges' as entered. Throws
+    /// `invalid_key_format` for a key that cannot be read, before any request.
+    public static func normalized(_ credentials: Credentials, for exchange: ExchangeID) throws -> Credentials {
+        exchange == .coinbase ? try CoinbaseCredentials.normalized(credentials) : credentials
     }
 
     /// Checks that every field `exchange` requires is present.

@@ -45,11 +45,12 @@ public struct ExchangeInfo: Sendable, Equatable {
         .coinbase: ExchangeInfo(
             id: .coinbase, displayName: "Coinbase", requiredFields: [.apiKey, .apiSecret],
             fieldLabels: [.apiKey: "API key name (organizations/…/apiKeys/… or key id)",
-                          .apiSecret: "Private key (EC PEM or Ed25519 base64)"],
+                          .apiSecret: "Private key (EC PEM or Ed25519 base64), or the whole key file"],
             readOnlyKeyHelp: """
             In the Coinbase Developer Platform (portal.cdp.coinbase.com) open API Keys → Create API key. \
             Grant only the "View" permission (no Trade, no Transfer). Copy the key name and the whole private \
-            key, including the BEGIN/END lines for an EC key.
+            key, including the BEGIN/END lines for an EC key; or paste the downloaded key file as the private \
+            key and leave the key name empty.
             """),
         .coinbaseexchange: ExchangeInfo(
             id: .coinbaseexchange, displayName: "Coinbase Exchange", requiredFields: [.apiKey, .apiSecret, .passphrase],

@@ -22,6 +22,7 @@ enum ResponseSupport {
 
     /// The error implied by the HTTP status alone, or nil for 2xx.
     static func statusError(_ result: HTTPResult, exchange: ExchangeID) -> ExchangeError? {
+        if let blocked = RegionBlock.error(result, exchange: exchange) { return blocked }
         switch result.status {
         case 200..<300: return nil
         case 429, 418:
