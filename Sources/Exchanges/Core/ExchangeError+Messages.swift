@@ -57,8 +57,6 @@ extension ExchangeError {
             return "\(name) refuses requests from the location of this server (the country or cloud region where " +
                 "Holdfast runs), whatever the API key. A new key will not help: run Holdfast on a server in a " +
                 "location \(name) serves, then sync the connection again. Automatic syncs are paused until then."
-        case .invalidKeyFormat:
-            return "The \(name) API key or secret is not in a form \(name) issues. Paste the complete key again."
         case .invalidRequest:
             return "The request for \(name) was incomplete or malformed."
         case .invalidKeyFormat:

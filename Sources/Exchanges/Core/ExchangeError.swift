@@ -19,14 +19,12 @@ public struct ExchangeError: Error, Sendable, Equatable, CustomStringConvertible
         /// The exchange refuses requests from where this server runs (its country or cloud region), whatever the
         /// key: Binance's HTTP 451 "restricted location" or a CDN's country block (exchanges.md §7.8). Not retried.
         case regionRestricted = "region_restricted"
-        /// The key or secret as entered cannot be a key of this exchange (truncated, a public key, an expired
-        /// legacy key…); found locally, before any request (exchanges.md §10.1–§10.2).
+        /// The key or secret as entered cannot be a key of this exchange, or not one Holdfast can sign with
+        /// (truncated, a public key, an encrypted or EC PEM for Binance, an expired Coinbase legacy key…); found
+        /// locally, before any request (exchanges.md §7.6, §10.1–§10.2).
         case invalidKeyFormat = "invalid_key_format"
         /// Input that never reached an exchange: unknown exchange id, malformed credential JSON.
         case invalidRequest = "invalid_request"
-        /// The secret is not a key this exchange's signer can use (e.g. an encrypted or EC PEM for Binance);
-        /// found locally, before any request.
-        case invalidKeyFormat = "invalid_key_format"
     }
 
     /// The stable code.
