@@ -136,6 +136,16 @@ public struct Faults: Codable, Sendable, Equatable {
     /// Answer with an HTML error page (502) instead of JSON.
     public var htmlError: Bool?
 
+    // fidelity-reads knobs
+    /// Answer 302 with `Location:` this absolute URL (clients must not follow it).
+    public var redirectTo: String?
+    /// Coinbase accounts paging that cannot be proven complete (`PagingFault`).
+    public var pagingFault: PagingFault?
+    /// A balance listing whose shape cannot be proven complete (`ListingFault`).
+    public var listingFault: ListingFault?
+    /// Answer with one of the exchange's documented outage / server-side errors (`OutageFault`).
+    public var outage: OutageFault?
+
     /// Knobs as given.
     public init(
         latencyMs: Int? = nil, rateLimited: Bool? = nil, retryAfterSeconds: Int? = nil, serverError: Int? = nil,
@@ -169,6 +179,11 @@ public struct Faults: Codable, Sendable, Equatable {
         merged.malformedJSON = override.malformedJSON ?? malformedJSON
         merged.truncatedJSON = override.truncatedJSON ?? truncatedJSON
         merged.htmlError = override.htmlError ?? htmlError
+        // fidelity-reads knobs
+        merged.redirectTo = override.redirectTo ?? redirectTo
+        merged.pagingFault = override.pagingFault ?? pagingFault
+        merged.listingFault = override.listingFault ?? listingFault
+        merged.outage = override.outage ?? outage
         return merged
     }
 }
