@@ -5,6 +5,9 @@ enum CoinbaseExchangeErrors {
     /// The error in `result`, or nil for success.
     static func classify(_ result: HTTPResult) -> ExchangeError? {
         if (200..<300).contains(result.status) { return nil }
+        // Server-side failures are transient whatever the message says (a 5xx text mentioning "permission" or
+        // "timestamp" is not the key's fault).
+        if result.status >= 500 { return ResponseSupport.statusError(result, exchange: .coinbaseexchange) }
         let message = (try? JSONDecoderCache.decoder.decode(Body.self, from: result.body))?.message ?? ""
         let lower = message.lowercased()
         let detail = message.isEmpty ? "HTTP \(result.status)" : String(message.prefix(80))
