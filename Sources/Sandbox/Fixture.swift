@@ -137,8 +137,10 @@ public struct Faults: Codable, Sendable, Equatable {
     public var htmlError: Bool?
 
     // fidelity-reads knobs
-    /// Answer 302 with `Location:` this absolute URL (clients must not follow it).
+    /// Answer a redirect with `Location:` this absolute URL (clients must not follow it).
     public var redirectTo: String?
+    /// The redirect's status (default 302; 301, 303, 307 and 308 are the other forms).
+    public var redirectStatus: Int?
     /// Coinbase accounts paging that cannot be proven complete (`PagingFault`).
     public var pagingFault: PagingFault?
     /// A balance listing whose shape cannot be proven complete (`ListingFault`).
@@ -181,6 +183,7 @@ public struct Faults: Codable, Sendable, Equatable {
         merged.htmlError = override.htmlError ?? htmlError
         // fidelity-reads knobs
         merged.redirectTo = override.redirectTo ?? redirectTo
+        merged.redirectStatus = override.redirectStatus ?? redirectStatus
         merged.pagingFault = override.pagingFault ?? pagingFault
         merged.listingFault = override.listingFault ?? listingFault
         merged.outage = override.outage ?? outage

@@ -50,9 +50,9 @@ public enum OutageFault: String, Codable, Sendable, CaseIterable {
 
 /// Builds the answers of the fidelity-reads knobs: redirects, outages, listing shapes.
 enum ReadFaults {
-    /// 302 to `location`, with a small body as real servers send.
-    static func redirect(to location: String) -> ServerResponse {
-        ServerResponse(status: 302, headers: [("Location", location), ("Content-Type", "text/html")],
+    /// A redirect (`status`, 302 by default) to `location`, with a small body as real servers send.
+    static func redirect(to location: String, status: Int?) -> ServerResponse {
+        ServerResponse(status: status ?? 302, headers: [("Location", location), ("Content-Type", "text/html")],
                        body: Data("<html><body>Moved</body></html>".utf8))
     }
 

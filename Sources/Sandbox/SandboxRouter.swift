@@ -46,7 +46,7 @@ struct SandboxRouter: Sendable {
         if let status = faults.serverError, status >= 500 { return simulator.serverError(status) }
         if faults.htmlError == true { return .html(502, title: "Bad Gateway") }
         // fidelity-reads knobs
-        if let location = faults.redirectTo { return ReadFaults.redirect(to: location) }
+        if let location = faults.redirectTo { return ReadFaults.redirect(to: location, status: faults.redirectStatus) }
         if let outage = faults.outage { return ReadFaults.outage(outage, exchange: exchange) }
         return nil
     }

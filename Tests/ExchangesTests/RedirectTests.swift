@@ -63,6 +63,23 @@ struct RedirectTests {
         #expect(listener.requests.isEmpty)
     }
 
+    /// Every redirect status, for a GET and for a signed POST (a 307/308 would resend the body and signature).
+    @Test(arguments: [301, 302, 303, 307, 308], [ExchangeID.kraken, .coinbaseexchange])
+    func noRedirectStatusIsFollowed(status: Int, exchange: ExchangeID) async throws {
+        let listener = try Listener()
+        try await SandboxHarness.run { h in
+            let account = h.account(exchange)
+            var faults = Faults()
+            faults.redirectTo = listener.target
+            faults.redirectStatus = status
+            try await h.update(exchange, FixtureUpdate(apiKey: account.apiKey, faults: faults))
+            let error = await exchangeError { _ = try await h.client(account).fetchBalances() }
+            #expect(error?.code == .badResponse)
+            #expect(error?.detail == "HTTP \(status) redirect, not followed")
+        }
+        #expect(listener.requests.isEmpty)
+    }
+
     /// The listener works: a direct request reaches it (so "received nothing" above means something).
     @Test func listenerSeesDirectRequests() async throws {
         let listener = try Listener()

@@ -67,15 +67,14 @@ struct CoinbaseClient: ExchangeClient {
             }
             guard page.has_next else { return try BalanceAggregator.aggregate(rows, exchange: .coinbase) }
             guard let next = page.cursor, !next.isEmpty else {
-                throw ExchangeError(.badResponse, exchange: .coinbase, detail: "has_next without a cursor")
+                throw ExchangeError.incompleteListing(.coinbase, detail: "has_next without a cursor")
             }
             guard seenCursors.insert(next).inserted else {
-                throw ExchangeError(.badResponse, exchange: .coinbase, detail: "account cursor repeated")
+                throw ExchangeError.incompleteListing(.coinbase, detail: "account cursor repeated")
             }
             cursor = next
         }
-        throw ExchangeError(.badResponse, exchange: .coinbase,
-                            detail: "more than \(configuration.coinbasePageLimitBound) pages of accounts")
+        throw ExchangeError.incompleteListing(.coinbase, detail: "more than \(configuration.coinbasePageLimitBound) pages of accounts")
     }
 
     func permissions() async throws -> KeyPermissions {

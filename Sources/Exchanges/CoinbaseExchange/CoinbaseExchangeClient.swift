@@ -35,8 +35,8 @@ struct CoinbaseExchangeClient: ExchangeClient {
             } else if let available = account.available {
                 free = available.text
             } else {
-                throw ExchangeError(.badResponse, exchange: .coinbaseexchange,
-                                    detail: "account without balance for \(account.currency)")
+                throw ExchangeError.incompleteListing(.coinbaseexchange,
+                                                      detail: "account without balance for \(account.currency)")
             }
             return RawBalance(wallet: account.profile_id.map { "profile:" + $0 } ?? "spot", asset: account.currency,
                               free: free, locked: hold)

@@ -61,8 +61,7 @@ final class HTTPTransport: Sendable {
             }
             if (300..<400).contains(http.statusCode) {
                 // The Location is not logged either: it may echo the signed query.
-                throw ExchangeError(.badResponse, exchange: exchange,
-                                    detail: "HTTP \(http.statusCode) redirect, not followed")
+                throw ExchangeError.redirectRefused(exchange, status: http.statusCode)
             }
             var lowered: [String: String] = [:]
             for (name, value) in http.allHeaderFields {
