@@ -32,8 +32,8 @@ final class HTTPTransport: Sendable {
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
-        // Refused at both levels: the session delegate covers delegate-driven tasks, the per-task one in `send`
-        // covers the async API, which corelibs-foundation runs as a completion-handler task.
+        // The refusal must be the session's delegate: swift-corelibs-foundation (Swift 6.3, Linux) ignores a
+        // per-task delegate given to `data(for:delegate:)` and follows the redirect (RedirectTests fail with it).
         self.session = URLSession(configuration: configuration, delegate: RedirectRefusal.shared, delegateQueue: nil)
         self.timeout = timeout
         self.userAgent = userAgent
@@ -54,7 +54,7 @@ final class HTTPTransport: Sendable {
         request.httpBody = body
         let sentAt = Date()
         do {
-            let (data, response) = try await session.data(for: request, delegate: RedirectRefusal.shared)
+            let (data, response) = try await session.data(for: request)
             let receivedAt = Date()
             guard let http = response as? HTTPURLResponse else {
                 throw ExchangeError(.badResponse, exchange: exchange, detail: "not an HTTP response")
