@@ -30,7 +30,8 @@ struct CoinbaseSimulator: ExchangeSimulator {
                     ])
                 }
             }
-            return .authenticated(account) { accountsPage(request, account: account) }
+            let paging = state.exchangeFaults(.coinbase).overridden(by: account.faults).pagingFault
+            return .authenticated(account) { accountsPage(request, account: account, paging: paging) }
         default:
             return notFound(request)
         }
@@ -82,15 +83,17 @@ struct CoinbaseSimulator: ExchangeSimulator {
     }
 
     /// One page of accounts: `limit` (default 49, max 250) capped by the fixture's `pageSize`; the cursor is
-    /// an opaque offset.
-    private func accountsPage(_ request: ServerRequest, account: FixtureAccount) -> ServerResponse {
+    /// an opaque offset. `paging` makes the listing unprovable in one of the ways of `PagingFault`.
+    private func accountsPage(_ request: ServerRequest, account: FixtureAccount, paging: PagingFault?) -> ServerResponse {
         let parameters = ServerRequest.parameters(request.query)
         let limit = min(max(Int(parameters["limit"] ?? "") ?? 49, 1), 250, account.pageSize ?? 250)
-        let offset = parameters["cursor"].flatMap { Base64.urlDecode($0) }
+        var offset = parameters["cursor"].flatMap { Base64.urlDecode($0) }
             .flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? 0
+        // repeatCursor serves the first page again whatever cursor comes back.
+        if paging == .repeatCursor { offset = 0 }
         let rows = SimulatorSupport.merged(account.balances, byWallet: true)
         let page = rows.dropFirst(offset).prefix(limit)
-        let hasNext = offset + page.count < rows.count
+        let hasNext = paging == nil ? offset + page.count < rows.count : true
         let accounts = page.map { row -> [String: Any] in
             let portfolio = row.wallet ?? SimulatorSupport.uuid(account.apiKey, "portfolio")
             let fiat = ["USD", "EUR", "GBP"].contains(row.asset)
@@ -105,8 +108,18 @@ struct CoinbaseSimulator: ExchangeSimulator {
                 "retail_portfolio_id": portfolio, "platform": "ACCOUNT_PLATFORM_CONSUMER",
             ]
         }
-        let cursor = hasNext ? Base64.urlEncode(Array(String(offset + page.count).utf8)) : ""
-        return .json(200, object: ["accounts": accounts, "has_next": hasNext, "cursor": cursor, "size": accounts.count])
+        var nextOffset = offset + page.count
+        switch paging {
+        case .repeatCursor: nextOffset = limit
+        case .cycleCursor, .endless: nextOffset = paging == .cycleCursor && offset >= 2 * limit ? limit : offset + limit
+        default: break
+        }
+        var cursor = hasNext ? Base64.urlEncode(Array(String(nextOffset).utf8)) : ""
+        var object: [String: Any] = ["accounts": accounts, "has_next": hasNext, "size": accounts.count]
+        if paging == .emptyCursor { cursor = "" }
+        if paging != .missingCursor { object["cursor"] = cursor }
+        if paging == .missingHasNext { object["has_next"] = nil }
+        return .json(200, object: object)
     }
 
     /// Coinbase has been seen answering 429 with an HTML page rather than JSON.

@@ -142,11 +142,22 @@ public struct Faults: Codable, Sendable, Equatable {
     /// Answer with an HTML error page (502) instead of JSON.
     public var htmlError: Bool?
 
-    // fidelity-keys knobs
+    // Location blocks (exchanges.md §7.8).
     /// Refuse every request as coming from a location the exchange does not serve (exchanges.md §7.8):
     /// `"451"` answers HTTP 451 with the exchange's JSON body, `"cdn403"` the CDN's HTML country-block page
     /// (HTTP 403). Only exchanges with a documented location answer simulate it (Binance); others ignore it.
     public var regionBlock: String?
+    // Reads that cannot be proven complete, redirects and outages (exchanges.md §8.4, §9.4, §10.3).
+    /// Answer a redirect with `Location:` this absolute URL (clients must not follow it).
+    public var redirectTo: String?
+    /// The redirect's status (default 302; 301, 303, 307 and 308 are the other forms).
+    public var redirectStatus: Int?
+    /// Coinbase accounts paging that cannot be proven complete (`PagingFault`).
+    public var pagingFault: PagingFault?
+    /// A balance listing whose shape cannot be proven complete (`ListingFault`).
+    public var listingFault: ListingFault?
+    /// Answer with one of the exchange's documented outage / server-side errors (`OutageFault`).
+    public var outage: OutageFault?
 
     /// Knobs as given.
     public init(
@@ -184,6 +195,12 @@ public struct Faults: Codable, Sendable, Equatable {
         merged.truncatedJSON = override.truncatedJSON ?? truncatedJSON
         merged.htmlError = override.htmlError ?? htmlError
         merged.regionBlock = override.regionBlock ?? regionBlock
+
+        merged.redirectTo = override.redirectTo ?? redirectTo
+        merged.redirectStatus = override.redirectStatus ?? redirectStatus
+        merged.pagingFault = override.pagingFault ?? pagingFault
+        merged.listingFault = override.listingFault ?? listingFault
+        merged.outage = override.outage ?? outage
         return merged
     }
 }

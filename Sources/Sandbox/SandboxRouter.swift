@@ -25,6 +25,10 @@ struct SandboxRouter: Sendable {
             if faults.noReadPermission == true { return simulator.permissionDenied() }
             if let early = transportFaults(account.faults ?? Faults(), request: request) { return early }
             var response = success()
+            // fidelity-reads knobs: a listing damaged so that it cannot be proven complete.
+            if let fault = faults.listingFault, ReadFaults.isListing(request.path, exchange: exchange) {
+                response = ReadFaults.damage(response, fault, exchange: exchange)
+            }
             if faults.truncatedJSON == true {
                 response.body = response.body.prefix(max(1, response.body.count / 2))
             } else if faults.malformedJSON == true {
@@ -42,6 +46,9 @@ struct SandboxRouter: Sendable {
         if faults.rateLimited == true { return simulator.rateLimited(retryAfter: faults.retryAfterSeconds ?? 30) }
         if let status = faults.serverError, status >= 500 { return simulator.serverError(status) }
         if faults.htmlError == true { return .html(502, title: "Bad Gateway") }
+        // fidelity-reads knobs
+        if let location = faults.redirectTo { return ReadFaults.redirect(to: location, status: faults.redirectStatus) }
+        if let outage = faults.outage { return ReadFaults.outage(outage, exchange: exchange) }
         return nil
     }
 

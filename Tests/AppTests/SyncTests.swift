@@ -118,6 +118,25 @@ struct SyncTests {
         #expect(try row(id).int("consecutive_failures") == 1)
     }
 
+    /// issue 11: a Coinbase listing whose cursor repeats cannot be proven complete, so the sync fails with
+    /// `bad_response` and the holdings of the previous sync stay exactly as they were (before the fix the first
+    /// page replaced them and every asset of the unread pages was deleted).
+    @Test func incompleteListingKeepsHoldings() async throws {
+        let id = try storeConnection(.coinbase)
+        let first = try await t.app.engine.sync(id, trigger: .scheduled)
+        #expect(first.success)
+        let before = try holdings(id)
+        #expect(before.count > 2)  // more than the first page's two accounts
+        let apiKey = sandbox.state.currentFixture.accounts.first { $0.exchange == .coinbase }!.apiKey
+        var faults = Faults()
+        faults.pagingFault = .repeatCursor
+        #expect(sandbox.state.apply(FixtureUpdate(apiKey: apiKey, faults: faults), exchange: .coinbase))
+        defer { _ = sandbox.state.apply(FixtureUpdate(apiKey: apiKey, clearFaults: true), exchange: .coinbase) }
+        let outcome = try await t.app.engine.sync(id, trigger: .manual)
+        #expect(outcome.error?.code == .badResponse)
+        #expect(try holdings(id) == before)
+    }
+
     @Test func authFailureStopsAutomaticRetries() async throws {
         let id = try storeConnection(.kraken, apiKey: "unknown-kraken-key")
         let outcome = try await t.app.engine.sync(id, trigger: .scheduled)

@@ -32,7 +32,7 @@ enum BinanceErrors {
             case -2010, -2011, -1002:
                 return ExchangeError(.permissionDenied, exchange: .binance, detail: detail)
             default:
-                return ExchangeError(.badResponse, exchange: .binance, detail: detail)
+                return ResponseSupport.unmappedCode(detail, result, exchange: .binance)
             }
         }
         if result.status == 403 {

@@ -18,17 +18,19 @@ struct CoinbaseClient: ExchangeClient {
         self.key = key
     }
 
+    /// One page of `GET /api/v3/brokerage/accounts` (exchanges.md §2a, §10.3). `accounts`, `has_next` and, per
+    /// row, both amounts are required: a page without them cannot be shown to be the whole listing.
     private struct Page: Decodable {
         struct Account: Decodable {
             struct Amount: Decodable { let value: AmountText }
             let uuid: String?
             let currency: String
-            let available_balance: Amount?
-            let hold: Amount?
+            let available_balance: Amount
+            let hold: Amount
             let retail_portfolio_id: String?
         }
         let accounts: [Account]
-        let has_next: Bool?
+        let has_next: Bool
         let cursor: String?
     }
 
@@ -40,6 +42,10 @@ struct CoinbaseClient: ExchangeClient {
 
     private struct Time: Decodable { let epochMillis: LenientInt64?; let epochSeconds: LenientInt64? }
 
+    /// Every account over every cursor page. The listing must be provably complete (exchanges.md §10.3): a
+    /// page that says `has_next` without a cursor, a cursor seen before (ccxt/ccxt#22780 saw the same one come
+    /// back for ever) or more pages than `coinbaseMaxPages` fail with `bad_response`, because a partial list
+    /// would replace the holdings and delete what the unread pages hold.
     func fetchBalances() async throws -> [Balance] {
         var rows: [RawBalance] = []
         var seenAccounts = Set<String>()
@@ -50,21 +56,22 @@ struct CoinbaseClient: ExchangeClient {
             if let cursor { query += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor) }
             let page = try await get(Page.self, path: "/api/v3/brokerage/accounts", query: query)
             for account in page.accounts {
-                // A page served twice must not count its accounts twice.
+                // The same account on two pages (a listing that shifted while we read it) is counted once.
                 if let id = account.uuid, !seenAccounts.insert(id).inserted { continue }
                 rows.append(RawBalance(
                     wallet: account.retail_portfolio_id.map { "portfolio:" + $0 } ?? "spot", asset: account.currency,
-                    free: account.available_balance?.value.text ?? "0", locked: account.hold?.value.text ?? "0"))
+                    free: account.available_balance.value.text, locked: account.hold.value.text))
             }
-            guard page.has_next == true, let next = page.cursor, !next.isEmpty else {
-                return try BalanceAggregator.aggregate(rows, exchange: .coinbase)
+            guard page.has_next else { return try BalanceAggregator.aggregate(rows, exchange: .coinbase) }
+            guard let next = page.cursor, !next.isEmpty else {
+                throw ExchangeError.incompleteListing(.coinbase, detail: "has_next without a cursor")
             }
-            // A repeated cursor would loop forever; everything it points at has been read already.
-            if !seenCursors.insert(next).inserted { return try BalanceAggregator.aggregate(rows, exchange: .coinbase) }
+            guard seenCursors.insert(next).inserted else {
+                throw ExchangeError.incompleteListing(.coinbase, detail: "account cursor repeated")
+            }
             cursor = next
         }
-        throw ExchangeError(.badResponse, exchange: .coinbase,
-                            detail: "more than \(configuration.coinbaseMaxPages) pages of accounts")
+        throw ExchangeError.incompleteListing(.coinbase, detail: "more than \(configuration.coinbasePageLimitBound) pages of accounts")
     }
 
     func permissions() async throws -> KeyPermissions {

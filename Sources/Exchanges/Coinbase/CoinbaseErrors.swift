@@ -12,6 +12,9 @@ enum CoinbaseErrors {
         if (200..<300).contains(result.status) { return nil }
         // A location block (451, a CDN's country page) before the 403 rules: it is not the key's permission.
         if let blocked = RegionBlock.error(result, exchange: .coinbase) { return blocked }
+        // A server-side failure is transient whatever its text says (exchanges.md §2a: 5xx bodies are not a
+        // contract); reading words such as "ip" or "allow" out of an outage page would misclassify it.
+        if result.status >= 500 { return ResponseSupport.statusError(result, exchange: .coinbase) }
         let body = try? JSONDecoderCache.decoder.decode(Body.self, from: result.body)
         let text = [body?.error, body?.error_details, body?.message].compactMap { $0 }.joined(separator: " ")
         if result.status == 401 || text.localizedCaseInsensitiveContains("unauthenticated") {

@@ -8,10 +8,12 @@ struct CoinbaseExchangeClient: ExchangeClient {
     var exchange: ExchangeID { .coinbaseexchange }
     private var baseURL: URL { configuration.baseURL(for: .coinbaseexchange) }
 
+    /// One row of `GET /accounts` (exchanges.md §2b): `balance = available + hold`. `hold` is required and one of
+    /// `balance`/`available` must be there, or the row's amount is unknown.
     private struct Account: Decodable {
         let currency: String
         let available: AmountText?
-        let hold: AmountText?
+        let hold: AmountText
         let balance: AmountText?
         let profile_id: String?
     }
@@ -20,10 +22,22 @@ struct CoinbaseExchangeClient: ExchangeClient {
 
     func fetchBalances() async throws -> [Balance] {
         let accounts = try await fetchAccounts()
-        let rows = accounts.map { account -> RawBalance in
-            let hold = account.hold?.text ?? "0"
+        let rows = try accounts.map { account -> RawBalance in
+            let hold = account.hold.text
             // Prefer balance − hold over `available`, so free + locked always equals the reported balance.
-            let free = account.balance.flatMap { DecimalString.subtract($0.text, hold) } ?? account.available?.text ?? "0"
+            let free: String
+            if let balance = account.balance {
+                guard let difference = DecimalString.subtract(balance.text, hold) else {
+                    throw ExchangeError(.badResponse, exchange: .coinbaseexchange,
+                                        detail: "non-decimal amount for \(account.currency)")
+                }
+                free = difference
+            } else if let available = account.available {
+                free = available.text
+            } else {
+                throw ExchangeError.incompleteListing(.coinbaseexchange,
+                                                      detail: "account without balance for \(account.currency)")
+            }
             return RawBalance(wallet: account.profile_id.map { "profile:" + $0 } ?? "spot", asset: account.currency,
                               free: free, locked: hold)
         }

@@ -7,6 +7,9 @@ enum CoinbaseExchangeErrors {
         if (200..<300).contains(result.status) { return nil }
         // A location block (451, a CDN's country page) before the 403 rules: it is not the key's permission.
         if let blocked = RegionBlock.error(result, exchange: .coinbaseexchange) { return blocked }
+        // Server-side failures are transient whatever the message says (a 5xx text mentioning "permission" or
+        // "timestamp" is not the key's fault).
+        if result.status >= 500 { return ResponseSupport.statusError(result, exchange: .coinbaseexchange) }
         let message = (try? JSONDecoderCache.decoder.decode(Body.self, from: result.body))?.message ?? ""
         let lower = message.lowercased()
         let detail = message.isEmpty ? "HTTP \(result.status)" : String(message.prefix(80))

@@ -17,7 +17,7 @@ struct HTTPResult: Sendable {
 }
 
 /// One URLSession for all clients of a configuration: raised per-host connection limit for parallel syncs,
-/// no cookies, no cache, a fixed User-Agent.
+/// no cookies, no cache, a fixed User-Agent, and never a redirect followed (`RedirectRefusal`).
 final class HTTPTransport: Sendable {
     private let session: URLSession
     private let timeout: TimeInterval
@@ -32,15 +32,18 @@ final class HTTPTransport: Sendable {
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
-        self.session = URLSession(configuration: configuration)
+        // The refusal must be the session's delegate: swift-corelibs-foundation (Swift 6.3, Linux) ignores a
+        // per-task delegate given to `data(for:delegate:)` and follows the redirect (RedirectTests fail with it).
+        self.session = URLSession(configuration: configuration, delegate: RedirectRefusal.shared, delegateQueue: nil)
         self.timeout = timeout
         self.userAgent = userAgent
     }
 
     deinit { session.finishTasksAndInvalidate() }
 
-    /// Sends one request. Transport failures become `timeout` or `exchange_unavailable`; the URL (which may
-    /// carry a signature) is never put into the error.
+    /// Sends one request. Transport failures become `timeout` or `exchange_unavailable`; a 3xx answer is not
+    /// followed and becomes `bad_response` (no exchange redirects the calls we make, and following one would hand
+    /// the credentials to another host). The URL (which may carry a signature) is never put into the error.
     func send(
         _ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil, exchange: ExchangeID
     ) async throws -> HTTPResult {
@@ -55,6 +58,10 @@ final class HTTPTransport: Sendable {
             let receivedAt = Date()
             guard let http = response as? HTTPURLResponse else {
                 throw ExchangeError(.badResponse, exchange: exchange, detail: "not an HTTP response")
+            }
+            if (300..<400).contains(http.statusCode) {
+                // The Location is not logged either: it may echo the signed query.
+                throw ExchangeError.redirectRefused(exchange, status: http.statusCode)
             }
             var lowered: [String: String] = [:]
             for (name, value) in http.allHeaderFields {

@@ -37,6 +37,17 @@ enum ResponseSupport {
         }
     }
 
+    /// The error for an exchange error code the classifier does not know: on a 5xx answer it is a server-side
+    /// fault, so `exchange_unavailable` (transient, backed off; exchanges.md §9.4 "HTTP 5xx with any unmapped
+    /// code", §1.4 "5xx: retry later"); on any other status `bad_response`.
+    static func unmappedCode(_ code: String, _ result: HTTPResult, exchange: ExchangeID) -> ExchangeError {
+        let detail = String(code.prefix(80))
+        if (500..<600).contains(result.status) {
+            return ExchangeError(.exchangeUnavailable, exchange: exchange, detail: "HTTP \(result.status) " + detail)
+        }
+        return ExchangeError(.badResponse, exchange: exchange, detail: detail)
+    }
+
     /// Appends `query` to `base` + `path` without re-encoding it: the bytes sent must be the bytes signed.
     static func url(_ base: URL, path: String, query: String = "") throws -> URL {
         var text = base.absoluteString

@@ -10,12 +10,23 @@ struct KrakenClient: ExchangeClient {
     var exchange: ExchangeID { .kraken }
     private var baseURL: URL { configuration.baseURL(for: .kraken) }
 
+    /// `{"error":[],"result":{…}}` (exchanges.md §3.1). `error` must be there. A missing `result` is what a
+    /// never-funded account really answers, so it reads as no balances; a `result` that is null or not an
+    /// object is not a listing and fails the read (`bad_response`).
     private struct BalanceEnvelope: Decodable {
         struct Entry: Decodable {
             let balance: AmountText
             let hold_trade: AmountText?
         }
-        let result: [String: Entry]?
+        let result: [String: Entry]
+
+        private enum CodingKeys: String, CodingKey { case error, result }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            _ = try container.decode([String].self, forKey: .error)
+            result = container.contains(.result) ? try container.decode([String: Entry].self, forKey: .result) : [:]
+        }
     }
 
     private struct TimeEnvelope: Decodable {
@@ -24,7 +35,7 @@ struct KrakenClient: ExchangeClient {
     }
 
     func fetchBalances() async throws -> [Balance] {
-        let entries = try await privateCall(BalanceEnvelope.self, path: "/0/private/BalanceEx").result ?? [:]
+        let entries = try await privateCall(BalanceEnvelope.self, path: "/0/private/BalanceEx").result
         let rows = try entries.keys.sorted().map { asset -> RawBalance in
             let entry = entries[asset]!
             let hold = entry.hold_trade?.text ?? "0"

@@ -7,13 +7,15 @@ enum KrakenErrors {
     /// The error in `result`, or nil when the body reports success.
     static func classify(_ result: HTTPResult, now: Date = Date()) -> ExchangeError? {
         guard let envelope = try? JSONDecoderCache.decoder.decode(Envelope.self, from: result.body) else {
-            return ResponseSupport.statusError(result, exchange: .kraken)
+            return bodylessError(result)
         }
         guard let first = envelope.error?.first else {
             return ResponseSupport.statusError(result, exchange: .kraken)
         }
         let detail = String(first.prefix(80))
-        switch first {
+        // Kraken writes "EService: Throttled" with a space and "EService:Unavailable" without: match both forms.
+        let text = first.replacingOccurrences(of: ": ", with: ":")
+        switch text {
         case let text where text.hasPrefix("EAPI:Invalid key"):
             return ExchangeError(.invalidCredentials, exchange: .kraken, detail: detail)
         case let text where text.hasPrefix("EAPI:Invalid signature"):
@@ -33,9 +35,22 @@ enum KrakenErrors {
             let wait = until.map { max(1, Int(($0 - now.timeIntervalSince1970).rounded(.up))) }
             return ExchangeError(.rateLimited, exchange: .kraken, detail: detail, retryAfter: wait ?? 5)
         case let text where text.hasPrefix("EService:"):
+            // Unavailable, Busy, Deadline elapsed, cancel_only/post_only market modes (exchanges.md §8.4).
+            return ExchangeError(.exchangeUnavailable, exchange: .kraken, detail: detail)
+        case let text where text.hasPrefix("EGeneral:Internal error") || text.hasPrefix("EDatabase:"):
+            // Server-side faults Kraken asks to retry (§8.4; ccxt: ExchangeNotAvailable).
             return ExchangeError(.exchangeUnavailable, exchange: .kraken, detail: detail)
         default:
-            return ExchangeError(.badResponse, exchange: .kraken, detail: detail)
+            return ResponseSupport.unmappedCode(detail, result, exchange: .kraken)
         }
+    }
+
+    /// A non-2xx answer without Kraken's envelope never came from Kraken's API: Kraken reports every API error
+    /// in the body with HTTP 200, so an HTML or empty error page is its edge failing to reach it, a transient
+    /// outage (exchanges.md §8.4). Rate limits and timeouts keep their own codes.
+    private static func bodylessError(_ result: HTTPResult) -> ExchangeError? {
+        guard let error = ResponseSupport.statusError(result, exchange: .kraken) else { return nil }
+        guard error.code == .badResponse, result.status >= 400 else { return error }
+        return ExchangeError(.exchangeUnavailable, exchange: .kraken, detail: "HTTP \(result.status) without a Kraken body")
     }
 }

@@ -8,14 +8,19 @@ struct KuCoinClient: ExchangeClient {
     var exchange: ExchangeID { .kucoin }
     private var baseURL: URL { configuration.baseURL(for: .kucoin) }
 
-    private struct Envelope<Payload: Decodable>: Decodable { let data: Payload? }
+    /// `{"code":"200000","data":…}` (exchanges.md §4.3): without the success code or `data` an answer proves nothing.
+    private struct Envelope<Payload: Decodable>: Decodable {
+        let code: String?
+        let data: Payload?
+    }
 
+    /// One row of `GET /api/v1/accounts` (§4.1): `balance = available + holds`; both parts are required.
     private struct Account: Decodable {
         let currency: String
         let type: String?
         let balance: AmountText?
-        let available: AmountText?
-        let holds: AmountText?
+        let available: AmountText
+        let holds: AmountText
     }
 
     private struct KeyInfo: Decodable { let permission: String? }
@@ -25,7 +30,7 @@ struct KuCoinClient: ExchangeClient {
         let accounts = try await get([Account].self, endpoint: "/api/v1/accounts")
         let rows = accounts.map {
             RawBalance(wallet: $0.type ?? "unknown", asset: $0.currency,
-                       free: $0.available?.text ?? "0", locked: $0.holds?.text ?? "0")
+                       free: $0.available.text, locked: $0.holds.text)
         }
         return try BalanceAggregator.aggregate(rows, exchange: .kucoin)
     }
@@ -76,7 +81,11 @@ struct KuCoinClient: ExchangeClient {
             let result = try await configuration.transport.send(
                 "GET", try ResponseSupport.url(baseURL, path: endpoint), headers: headers, exchange: .kucoin)
             if let error = KuCoinErrors.classify(result) { throw error }
-            guard let data = try ResponseSupport.decode(Envelope<T>.self, from: result, exchange: .kucoin).data else {
+            let envelope = try ResponseSupport.decode(Envelope<T>.self, from: result, exchange: .kucoin)
+            guard envelope.code != nil else {
+                throw ExchangeError(.badResponse, exchange: .kucoin, detail: "response without code")
+            }
+            guard let data = envelope.data else {
                 throw ExchangeError(.badResponse, exchange: .kucoin, detail: "response without data")
             }
             return data

@@ -25,10 +25,11 @@ enum KuCoinErrors {
         case "429000", "1015":
             return ExchangeError(.rateLimited, exchange: .kucoin, detail: code,
                                  retryAfter: ResponseSupport.retryAfter(result) ?? 30)
-        case "500000", "900001":
+        case "500000", "503000", "900001":
+            // 500000 internal error, 503000 service unavailable (HTTP 503): outages (exchanges.md §9.4).
             return ExchangeError(.exchangeUnavailable, exchange: .kucoin, detail: code)
         default:
-            return ExchangeError(.badResponse, exchange: .kucoin, detail: code)
+            return ResponseSupport.unmappedCode(code, result, exchange: .kucoin)
         }
     }
 }

@@ -1,0 +1,162 @@
+import Exchanges
+import Foundation
+
+/// Coinbase Advanced Trade account paging that cannot be proven complete (exchanges.md §2a, §10.3).
+public enum PagingFault: String, Codable, Sendable, CaseIterable {
+    /// Every page is the first page, with `has_next: true` and the same cursor (as in ccxt/ccxt#22780).
+    case repeatCursor
+    /// Cursors go c1, c2, c1, …: the repeat is of a cursor seen two pages earlier, not the previous one.
+    case cycleCursor
+    /// The first page says `has_next: true` with `"cursor": ""`.
+    case emptyCursor
+    /// The first page says `has_next: true` and has no `cursor` field.
+    case missingCursor
+    /// `has_next: true` with a fresh cursor on every page, for ever (the client's page bound must trip).
+    case endless
+    /// The first page has no `has_next` field.
+    case missingHasNext
+}
+
+/// A balance listing whose shape cannot be proven complete. The listing is Binance `balances`, Coinbase
+/// `accounts`, Kraken `result`, KuCoin `data`, and the whole body for Coinbase Exchange (an array).
+public enum ListingFault: String, Codable, Sendable, CaseIterable {
+    /// The listing is absent (Coinbase Exchange: the body is `{}`). For Kraken this is the real answer of a
+    /// never-funded account, `{"error":[]}`, which is complete.
+    case missing
+    /// The listing is JSON `null`.
+    case null
+    /// The listing is a string instead of an array (object for Kraken).
+    case wrongType
+    /// The first row has lost its amount fields.
+    case rowWithoutAmount
+}
+
+/// Documented outage and server-side answers (exchanges.md §1.4, §7.8, §8.4, §9.4). Exchanges without a
+/// documented body for one kind answer it with their generic 5xx body.
+public enum OutageFault: String, Codable, Sendable, CaseIterable {
+    /// Kraken `EGeneral:Internal error`; KuCoin 500 `500000`; Binance 500 `-1001`; Coinbase 500.
+    case internalError
+    /// Kraken `EService:Unavailable`; KuCoin 503 `503000` "Service Unavailable"; others 503.
+    case unavailable
+    /// Kraken `EService:Busy`; Binance 503 `-1008` (server overloaded); others 503.
+    case busy
+    /// Kraken `EService:Deadline elapsed`; Binance 503 `-1007` (backend timeout); others 503.
+    case deadlineElapsed
+    /// Kraken `EDatabase:Internal error`; others 500.
+    case databaseError
+    /// A 502 with an empty body, as an edge proxy answers when the exchange is down.
+    case emptyBadGateway
+}
+
+/// Builds the answers of the fidelity-reads knobs: redirects, outages, listing shapes.
+enum ReadFaults {
+    /// A redirect (`status`, 302 by default) to `location`, with a small body as real servers send.
+    static func redirect(to location: String, status: Int?) -> ServerResponse {
+        ServerResponse(status: status ?? 302, headers: [("Location", location), ("Content-Type", "text/html")],
+                       body: Data("<html><body>Moved</body></html>".utf8))
+    }
+
+    /// The exchange's answer for `fault`.
+    static func outage(_ fault: OutageFault, exchange: ExchangeID) -> ServerResponse {
+        if fault == .emptyBadGateway { return ServerResponse(status: 502) }
+        switch exchange {
+        case .kraken:
+            // Kraken reports API errors in the body with HTTP 200 (§8.4).
+            let text: String
+            switch fault {
+            case .internalError: text = "EGeneral:Internal error"
+            case .unavailable: text = "EService:Unavailable"
+            case .busy: text = "EService:Busy"
+            case .deadlineElapsed: text = "EService:Deadline elapsed"
+            case .databaseError, .emptyBadGateway: text = "EDatabase:Internal error"
+            }
+            return .json(200, object: ["error": [text]])
+        case .kucoin:
+            if fault == .internalError || fault == .databaseError {
+                return .json(500, object: ["code": "500000", "msg": "Internal Server Error"])
+            }
+            return .json(503, object: ["code": "503000", "msg": "Service Unavailable"])
+        case .binance:
+            // Codes and messages from Binance's errors.md (§1.4).
+            switch fault {
+            case .busy:
+                return .json(503, object: ["code": -1008, "msg":
+                    "Server is currently overloaded with other requests. Please try again in a few minutes."])
+            case .deadlineElapsed:
+                return .json(503, object: ["code": -1007, "msg":
+                    "Timeout waiting for response from backend server. Send status unknown; execution status unknown."])
+            case .unavailable:
+                return .html(503, title: "Service Unavailable")
+            default:
+                return .json(500, object: ["code": -1001, "msg":
+                    "Internal error; unable to process your request. Please try again."])
+            }
+        case .coinbase:
+            let status = fault == .internalError || fault == .databaseError ? 500 : 503
+            return .json(status, object: ["error": status == 500 ? "INTERNAL" : "UNAVAILABLE",
+                                          "error_details": "", "message": status == 500 ? "internal error" : "unavailable"])
+        case .coinbaseexchange:
+            let status = fault == .internalError || fault == .databaseError ? 500 : 503
+            return .json(status, object: ["message": status == 500 ? "Internal server error" : "service unavailable"])
+        }
+    }
+
+    /// The path of `exchange`'s balance listing.
+    static func isListing(_ path: String, exchange: ExchangeID) -> Bool {
+        switch exchange {
+        case .binance: return path == "/api/v3/account"
+        case .coinbase: return path == "/api/v3/brokerage/accounts"
+        case .coinbaseexchange: return path == "/accounts"
+        case .kraken: return path == "/0/private/Balance" || path == "/0/private/BalanceEx"
+        case .kucoin: return path == "/api/v1/accounts"
+        }
+    }
+
+    /// `response` with its listing damaged as `fault` says; unchanged when the body is not the expected JSON.
+    static func damage(_ response: ServerResponse, _ fault: ListingFault, exchange: ExchangeID) -> ServerResponse {
+        guard let object = try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
+        else { return response }
+        let damaged: Any
+        if exchange == .coinbaseexchange {
+            guard var rows = object as? [[String: Any]] else { return response }
+            switch fault {
+            case .missing: damaged = [String: Any]()
+            case .null: damaged = NSNull()
+            case .wrongType: damaged = "accounts"
+            case .rowWithoutAmount:
+                if !rows.isEmpty { rows[0]["balance"] = nil; rows[0]["available"] = nil }
+                damaged = rows
+            }
+        } else {
+            guard var body = object as? [String: Any] else { return response }
+            let key: String
+            let amountFields: [String]
+            switch exchange {
+            case .binance: key = "balances"; amountFields = ["free"]
+            case .coinbase: key = "accounts"; amountFields = ["available_balance"]
+            case .kraken: key = "result"; amountFields = ["balance"]
+            default: key = "data"; amountFields = ["available", "balance"]
+            }
+            switch fault {
+            case .missing: body[key] = nil
+            case .null: body[key] = NSNull()
+            case .wrongType: body[key] = "unavailable"
+            case .rowWithoutAmount:
+                if var rows = body[key] as? [[String: Any]], !rows.isEmpty {
+                    for field in amountFields { rows[0][field] = nil }
+                    body[key] = rows
+                } else if var entries = body[key] as? [String: Any], let first = entries.keys.sorted().first,
+                          var entry = entries[first] as? [String: Any] {
+                    for field in amountFields { entry[field] = nil }
+                    entries[first] = entry
+                    body[key] = entries
+                }
+            }
+            damaged = body
+        }
+        var copy = response
+        copy.body = (try? JSONSerialization.data(withJSONObject: damaged, options: [.sortedKeys, .fragmentsAllowed]))
+            ?? response.body
+        return copy
+    }
+}
