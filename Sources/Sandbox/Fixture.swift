@@ -88,9 +88,10 @@ public struct FixtureAccount: Codable, Sendable {
 public struct FixtureBalance: Codable, Sendable, Equatable {
     /// The exchange's own asset id ("XXBT", "DOT.S", "LDUSDT").
     public var asset: String
-    /// Available amount (decimal string).
+    /// Available amount (decimal string). Served canonicalized; text that is not a number in range ("1E-400",
+    /// "NaN") is served as given, so a fixture can reproduce a hostile answer.
     public var free: String
-    /// Held amount (decimal string).
+    /// Held amount (decimal string; served like `free`).
     public var locked: String?
     /// Wallet/account type where it matters (KuCoin "main"/"trade"/"margin", Coinbase portfolio).
     public var wallet: String?

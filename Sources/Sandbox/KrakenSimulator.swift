@@ -44,7 +44,7 @@ struct KrakenSimulator: ExchangeSimulator {
             var result: [String: Any] = [:]
             for row in SimulatorSupport.merged(account.balances, byWallet: false) {
                 result[row.asset] = extended
-                    ? ["balance": row.total, "hold_trade": DecimalString.canonical(row.lockedAmount) ?? "0"]
+                    ? ["balance": row.total, "hold_trade": DecimalString.canonical(row.lockedAmount) ?? row.lockedAmount]
                     : row.total
             }
             return .json(200, object: ["error": [String](), "result": result])

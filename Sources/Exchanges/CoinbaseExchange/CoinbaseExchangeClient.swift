@@ -46,7 +46,7 @@ struct CoinbaseExchangeClient: ExchangeClient {
             "GET", try ResponseSupport.url(baseURL, path: "/time"), exchange: .coinbaseexchange)
         if let error = CoinbaseExchangeErrors.classify(result) { throw error }
         let time = try ResponseSupport.decode(Time.self, from: result, exchange: .coinbaseexchange)
-        return (Int64((time.epoch * 1000).rounded()), result)
+        return (try ServerClock.checkedServerTimeMs(fractionalSeconds: time.epoch, exchange: .coinbaseexchange), result)
     }
 
     private func measureOffset() async throws -> Int64 {

@@ -26,14 +26,17 @@ enum BalanceAggregator {
         }
         var balances: [Balance] = []
         for asset in order {
-            let wallets = grouped[asset]!
-            let free = DecimalString.sum(wallets.map(\.free))!
-            let locked = DecimalString.sum(wallets.map(\.locked))!
-            let total = DecimalString.add(free, locked)!
+            let wallets = grouped[asset] ?? []
+            // Every row parsed, but sums can still leave the accepted range: that is a bad answer, not a trap.
+            guard let free = DecimalString.sum(wallets.map(\.free)),
+                  let locked = DecimalString.sum(wallets.map(\.locked)),
+                  let total = DecimalString.add(free, locked) else {
+                throw ExchangeError(.badResponse, exchange: exchange, detail: "amount out of range for \(asset)")
+            }
             if DecimalString.isZero(total) { continue }
             balances.append(Balance(
                 asset: asset, free: free, locked: locked, total: total,
-                wallets: wallets.filter { !DecimalString.isZero(DecimalString.add($0.free, $0.locked)!) }))
+                wallets: wallets.filter { DecimalString.add($0.free, $0.locked).map { !DecimalString.isZero($0) } ?? true }))
         }
         return balances.sorted { $0.asset < $1.asset }
     }

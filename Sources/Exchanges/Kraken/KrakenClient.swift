@@ -48,7 +48,8 @@ struct KrakenClient: ExchangeClient {
         if let error = KrakenErrors.classify(result) { throw error }
         guard let seconds = try ResponseSupport.decode(TimeEnvelope.self, from: result, exchange: .kraken).result?.unixtime
         else { throw ExchangeError(.badResponse, exchange: .kraken, detail: "time without result") }
-        return Date(timeIntervalSince1970: Double(seconds.value))
+        let ms = try ServerClock.checkedServerTimeMs(seconds: seconds.value, exchange: .kraken)
+        return Date(timeIntervalSince1970: Double(ms) / 1000)
     }
 
     /// One private call, serialized per key; an invalid nonce (another client raced us) is retried once with a
