@@ -3,7 +3,7 @@ import Foundation
 import Primitives
 
 /// Kraken spot: `POST /0/private/Balance(Ex)` with API-Key/API-Sign and a nonce that must grow strictly per key;
-/// errors in the `error` array with HTTP 200, as Kraken answers.
+/// errors in the `error` array with HTTP 200, as Kraken answers. Public `Time` and `Assets` (`KrakenAssetList`).
 struct KrakenSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .kraken }
 
@@ -17,6 +17,9 @@ struct KrakenSimulator: ExchangeSimulator {
             formatter.dateFormat = "EEE, dd MMM yy HH:mm:ss Z"
             let rfc = formatter.string(from: Date(timeIntervalSince1970: Double(now) / 1000))
             return .response(.json(200, object: ["error": [String](), "result": ["unixtime": now / 1000, "rfc1123": rfc]]))
+        case ("GET", "/0/public/Assets"):
+            let held = state.currentFixture.accounts.filter { $0.exchange == .kraken }.flatMap { $0.balances.map(\.asset) }
+            return .response(KrakenAssetList.response(query: request.query, heldIDs: held))
         case ("POST", "/0/private/Balance"), ("POST", "/0/private/BalanceEx"):
             return balance(request, state: state)
         default:

@@ -68,6 +68,56 @@ struct ClientSuccessTests {
         }
     }
 
+    /// Issue 11 item 3: `BalanceEx` with `DOT` 1, `DOT28.S` 12.5, `SOL03.S` 3.25, `ATOM21.S` 7 (plus `API3`, fee
+    /// credits and an xStock) read as DOT 13.5, SOL 3.25, ATOM 7, the staked part in its own wallet row.
+    @Test func krakenFoldsLockUpStakingIds() async throws {
+        try await SandboxHarness.run { h in
+            let balances = try await h.client(h.account(.kraken, label: "staking")).fetchBalances()
+            #expect(balances.map(\.asset) == ["AAPLX.T", "API3", "ATOM", "DOT", "SOL"])
+            #expect(balances[asset: "DOT"]?.total == "13.5")
+            #expect(balances[asset: "DOT"]?.wallets == [
+                WalletBalance(wallet: "spot", rawAsset: "DOT", free: "1", locked: "0"),
+                WalletBalance(wallet: "staked", rawAsset: "DOT28.S", free: "12.5", locked: "0"),
+            ])
+            #expect(balances[asset: "SOL"]?.total == "3.25")
+            #expect(balances[asset: "SOL"]?.wallets.map(\.wallet) == ["staked"])
+            #expect(balances[asset: "ATOM"]?.total == "7")
+            #expect(balances[asset: "API3"]?.total == "2")
+            #expect(balances[asset: "AAPLX.T"]?.wallets.map(\.wallet) == ["tokenized"])
+            // SOL03 and ATOM21 are settled by Kraken's asset list, read once.
+            #expect(try await h.count(.kraken, path: "/0/public/Assets") == 1)
+        }
+    }
+
+    @Test func krakenReadsNoAssetListWhenTheAnswerSettlesEveryId() async throws {
+        try await SandboxHarness.run { h in
+            let account = h.account(.kraken, label: "staking")
+            try await h.update(.kraken, FixtureUpdate(apiKey: account.apiKey, balances: [
+                FixtureBalance(asset: "DOT", free: "1"), FixtureBalance(asset: "DOT28.S", free: "12.5"),
+                FixtureBalance(asset: "XBT.M", free: "0.5"),
+            ]))
+            let balances = try await h.client(account).fetchBalances()
+            #expect(balances.map(\.asset) == ["BTC", "DOT"])
+            #expect(balances[asset: "DOT"]?.total == "13.5")
+            #expect(try await h.count(.kraken, path: "/0/public/Assets") == 0)
+        }
+    }
+
+    @Test func krakenAssetListFailureIsThrown() async throws {
+        try await SandboxHarness.run { h in
+            let configuration = h.sandbox.configuration(timeout: 10, nonceStore: FileNonceStore(directory: h.nonceDirectory))
+            let baseURL = configuration.baseURL(for: .kraken)
+            let codes = try await KrakenAssetCatalog.knownCodes(baseURL: baseURL, transport: configuration.transport)
+            #expect(codes.isSuperset(of: ["XXBT", "XBT", "DOT", "SOL", "ATOM", "API3", "DOT28.S"]))
+            #expect(!codes.contains("DOT28"))
+            try await h.update(.kraken, FixtureUpdate(exchangeFaults: Faults(serverError: 503)))
+            let error = await exchangeError {
+                _ = try await KrakenAssetCatalog.knownCodes(baseURL: baseURL, transport: configuration.transport)
+            }
+            #expect(error?.code == .exchangeUnavailable)
+        }
+    }
+
     @Test func kucoinSumsEveryAccountType() async throws {
         try await SandboxHarness.run { h in
             let balances = try await h.client(h.account(.kucoin)).fetchBalances()

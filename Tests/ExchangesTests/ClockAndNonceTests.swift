@@ -104,7 +104,11 @@ struct ClockAndNonceTests {
     @Test func krakenCallsForOneKeyAreSerialized() async throws {
         try await SandboxHarness.run { h in
             let account = h.account(.kraken)
-            try await h.update(.kraken, FixtureUpdate(apiKey: account.apiKey, faults: Faults(latencyMs: 100)))
+            // Rows that need no asset list: every request counted here is a signed one.
+            try await h.update(.kraken, FixtureUpdate(apiKey: account.apiKey, balances: [
+                FixtureBalance(asset: "XXBT", free: "1"), FixtureBalance(asset: "DOT.S", free: "2"),
+                FixtureBalance(asset: "DOT", free: "3"),
+            ], faults: Faults(latencyMs: 100)))
             let client = try h.client(account)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<5 { group.addTask { _ = try await client.fetchBalances() } }

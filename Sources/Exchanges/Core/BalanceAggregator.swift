@@ -6,12 +6,15 @@ struct RawBalance: Sendable {
     var asset: String
     var free: String
     var locked: String
+    /// The canonical asset and wallet when the client already resolved them (Kraken, with its asset list);
+    /// nil: `AssetNormalizer` decides.
+    var normalized: AssetNormalizer.Normalized? = nil
 }
 
 /// Turns raw rows into one `Balance` per canonical asset, summing exactly.
 enum BalanceAggregator {
-    /// Normalizes ids, sums `free` and `locked` per canonical asset, drops assets whose total is zero, and sorts
-    /// by asset. Throws `bad_response` when an amount is not a decimal number.
+    /// Normalizes ids, leaves out rows that are not holdings, sums `free` and `locked` per canonical asset, drops
+    /// assets whose total is zero, and sorts by asset. Throws `bad_response` when an amount is not a decimal number.
     static func aggregate(_ rows: [RawBalance], exchange: ExchangeID) throws -> [Balance] {
         var order: [String] = []
         var grouped: [String: [WalletBalance]] = [:]
@@ -19,7 +22,9 @@ enum BalanceAggregator {
             guard let free = DecimalString.canonical(row.free), let locked = DecimalString.canonical(row.locked) else {
                 throw ExchangeError(.badResponse, exchange: exchange, detail: "non-decimal amount for \(row.asset)")
             }
-            let normalized = AssetNormalizer.normalize(row.asset, on: exchange)
+            let normalized = row.normalized ?? AssetNormalizer.normalize(row.asset, on: exchange)
+            // Amounts are checked first: a hostile amount is a bad answer even on a row that is not a holding.
+            guard normalized.isHolding else { continue }
             let entry = WalletBalance(wallet: normalized.wallet ?? row.wallet, rawAsset: row.asset, free: free, locked: locked)
             if grouped[normalized.asset] == nil { order.append(normalized.asset) }
             grouped[normalized.asset, default: []].append(entry)

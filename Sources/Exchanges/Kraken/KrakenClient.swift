@@ -23,15 +23,24 @@ struct KrakenClient: ExchangeClient {
         let result: Time?
     }
 
+    /// Every `BalanceEx` row, resolved per exchanges.md §8.1: suffixed and lock-up ids fold into their base asset
+    /// under the wallet the suffix names, `.T` ids stay their own assets, fee credits are left out. Kraken's
+    /// asset list is read only when a suffixed id's stem is not settled by the rename table or by a plain id
+    /// in the same answer.
     func fetchBalances() async throws -> [Balance] {
         let entries = try await privateCall(BalanceEnvelope.self, path: "/0/private/BalanceEx").result ?? [:]
-        let rows = try entries.keys.sorted().map { asset -> RawBalance in
-            let entry = entries[asset]!
+        var known = Set(entries.keys.map { $0.uppercased() }.filter { !$0.contains(".") })
+        if entries.keys.contains(where: { KrakenAssetID.needsCatalog($0, locallyKnown: known) }) {
+            known.formUnion(try await KrakenAssetCatalog.knownCodes(baseURL: baseURL, transport: configuration.transport))
+        }
+        let rows = try entries.sorted { $0.key < $1.key }.map { asset, entry -> RawBalance in
             let hold = entry.hold_trade?.text ?? "0"
             guard let free = DecimalString.subtract(entry.balance.text, hold) else {
                 throw ExchangeError(.badResponse, exchange: .kraken, detail: "non-decimal amount for \(asset)")
             }
-            return RawBalance(wallet: "spot", asset: asset, free: free, locked: hold)
+            let normalized = AssetNormalizer.normalized(KrakenAssetID.resolve(asset, isKnown: known.contains),
+                                                        rawAsset: asset)
+            return RawBalance(wallet: "spot", asset: asset, free: free, locked: hold, normalized: normalized)
         }
         return try BalanceAggregator.aggregate(rows, exchange: .kraken)
     }
