@@ -18,7 +18,8 @@ struct KrakenSimulator: ExchangeSimulator {
             let rfc = formatter.string(from: Date(timeIntervalSince1970: Double(now) / 1000))
             return .response(.json(200, object: ["error": [String](), "result": ["unixtime": now / 1000, "rfc1123": rfc]]))
         case ("GET", "/0/public/Assets"):
-            let held = state.currentFixture.accounts.filter { $0.exchange == .kraken }.flatMap { $0.balances.map(\.asset) }
+            let held = state.currentFixture.accounts.filter { $0.exchange == .kraken }
+                .flatMap { $0.balances.map(\.asset) }
             return .response(KrakenAssetList.response(query: request.query, heldIDs: held))
         case ("POST", "/0/private/Balance"), ("POST", "/0/private/BalanceEx"):
             return balance(request, state: state)

@@ -39,9 +39,8 @@ enum BalanceAggregator {
                 throw ExchangeError(.badResponse, exchange: exchange, detail: "amount out of range for \(asset)")
             }
             if DecimalString.isZero(total) { continue }
-            balances.append(Balance(
-                asset: asset, free: free, locked: locked, total: total,
-                wallets: wallets.filter { DecimalString.add($0.free, $0.locked).map { !DecimalString.isZero($0) } ?? true }))
+            let nonZero = wallets.filter { DecimalString.add($0.free, $0.locked).map { !DecimalString.isZero($0) } ?? true }
+            balances.append(Balance(asset: asset, free: free, locked: locked, total: total, wallets: nonZero))
         }
         return balances.sorted { $0.asset < $1.asset }
     }

@@ -77,7 +77,9 @@ public enum KrakenAssetID {
         var candidates: [String] = []
         let digits = stem.reversed().prefix { $0.isASCII && $0.isNumber }.count
         if digits > 0, digits < stem.count { candidates.append(String(stem.dropLast(digits))) }
-        if let last = stem.last, last.isASCII, last.isLetter, stem.count > 1 { candidates.append(String(stem.dropLast())) }
+        if let last = stem.last, last.isASCII, last.isLetter, stem.count > 1 {
+            candidates.append(String(stem.dropLast()))
+        }
         return candidates
     }
 
@@ -87,7 +89,9 @@ public enum KrakenAssetID {
         let raw = rawAsset.uppercased()
         guard let dot = raw.lastIndex(of: "."), !feeCredits.contains(raw) else { return false }
         let stem = String(raw[..<dot]), suffix = String(raw[raw.index(after: dot)...])
-        guard suffixWallets[suffix] != nil, suffix != "T", !stem.isEmpty, !feeCredits.contains(stem) else { return false }
+        guard suffixWallets[suffix] != nil, suffix != "T", !stem.isEmpty, !feeCredits.contains(stem) else {
+            return false
+        }
         return baseAsset(of: stem, isKnown: { locallyKnown.contains($0) }) == nil
     }
 }

@@ -31,7 +31,8 @@ struct KrakenClient: ExchangeClient {
         let entries = try await privateCall(BalanceEnvelope.self, path: "/0/private/BalanceEx").result ?? [:]
         var known = Set(entries.keys.map { $0.uppercased() }.filter { !$0.contains(".") })
         if entries.keys.contains(where: { KrakenAssetID.needsCatalog($0, locallyKnown: known) }) {
-            known.formUnion(try await KrakenAssetCatalog.knownCodes(baseURL: baseURL, transport: configuration.transport))
+            known.formUnion(
+                try await KrakenAssetCatalog.knownCodes(baseURL: baseURL, transport: configuration.transport))
         }
         let rows = try entries.sorted { $0.key < $1.key }.map { asset, entry -> RawBalance in
             let hold = entry.hold_trade?.text ?? "0"

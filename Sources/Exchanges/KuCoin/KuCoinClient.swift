@@ -26,7 +26,8 @@ struct KuCoinClient: ExchangeClient {
         let rows = try accounts.map { account -> RawBalance in
             // `balance` is not summed (available + holds is), but an unreadable one means an unreadable answer.
             if let balance = account.balance, DecimalString.canonical(balance.text) == nil {
-                throw ExchangeError(.badResponse, exchange: .kucoin, detail: "non-decimal balance for \(account.currency)")
+                throw ExchangeError(.badResponse, exchange: .kucoin,
+                                    detail: "non-decimal balance for \(account.currency)")
             }
             return RawBalance(wallet: account.type ?? "unknown", asset: account.currency,
                               free: account.available?.text ?? "0", locked: account.holds?.text ?? "0")
