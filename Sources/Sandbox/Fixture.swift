@@ -64,6 +64,10 @@ public struct FixtureAccount: Codable, Sendable {
     public var balances: [FixtureBalance]
     /// Faults for this account's signed requests.
     public var faults: Faults?
+    /// Kraken: Earn allocations served by `POST /0/private/Earn/Allocations` (none when nil).
+    public var earnAllocations: [FixtureEarnAllocation]?
+    /// Kraken: answer `Earn/Allocations` with `EGeneral:Permission denied` while `BalanceEx` still works.
+    public var earnPermissionDenied: Bool?
 
     /// An account with the given parts.
     public init(
@@ -81,6 +85,24 @@ public struct FixtureAccount: Codable, Sendable {
         self.pageSize = pageSize
         self.balances = balances
         self.faults = faults
+    }
+}
+
+/// One Kraken Earn allocation (exchanges.md §8.3): `amount` of `asset` (the plain asset, e.g. "DOT") in a
+/// strategy.
+public struct FixtureEarnAllocation: Codable, Sendable, Equatable {
+    /// Strategy id.
+    public var strategyId: String
+    /// `native_asset`.
+    public var asset: String
+    /// `amount_allocated.total.native` (decimal string).
+    public var amount: String
+
+    /// An allocation.
+    public init(strategyId: String, asset: String, amount: String) {
+        self.strategyId = strategyId
+        self.asset = asset
+        self.amount = amount
     }
 }
 

@@ -23,6 +23,8 @@ struct KrakenSimulator: ExchangeSimulator {
             return .response(KrakenAssetList.response(query: request.query, heldIDs: held))
         case ("POST", "/0/private/Balance"), ("POST", "/0/private/BalanceEx"):
             return balance(request, state: state)
+        case ("POST", "/0/private/Earn/Allocations"):
+            return earnAllocations(request, state: state)
         default:
             return notFound(request)
         }
@@ -30,19 +32,35 @@ struct KrakenSimulator: ExchangeSimulator {
 
     private func error(_ text: String) -> ServerResponse { .json(200, object: ["error": [text]]) }
 
-    private func balance(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
+    /// A private request's account, or Kraken's answer refusing it.
+    private enum Authentication {
+        case account(FixtureAccount)
+        case rejected(ServerResponse)
+    }
+
+    /// The account of a signed private request, or Kraken's error for its key, nonce or signature.
+    private func authenticate(_ request: ServerRequest, state: SandboxState) -> Authentication {
         guard let key = request.headers["api-key"], let account = state.account(.kraken, apiKey: key) else {
-            return .response(error("EAPI:Invalid key"))
+            return .rejected(error("EAPI:Invalid key"))
         }
         let body = String(decoding: request.body, as: UTF8.self)
         guard let nonceText = ServerRequest.parameters(body)["nonce"], let nonce = UInt64(nonceText) else {
-            return .response(error("EAPI:Invalid nonce"))
+            return .rejected(error("EAPI:Invalid nonce"))
         }
         let expected = KrakenSigner.signature(path: request.path, nonce: nonceText, body: body, secret: account.apiSecret) ?? ""
         guard let signature = request.headers["api-sign"], SimulatorSupport.equal(signature, expected) else {
-            return .response(error("EAPI:Invalid signature"))
+            return .rejected(error("EAPI:Invalid signature"))
         }
-        guard state.acceptKrakenNonce(nonce, apiKey: key) else { return .response(error("EAPI:Invalid nonce")) }
+        guard state.acceptKrakenNonce(nonce, apiKey: key) else { return .rejected(error("EAPI:Invalid nonce")) }
+        return .account(account)
+    }
+
+    private func balance(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
+        let account: FixtureAccount
+        switch authenticate(request, state: state) {
+        case .account(let found): account = found
+        case .rejected(let response): return .response(response)
+        }
         let extended = request.path.hasSuffix("BalanceEx")
         return .authenticated(account) {
             var result: [String: Any] = [:]
@@ -52,6 +70,26 @@ struct KrakenSimulator: ExchangeSimulator {
                     : row.total
             }
             return .json(200, object: ["error": [String](), "result": result])
+        }
+    }
+
+    /// `Earn/Allocations` in the spec's shape (§8.3): one item per allocation, `amount_allocated.total.native`.
+    private func earnAllocations(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
+        let account: FixtureAccount
+        switch authenticate(request, state: state) {
+        case .account(let found): account = found
+        case .rejected(let response): return .response(response)
+        }
+        if account.earnPermissionDenied == true { return .response(permissionDenied()) }
+        return .authenticated(account) {
+            let items: [[String: Any]] = (account.earnAllocations ?? []).map {
+                ["strategy_id": $0.strategyId, "native_asset": $0.asset,
+                 "amount_allocated": ["total": ["native": $0.amount, "converted": "0"]],
+                 "total_rewarded": ["native": "0", "converted": "0"]]
+            }
+            return .json(200, object: ["error": [String](), "result": [
+                "converted_asset": "USD", "total_allocated": "0", "total_rewarded": "0", "items": items,
+            ]])
         }
     }
 

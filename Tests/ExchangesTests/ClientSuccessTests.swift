@@ -89,6 +89,44 @@ struct ClientSuccessTests {
         }
     }
 
+    /// §8.3: per asset the earn part is max(suffixed rows, Earn allocations), never their sum.
+    @Test func krakenAddsOnlyEarnAllocationsThatBalanceExDoesNotShow() async throws {
+        try await SandboxHarness.run { h in
+            var account = h.account(.kraken, label: "staking")
+            account.earnAllocations = [
+                FixtureEarnAllocation(strategyId: "dot-bonded-28", asset: "DOT", amount: "12.5"),  // = DOT28.S
+                FixtureEarnAllocation(strategyId: "sol-flex", asset: "SOL", amount: "5"),  // > SOL03.S 3.25
+                FixtureEarnAllocation(strategyId: "atom-flex", asset: "ATOM", amount: "6"),  // < ATOM21.S 7
+                FixtureEarnAllocation(strategyId: "eth-vault", asset: "ETH", amount: "2"),  // not in BalanceEx
+                FixtureEarnAllocation(strategyId: "xbt-flex", asset: "XBT", amount: "0"),
+            ]
+            try await h.update(.kraken, FixtureUpdate(account: account))
+            let balances = try await h.client(account).fetchBalances()
+            #expect(balances.map(\.asset) == ["AAPLX.T", "API3", "ATOM", "DOT", "ETH", "SOL"])
+            #expect(balances[asset: "DOT"]?.total == "13.5")
+            #expect(balances[asset: "ATOM"]?.total == "7")
+            #expect(balances[asset: "SOL"]?.total == "5")
+            #expect(balances[asset: "SOL"]?.wallets == [
+                WalletBalance(wallet: "staked", rawAsset: "SOL03.S", free: "3.25", locked: "0"),
+                WalletBalance(wallet: "earn-allocations", rawAsset: "SOL", free: "0", locked: "1.75"),
+            ])
+            #expect(balances[asset: "ETH"]?.total == "2")
+            #expect(balances[asset: "ETH"]?.locked == "2")
+        }
+    }
+
+    @Test func krakenKeyRefusedEarnStillReadsBalances() async throws {
+        try await SandboxHarness.run { h in
+            var account = h.account(.kraken, label: "staking")
+            account.earnAllocations = [FixtureEarnAllocation(strategyId: "eth-vault", asset: "ETH", amount: "2")]
+            account.earnPermissionDenied = true
+            try await h.update(.kraken, FixtureUpdate(account: account))
+            let balances = try await h.client(account).fetchBalances()
+            #expect(balances.map(\.asset) == ["AAPLX.T", "API3", "ATOM", "DOT", "SOL"])
+            #expect(try await h.count(.kraken, path: "/0/private/Earn/Allocations") == 1)
+        }
+    }
+
     @Test func krakenReadsNoAssetListWhenTheAnswerSettlesEveryId() async throws {
         try await SandboxHarness.run { h in
             let account = h.account(.kraken, label: "staking")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Exchanges
 
@@ -58,6 +59,27 @@ struct NormalizationTests {
         #expect(KrakenAssetID.needsCatalog("AAPLx.T", locallyKnown: []) == false)
         #expect(KrakenAssetID.needsCatalog("KFEE", locallyKnown: []) == false)
         #expect(KrakenAssetID.needsCatalog("API3", locallyKnown: []) == false)
+    }
+
+    @Test func krakenEarnAllocationsAddOnlyTheirExcess() throws {
+        func row(_ raw: String, _ amount: String) -> RawBalance {
+            RawBalance(wallet: "spot", asset: raw, free: amount, locked: "0",
+                       normalized: AssetNormalizer.normalize(raw, on: .kraken))
+        }
+        func item(_ asset: String, _ amount: String) throws -> KrakenEarn.Envelope.Item {
+            try JSONDecoder().decode(KrakenEarn.Envelope.Item.self, from: Data(
+                #"{"native_asset":"\#(asset)","amount_allocated":{"total":{"native":"\#(amount)","converted":"0"}}}"#.utf8))
+        }
+        // Spot and `.HOLD` rows are not earn: the allocation of BTC is compared with XBT.M only.
+        let rows = [row("XXBT", "5"), row("XBT.M", "0.25"), row("USD.HOLD", "9"), row("ETH2.S", "1")]
+        let result = try KrakenEarn.reconcile(rows, allocations: [
+            try item("XBT", "0.75"), try item("ETH", "0.5"), try item("USD", "3"), try item("KFEE", "100"),
+        ])
+        let added = result.dropFirst(rows.count)
+        #expect(added.map(\.asset) == ["XBT", "USD"])
+        #expect(added.map(\.locked) == ["0.5", "3"])
+        #expect(added.allSatisfy { $0.normalized?.wallet == "earn-allocations" })
+        #expect(throws: ExchangeError.self) { try KrakenEarn.reconcile(rows, allocations: [try item("ETH", "1E-400")]) }
     }
 
     @Test func krakenFeeCreditsAreLeftOutOfBalances() throws {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Kraken spot: `POST /0/private/BalanceEx` with a persisted, strictly increasing nonce per key.
+/// Kraken spot: `POST /0/private/BalanceEx` and `POST /0/private/Earn/Allocations` with a persisted, strictly
+/// increasing nonce per key; `GET /0/public/Assets` when a balance id needs it.
 ///
 /// Every private call for a key runs through `KeyedSerialExecutor`, so nonces reach Kraken in order.
 struct KrakenClient: ExchangeClient {
@@ -43,7 +44,20 @@ struct KrakenClient: ExchangeClient {
                                                         rawAsset: asset)
             return RawBalance(wallet: "spot", asset: asset, free: free, locked: hold, normalized: normalized)
         }
-        return try BalanceAggregator.aggregate(rows, exchange: .kraken)
+        let allocations = try await earnAllocations()
+        return try BalanceAggregator.aggregate(KrakenEarn.reconcile(rows, allocations: allocations), exchange: .kraken)
+    }
+
+    /// The key's Earn allocations (§8.3). A key refused the Earn call (`EGeneral:Permission denied`) still reads
+    /// its balances: the allocations mirrored in `BalanceEx` are counted from there. An answer without `result`
+    /// or `items` reads as no allocations, as `BalanceEx` does for a never-funded account.
+    private func earnAllocations() async throws -> [KrakenEarn.Envelope.Item] {
+        do {
+            return try await privateCall(KrakenEarn.Envelope.self, path: "/0/private/Earn/Allocations",
+                                         parameters: "hide_zero_allocations=true").result?.items ?? []
+        } catch let error as ExchangeError where error.code == .permissionDenied {
+            return []
+        }
     }
 
     /// Kraken offers no endpoint describing a key's permissions: a successful balance read is all we know.
@@ -63,18 +77,20 @@ struct KrakenClient: ExchangeClient {
     }
 
     /// One private call, serialized per key; an invalid nonce (another client raced us) is retried once with a
-    /// fresh, larger nonce.
-    private func privateCall<T: Decodable & Sendable>(_ type: T.Type, path: String) async throws -> T {
+    /// fresh, larger nonce. `parameters` (form-encoded, may be empty) follow the nonce in the signed body.
+    private func privateCall<T: Decodable & Sendable>(
+        _ type: T.Type, path: String, parameters: String = ""
+    ) async throws -> T {
         try await KeyedSerialExecutor.shared.run(key: "kraken:" + credentials.apiKey) {
             do {
-                return try await attempt(type, path: path)
+                return try await attempt(type, path: path, parameters: parameters)
             } catch let error as ExchangeError where error.code == .nonceConflict {
-                return try await attempt(type, path: path)
+                return try await attempt(type, path: path, parameters: parameters)
             }
         }
     }
 
-    private func attempt<T: Decodable>(_ type: T.Type, path: String) async throws -> T {
+    private func attempt<T: Decodable>(_ type: T.Type, path: String, parameters: String) async throws -> T {
         let nowMs = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
         let nonce: UInt64
         do {
@@ -84,7 +100,7 @@ struct KrakenClient: ExchangeClient {
                 "Holdfast could not record the Kraken nonce on this server (\(error)). Check that the nonce " +
                 "directory is writable.", exchange: .kraken, detail: "nonce store")
         }
-        let body = "nonce=\(nonce)"
+        let body = "nonce=\(nonce)" + (parameters.isEmpty ? "" : "&" + parameters)
         guard let signature = KrakenSigner.signature(path: path, nonce: String(nonce), body: body,
                                                      secret: credentials.apiSecret)
         else { throw ExchangeError(.invalidSignature, exchange: .kraken, detail: "secret is not base64") }
