@@ -13,7 +13,7 @@ public enum FuzzTargets {
         "params": params, "json": json, "jwt": jwt, "ciphertext": ciphertext,
         "binance": { exchangeResponse(.binance, $0) }, "coinbase": { exchangeResponse(.coinbase, $0) },
         "coinbaseexchange": { exchangeResponse(.coinbaseexchange, $0) }, "kraken": { exchangeResponse(.kraken, $0) },
-        "kucoin": { exchangeResponse(.kucoin, $0) }, "time": serverTime,
+        "kucoin": { exchangeResponse(.kucoin, $0) }, "time": serverTime, "krakenearn": krakenEarn,
     ]
 
     /// FastCGI params → Request (NUL-separated NAME=value pairs), then the request's own parsers and the
@@ -70,6 +70,7 @@ public enum FuzzTargets {
     /// normalization and aggregation all run on hostile input.
     static func exchangeResponse(_ exchange: ExchangeID, _ data: [UInt8]) {
         let status = data.first.map { statuses[Int($0) % statuses.count] } ?? 200
+        ExchangeStub.shared.earnReply = nil
         ExchangeStub.shared.reply = (status, Data(data.dropFirst()))
         let client = ExchangeStub.shared.client(exchange)
         _ = runBlocking { try? await client.fetchBalances() }
@@ -92,10 +93,27 @@ extension FuzzTargets {
         let retryAfter = String(decoding: rest[..<newline], as: UTF8.self)
         let body = newline < rest.endIndex ? Data(rest[rest.index(after: newline)...]) : Data()
         ExchangeStub.shared.timeFuzzed = true
+        ExchangeStub.shared.earnReply = nil
         ExchangeStub.shared.reply = (status, body)
         ExchangeStub.shared.retryAfter = retryAfter
         let client = ExchangeStub.shared.client(exchange)
         _ = runBlocking { try? await client.serverTime() }
+        _ = runBlocking { try? await client.fetchBalances() }
+    }
+}
+
+extension FuzzTargets {
+    /// Kraken with separate answers: byte 0 picks the status, the bytes up to the first NUL are the `BalanceEx`
+    /// body, the rest the body of `Earn/Allocations` and `Assets` (one body for all could never be a valid
+    /// balance map and a valid allocation list at once, so reconciliation would go unfuzzed).
+    static func krakenEarn(_ data: [UInt8]) {
+        let status = data.first.map { statuses[Int($0) % statuses.count] } ?? 200
+        let rest = data.dropFirst()
+        let split = rest.firstIndex(of: 0) ?? rest.endIndex
+        ExchangeStub.shared.timeFuzzed = false
+        ExchangeStub.shared.reply = (status, Data(rest[..<split]))
+        ExchangeStub.shared.earnReply = (200, split < rest.endIndex ? Data(rest[rest.index(after: split)...]) : Data())
+        let client = ExchangeStub.shared.client(.kraken)
         _ = runBlocking { try? await client.fetchBalances() }
     }
 }
@@ -118,6 +136,12 @@ final class ExchangeStub: @unchecked Sendable {
     var retryAfter: String {
         get { lock.withLock { _retryAfter } }
         set { lock.withLock { _retryAfter = newValue } }
+    }
+    private var _earnReply: (Int, Data)?
+    /// When set, Kraken's `Earn/Allocations` and `Assets` answer with this instead of `reply`.
+    var earnReply: (Int, Data)? {
+        get { lock.withLock { _earnReply } }
+        set { lock.withLock { _earnReply = newValue } }
     }
     private var _timeFuzzed = false
     /// When set, the time endpoints answer with `reply` too.
@@ -157,6 +181,9 @@ final class ExchangeStub: @unchecked Sendable {
         case "/time": return .json(200, #"{"iso":"","epoch":\#(Double(nowMs) / 1000)}"#)
         case "/0/public/Time": return .json(200, #"{"error":[],"result":{"unixtime":\#(nowMs / 1000),"rfc1123":""}}"#)
         case "/api/v1/timestamp": return .json(200, #"{"code":"200000","data":\#(nowMs)}"#)
+        case let path where earnReply != nil && ["/0/private/Earn/Allocations", "/0/public/Assets"].contains(path):
+            let (status, body) = earnReply ?? reply
+            return ServerResponse(status: status, headers: [("Content-Type", "application/json")], body: body)
         default:
             let (status, body) = reply
             return ServerResponse(status: status, headers: [("Content-Type", "application/json"), ("Retry-After", retryAfter)], body: body)
