@@ -77,6 +77,19 @@ struct HostileInputTests {
         }
     }
 
+    /// Coinbase Exchange: when `balance − hold` cannot be computed the answer is refused (the client no longer
+    /// falls back to `available`, which would hide an unreadable `balance`).
+    @Test func coinbaseExchangeHostileBalanceIsBadResponse() async throws {
+        try await SandboxHarness.run { h in
+            let account = h.account(.coinbaseexchange)
+            try await h.update(.coinbaseexchange, FixtureUpdate(apiKey: account.apiKey, balances: [
+                FixtureBalance(asset: "BTC", free: "1", locked: "1E-400"),
+            ]))
+            let error = await exchangeError { _ = try await h.client(account).fetchBalances() }
+            #expect(error?.code == .badResponse)
+        }
+    }
+
     @Test(arguments: [
         // JSON numbers rather than strings: in range they are read exactly, past Decimal's range or precision
         // they are refused rather than rounded.

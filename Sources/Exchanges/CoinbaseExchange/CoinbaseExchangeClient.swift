@@ -20,10 +20,20 @@ struct CoinbaseExchangeClient: ExchangeClient {
 
     func fetchBalances() async throws -> [Balance] {
         let accounts = try await fetchAccounts()
-        let rows = accounts.map { account -> RawBalance in
+        let rows = try accounts.map { account -> RawBalance in
             let hold = account.hold?.text ?? "0"
-            // Prefer balance − hold over `available`, so free + locked always equals the reported balance.
-            let free = account.balance.flatMap { DecimalString.subtract($0.text, hold) } ?? account.available?.text ?? "0"
+            // Prefer balance − hold over `available`, so free + locked always equals the reported balance. An
+            // unreadable balance is a bad answer, not a reason to fall back to `available`.
+            let free: String
+            if let balance = account.balance {
+                guard let difference = DecimalString.subtract(balance.text, hold) else {
+                    throw ExchangeError(.badResponse, exchange: .coinbaseexchange,
+                                        detail: "non-decimal amount for \(account.currency)")
+                }
+                free = difference
+            } else {
+                free = account.available?.text ?? "0"
+            }
             return RawBalance(wallet: account.profile_id.map { "profile:" + $0 } ?? "spot", asset: account.currency,
                               free: free, locked: hold)
         }
