@@ -104,7 +104,8 @@ extension FuzzTargets {
 
 extension FuzzTargets {
     /// Kraken with separate answers: byte 0 picks the status, the bytes up to the first NUL are the `BalanceEx`
-    /// body, the rest the body of `Earn/Allocations` and `Assets` (one body for all could never be a valid
+    /// body, the rest the body of `Earn/Allocations`, `Earn/Strategies` and `Assets` (one item can carry the
+    /// fields of an allocation and of a strategy at once) (one body for all could never be a valid
     /// balance map and a valid allocation list at once, so reconciliation would go unfuzzed).
     static func krakenEarn(_ data: [UInt8]) {
         let status = data.first.map { statuses[Int($0) % statuses.count] } ?? 200
@@ -137,8 +138,9 @@ final class ExchangeStub: @unchecked Sendable {
         get { lock.withLock { _retryAfter } }
         set { lock.withLock { _retryAfter = newValue } }
     }
+    private static let earnPaths: Set = ["/0/private/Earn/Allocations", "/0/private/Earn/Strategies", "/0/public/Assets"]
     private var _earnReply: (Int, Data)?
-    /// When set, Kraken's `Earn/Allocations` and `Assets` answer with this instead of `reply`.
+    /// When set, Kraken's `Earn/Allocations`, `Earn/Strategies` and `Assets` answer with this instead of `reply`.
     var earnReply: (Int, Data)? {
         get { lock.withLock { _earnReply } }
         set { lock.withLock { _earnReply = newValue } }
@@ -181,7 +183,7 @@ final class ExchangeStub: @unchecked Sendable {
         case "/time": return .json(200, #"{"iso":"","epoch":\#(Double(nowMs) / 1000)}"#)
         case "/0/public/Time": return .json(200, #"{"error":[],"result":{"unixtime":\#(nowMs / 1000),"rfc1123":""}}"#)
         case "/api/v1/timestamp": return .json(200, #"{"code":"200000","data":\#(nowMs)}"#)
-        case let path where earnReply != nil && ["/0/private/Earn/Allocations", "/0/public/Assets"].contains(path):
+        case let path where earnReply != nil && Self.earnPaths.contains(path):
             let (status, body) = earnReply ?? reply
             return ServerResponse(status: status, headers: [("Content-Type", "application/json")], body: body)
         default:

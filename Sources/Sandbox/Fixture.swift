@@ -97,12 +97,15 @@ public struct FixtureEarnAllocation: Codable, Sendable, Equatable {
     public var asset: String
     /// `amount_allocated.total.native` (decimal string).
     public var amount: String
+    /// The strategy's `lock_type.type`: `instant`, `bonded` (default) or `flex` (earning on spot balances).
+    public var lockType: String?
 
     /// An allocation.
-    public init(strategyId: String, asset: String, amount: String) {
+    public init(strategyId: String, asset: String, amount: String, lockType: String? = nil) {
         self.strategyId = strategyId
         self.asset = asset
         self.amount = amount
+        self.lockType = lockType
     }
 }
 

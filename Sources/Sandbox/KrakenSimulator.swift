@@ -23,8 +23,8 @@ struct KrakenSimulator: ExchangeSimulator {
             return .response(KrakenAssetList.response(query: request.query, heldIDs: held))
         case ("POST", "/0/private/Balance"), ("POST", "/0/private/BalanceEx"):
             return balance(request, state: state)
-        case ("POST", "/0/private/Earn/Allocations"):
-            return earnAllocations(request, state: state)
+        case ("POST", "/0/private/Earn/Allocations"), ("POST", "/0/private/Earn/Strategies"):
+            return earn(request, state: state)
         default:
             return notFound(request)
         }
@@ -73,12 +73,22 @@ struct KrakenSimulator: ExchangeSimulator {
         }
     }
 
-    /// `Earn/Allocations` in the spec's shape (§8.3): one item per allocation, `amount_allocated.total.native`.
-    private func earnAllocations(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
+    /// `Earn/Allocations` in the spec's shape (§8.3): one item per allocation, `amount_allocated.total.native`;
+    /// `Earn/Strategies`: one strategy per allocation with its `lock_type` (needs no permission).
+    private func earn(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
         let account: FixtureAccount
         switch authenticate(request, state: state) {
         case .account(let found): account = found
         case .rejected(let response): return .response(response)
+        }
+        if request.path.hasSuffix("Strategies") {
+            return .authenticated(account) {
+                let items: [[String: Any]] = (account.earnAllocations ?? []).map {
+                    ["id": $0.strategyId, "asset": $0.asset, "lock_type": ["type": $0.lockType ?? "bonded"],
+                     "can_allocate": true, "can_deallocate": true]
+                }
+                return .json(200, object: ["error": [String](), "result": ["items": items]])
+            }
         }
         if account.earnPermissionDenied == true { return .response(permissionDenied()) }
         return .authenticated(account) {

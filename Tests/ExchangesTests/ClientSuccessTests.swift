@@ -99,6 +99,8 @@ struct ClientSuccessTests {
                 FixtureEarnAllocation(strategyId: "atom-flex", asset: "ATOM", amount: "6"),  // < ATOM21.S 7
                 FixtureEarnAllocation(strategyId: "eth-vault", asset: "ETH", amount: "2"),  // not in BalanceEx
                 FixtureEarnAllocation(strategyId: "xbt-flex", asset: "XBT", amount: "0"),
+                // Kraken Rewards on the spot balance: the same coins as the DOT row, never added again.
+                FixtureEarnAllocation(strategyId: "dot-rewards", asset: "DOT", amount: "1", lockType: "flex"),
             ]
             try await h.update(.kraken, FixtureUpdate(account: account))
             let balances = try await h.client(account).fetchBalances()
@@ -112,6 +114,7 @@ struct ClientSuccessTests {
             ])
             #expect(balances[asset: "ETH"]?.total == "2")
             #expect(balances[asset: "ETH"]?.locked == "2")
+            #expect(try await h.count(.kraken, path: "/0/private/Earn/Strategies") == 1)
         }
     }
 
@@ -124,6 +127,7 @@ struct ClientSuccessTests {
             let balances = try await h.client(account).fetchBalances()
             #expect(balances.map(\.asset) == ["AAPLX.T", "API3", "ATOM", "DOT", "SOL"])
             #expect(try await h.count(.kraken, path: "/0/private/Earn/Allocations") == 1)
+            #expect(try await h.count(.kraken, path: "/0/private/Earn/Strategies") == 0)
         }
     }
 

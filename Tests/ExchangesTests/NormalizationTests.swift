@@ -66,20 +66,34 @@ struct NormalizationTests {
             RawBalance(wallet: "spot", asset: raw, free: amount, locked: "0",
                        normalized: AssetNormalizer.normalize(raw, on: .kraken))
         }
-        func item(_ asset: String, _ amount: String) throws -> KrakenEarn.Envelope.Item {
-            try JSONDecoder().decode(KrakenEarn.Envelope.Item.self, from: Data(
-                #"{"native_asset":"\#(asset)","amount_allocated":{"total":{"native":"\#(amount)","converted":"0"}}}"#.utf8))
+        func item(_ strategy: String, _ asset: String, _ amount: String) throws -> KrakenEarn.Envelope.Item {
+            try JSONDecoder().decode(KrakenEarn.Envelope.Item.self, from: Data(#"""
+                {"strategy_id":"\#(strategy)","native_asset":"\#(asset)",
+                 "amount_allocated":{"total":{"native":"\#(amount)","converted":"0"}}}
+                """#.utf8))
         }
-        // Spot and `.HOLD` rows are not earn: the allocation of BTC is compared with XBT.M only.
-        let rows = [row("XXBT", "5"), row("XBT.M", "0.25"), row("USD.HOLD", "9"), row("ETH2.S", "1")]
+        let strategies = try JSONDecoder().decode([KrakenEarn.StrategiesEnvelope.Strategy].self, from: Data(#"""
+            [{"id":"btc-bonded","lock_type":{"type":"bonded"}},{"id":"eth-instant","lock_type":{"type":"instant"}},
+             {"id":"usd-instant","lock_type":{"type":"instant"}},{"id":"sol-flex","lock_type":{"type":"flex"}},
+             {"id":"fee","lock_type":{"type":"instant"}}]
+            """#.utf8))
+        let counted = KrakenEarn.countedStrategies(strategies)
+        #expect(counted == ["btc-bonded", "eth-instant", "usd-instant", "fee"])
+        // Spot and `.HOLD` rows are not earn: the allocation of BTC is compared with XBT.M only. Flex allocations
+        // (earning on the spot balance) and allocations to unlisted strategies are never added.
+        let rows = [row("XXBT", "5"), row("XBT.M", "0.25"), row("USD.HOLD", "9"), row("ETH2.S", "1"), row("SOL", "4")]
         let result = try KrakenEarn.reconcile(rows, allocations: [
-            try item("XBT", "0.75"), try item("ETH", "0.5"), try item("USD", "3"), try item("KFEE", "100"),
-        ])
+            try item("btc-bonded", "XBT", "0.75"), try item("eth-instant", "ETH", "0.5"),
+            try item("usd-instant", "USD", "3"), try item("fee", "KFEE", "100"), try item("sol-flex", "SOL", "4"),
+            try item("unlisted", "DOT", "9"),
+        ], counted: counted)
         let added = result.dropFirst(rows.count)
         #expect(added.map(\.asset) == ["XBT", "USD"])
         #expect(added.map(\.locked) == ["0.5", "3"])
         #expect(added.allSatisfy { $0.normalized?.wallet == "earn-allocations" })
-        #expect(throws: ExchangeError.self) { try KrakenEarn.reconcile(rows, allocations: [try item("ETH", "1E-400")]) }
+        #expect(throws: ExchangeError.self) {
+            try KrakenEarn.reconcile(rows, allocations: [try item("eth-instant", "ETH", "1E-400")], counted: counted)
+        }
     }
 
     @Test func krakenFeeCreditsAreLeftOutOfBalances() throws {

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Kraken spot: `POST /0/private/BalanceEx` and `POST /0/private/Earn/Allocations` with a persisted, strictly
-/// increasing nonce per key; `GET /0/public/Assets` when a balance id needs it.
+/// Kraken spot: `POST /0/private/BalanceEx` and `POST /0/private/Earn/Allocations` (plus `Earn/Strategies` when
+/// there are allocations) with a persisted, strictly increasing nonce per key; `GET /0/public/Assets` when a
+/// balance id needs it.
 ///
 /// Every private call for a key runs through `KeyedSerialExecutor`, so nonces reach Kraken in order.
 struct KrakenClient: ExchangeClient {
@@ -45,7 +46,11 @@ struct KrakenClient: ExchangeClient {
             return RawBalance(wallet: "spot", asset: asset, free: free, locked: hold, normalized: normalized)
         }
         let allocations = try await earnAllocations()
-        return try BalanceAggregator.aggregate(KrakenEarn.reconcile(rows, allocations: allocations), exchange: .kraken)
+        // Strategies are read only when there is an allocation to classify (no permission needed for them).
+        let counted = allocations.isEmpty ? [] : KrakenEarn.countedStrategies(
+            try await privateCall(KrakenEarn.StrategiesEnvelope.self, path: "/0/private/Earn/Strategies").result?.items ?? [])
+        return try BalanceAggregator.aggregate(
+            KrakenEarn.reconcile(rows, allocations: allocations, counted: counted), exchange: .kraken)
     }
 
     /// The key's Earn allocations (§8.3). A key refused the Earn call (`EGeneral:Permission denied`) still reads

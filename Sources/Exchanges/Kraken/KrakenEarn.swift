@@ -4,18 +4,37 @@
 /// Allocated funds may or may not be mirrored as suffixed rows (`DOT.S`, `DOT28.S`, …); one tracker found vault
 /// allocations missing from the balance while other earn funds were visible there. So per asset the earn part
 /// is the larger of the two, never their sum: when allocations exceed the suffixed rows, only the excess is
-/// added, as its own wallet row.
+/// added, as its own wallet row. Allocations to `flex` strategies ("Kraken Rewards": earning on spot balances,
+/// docs "List Earn Strategies") are the spot balance itself and are never added; nor is an allocation whose
+/// strategy Kraken does not list, since it cannot be shown not to be `flex`.
 enum KrakenEarn {
-    /// The response: `result.items[].native_asset` and `amount_allocated.total.native`.
+    /// The `Earn/Allocations` response: `result.items[].strategy_id`, `native_asset`, `amount_allocated.total.native`.
     struct Envelope: Decodable {
         struct Result: Decodable { let items: [Item]? }
         struct Item: Decodable {
             struct Allocated: Decodable { let total: Amount }
             struct Amount: Decodable { let native: AmountText }
+            let strategy_id: String?
             let native_asset: String
             let amount_allocated: Allocated
         }
         let result: Result?
+    }
+
+    /// The `Earn/Strategies` response: `result.items[].id` and `lock_type.type` (`instant`, `bonded`, `flex`).
+    struct StrategiesEnvelope: Decodable {
+        struct Result: Decodable { let items: [Strategy]? }
+        struct Strategy: Decodable {
+            struct LockType: Decodable { let type: String? }
+            let id: String
+            let lock_type: LockType?
+        }
+        let result: Result?
+    }
+
+    /// The ids of strategies that may be added: every listed strategy except `flex` ones.
+    static func countedStrategies(_ strategies: [StrategiesEnvelope.Strategy]) -> Set<String> {
+        Set(strategies.filter { $0.lock_type?.type?.lowercased() != "flex" }.map(\.id))
     }
 
     /// The wallet of allocated funds that `BalanceEx` does not show.
@@ -25,13 +44,16 @@ enum KrakenEarn {
     /// `tokenized` are not earn.
     static let earnWallets: Set<String> = ["staked", "rewards", "bonded", "earn", "auto-earn"]
 
-    /// `rows` plus one `earn-allocations` row per asset whose allocations exceed its suffixed rows, holding the
-    /// excess (locked: allocated funds cannot be traded). Throws `bad_response` for an amount that is not a
+    /// `rows` plus one `earn-allocations` row per asset whose allocations to `counted` strategies exceed its
+    /// suffixed rows, holding the excess (locked: allocated funds cannot be traded). Throws `bad_response` for an amount that is not a
     /// decimal number in range.
-    static func reconcile(_ rows: [RawBalance], allocations: [Envelope.Item]) throws -> [RawBalance] {
+    static func reconcile(
+        _ rows: [RawBalance], allocations: [Envelope.Item], counted: Set<String>
+    ) throws -> [RawBalance] {
         var allocated: [String: String] = [:]
         var rawIDs: [String: String] = [:]
         for item in allocations {
+            guard let strategy = item.strategy_id, counted.contains(strategy) else { continue }
             guard case let .holding(asset, _) = KrakenAssetID.resolve(item.native_asset, isKnown: { _ in true })
             else { continue }
             guard let sum = DecimalString.add(allocated[asset] ?? "0", item.amount_allocated.total.native.text) else {
