@@ -13,7 +13,7 @@ public enum FuzzTargets {
         "params": params, "json": json, "jwt": jwt, "ciphertext": ciphertext,
         "binance": { exchangeResponse(.binance, $0) }, "coinbase": { exchangeResponse(.coinbase, $0) },
         "coinbaseexchange": { exchangeResponse(.coinbaseexchange, $0) }, "kraken": { exchangeResponse(.kraken, $0) },
-        "kucoin": { exchangeResponse(.kucoin, $0) },
+        "kucoin": { exchangeResponse(.kucoin, $0) }, "time": serverTime, "krakenearn": krakenEarn,
         "coinbasekey": coinbaseKey,
     ]
 
@@ -79,10 +79,52 @@ public enum FuzzTargets {
     /// time endpoint answers correctly, so the signed call is reached): classification, decoding, amounts,
     /// normalization and aggregation all run on hostile input.
     static func exchangeResponse(_ exchange: ExchangeID, _ data: [UInt8]) {
-        let statuses = [200, 200, 200, 400, 401, 403, 404, 418, 429, 500, 502, 503]
         let status = data.first.map { statuses[Int($0) % statuses.count] } ?? 200
+        ExchangeStub.shared.earnReply = nil
         ExchangeStub.shared.reply = (status, Data(data.dropFirst()))
         let client = ExchangeStub.shared.client(exchange)
+        _ = runBlocking { try? await client.fetchBalances() }
+    }
+}
+
+extension FuzzTargets {
+    static let statuses = [200, 200, 200, 400, 401, 403, 404, 418, 429, 500, 502, 503]
+
+    /// Every exchange's time endpoint and headers fuzzed: byte 0 picks the exchange, byte 1 the status, the
+    /// text up to the first newline is the `Retry-After` header, the rest is the body of every answer (time
+    /// endpoints included). Reads the server time, then balances (whose clock retry re-reads the time).
+    static func serverTime(_ data: [UInt8]) {
+        guard data.count >= 2 else { return }
+        let exchanges = ExchangeID.allCases
+        let exchange = exchanges[Int(data[0]) % exchanges.count]
+        let status = statuses[Int(data[1]) % statuses.count]
+        let rest = data.dropFirst(2)
+        let newline = rest.firstIndex(of: 10) ?? rest.endIndex
+        let retryAfter = String(decoding: rest[..<newline], as: UTF8.self)
+        let body = newline < rest.endIndex ? Data(rest[rest.index(after: newline)...]) : Data()
+        ExchangeStub.shared.timeFuzzed = true
+        ExchangeStub.shared.earnReply = nil
+        ExchangeStub.shared.reply = (status, body)
+        ExchangeStub.shared.retryAfter = retryAfter
+        let client = ExchangeStub.shared.client(exchange)
+        _ = runBlocking { try? await client.serverTime() }
+        _ = runBlocking { try? await client.fetchBalances() }
+    }
+}
+
+extension FuzzTargets {
+    /// Kraken with separate answers: byte 0 picks the status, the bytes up to the first NUL are the `BalanceEx`
+    /// body, the rest the body of `Earn/Allocations`, `Earn/Strategies` and `Assets` (one item can carry the
+    /// fields of an allocation and of a strategy at once) (one body for all could never be a valid
+    /// balance map and a valid allocation list at once, so reconciliation would go unfuzzed).
+    static func krakenEarn(_ data: [UInt8]) {
+        let status = data.first.map { statuses[Int($0) % statuses.count] } ?? 200
+        let rest = data.dropFirst()
+        let split = rest.firstIndex(of: 0) ?? rest.endIndex
+        ExchangeStub.shared.timeFuzzed = false
+        ExchangeStub.shared.reply = (status, Data(rest[..<split]))
+        ExchangeStub.shared.earnReply = (200, split < rest.endIndex ? Data(rest[rest.index(after: split)...]) : Data())
+        let client = ExchangeStub.shared.client(.kraken)
         _ = runBlocking { try? await client.fetchBalances() }
     }
 }
@@ -99,6 +141,25 @@ final class ExchangeStub: @unchecked Sendable {
     var reply: (Int, Data) {
         get { lock.withLock { _reply } }
         set { lock.withLock { _reply = newValue } }
+    }
+    private var _retryAfter = "3"
+    /// The `Retry-After` header sent with every fuzzed answer.
+    var retryAfter: String {
+        get { lock.withLock { _retryAfter } }
+        set { lock.withLock { _retryAfter = newValue } }
+    }
+    private static let earnPaths: Set = ["/0/private/Earn/Allocations", "/0/private/Earn/Strategies", "/0/public/Assets"]
+    private var _earnReply: (Int, Data)?
+    /// When set, Kraken's `Earn/Allocations`, `Earn/Strategies` and `Assets` answer with this instead of `reply`.
+    var earnReply: (Int, Data)? {
+        get { lock.withLock { _earnReply } }
+        set { lock.withLock { _earnReply = newValue } }
+    }
+    private var _timeFuzzed = false
+    /// When set, the time endpoints answer with `reply` too.
+    var timeFuzzed: Bool {
+        get { lock.withLock { _timeFuzzed } }
+        set { lock.withLock { _timeFuzzed = newValue } }
     }
     private var server: HTTPServer!
     private var configuration: ExchangeConfiguration!
@@ -122,15 +183,22 @@ final class ExchangeStub: @unchecked Sendable {
 
     private func answer(_ request: ServerRequest) -> ServerResponse {
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let timePaths: Set<String> = ["/api/v3/time", "/api/v3/brokerage/time", "/time", "/0/public/Time", "/api/v1/timestamp"]
         switch request.path {
+        case let path where timeFuzzed && timePaths.contains(path):
+            let (status, body) = reply
+            return ServerResponse(status: status, headers: [("Content-Type", "application/json"), ("Retry-After", retryAfter)], body: body)
         case "/api/v3/time": return .json(200, #"{"serverTime":\#(nowMs)}"#)
         case "/api/v3/brokerage/time": return .json(200, #"{"iso":"","epochSeconds":"\#(nowMs / 1000)","epochMillis":"\#(nowMs)"}"#)
         case "/time": return .json(200, #"{"iso":"","epoch":\#(Double(nowMs) / 1000)}"#)
         case "/0/public/Time": return .json(200, #"{"error":[],"result":{"unixtime":\#(nowMs / 1000),"rfc1123":""}}"#)
         case "/api/v1/timestamp": return .json(200, #"{"code":"200000","data":\#(nowMs)}"#)
+        case let path where earnReply != nil && Self.earnPaths.contains(path):
+            let (status, body) = earnReply ?? reply
+            return ServerResponse(status: status, headers: [("Content-Type", "application/json")], body: body)
         default:
             let (status, body) = reply
-            return ServerResponse(status: status, headers: [("Content-Type", "application/json"), ("Retry-After", "3")], body: body)
+            return ServerResponse(status: status, headers: [("Content-Type", "application/json"), ("Retry-After", retryAfter)], body: body)
         }
     }
 }

@@ -63,7 +63,7 @@ struct BinanceSimulator: ExchangeSimulator {
             let rows = SimulatorSupport.merged(account.balances, byWallet: false)
                 .filter { !omitZero || !DecimalString.isZero($0.total) }
                 .map { ["asset": $0.asset, "free": DecimalString.canonical($0.free) ?? $0.free,
-                        "locked": DecimalString.canonical($0.lockedAmount) ?? "0"] }
+                        "locked": DecimalString.canonical($0.lockedAmount) ?? $0.lockedAmount] }
             return .json(200, object: [
                 "makerCommission": 10, "takerCommission": 10, "buyerCommission": 0, "sellerCommission": 0,
                 "canTrade": account.canTrade ?? false, "canWithdraw": account.canWithdraw ?? false, "canDeposit": true,

@@ -50,7 +50,7 @@ struct CoinbaseExchangeSimulator: ExchangeSimulator {
             let rows = SimulatorSupport.merged(account.balances, byWallet: true).map { row -> [String: Any] in
                 [
                     "id": SimulatorSupport.uuid(account.apiKey, row.asset, row.wallet ?? ""), "currency": row.asset,
-                    "balance": row.total, "hold": DecimalString.canonical(row.lockedAmount) ?? "0",
+                    "balance": row.total, "hold": DecimalString.canonical(row.lockedAmount) ?? row.lockedAmount,
                     "available": DecimalString.canonical(row.free) ?? row.free,
                     "profile_id": row.wallet ?? SimulatorSupport.uuid(account.apiKey, "profile"),
                     "trading_enabled": true,

@@ -101,7 +101,7 @@ struct CoinbaseSimulator: ExchangeSimulator {
                 "uuid": SimulatorSupport.uuid(account.apiKey, row.asset, row.wallet ?? ""),
                 "name": "\(row.asset) Wallet", "currency": row.asset,
                 "available_balance": ["value": DecimalString.canonical(row.free) ?? row.free, "currency": row.asset],
-                "hold": ["value": DecimalString.canonical(row.lockedAmount) ?? "0", "currency": row.asset],
+                "hold": ["value": DecimalString.canonical(row.lockedAmount) ?? row.lockedAmount, "currency": row.asset],
                 "default": true, "active": true, "created_at": "2023-05-01T10:00:00.000Z",
                 "updated_at": "2024-01-01T10:00:00.000Z", "deleted_at": NSNull(),
                 "type": fiat ? "ACCOUNT_TYPE_FIAT" : "ACCOUNT_TYPE_CRYPTO", "ready": true,

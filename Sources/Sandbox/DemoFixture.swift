@@ -262,6 +262,21 @@ public enum DemoFixture {
       ]
     },
     {
+      "exchange": "kraken",
+      "label": "Kraken staking key (lock-up ids, fee credits, xStocks)",
+      "apiKey": "ORlxJNtSptuBsCmip0Tbh4X2Ga6oWZ4JhnNY3HX8tMGBNwSzrAmvrKS2",
+      "apiSecret": "gR4vogsoQUv8bKyq1+sbuLp0WdFEVpyAkRgGuOzcOt8K6jMaB4QiUTZZ93Xq29rHxq12FaW1nR3l4ert1d0rLA==",
+      "balances": [
+        {"asset": "DOT", "free": "1"},
+        {"asset": "DOT28.S", "free": "12.5"},
+        {"asset": "SOL03.S", "free": "3.25"},
+        {"asset": "ATOM21.S", "free": "7"},
+        {"asset": "API3", "free": "2"},
+        {"asset": "KFEE", "free": "1000"},
+        {"asset": "AAPLx.T", "free": "0.5"}
+      ]
+    },
+    {
       "exchange": "kucoin",
       "label": "KuCoin general key",
       "apiKey": "665f2c1e8b0a4d0001a3c9b7",

@@ -69,6 +69,10 @@ public struct FixtureAccount: Codable, Sendable {
     /// signatures are verified against it (Ed25519 or RSA, read from the key) and `apiSecret`, the private key
     /// the user pastes into Holdfast, is never used by the sandbox.
     public var publicKey: String?
+    /// Kraken: Earn allocations served by `POST /0/private/Earn/Allocations` (none when nil).
+    public var earnAllocations: [FixtureEarnAllocation]?
+    /// Kraken: answer `Earn/Allocations` with `EGeneral:Permission denied` while `BalanceEx` still works.
+    public var earnPermissionDenied: Bool?
 
     /// An account with the given parts.
     public init(
@@ -90,13 +94,35 @@ public struct FixtureAccount: Codable, Sendable {
     }
 }
 
+/// One Kraken Earn allocation (exchanges.md §8.3): `amount` of `asset` (the plain asset, e.g. "DOT") in a
+/// strategy.
+public struct FixtureEarnAllocation: Codable, Sendable, Equatable {
+    /// Strategy id.
+    public var strategyId: String
+    /// `native_asset`.
+    public var asset: String
+    /// `amount_allocated.total.native` (decimal string).
+    public var amount: String
+    /// The strategy's `lock_type.type`: `instant`, `bonded` (default) or `flex` (earning on spot balances).
+    public var lockType: String?
+
+    /// An allocation.
+    public init(strategyId: String, asset: String, amount: String, lockType: String? = nil) {
+        self.strategyId = strategyId
+        self.asset = asset
+        self.amount = amount
+        self.lockType = lockType
+    }
+}
+
 /// One balance row in exchange terms.
 public struct FixtureBalance: Codable, Sendable, Equatable {
     /// The exchange's own asset id ("XXBT", "DOT.S", "LDUSDT").
     public var asset: String
-    /// Available amount (decimal string).
+    /// Available amount (decimal string). Served canonicalized; text that is not a number in range ("1E-400",
+    /// "NaN") is served as given, so a fixture can reproduce a hostile answer.
     public var free: String
-    /// Held amount (decimal string).
+    /// Held amount (decimal string; served like `free`).
     public var locked: String?
     /// Wallet/account type where it matters (KuCoin "main"/"trade"/"margin", Coinbase portfolio).
     public var wallet: String?

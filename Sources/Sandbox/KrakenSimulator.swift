@@ -3,7 +3,7 @@ import Foundation
 import Primitives
 
 /// Kraken spot: `POST /0/private/Balance(Ex)` with API-Key/API-Sign and a nonce that must grow strictly per key;
-/// errors in the `error` array with HTTP 200, as Kraken answers.
+/// errors in the `error` array with HTTP 200, as Kraken answers. Public `Time` and `Assets` (`KrakenAssetList`).
 struct KrakenSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .kraken }
 
@@ -17,8 +17,14 @@ struct KrakenSimulator: ExchangeSimulator {
             formatter.dateFormat = "EEE, dd MMM yy HH:mm:ss Z"
             let rfc = formatter.string(from: Date(timeIntervalSince1970: Double(now) / 1000))
             return .response(.json(200, object: ["error": [String](), "result": ["unixtime": now / 1000, "rfc1123": rfc]]))
+        case ("GET", "/0/public/Assets"):
+            let held = state.currentFixture.accounts.filter { $0.exchange == .kraken }
+                .flatMap { $0.balances.map(\.asset) }
+            return .response(KrakenAssetList.response(query: request.query, heldIDs: held))
         case ("POST", "/0/private/Balance"), ("POST", "/0/private/BalanceEx"):
             return balance(request, state: state)
+        case ("POST", "/0/private/Earn/Allocations"), ("POST", "/0/private/Earn/Strategies"):
+            return earn(request, state: state)
         default:
             return notFound(request)
         }
@@ -26,28 +32,74 @@ struct KrakenSimulator: ExchangeSimulator {
 
     private func error(_ text: String) -> ServerResponse { .json(200, object: ["error": [text]]) }
 
-    private func balance(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
+    /// A private request's account, or Kraken's answer refusing it.
+    private enum Authentication {
+        case account(FixtureAccount)
+        case rejected(ServerResponse)
+    }
+
+    /// The account of a signed private request, or Kraken's error for its key, nonce or signature.
+    private func authenticate(_ request: ServerRequest, state: SandboxState) -> Authentication {
         guard let key = request.headers["api-key"], let account = state.account(.kraken, apiKey: key) else {
-            return .response(error("EAPI:Invalid key"))
+            return .rejected(error("EAPI:Invalid key"))
         }
         let body = String(decoding: request.body, as: UTF8.self)
         guard let nonceText = ServerRequest.parameters(body)["nonce"], let nonce = UInt64(nonceText) else {
-            return .response(error("EAPI:Invalid nonce"))
+            return .rejected(error("EAPI:Invalid nonce"))
         }
         let expected = KrakenSigner.signature(path: request.path, nonce: nonceText, body: body, secret: account.apiSecret) ?? ""
         guard let signature = request.headers["api-sign"], SimulatorSupport.equal(signature, expected) else {
-            return .response(error("EAPI:Invalid signature"))
+            return .rejected(error("EAPI:Invalid signature"))
         }
-        guard state.acceptKrakenNonce(nonce, apiKey: key) else { return .response(error("EAPI:Invalid nonce")) }
+        guard state.acceptKrakenNonce(nonce, apiKey: key) else { return .rejected(error("EAPI:Invalid nonce")) }
+        return .account(account)
+    }
+
+    private func balance(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
+        let account: FixtureAccount
+        switch authenticate(request, state: state) {
+        case .account(let found): account = found
+        case .rejected(let response): return .response(response)
+        }
         let extended = request.path.hasSuffix("BalanceEx")
         return .authenticated(account) {
             var result: [String: Any] = [:]
             for row in SimulatorSupport.merged(account.balances, byWallet: false) {
                 result[row.asset] = extended
-                    ? ["balance": row.total, "hold_trade": DecimalString.canonical(row.lockedAmount) ?? "0"]
+                    ? ["balance": row.total, "hold_trade": DecimalString.canonical(row.lockedAmount) ?? row.lockedAmount]
                     : row.total
             }
             return .json(200, object: ["error": [String](), "result": result])
+        }
+    }
+
+    /// `Earn/Allocations` in the spec's shape (§8.3): one item per allocation, `amount_allocated.total.native`;
+    /// `Earn/Strategies`: one strategy per allocation with its `lock_type` (needs no permission).
+    private func earn(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
+        let account: FixtureAccount
+        switch authenticate(request, state: state) {
+        case .account(let found): account = found
+        case .rejected(let response): return .response(response)
+        }
+        if request.path.hasSuffix("Strategies") {
+            return .authenticated(account) {
+                let items: [[String: Any]] = (account.earnAllocations ?? []).map {
+                    ["id": $0.strategyId, "asset": $0.asset, "lock_type": ["type": $0.lockType ?? "bonded"],
+                     "can_allocate": true, "can_deallocate": true]
+                }
+                return .json(200, object: ["error": [String](), "result": ["items": items]])
+            }
+        }
+        if account.earnPermissionDenied == true { return .response(permissionDenied()) }
+        return .authenticated(account) {
+            let items: [[String: Any]] = (account.earnAllocations ?? []).map {
+                ["strategy_id": $0.strategyId, "native_asset": $0.asset,
+                 "amount_allocated": ["total": ["native": $0.amount, "converted": "0"]],
+                 "total_rewarded": ["native": "0", "converted": "0"]]
+            }
+            return .json(200, object: ["error": [String](), "result": [
+                "converted_asset": "USD", "total_allocated": "0", "total_rewarded": "0", "items": items,
+            ]])
         }
     }
 

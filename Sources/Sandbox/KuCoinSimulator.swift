@@ -73,7 +73,7 @@ struct KuCoinSimulator: ExchangeSimulator {
                         "id": String(SimulatorSupport.id(account.apiKey, row.asset, row.wallet ?? "").prefix(24)),
                         "currency": row.asset, "type": row.wallet ?? "trade", "balance": row.total,
                         "available": DecimalString.canonical(row.free) ?? row.free,
-                        "holds": DecimalString.canonical(row.lockedAmount) ?? "0",
+                        "holds": DecimalString.canonical(row.lockedAmount) ?? row.lockedAmount,
                     ]
                 }
             return .json(200, object: ["code": "200000", "data": rows])

@@ -44,12 +44,16 @@ public final class SandboxState: @unchecked Sendable {
 
     /// The exchange's clock in ms: real time plus exchange-level skew.
     func serverNowMs(_ exchange: ExchangeID) -> Int64 {
-        Int64(Date().timeIntervalSince1970 * 1000) + (exchangeFaults(exchange).clockSkewMs ?? 0)
+        // Saturating: a skew knob far out of range (to show a client refusing such a time) must not trap here.
+        let (now, overflow) = Int64(Date().timeIntervalSince1970 * 1000)
+            .addingReportingOverflow(exchangeFaults(exchange).clockSkewMs ?? 0)
+        return overflow ? ((exchangeFaults(exchange).clockSkewMs ?? 0) < 0 ? .min : .max) : now
     }
 
     /// The clock a signed request of `account` is checked against: exchange clock plus account-level skew.
     func signedNowMs(_ exchange: ExchangeID, account: FixtureAccount) -> Int64 {
-        serverNowMs(exchange) + (account.faults?.clockSkewMs ?? 0)
+        let (now, overflow) = serverNowMs(exchange).addingReportingOverflow(account.faults?.clockSkewMs ?? 0)
+        return overflow ? ((account.faults?.clockSkewMs ?? 0) < 0 ? .min : .max) : now
     }
 
     /// Accepts `nonce` for a Kraken key only if it is greater than every nonce accepted before.

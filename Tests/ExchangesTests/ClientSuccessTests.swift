@@ -68,6 +68,98 @@ struct ClientSuccessTests {
         }
     }
 
+    /// Issue 11 item 3: `BalanceEx` with `DOT` 1, `DOT28.S` 12.5, `SOL03.S` 3.25, `ATOM21.S` 7 (plus `API3`, fee
+    /// credits and an xStock) read as DOT 13.5, SOL 3.25, ATOM 7, the staked part in its own wallet row.
+    @Test func krakenFoldsLockUpStakingIds() async throws {
+        try await SandboxHarness.run { h in
+            let balances = try await h.client(h.account(.kraken, label: "staking")).fetchBalances()
+            #expect(balances.map(\.asset) == ["AAPLX.T", "API3", "ATOM", "DOT", "SOL"])
+            #expect(balances[asset: "DOT"]?.total == "13.5")
+            #expect(balances[asset: "DOT"]?.wallets == [
+                WalletBalance(wallet: "spot", rawAsset: "DOT", free: "1", locked: "0"),
+                WalletBalance(wallet: "staked", rawAsset: "DOT28.S", free: "12.5", locked: "0"),
+            ])
+            #expect(balances[asset: "SOL"]?.total == "3.25")
+            #expect(balances[asset: "SOL"]?.wallets.map(\.wallet) == ["staked"])
+            #expect(balances[asset: "ATOM"]?.total == "7")
+            #expect(balances[asset: "API3"]?.total == "2")
+            #expect(balances[asset: "AAPLX.T"]?.wallets.map(\.wallet) == ["tokenized"])
+            // SOL03 and ATOM21 are settled by Kraken's asset list, read once.
+            #expect(try await h.count(.kraken, path: "/0/public/Assets") == 1)
+        }
+    }
+
+    /// §8.3: per asset the earn part is max(suffixed rows, Earn allocations), never their sum.
+    @Test func krakenAddsOnlyEarnAllocationsThatBalanceExDoesNotShow() async throws {
+        try await SandboxHarness.run { h in
+            var account = h.account(.kraken, label: "staking")
+            account.earnAllocations = [
+                FixtureEarnAllocation(strategyId: "dot-bonded-28", asset: "DOT", amount: "12.5"),  // = DOT28.S
+                FixtureEarnAllocation(strategyId: "sol-flex", asset: "SOL", amount: "5"),  // > SOL03.S 3.25
+                FixtureEarnAllocation(strategyId: "atom-flex", asset: "ATOM", amount: "6"),  // < ATOM21.S 7
+                FixtureEarnAllocation(strategyId: "eth-vault", asset: "ETH", amount: "2"),  // not in BalanceEx
+                FixtureEarnAllocation(strategyId: "xbt-flex", asset: "XBT", amount: "0"),
+                // Kraken Rewards on the spot balance: the same coins as the DOT row, never added again.
+                FixtureEarnAllocation(strategyId: "dot-rewards", asset: "DOT", amount: "1", lockType: "flex"),
+            ]
+            try await h.update(.kraken, FixtureUpdate(account: account))
+            let balances = try await h.client(account).fetchBalances()
+            #expect(balances.map(\.asset) == ["AAPLX.T", "API3", "ATOM", "DOT", "ETH", "SOL"])
+            #expect(balances[asset: "DOT"]?.total == "13.5")
+            #expect(balances[asset: "ATOM"]?.total == "7")
+            #expect(balances[asset: "SOL"]?.total == "5")
+            #expect(balances[asset: "SOL"]?.wallets == [
+                WalletBalance(wallet: "staked", rawAsset: "SOL03.S", free: "3.25", locked: "0"),
+                WalletBalance(wallet: "earn-allocations", rawAsset: "SOL", free: "0", locked: "1.75"),
+            ])
+            #expect(balances[asset: "ETH"]?.total == "2")
+            #expect(balances[asset: "ETH"]?.locked == "2")
+            #expect(try await h.count(.kraken, path: "/0/private/Earn/Strategies") == 1)
+        }
+    }
+
+    @Test func krakenKeyRefusedEarnStillReadsBalances() async throws {
+        try await SandboxHarness.run { h in
+            var account = h.account(.kraken, label: "staking")
+            account.earnAllocations = [FixtureEarnAllocation(strategyId: "eth-vault", asset: "ETH", amount: "2")]
+            account.earnPermissionDenied = true
+            try await h.update(.kraken, FixtureUpdate(account: account))
+            let balances = try await h.client(account).fetchBalances()
+            #expect(balances.map(\.asset) == ["AAPLX.T", "API3", "ATOM", "DOT", "SOL"])
+            #expect(try await h.count(.kraken, path: "/0/private/Earn/Allocations") == 1)
+            #expect(try await h.count(.kraken, path: "/0/private/Earn/Strategies") == 0)
+        }
+    }
+
+    @Test func krakenReadsNoAssetListWhenTheAnswerSettlesEveryId() async throws {
+        try await SandboxHarness.run { h in
+            let account = h.account(.kraken, label: "staking")
+            try await h.update(.kraken, FixtureUpdate(apiKey: account.apiKey, balances: [
+                FixtureBalance(asset: "DOT", free: "1"), FixtureBalance(asset: "DOT28.S", free: "12.5"),
+                FixtureBalance(asset: "XBT.M", free: "0.5"),
+            ]))
+            let balances = try await h.client(account).fetchBalances()
+            #expect(balances.map(\.asset) == ["BTC", "DOT"])
+            #expect(balances[asset: "DOT"]?.total == "13.5")
+            #expect(try await h.count(.kraken, path: "/0/public/Assets") == 0)
+        }
+    }
+
+    @Test func krakenAssetListFailureIsThrown() async throws {
+        try await SandboxHarness.run { h in
+            let configuration = h.sandbox.configuration(timeout: 10, nonceStore: FileNonceStore(directory: h.nonceDirectory))
+            let baseURL = configuration.baseURL(for: .kraken)
+            let codes = try await KrakenAssetCatalog.knownCodes(baseURL: baseURL, transport: configuration.transport)
+            #expect(codes.isSuperset(of: ["XXBT", "XBT", "DOT", "SOL", "ATOM", "API3", "DOT28.S"]))
+            #expect(!codes.contains("DOT28"))
+            try await h.update(.kraken, FixtureUpdate(exchangeFaults: Faults(serverError: 503)))
+            let error = await exchangeError {
+                _ = try await KrakenAssetCatalog.knownCodes(baseURL: baseURL, transport: configuration.transport)
+            }
+            #expect(error?.code == .exchangeUnavailable)
+        }
+    }
+
     @Test func kucoinSumsEveryAccountType() async throws {
         try await SandboxHarness.run { h in
             let balances = try await h.client(h.account(.kucoin)).fetchBalances()

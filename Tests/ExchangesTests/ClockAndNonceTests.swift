@@ -93,8 +93,9 @@ struct ClockAndNonceTests {
             let client = try ExchangeClients.client(
                 for: .kraken, credentials: Credentials(apiKey: account.apiKey, apiSecret: account.apiSecret),
                 configuration: configuration)
-            _ = try await client.fetchBalances()
-            let error = await exchangeError { _ = try await client.fetchBalances() }
+            // `permissions()` is one signed call (a balance read makes two, the second already reusing 42).
+            _ = try await client.permissions()
+            let error = await exchangeError { _ = try await client.permissions() }
             #expect(error?.code == .nonceConflict)
             // A correct store after the conflict works again.
             #expect(try await h.client(account).fetchBalances().isEmpty == false)
@@ -104,7 +105,11 @@ struct ClockAndNonceTests {
     @Test func krakenCallsForOneKeyAreSerialized() async throws {
         try await SandboxHarness.run { h in
             let account = h.account(.kraken)
-            try await h.update(.kraken, FixtureUpdate(apiKey: account.apiKey, faults: Faults(latencyMs: 100)))
+            // Rows that need no asset list: every request counted here is a signed one.
+            try await h.update(.kraken, FixtureUpdate(apiKey: account.apiKey, balances: [
+                FixtureBalance(asset: "XXBT", free: "1"), FixtureBalance(asset: "DOT.S", free: "2"),
+                FixtureBalance(asset: "DOT", free: "3"),
+            ], faults: Faults(latencyMs: 100)))
             let client = try h.client(account)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<5 { group.addTask { _ = try await client.fetchBalances() } }
@@ -112,7 +117,8 @@ struct ClockAndNonceTests {
             }
             let stats = try await h.stats(.kraken)
             #expect(stats["maxInFlight"] as? Int == 1)
-            #expect(stats["requests"] as? Int == 5)
+            #expect(stats["requests"] as? Int == 10)  // BalanceEx and Earn/Allocations, five times each
+            #expect(try await h.count(.kraken, path: "/0/private/BalanceEx") == 5)
         }
     }
 }

@@ -44,7 +44,8 @@ struct BinanceClient: ExchangeClient {
         let result = try await configuration.transport.send(
             "GET", try ResponseSupport.url(baseURL, path: "/api/v3/time"), exchange: .binance)
         if let error = BinanceErrors.classify(result) { throw error }
-        return (try ResponseSupport.decode(Time.self, from: result, exchange: .binance).serverTime.value, result)
+        let serverMs = try ResponseSupport.decode(Time.self, from: result, exchange: .binance).serverTime.value
+        return (try ServerClock.checkedServerTimeMs(serverMs, exchange: .binance), result)
     }
 
     private func measureOffset() async throws -> Int64 {

@@ -90,10 +90,13 @@ struct CoinbaseClient: ExchangeClient {
             "GET", try ResponseSupport.url(baseURL, path: "/api/v3/brokerage/time"), exchange: .coinbase)
         if let error = CoinbaseErrors.classify(result) { throw error }
         let time = try ResponseSupport.decode(Time.self, from: result, exchange: .coinbase)
-        guard let ms = time.epochMillis?.value ?? time.epochSeconds.map({ $0.value * 1000 }) else {
+        if let ms = time.epochMillis?.value {
+            return (try ServerClock.checkedServerTimeMs(ms, exchange: .coinbase), result)
+        }
+        guard let seconds = time.epochSeconds?.value else {
             throw ExchangeError(.badResponse, exchange: .coinbase, detail: "time without epoch")
         }
-        return (ms, result)
+        return (try ServerClock.checkedServerTimeMs(seconds: seconds, exchange: .coinbase), result)
     }
 
     private func measureOffset() async throws -> Int64 {

@@ -24,7 +24,8 @@ struct CoinbaseExchangeClient: ExchangeClient {
         let accounts = try await fetchAccounts()
         let rows = try accounts.map { account -> RawBalance in
             let hold = account.hold.text
-            // Prefer balance − hold over `available`, so free + locked always equals the reported balance.
+            // Prefer balance − hold over `available`, so free + locked always equals the reported balance. An
+            // unreadable balance is a bad answer, not a reason to fall back to `available`.
             let free: String
             if let balance = account.balance {
                 guard let difference = DecimalString.subtract(balance.text, hold) else {
@@ -60,7 +61,7 @@ struct CoinbaseExchangeClient: ExchangeClient {
             "GET", try ResponseSupport.url(baseURL, path: "/time"), exchange: .coinbaseexchange)
         if let error = CoinbaseExchangeErrors.classify(result) { throw error }
         let time = try ResponseSupport.decode(Time.self, from: result, exchange: .coinbaseexchange)
-        return (Int64((time.epoch * 1000).rounded()), result)
+        return (try ServerClock.checkedServerTimeMs(fractionalSeconds: time.epoch, exchange: .coinbaseexchange), result)
     }
 
     private func measureOffset() async throws -> Int64 {

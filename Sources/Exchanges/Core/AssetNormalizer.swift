@@ -1,8 +1,8 @@
 /// Maps an exchange's own asset ids to canonical symbols, as data tables rather than prefix rules.
 ///
-/// Kraken: legacy X/Z-prefixed ids and its XBT/XDG altnames come from an explicit table (never a generic
-/// "strip a leading X or Z": XTZ, ZRX and XCN are real tickers); dotted suffixes (`.S .M .P .F .B .T .HOLD`)
-/// fold into the base asset and name the wallet instead.
+/// Kraken: see `KrakenAssetID` (legacy X/Z ids from an explicit table, dotted suffixes naming the wallet, lock-up
+/// staking ids, fee credits that are not a holding). Without Kraken's asset list this type cannot tell a
+/// lock-up id from a ticker, so it treats every stem as known; `KrakenClient` resolves with the list.
 /// Binance: `LD…` rows are Simple Earn Flexible positions mirrored into the spot account. Holdfast does not read
 /// Simple Earn separately, so they are folded into the base asset under the wallet "simple-earn" (counted once,
 /// and not lost). Real coins that start with "LD" are listed in `binanceLDCoins` and kept as they are.
@@ -13,27 +13,9 @@ public enum AssetNormalizer {
         public let asset: String
         /// Wallet implied by the id, e.g. "staked" for `DOT.S`.
         public let wallet: String?
+        /// False for ids that are not holdings (Kraken fee credits): such rows are left out of balances.
+        public var isHolding: Bool = true
     }
-
-    /// Kraken ids that are not their canonical symbol (ccxt's `commonCurrencies` plus Kraken's altnames).
-    public static let krakenAssets: [String: String] = [
-        "XXBT": "BTC", "XBT": "BTC", "XXDG": "DOGE", "XDG": "DOGE",
-        "XETH": "ETH", "XETC": "ETC", "XLTC": "LTC", "XXRP": "XRP", "XXLM": "XLM", "XXMR": "XMR",
-        "XZEC": "ZEC", "XMLN": "MLN", "XREP": "REP", "XXTZ": "XTZ", "XICN": "ICN", "XNMC": "NMC", "XXVN": "XVN",
-        "XDAO": "DAO",
-        "ZUSD": "USD", "ZEUR": "EUR", "ZGBP": "GBP", "ZJPY": "JPY", "ZCAD": "CAD", "ZAUD": "AUD", "ZKRW": "KRW",
-        // Staked ether is ETH for portfolio purposes; the wallet says it is staked.
-        "ETH2": "ETH",
-    ]
-
-    /// Kraken ids that imply a wallet even without a suffix.
-    public static let krakenImpliedWallets: [String: String] = ["ETH2": "staked"]
-
-    /// Kraken balance suffixes and the wallet each one means.
-    public static let krakenSuffixWallets: [String: String] = [
-        "S": "staked", "M": "rewards", "P": "parachain", "F": "auto-earn", "B": "yield", "T": "tokenized",
-        "HOLD": "hold",
-    ]
 
     /// Listed Binance coins whose symbol starts with "LD" but that are not Simple Earn positions.
     public static let binanceLDCoins: Set<String> = ["LDO"]
@@ -43,14 +25,7 @@ public enum AssetNormalizer {
         let raw = rawAsset.uppercased()
         switch exchange {
         case .kraken:
-            if let dot = raw.firstIndex(of: ".") {
-                let base = String(raw[..<dot]), suffix = String(raw[raw.index(after: dot)...])
-                if let wallet = krakenSuffixWallets[suffix] {
-                    return Normalized(asset: krakenAssets[base] ?? base, wallet: wallet)
-                }
-                return Normalized(asset: raw, wallet: nil)
-            }
-            return Normalized(asset: krakenAssets[raw] ?? raw, wallet: krakenImpliedWallets[raw])
+            return normalized(KrakenAssetID.resolve(raw, isKnown: { _ in true }), rawAsset: raw)
         case .binance:
             if raw.hasPrefix("LD"), raw.count > 3, !binanceLDCoins.contains(raw) {
                 return Normalized(asset: String(raw.dropFirst(2)), wallet: "simple-earn")
@@ -58,6 +33,14 @@ public enum AssetNormalizer {
             return Normalized(asset: raw, wallet: nil)
         case .coinbase, .coinbaseexchange, .kucoin:
             return Normalized(asset: raw, wallet: nil)
+        }
+    }
+
+    /// A Kraken resolution as `Normalized`; fee credits keep their id and are marked as no holding.
+    public static func normalized(_ resolution: KrakenAssetID.Resolution, rawAsset: String) -> Normalized {
+        switch resolution {
+        case let .holding(asset, wallet): return Normalized(asset: asset, wallet: wallet)
+        case .notAHolding: return Normalized(asset: rawAsset.uppercased(), wallet: nil, isHolding: false)
         }
     }
 }

@@ -1,31 +1,41 @@
 /// Exact arithmetic on decimal amounts kept as strings, so balances never pass through `Double`.
 ///
-/// Accepts what exchanges send ("0.5", "-1", "1.2e-8", ".5") and prints a canonical form: no exponent,
-/// no leading or trailing zeros, "0" for zero.
+/// Accepts what exchanges send ("0.5", "-1", "+2", "1.2e-8", ".5", "5.") and prints a canonical form: no
+/// exponent, no leading or trailing zeros, "0" for zero (also for "-0"). Anything else is nil: whitespace,
+/// "NaN", "Infinity", hex ("0x10"), a dangling exponent ("1e"), and values outside the range a balance can have
+/// (see `maxIntegerDigits`, `maxFractionDigits`, `maxTextLength`) — so hostile input is rejected in bounded
+/// time and memory, and every canonical text this type prints can be read back by it.
 public enum DecimalString {
-    /// The canonical text of `text`, or nil when it is not a decimal number.
+    /// Longest accepted input text, in bytes (a 10^6-digit "amount" is refused before it is scanned).
+    public static let maxTextLength = 256
+    /// Most digits before the point of an accepted value, after trimming leading zeros.
+    public static let maxIntegerDigits = 64
+    /// Most digits after the point of an accepted value, after trimming trailing zeros (wei needs 18).
+    public static let maxFractionDigits = 64
+
+    /// The canonical text of `text`, or nil when it is not a decimal number in range.
     public static func canonical(_ text: String) -> String? {
         DecimalValue(text).map { $0.text }
     }
 
-    /// `a + b`, canonical, or nil when either is not a decimal number.
+    /// `a + b`, canonical, or nil when either is not a decimal number or the result is out of range.
     public static func add(_ a: String, _ b: String) -> String? {
         guard let x = DecimalValue(a), let y = DecimalValue(b) else { return nil }
-        return x.adding(y).text
+        return x.adding(y).checked?.text
     }
 
-    /// `a − b`, canonical, or nil when either is not a decimal number.
+    /// `a − b`, canonical, or nil when either is not a decimal number or the result is out of range.
     public static func subtract(_ a: String, _ b: String) -> String? {
         guard let x = DecimalValue(a), let y = DecimalValue(b) else { return nil }
-        return x.adding(y.negated).text
+        return x.adding(y.negated).checked?.text
     }
 
-    /// The sum of `values` ("0" when empty), or nil when any is not a decimal number.
+    /// The sum of `values` ("0" when empty), or nil when any is not a decimal number or the sum is out of range.
     public static func sum<S: Sequence>(_ values: S) -> String? where S.Element == String {
         var total = DecimalValue.zero
         for value in values {
-            guard let parsed = DecimalValue(value) else { return nil }
-            total = total.adding(parsed)
+            guard let parsed = DecimalValue(value), let next = total.adding(parsed).checked else { return nil }
+            total = next
         }
         return total.text
     }
@@ -49,7 +59,9 @@ private struct DecimalValue {
     }
 
     init?(_ text: String) {
-        var bytes = Array(text.utf8)[...]
+        let all = Array(text.utf8)
+        guard !all.isEmpty, all.count <= DecimalString.maxTextLength else { return nil }
+        var bytes = all[...]
         var negative = false
         if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
             negative = sign == UInt8(ascii: "-")
@@ -66,25 +78,51 @@ private struct DecimalValue {
             } else if byte == UInt8(ascii: "."), !seenPoint {
                 seenPoint = true
             } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                // Exponents are bounded so a hostile "1e999999999" cannot allocate a huge digit array.
-                guard let value = Int(String(decoding: bytes.dropFirst(), as: UTF8.self)), abs(value) <= 400 else {
-                    return nil
-                }
+                guard let value = Self.exponent(bytes.dropFirst()) else { return nil }
                 exponent = value
-                bytes = bytes[bytes.endIndex...]
                 break
             } else {
                 return nil
             }
             bytes = bytes.dropFirst()
         }
-        guard !digits.isEmpty, digits.count <= 400 else { return nil }
+        guard !digits.isEmpty else { return nil }
+        if digits.allSatisfy({ $0 == 0 }) { self = .zero; return }
+        // Trim before checking the range, so "0001.5000" and "1.5" are the same value. Every count here is
+        // bounded by the text length and the exponent's five digits, so nothing below can overflow.
+        while digits.count > 1, digits.first == 0 { digits.removeFirst() }
         var scale = fractionDigits - exponent
+        while scale > 0, digits.last == 0 { digits.removeLast(); scale -= 1 }
+        guard scale <= DecimalString.maxFractionDigits,
+              digits.count - scale <= DecimalString.maxIntegerDigits else { return nil }
         if scale < 0 {
             digits += [UInt8](repeating: 0, count: -scale)
             scale = 0
         }
         self.init(negative: negative, digits: digits, scale: scale)
+    }
+
+    /// The exponent after "e": an optional sign and one to five digits, nothing else.
+    private static func exponent(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var rest = bytes
+        var negative = false
+        if let sign = rest.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+            negative = sign == UInt8(ascii: "-")
+            rest = rest.dropFirst()
+        }
+        guard !rest.isEmpty, rest.count <= 5, rest.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        let magnitude = rest.reduce(0) { $0 * 10 + Int($1 - 48) }
+        return negative ? -magnitude : magnitude
+    }
+
+    /// Self when inside the accepted range (so its text reads back), nil otherwise: sums can outgrow it.
+    var checked: DecimalValue? {
+        let fraction = digits.suffix(scale).reversed().drop { $0 == 0 }.count
+        let integer = digits.dropLast(min(scale, digits.count)).drop { $0 == 0 }.count
+        guard fraction <= DecimalString.maxFractionDigits, integer <= DecimalString.maxIntegerDigits else {
+            return nil
+        }
+        return self
     }
 
     var isZero: Bool { digits.allSatisfy { $0 == 0 } }

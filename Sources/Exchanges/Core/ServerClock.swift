@@ -27,6 +27,41 @@ actor ServerClock {
     /// Forgets every offset (tests).
     func reset() { offsets.removeAll() }
 
+    /// Earliest server time Holdfast believes: 2015-01-01T00:00:00Z, in ms since the epoch.
+    static let earliestServerTimeMs: Int64 = 1_420_070_400_000
+    /// Latest server time Holdfast believes: 2200-01-01T00:00:00Z, in ms since the epoch.
+    static let latestServerTimeMs: Int64 = 7_258_118_400_000
+
+    /// `milliseconds` when it lies between `earliestServerTimeMs` and `latestServerTimeMs`; otherwise
+    /// `bad_response`. A clock that far off is a broken answer, and bounding it keeps every offset sum below
+    /// (`offsetMs`, `nowMs`, the sync's clock display) far from Int64 overflow.
+    static func checkedServerTimeMs(_ milliseconds: Int64, exchange: ExchangeID) throws -> Int64 {
+        guard milliseconds >= earliestServerTimeMs, milliseconds <= latestServerTimeMs else {
+            throw ExchangeError(.badResponse, exchange: exchange, detail: "server time out of range")
+        }
+        return milliseconds
+    }
+
+    /// `seconds` since the epoch as checked milliseconds (see `checkedServerTimeMs`); no overflow on any input.
+    static func checkedServerTimeMs(seconds: Int64, exchange: ExchangeID) throws -> Int64 {
+        let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        guard !overflow else {
+            throw ExchangeError(.badResponse, exchange: exchange, detail: "server time out of range")
+        }
+        return try checkedServerTimeMs(milliseconds, exchange: exchange)
+    }
+
+    /// `seconds` since the epoch (a JSON number with a fraction) as checked milliseconds; NaN and infinities are
+    /// `bad_response` too.
+    static func checkedServerTimeMs(fractionalSeconds seconds: Double, exchange: ExchangeID) throws -> Int64 {
+        let milliseconds = (seconds * 1000).rounded()
+        guard milliseconds.isFinite, milliseconds >= Double(earliestServerTimeMs),
+              milliseconds <= Double(latestServerTimeMs) else {
+            throw ExchangeError(.badResponse, exchange: exchange, detail: "server time out of range")
+        }
+        return try checkedServerTimeMs(Int64(milliseconds), exchange: exchange)
+    }
+
     /// Offset in ms from a server time read between `sentAt` and `receivedAt`: the server stamped its time at
     /// about the midpoint of the round trip.
     static func offsetMs(serverTimeMs: Int64, sentAt: Date, receivedAt: Date) -> Int64 {

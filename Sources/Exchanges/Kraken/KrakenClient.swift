@@ -1,6 +1,8 @@
 import Foundation
 
-/// Kraken spot: `POST /0/private/BalanceEx` with a persisted, strictly increasing nonce per key.
+/// Kraken spot: `POST /0/private/BalanceEx` and `POST /0/private/Earn/Allocations` (plus `Earn/Strategies` when
+/// there are allocations) with a persisted, strictly increasing nonce per key; `GET /0/public/Assets` when a
+/// balance id needs it.
 ///
 /// Every private call for a key runs through `KeyedSerialExecutor`, so nonces reach Kraken in order.
 struct KrakenClient: ExchangeClient {
@@ -34,17 +36,44 @@ struct KrakenClient: ExchangeClient {
         let result: Time?
     }
 
+    /// Every `BalanceEx` row, resolved per exchanges.md §8.1: suffixed and lock-up ids fold into their base asset
+    /// under the wallet the suffix names, `.T` ids stay their own assets, fee credits are left out. Kraken's
+    /// asset list is read only when a suffixed id's stem is not settled by the rename table or by a plain id
+    /// in the same answer.
     func fetchBalances() async throws -> [Balance] {
         let entries = try await privateCall(BalanceEnvelope.self, path: "/0/private/BalanceEx").result
-        let rows = try entries.keys.sorted().map { asset -> RawBalance in
-            let entry = entries[asset]!
+        var known = Set(entries.keys.map { $0.uppercased() }.filter { !$0.contains(".") })
+        if entries.keys.contains(where: { KrakenAssetID.needsCatalog($0, locallyKnown: known) }) {
+            known.formUnion(
+                try await KrakenAssetCatalog.knownCodes(baseURL: baseURL, transport: configuration.transport))
+        }
+        let rows = try entries.sorted { $0.key < $1.key }.map { asset, entry -> RawBalance in
             let hold = entry.hold_trade?.text ?? "0"
             guard let free = DecimalString.subtract(entry.balance.text, hold) else {
                 throw ExchangeError(.badResponse, exchange: .kraken, detail: "non-decimal amount for \(asset)")
             }
-            return RawBalance(wallet: "spot", asset: asset, free: free, locked: hold)
+            let normalized = AssetNormalizer.normalized(KrakenAssetID.resolve(asset, isKnown: known.contains),
+                                                        rawAsset: asset)
+            return RawBalance(wallet: "spot", asset: asset, free: free, locked: hold, normalized: normalized)
         }
-        return try BalanceAggregator.aggregate(rows, exchange: .kraken)
+        let allocations = try await earnAllocations()
+        // Strategies are read only when there is an allocation to classify (no permission needed for them).
+        let counted = allocations.isEmpty ? [] : KrakenEarn.countedStrategies(
+            try await privateCall(KrakenEarn.StrategiesEnvelope.self, path: "/0/private/Earn/Strategies").result?.items ?? [])
+        return try BalanceAggregator.aggregate(
+            KrakenEarn.reconcile(rows, allocations: allocations, counted: counted), exchange: .kraken)
+    }
+
+    /// The key's Earn allocations (§8.3). A key refused the Earn call (`EGeneral:Permission denied`) still reads
+    /// its balances: the allocations mirrored in `BalanceEx` are counted from there. An answer without `result`
+    /// or `items` reads as no allocations, as `BalanceEx` does for a never-funded account.
+    private func earnAllocations() async throws -> [KrakenEarn.Envelope.Item] {
+        do {
+            return try await privateCall(KrakenEarn.Envelope.self, path: "/0/private/Earn/Allocations",
+                                         parameters: "hide_zero_allocations=true").result?.items ?? []
+        } catch let error as ExchangeError where error.code == .permissionDenied {
+            return []
+        }
     }
 
     /// Kraken offers no endpoint describing a key's permissions: a successful balance read is all we know.
@@ -59,22 +88,25 @@ struct KrakenClient: ExchangeClient {
         if let error = KrakenErrors.classify(result) { throw error }
         guard let seconds = try ResponseSupport.decode(TimeEnvelope.self, from: result, exchange: .kraken).result?.unixtime
         else { throw ExchangeError(.badResponse, exchange: .kraken, detail: "time without result") }
-        return Date(timeIntervalSince1970: Double(seconds.value))
+        let ms = try ServerClock.checkedServerTimeMs(seconds: seconds.value, exchange: .kraken)
+        return Date(timeIntervalSince1970: Double(ms) / 1000)
     }
 
     /// One private call, serialized per key; an invalid nonce (another client raced us) is retried once with a
-    /// fresh, larger nonce.
-    private func privateCall<T: Decodable & Sendable>(_ type: T.Type, path: String) async throws -> T {
+    /// fresh, larger nonce. `parameters` (form-encoded, may be empty) follow the nonce in the signed body.
+    private func privateCall<T: Decodable & Sendable>(
+        _ type: T.Type, path: String, parameters: String = ""
+    ) async throws -> T {
         try await KeyedSerialExecutor.shared.run(key: "kraken:" + credentials.apiKey) {
             do {
-                return try await attempt(type, path: path)
+                return try await attempt(type, path: path, parameters: parameters)
             } catch let error as ExchangeError where error.code == .nonceConflict {
-                return try await attempt(type, path: path)
+                return try await attempt(type, path: path, parameters: parameters)
             }
         }
     }
 
-    private func attempt<T: Decodable>(_ type: T.Type, path: String) async throws -> T {
+    private func attempt<T: Decodable>(_ type: T.Type, path: String, parameters: String) async throws -> T {
         let nowMs = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
         let nonce: UInt64
         do {
@@ -84,7 +116,7 @@ struct KrakenClient: ExchangeClient {
                 "Holdfast could not record the Kraken nonce on this server (\(error)). Check that the nonce " +
                 "directory is writable.", exchange: .kraken, detail: "nonce store")
         }
-        let body = "nonce=\(nonce)"
+        let body = "nonce=\(nonce)" + (parameters.isEmpty ? "" : "&" + parameters)
         guard let signature = KrakenSigner.signature(path: path, nonce: String(nonce), body: body,
                                                      secret: credentials.apiSecret)
         else { throw ExchangeError(.invalidSignature, exchange: .kraken, detail: "secret is not base64") }

@@ -32,7 +32,8 @@ enum KrakenErrors {
         case let text where text.hasPrefix("EService:") && text.contains("Throttled"):
             // "EService: Throttled: <unix seconds>" names the moment the throttle lifts.
             let until = text.split(separator: ":").last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            let wait = until.map { max(1, Int(($0 - now.timeIntervalSince1970).rounded(.up))) }
+            // Clamped: a hostile or absurd timestamp must not trap on conversion.
+            let wait = until.map { max(1, ResponseSupport.clampedSeconds($0 - now.timeIntervalSince1970)) }
             return ExchangeError(.rateLimited, exchange: .kraken, detail: detail, retryAfter: wait ?? 5)
         case let text where text.hasPrefix("EService:"):
             // Unavailable, Busy, Deadline elapsed, cancel_only/post_only market modes (exchanges.md §8.4).

@@ -28,9 +28,14 @@ struct KuCoinClient: ExchangeClient {
     func fetchBalances() async throws -> [Balance] {
         // No `type` filter: main (funding), trade (spot), margin and any future type are all summed.
         let accounts = try await get([Account].self, endpoint: "/api/v1/accounts")
-        let rows = accounts.map {
-            RawBalance(wallet: $0.type ?? "unknown", asset: $0.currency,
-                       free: $0.available.text, locked: $0.holds.text)
+        let rows = try accounts.map { account -> RawBalance in
+            // `balance` is not summed (available + holds is), but an unreadable one means an unreadable answer.
+            if let balance = account.balance, DecimalString.canonical(balance.text) == nil {
+                throw ExchangeError(.badResponse, exchange: .kucoin,
+                                    detail: "non-decimal balance for \(account.currency)")
+            }
+            return RawBalance(wallet: account.type ?? "unknown", asset: account.currency,
+                              free: account.available.text, locked: account.holds.text)
         }
         return try BalanceAggregator.aggregate(rows, exchange: .kucoin)
     }
@@ -58,7 +63,7 @@ struct KuCoinClient: ExchangeClient {
         if let error = KuCoinErrors.classify(result) { throw error }
         guard let ms = try ResponseSupport.decode(Envelope<LenientInt64>.self, from: result, exchange: .kucoin).data
         else { throw ExchangeError(.badResponse, exchange: .kucoin, detail: "timestamp without data") }
-        return (ms.value, result)
+        return (try ServerClock.checkedServerTimeMs(ms.value, exchange: .kucoin), result)
     }
 
     private func measureOffset() async throws -> Int64 {
