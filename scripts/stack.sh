@@ -133,8 +133,9 @@ start() {
   render_nginx
   if running "$state/nginx/nginx.pid"; then
     nginx -c "$state/nginx/conf/local/nginx.conf" -s reload 2>>"$state/logs/nginx-error.log"
-  else
-    nginx -c "$state/nginx/conf/local/nginx.conf" 2>>"$state/logs/nginx-error.log"
+  elif ! nginx -c "$state/nginx/conf/local/nginx.conf" 2>>"$state/logs/nginx-error.log"; then
+    # Usually a port already in use (another stack on the same ports): say so instead of failing silently.
+    log "nginx did not start: $(tail -n 6 "$state/logs/nginx-error.log" | grep -m1 emerg)"; exit 1
   fi
   wait_for "nginx" "curl -fsS http://127.0.0.1:$http_port/health"
 }
