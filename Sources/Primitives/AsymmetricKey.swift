@@ -137,16 +137,20 @@ final class AsymmetricKey {
     }
 }
 
-/// PEM armour for DER bytes.
-enum PEM {
-    /// `-----BEGIN label-----` text with 64-character base64 lines.
+/// PEM armour (RFC 7468 §2): a base64 body between BEGIN and END lines, wrapped at 64 columns.
+public enum PEM {
+    /// `-----BEGIN label-----` text for DER bytes.
     static func encode(_ der: [UInt8], label: String) -> String {
-        let base64 = Base64.encode(der)
+        armour(base64: Base64.encode(der), label: label)
+    }
+
+    /// `body` (base64 without whitespace) armoured under `label` in 64-character lines, ending in a newline.
+    public static func armour(base64 body: String, label: String) -> String {
         var lines = ["-----BEGIN \(label)-----"]
-        var index = base64.startIndex
-        while index < base64.endIndex {
-            let end = base64.index(index, offsetBy: 64, limitedBy: base64.endIndex) ?? base64.endIndex
-            lines.append(String(base64[index..<end]))
+        var index = body.startIndex
+        while index < body.endIndex {
+            let end = body.index(index, offsetBy: 64, limitedBy: body.endIndex) ?? body.endIndex
+            lines.append(String(body[index..<end]))
             index = end
         }
         lines.append("-----END \(label)-----")

@@ -101,7 +101,7 @@ public enum BinanceKey: Sendable, Equatable {
         let body = secret.filter { !$0.isWhitespace }
         guard body.count >= 64, body.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+/=".contains($0)) })
         else { return nil }
-        return try? typed(pem: PEMArmour.wrap(body, label: "PRIVATE KEY"))
+        return try? typed(pem: PEM.armour(base64: body, label: "PRIVATE KEY"))
     }
 
     private static func formatError(_ message: String, detail: String) -> ExchangeError {
@@ -143,19 +143,6 @@ struct PEMArmour {
         let legacyEncrypted = body.contains("ENCRYPTED")
         self.label = label
         isEncrypted = label.contains("ENCRYPTED") || legacyEncrypted
-        pem = PEMArmour.wrap(body.filter { !$0.isWhitespace }, label: label)
-    }
-
-    /// `body` (base64 without whitespace) armoured under `label` in 64-character lines.
-    static func wrap(_ body: String, label: String) -> String {
-        var lines = ["-----BEGIN \(label)-----"]
-        var index = body.startIndex
-        while index < body.endIndex {
-            let end = body.index(index, offsetBy: 64, limitedBy: body.endIndex) ?? body.endIndex
-            lines.append(String(body[index..<end]))
-            index = end
-        }
-        lines.append("-----END \(label)-----")
-        return lines.joined(separator: "\n") + "\n"
+        pem = PEM.armour(base64: body.filter { !$0.isWhitespace }, label: label)
     }
 }
