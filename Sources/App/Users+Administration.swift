@@ -47,7 +47,7 @@ extension Users {
     /// What deleting the user with `email` would remove, without removing anything; `UserError.notFound` if
     /// nobody has that email.
     public static func footprint(email: String, in database: Database) throws -> Footprint {
-        try database.read { db in try footprint(ofUserID: try userID(email: email, in: db), in: db) }
+        try database.read { db in try footprint(ofUserID: try user(email: email, in: db).id, in: db) }
     }
 
     /// Deletes the user with `email` and everything that is theirs, in one transaction: sessions (so their
@@ -61,21 +61,22 @@ extension Users {
     /// another user may also have connected; reusing a Kraken nonce would break their syncs).
     public static func delete(email: String, in database: Database, throttle: LoginThrottle) throws -> Footprint {
         try database.write { db in
-            let id = try userID(email: email, in: db)
+            let (id, storedEmail) = try user(email: email, in: db)
             let removed = try footprint(ofUserID: id, in: db)
-            let storedEmail = try db.queryOne("SELECT email FROM users WHERE id = ?", [.text(id)])?.string("email") ?? email
             try db.run("DELETE FROM users WHERE id = ?", [.text(id)])
             try throttle.forget(email: storedEmail, in: db)
             return removed
         }
     }
 
-    private static func userID(email: String, in db: Connection) throws -> String {
+    /// The id and stored email of the user with `email` (trimmed), or `UserError.notFound`.
+    private static func user(email: String, in db: Connection) throws -> (id: String, email: String) {
         let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let id = try db.queryOne("SELECT id FROM users WHERE email = ?", [.text(email)])?.string("id") else {
+        guard let row = try db.queryOne("SELECT id, email FROM users WHERE email = ?", [.text(email)]),
+              let id = row.string("id") else {
             throw UserError.notFound
         }
-        return id
+        return (id, row.string("email") ?? email)
     }
 
     private static func footprint(ofUserID id: String, in db: Connection) throws -> Footprint {
