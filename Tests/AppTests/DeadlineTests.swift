@@ -103,10 +103,10 @@ private struct SlowClient: ExchangeClient {
     let callSeconds: Double
     let calls: Counter
 
-    func fetchBalances() async throws -> [Balance] {
+    func readBalances() async throws -> AccountBalances {
         _ = await DeadlineTests.uncancellableWait(seconds: callSeconds)
         calls.increment()
-        return [Balance(asset: "BTC", free: "1", locked: "0", total: "1")]
+        return AccountBalances(balances: [Balance(asset: "BTC", free: "1", locked: "0", total: "1")])
     }
 
     func permissions() async throws -> KeyPermissions {

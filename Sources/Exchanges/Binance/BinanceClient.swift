@@ -22,12 +22,12 @@ struct BinanceClient: ExchangeClient {
 
     private struct Time: Decodable { let serverTime: LenientInt64 }
 
-    func fetchBalances() async throws -> [Balance] {
+    func readBalances() async throws -> AccountBalances {
         let account = try await fetchAccount()
         let rows = account.balances.map {
             RawBalance(wallet: "spot", asset: $0.asset, free: $0.free.text, locked: $0.locked.text)
         }
-        return try BalanceAggregator.aggregate(rows, exchange: .binance)
+        return AccountBalances(balances: try BalanceAggregator.aggregate(rows, exchange: .binance))
     }
 
     func permissions() async throws -> KeyPermissions {

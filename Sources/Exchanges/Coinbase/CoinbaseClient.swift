@@ -46,7 +46,7 @@ struct CoinbaseClient: ExchangeClient {
     /// page that says `has_next` without a cursor, a cursor seen before (ccxt/ccxt#22780 saw the same one come
     /// back for ever) or more pages than `coinbaseMaxPages` fail with `bad_response`, because a partial list
     /// would replace the holdings and delete what the unread pages hold.
-    func fetchBalances() async throws -> [Balance] {
+    func readBalances() async throws -> AccountBalances {
         var rows: [RawBalance] = []
         var seenAccounts = Set<String>()
         var seenCursors = Set<String>()
@@ -62,7 +62,7 @@ struct CoinbaseClient: ExchangeClient {
                     wallet: account.retail_portfolio_id.map { "portfolio:" + $0 } ?? "spot", asset: account.currency,
                     free: account.available_balance.value.text, locked: account.hold.value.text))
             }
-            guard page.has_next else { return try BalanceAggregator.aggregate(rows, exchange: .coinbase) }
+            guard page.has_next else { return AccountBalances(balances: try BalanceAggregator.aggregate(rows, exchange: .coinbase)) }
             guard let next = page.cursor, !next.isEmpty else {
                 throw ExchangeError.incompleteListing(.coinbase, detail: "has_next without a cursor")
             }

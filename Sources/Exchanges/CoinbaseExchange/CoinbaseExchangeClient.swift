@@ -20,7 +20,7 @@ struct CoinbaseExchangeClient: ExchangeClient {
 
     private struct Time: Decodable { let epoch: Double }
 
-    func fetchBalances() async throws -> [Balance] {
+    func readBalances() async throws -> AccountBalances {
         let accounts = try await fetchAccounts()
         let rows = try accounts.map { account -> RawBalance in
             let hold = account.hold.text
@@ -42,7 +42,7 @@ struct CoinbaseExchangeClient: ExchangeClient {
             return RawBalance(wallet: account.profile_id.map { "profile:" + $0 } ?? "spot", asset: account.currency,
                               free: free, locked: hold)
         }
-        return try BalanceAggregator.aggregate(rows, exchange: .coinbaseexchange)
+        return AccountBalances(balances: try BalanceAggregator.aggregate(rows, exchange: .coinbaseexchange))
     }
 
     /// Coinbase Exchange has no key-permission endpoint: a successful read is all that can be said.

@@ -60,3 +60,38 @@ public struct KeyPermissions: Sendable, Equatable, Codable {
     /// True when the key is known to be unable to trade and withdraw; false when it can or when unknown.
     public var isKnownReadOnly: Bool { canTrade == false && canWithdraw == false }
 }
+
+/// What one read of an account found: every balance of the wallets read, and the wallets that were not read
+/// because the exchange said the key lacks permission for them.
+///
+/// A wallet the key may read but that failed to answer never appears here: that read fails as a whole, so the
+/// holdings stay untouched (issue 11, "a failure to read one wallet fails the sync").
+public struct AccountBalances: Sendable, Equatable {
+    /// Every non-zero balance, one per canonical asset, summed over the wallets read.
+    public var balances: [Balance]
+    /// Wallets skipped because the key may not read them, in the order they were tried.
+    public var unreadWallets: [UnreadWallet]
+
+    /// Balances of a read, with the wallets it could not read.
+    public init(balances: [Balance], unreadWallets: [UnreadWallet] = []) {
+        self.balances = balances
+        self.unreadWallets = unreadWallets
+    }
+}
+
+/// A wallet the key is not allowed to read, as the exchange said.
+public struct UnreadWallet: Sendable, Equatable, Codable {
+    /// Wallet name, as in `WalletBalance.wallet` (e.g. "funding", "simple-earn").
+    public var wallet: String
+    /// Why, as a stable error code (today always `permission_denied`).
+    public var reason: String
+    /// What a person can do about it, e.g. "Enable 'Permits Universal Transfer' on the key to read it."
+    public var message: String
+
+    /// An unread wallet.
+    public init(wallet: String, reason: String = ExchangeError.Code.permissionDenied.rawValue, message: String) {
+        self.wallet = wallet
+        self.reason = reason
+        self.message = message
+    }
+}

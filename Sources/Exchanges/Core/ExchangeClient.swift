@@ -4,12 +4,18 @@ import Foundation
 public protocol ExchangeClient: Sendable {
     /// The exchange this client talks to.
     var exchange: ExchangeID { get }
-    /// Every non-zero balance, one per canonical asset, summed over the exchange's wallets.
-    func fetchBalances() async throws -> [Balance]
+    /// Every non-zero balance, one per canonical asset, summed over the exchange's wallets, with the wallets the
+    /// key may not read. Throws when any wallet the key may read cannot be read completely.
+    func readBalances() async throws -> AccountBalances
     /// What the key may do; `nil` fields where the exchange offers no way to ask.
     func permissions() async throws -> KeyPermissions
     /// The exchange's clock, from its public time endpoint.
     func serverTime() async throws -> Date
+}
+
+extension ExchangeClient {
+    /// The balances of `readBalances()`, for callers that do not report unread wallets.
+    public func fetchBalances() async throws -> [Balance] { try await readBalances().balances }
 }
 
 /// Builds clients by exchange id.

@@ -40,7 +40,7 @@ struct KrakenClient: ExchangeClient {
     /// under the wallet the suffix names, `.T` ids stay their own assets, fee credits are left out. Kraken's
     /// asset list is read only when a suffixed id's stem is not settled by the rename table or by a plain id
     /// in the same answer.
-    func fetchBalances() async throws -> [Balance] {
+    func readBalances() async throws -> AccountBalances {
         let entries = try await privateCall(BalanceEnvelope.self, path: "/0/private/BalanceEx").result
         var known = Set(entries.keys.map { $0.uppercased() }.filter { !$0.contains(".") })
         if entries.keys.contains(where: { KrakenAssetID.needsCatalog($0, locallyKnown: known) }) {
@@ -60,8 +60,8 @@ struct KrakenClient: ExchangeClient {
         // Strategies are read only when there is an allocation to classify (no permission needed for them).
         let counted = allocations.isEmpty ? [] : KrakenEarn.countedStrategies(
             try await privateCall(KrakenEarn.StrategiesEnvelope.self, path: "/0/private/Earn/Strategies").result?.items ?? [])
-        return try BalanceAggregator.aggregate(
-            KrakenEarn.reconcile(rows, allocations: allocations, counted: counted), exchange: .kraken)
+        return AccountBalances(balances: try BalanceAggregator.aggregate(
+            KrakenEarn.reconcile(rows, allocations: allocations, counted: counted), exchange: .kraken))
     }
 
     /// The key's Earn allocations (§8.3). A key refused the Earn call (`EGeneral:Permission denied`) still reads

@@ -25,7 +25,7 @@ struct KuCoinClient: ExchangeClient {
 
     private struct KeyInfo: Decodable { let permission: String? }
 
-    func fetchBalances() async throws -> [Balance] {
+    func readBalances() async throws -> AccountBalances {
         // No `type` filter: main (funding), trade (spot), margin and any future type are all summed.
         let accounts = try await get([Account].self, endpoint: "/api/v1/accounts")
         let rows = try accounts.map { account -> RawBalance in
@@ -37,7 +37,7 @@ struct KuCoinClient: ExchangeClient {
             return RawBalance(wallet: account.type ?? "unknown", asset: account.currency,
                               free: account.available.text, locked: account.holds.text)
         }
-        return try BalanceAggregator.aggregate(rows, exchange: .kucoin)
+        return AccountBalances(balances: try BalanceAggregator.aggregate(rows, exchange: .kucoin))
     }
 
     /// Reads `GET /api/v1/user/api-key`; its `permission` is a comma list such as "General,Spot,Withdrawal".
