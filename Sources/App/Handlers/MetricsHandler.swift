@@ -24,9 +24,15 @@ enum MetricsHandler {
         }
         var attempts: [String: Int] = [:]
         var successes: [String: Int] = [:]
+        var deferred: [String: Int] = [:]
         family("holdfast_sync_failures_total", "counter", "Failed syncs by exchange and error code.")
         for row in counters {
             let exchange = row.string("exchange") ?? "", count = row.int("count") ?? 0
+            // A deferral is not an attempt: the request budget kept the sync from being tried at all.
+            if row.string("outcome") == "deferred" {
+                deferred[exchange, default: 0] += count
+                continue
+            }
             attempts[exchange, default: 0] += count
             if row.string("outcome") == "success" {
                 successes[exchange, default: 0] += count
@@ -41,6 +47,11 @@ enum MetricsHandler {
         family("holdfast_sync_successes_total", "counter", "Successful syncs by exchange.")
         for exchange in attempts.keys.sorted() {
             text += "holdfast_sync_successes_total{exchange=\"\(label(exchange))\"} \(successes[exchange] ?? 0)\n"
+        }
+        family("holdfast_sync_deferred_total", "counter",
+               "Scheduled syncs deferred because the exchange's request budget could not afford them that run.")
+        for (exchange, count) in deferred.sorted(by: { $0.key < $1.key }) {
+            text += "holdfast_sync_deferred_total{exchange=\"\(label(exchange))\"} \(count)\n"
         }
         let totalAttempts = attempts.values.reduce(0, +), totalSuccesses = successes.values.reduce(0, +)
         family("holdfast_sync_success_ratio", "gauge", "Successful syncs over all attempts since install (1 when none yet).")

@@ -21,7 +21,10 @@ public final class SyncEngine: Sendable {
         public let error: ExchangeError?
         public let holdingsCount: Int
         public let duration: Duration
-        public var success: Bool { error == nil }
+        /// Set when a scheduled sync was not attempted because the exchange's request budget could not afford
+        /// it this run: the connection is due again at this time; nothing failed and no history row was written.
+        public var deferredUntil: Date? = nil
+        public var success: Bool { error == nil && deferredUntil == nil }
     }
 
     /// Why a sync did not run at all.
@@ -68,9 +71,13 @@ public final class SyncEngine: Sendable {
     // MARK: Inspecting credentials
 
     /// Fetches balances and, when asked and where the exchange offers it, the key's permissions.
+    /// `waitForBudget` false: a request the budget cannot afford right now fails at once (the timer defers it)
+    /// instead of waiting up to `ExchangeConfiguration.budgetWait`.
     public func inspect(_ exchange: ExchangeID, credentials: Credentials, permissions askPermissions: Bool = true,
-                        measureClock: Bool = false) async throws -> Inspection {
-        let client = try makeClient(exchange, credentials, exchanges)
+                        measureClock: Bool = false, waitForBudget: Bool = true) async throws -> Inspection {
+        var configuration = exchanges
+        if !waitForBudget { configuration.budgetWait = 0 }
+        let client = try makeClient(exchange, credentials, configuration)
         let gate = self.gate
         let limit = deadline
         // One bound for the whole conversation (slot wait, balances, pages, permissions, clock): each call has
@@ -127,7 +134,10 @@ public final class SyncEngine: Sendable {
             }
             let credentials = try open(record)
             // A scheduled or manual sync needs only balances: permissions were checked when connecting.
-            balances = try await inspect(exchange, credentials: credentials, permissions: false).balances
+            balances = try await inspect(exchange, credentials: credentials, permissions: false,
+                                         waitForBudget: trigger != .scheduled).balances
+        } catch let error as ExchangeError where trigger == .scheduled && error.isLocalBudgetRefusal {
+            return recordDeferral(record, holder: holder, error: error, started: started)
         } catch let error as ExchangeError {
             failure = error
         } catch {
@@ -154,6 +164,34 @@ public final class SyncEngine: Sendable {
             "duration_ms": "\(duration.milliseconds)", "assets": "\(holdingsCount)",
         ])
         return Outcome(connectionID: record.id, error: failure, holdingsCount: holdingsCount, duration: duration)
+    }
+
+    /// A scheduled sync the request budget could not afford: the connection is due again when the budget said
+    /// (`retryAfter`), with no failure, no backoff and no history row; only the `deferred` counter moves. The
+    /// lease is released so the next run can take it.
+    private func recordDeferral(_ record: ConnectionRecord, holder: String, error: ExchangeError,
+                         started: ContinuousClock.Instant) -> Outcome {
+        let until = Date().addingTimeInterval(TimeInterval(max(1, error.retryAfter ?? 60)))
+        do {
+            try database.write { db in
+                try db.run("UPDATE exchange_connections SET next_attempt_at = ? WHERE id = ?",
+                           [.text(Timestamp.format(until)), .text(record.id)])
+                try db.run("""
+                    INSERT INTO sync_counters (exchange, outcome, error_code, count) VALUES (?, 'deferred', '', 1)
+                    ON CONFLICT(exchange, outcome, error_code) DO UPDATE SET count = count + 1
+                    """, [.text(record.exchange)])
+                try SyncLease.release(record.id, holder: holder, in: db)
+            }
+        } catch {
+            logger.error("sync deferral could not be saved", metadata: ["connection": "\(record.id)", "error": "\(error)"])
+            try? SyncLease.release(record.id, holder: holder, in: database)
+        }
+        let duration = ContinuousClock.now - started
+        logger.info("sync", metadata: [
+            "connection": "\(record.id)", "exchange": "\(record.exchange)", "trigger": "scheduled",
+            "outcome": "deferred", "next_attempt_at": "\(Timestamp.format(until))", "duration_ms": "\(duration.milliseconds)",
+        ])
+        return Outcome(connectionID: record.id, error: nil, holdingsCount: 0, duration: duration, deferredUntil: until)
     }
 
     /// Decrypts the connection's credentials; the plaintext lives only in the returned value.

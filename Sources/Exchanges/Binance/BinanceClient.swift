@@ -41,8 +41,9 @@ struct BinanceClient: ExchangeClient {
     }
 
     private func readServerTime() async throws -> (Int64, HTTPResult) {
-        let result = try await configuration.transport.send(
-            "GET", try ResponseSupport.url(baseURL, path: "/api/v3/time"), exchange: .binance)
+        let result = try await configuration.send(
+            "GET", try ResponseSupport.url(baseURL, path: "/api/v3/time"),
+            cost: configuration.cost(.binanceAPI, weight: RequestWeight.binanceTime))
         if let error = BinanceErrors.classify(result) { throw error }
         let serverMs = try ResponseSupport.decode(Time.self, from: result, exchange: .binance).serverTime.value
         return (try ServerClock.checkedServerTimeMs(serverMs, exchange: .binance), result)
@@ -57,11 +58,13 @@ struct BinanceClient: ExchangeClient {
         // Read the key type first: a secret Holdfast cannot sign with fails here, before any request.
         let key = try BinanceKey(secret: credentials.apiSecret)
         return try await ServerClock.withClockRetry(key: configuration.clockKey(for: .binance), measure: { try await measureOffset() }) { offset in
-            let parameters = BinanceSigner.accountParameters(timestampMs: ServerClock.nowMs(offset: offset))
-            let query = try BinanceSigner.signedQuery(parameters, key: key)
-            let result = try await configuration.transport.send(
-                "GET", try ResponseSupport.url(baseURL, path: "/api/v3/account", query: query),
-                headers: ["X-MBX-APIKEY": credentials.apiKey], exchange: .binance)
+            let result = try await configuration.send(
+                "GET", cost: configuration.cost(.binanceAPI, weight: RequestWeight.binanceAccount)) {
+                let parameters = BinanceSigner.accountParameters(timestampMs: ServerClock.nowMs(offset: offset))
+                let query = try BinanceSigner.signedQuery(parameters, key: key)
+                return OutgoingRequest(url: try ResponseSupport.url(baseURL, path: "/api/v3/account", query: query),
+                                       headers: ["X-MBX-APIKEY": credentials.apiKey])
+            }
             if let error = BinanceErrors.classify(result) { throw key.explaining(error) }
             return try ResponseSupport.decode(Account.self, from: result, exchange: .binance)
         }

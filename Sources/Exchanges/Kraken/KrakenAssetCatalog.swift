@@ -12,9 +12,10 @@ enum KrakenAssetCatalog {
 
     /// Every asset id and altname Kraken lists, uppercased. Errors are classified as for any Kraken call; an
     /// answer without `result` is `bad_response` (an empty asset list is not a real answer).
-    static func knownCodes(baseURL: URL, transport: HTTPTransport) async throws -> Set<String> {
-        let result = try await transport.send(
-            "GET", try ResponseSupport.url(baseURL, path: "/0/public/Assets"), exchange: .kraken)
+    static func knownCodes(configuration: ExchangeConfiguration) async throws -> Set<String> {
+        let result = try await configuration.send(
+            "GET", try ResponseSupport.url(configuration.baseURL(for: .kraken), path: "/0/public/Assets"),
+            cost: configuration.cost(.krakenPublic, weight: 1))
         if let error = KrakenErrors.classify(result) { throw error }
         guard let assets = try ResponseSupport.decode(Envelope.self, from: result, exchange: .kraken).result else {
             throw ExchangeError(.badResponse, exchange: .kraken, detail: "asset list without result")
