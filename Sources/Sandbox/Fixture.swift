@@ -185,6 +185,15 @@ public struct Faults: Codable, Sendable, Equatable {
     /// Answer with one of the exchange's documented outage / server-side errors (`OutageFault`).
     public var outage: OutageFault?
 
+    // Request budgets (exchanges.md §7.7, §3.5).
+    /// Binance (exchange-level): REQUEST_WEIGHT per minute for the sandbox's one IP (default 6,000, as
+    /// published); past it `/api` answers 429 `-1003` with `Retry-After` until the next minute.
+    public var weightLimit: Int?
+    /// Kraken: the per-key API counter's maximum (decaying 0.33/s, as the Starter tier); past it private calls
+    /// answer `EAPI:Rate limit exceeded`. Unset: no counter (fixtures that hammer one key keep working); 15 is
+    /// the Starter tier.
+    public var counterMax: Int?
+
     /// Knobs as given.
     public init(
         latencyMs: Int? = nil, rateLimited: Bool? = nil, retryAfterSeconds: Int? = nil, serverError: Int? = nil,
@@ -227,6 +236,8 @@ public struct Faults: Codable, Sendable, Equatable {
         merged.pagingFault = override.pagingFault ?? pagingFault
         merged.listingFault = override.listingFault ?? listingFault
         merged.outage = override.outage ?? outage
+        merged.weightLimit = override.weightLimit ?? weightLimit
+        merged.counterMax = override.counterMax ?? counterMax
         return merged
     }
 }
