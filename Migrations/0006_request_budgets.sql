@@ -14,3 +14,10 @@ CREATE TABLE request_budgets (
 );
 -- Rows of keys not used for a day are pruned on write, by this column.
 CREATE INDEX request_budgets_updated ON request_budgets(updated_ms);
+
+-- Scheduled syncs the request budget deferred, per exchange, for /metrics (a counter: only grows). Kept apart
+-- from sync_counters, whose outcomes are attempts (success/failure); a deferral is not an attempt.
+CREATE TABLE sync_deferrals (
+    exchange TEXT PRIMARY KEY,
+    count    INTEGER NOT NULL DEFAULT 0
+);

@@ -177,8 +177,8 @@ public final class SyncEngine: Sendable {
                 try db.run("UPDATE exchange_connections SET next_attempt_at = ? WHERE id = ?",
                            [.text(Timestamp.format(until)), .text(record.id)])
                 try db.run("""
-                    INSERT INTO sync_counters (exchange, outcome, error_code, count) VALUES (?, 'deferred', '', 1)
-                    ON CONFLICT(exchange, outcome, error_code) DO UPDATE SET count = count + 1
+                    INSERT INTO sync_deferrals (exchange, count) VALUES (?, 1)
+                    ON CONFLICT(exchange) DO UPDATE SET count = count + 1
                     """, [.text(record.exchange)])
                 try SyncLease.release(record.id, holder: holder, in: db)
             }
