@@ -15,7 +15,8 @@ public enum BudgetPool: String, Sendable, CaseIterable {
     /// tier is not visible to Holdfast, so the smallest tier is assumed. `BalanceEx` and the Earn calls +1 each.
     case krakenPrivate = "kraken-private"
     /// Kraken public endpoints (`Time`, `Assets`): not in exchanges.md; Kraken's public limit is per IP and
-    /// about one call per second [A], modelled as a counter of 1 decaying 1 per second.
+    /// about one call per second [A], modelled as a counter of 15 (a burst, as the private counter allows)
+    /// decaying 1 per second.
     case krakenPublic = "kraken-public"
     /// KuCoin's private (Spot) resource pool per account, per 30 s window (§4.4). The pool size depends on the
     /// VIP level and is not verified in §4.4: 2,000 is assumed, the smallest pool size KuCoin publishes for
@@ -50,7 +51,7 @@ public enum BudgetPool: String, Sendable, CaseIterable {
         case .binanceSAPI: return BudgetPolicy(limit: 12_000, refill: .window(milliseconds: 60_000))
         // 12 of 15: a full counter takes 45 s to drain, and the count is shared with anything else using the key.
         case .krakenPrivate: return BudgetPolicy(limit: 15, refill: .decay(milliPerSecond: 330), usablePerMille: 800)
-        case .krakenPublic: return BudgetPolicy(limit: 1, refill: .decay(milliPerSecond: 1_000), usablePerMille: 1000)
+        case .krakenPublic: return BudgetPolicy(limit: 15, refill: .decay(milliPerSecond: 1_000), usablePerMille: 800)
         case .kucoinPrivate, .kucoinPublic: return BudgetPolicy(limit: 2_000, refill: .window(milliseconds: 30_000))
         case .coinbasePrivate: return BudgetPolicy(limit: 30, refill: .decay(milliPerSecond: 30_000))
         case .coinbasePublic: return BudgetPolicy(limit: 10, refill: .decay(milliPerSecond: 10_000))
