@@ -144,6 +144,18 @@ struct RequestBudgetSyncTests {
         }
         #expect(Date().timeIntervalSince(started) < 4)  // refused at once: waiting could not help
         #expect(sandbox.state.stats(.binance).paths["/api/v3/account"] == sentBefore)
+
+        // Sync now: the same refusal, and since nothing was sent the connection's state and history stay as
+        // they were.
+        let id = try storeBinanceConnection()
+        let before = try row(id)
+        let outcome = try await t.app.engine.sync(id, trigger: .manual)
+        #expect(outcome.error?.isLocalBudgetRefusal == true && outcome.error?.httpStatus == 503)
+        let after = try row(id)
+        #expect(after.string("status") == before.string("status") && after.string("last_error_code") == nil)
+        #expect(after.int("consecutive_failures") == 0 && after.string("next_attempt_at") == before.string("next_attempt_at"))
+        #expect(try runs(id) == 0)
+        #expect(try t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_leases")?.int("n") } == 0)
     }
 
     func sandboxStats() async throws -> [String: Any] {

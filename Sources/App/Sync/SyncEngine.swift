@@ -136,8 +136,12 @@ public final class SyncEngine: Sendable {
             // A scheduled or manual sync needs only balances: permissions were checked when connecting.
             balances = try await inspect(exchange, credentials: credentials, permissions: false,
                                          waitForBudget: trigger != .scheduled).balances
-        } catch let error as ExchangeError where trigger == .scheduled && error.isLocalBudgetRefusal {
-            return recordDeferral(record, holder: holder, error: error, started: started)
+        } catch let error as ExchangeError where error.isLocalBudgetRefusal {
+            if trigger == .scheduled { return recordDeferral(record, holder: holder, error: error, started: started) }
+            // Nothing was sent, so nothing is known about the connection: its status, backoff and history stay
+            // as they were, and the person gets `rate_limited` with Retry-After (503).
+            try? SyncLease.release(record.id, holder: holder, in: database)
+            return Outcome(connectionID: record.id, error: error, holdingsCount: 0, duration: ContinuousClock.now - started)
         } catch let error as ExchangeError {
             failure = error
         } catch {
