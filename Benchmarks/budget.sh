@@ -40,7 +40,7 @@ for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$((base + 1))/__sandbox/sta
 curl -fsS -X POST "http://127.0.0.1:$((base + 1))/__sandbox/stats/reset" >/dev/null
 
 python3 - "$bin/holdfast-sync" "$state" "$count" "$weight" "http://127.0.0.1:$((base + 1))/__sandbox/stats" <<'PY'
-import json, re, subprocess, sys, time, urllib.request
+import json, re, sqlite3, subprocess, sys, time, urllib.request
 binary, state, count, weight, stats_url = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 started = time.monotonic()
 logs = [open(f"{state}/sync-{n}.log", "w") for n in range(2)]
@@ -54,10 +54,19 @@ for n in range(2):
         found = re.search(rf"{key}=(\d+)", line[-1]) if line else None
         totals[key] += int(found.group(1)) if found else 0
 stats = json.load(urllib.request.urlopen(stats_url))
+# Per connection, from the database: the two processes' summaries count a connection each saw (one may defer
+# what the other deferred too, or skip what the other holds).
+db = sqlite3.connect(f"{state}/holdfast.sqlite")
+synced, failed, deferred, runs = db.execute("""
+    SELECT sum(last_sync_at IS NOT NULL), sum(last_error_code IS NOT NULL),
+           sum(last_sync_at IS NULL AND last_error_code IS NULL AND next_attempt_at IS NOT NULL),
+           (SELECT count(*) FROM sync_runs WHERE outcome = 'failure')
+    FROM exchange_connections""").fetchone()
 print(f"budget: {count} due Binance connections, limit {weight} weight/min (Holdfast uses 85 %), 2 holdfast-sync processes")
 print(f"exit codes     : {codes}")
-print(f"connections    : synced {totals['succeeded']}, deferred {totals['deferred']}, failed {totals['failed']}"
-      f" (skipped, in progress in the other process: {totals['skipped_in_progress']})")
+print(f"connections    : synced {synced}, deferred {deferred}, failed {failed} (of {count}; failure rows in sync_runs: {runs})")
+print(f"run summaries  : succeeded {totals['succeeded']}, deferred {totals['deferred']}, failed {totals['failed']},"
+      f" skipped (in progress in the other process) {totals['skipped_in_progress']}")
 print(f"sandbox weight : highest {stats['maxWeightPerMinute']} in any minute vs limit {stats['weightLimit']}; "
       f"429 -1003 answers: {stats['weightRefusals']}")
 print(f"wall time      : {wall:.2f} s")

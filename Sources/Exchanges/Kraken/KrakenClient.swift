@@ -45,7 +45,7 @@ struct KrakenClient: ExchangeClient {
         var known = Set(entries.keys.map { $0.uppercased() }.filter { !$0.contains(".") })
         if entries.keys.contains(where: { KrakenAssetID.needsCatalog($0, locallyKnown: known) }) {
             known.formUnion(
-                try await KrakenAssetCatalog.knownCodes(configuration: configuration))
+                try await KrakenAssetCache.shared.knownCodes(configuration: configuration))
         }
         let rows = try entries.sorted { $0.key < $1.key }.map { asset, entry -> RawBalance in
             let hold = entry.hold_trade?.text ?? "0"
