@@ -103,6 +103,8 @@ public struct BudgetScope: Sendable, Equatable, Hashable {
         self.init(name: name, policy: policy ?? pool.publishedPolicy)
     }
 
+    /// Scopes are the same count when their names are: the name is what the database stores.
     public static func == (a: BudgetScope, b: BudgetScope) -> Bool { a.name == b.name }
+    /// Hashes the name, as `==` compares it.
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 }
