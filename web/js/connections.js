@@ -54,7 +54,7 @@ function buildCard(id, actions) {
   card.nextSync = h('span');
   card.keyHint = h('span');
   card.warning = h('p', { class: 'warning', hidden: true });
-  card.unread = h('p', { class: 'warning unread-wallets', hidden: true });
+  card.unread = h('p', { class: 'unread-wallets', hidden: true });
   card.errorCode = h('span', { class: 'error-code' });
   card.errorMessage = h('p', { class: 'error-message' });
   card.error = h('div', { class: 'error-box', hidden: true },
