@@ -64,12 +64,14 @@ struct KuCoinAccountModeTests {
         }
     }
 
-    /// Without margin rows no margin endpoint is asked (no request spent), and `trade_hf` and unknown types count.
+    /// Without non-empty margin rows no margin endpoint is asked (no request spent), and `trade_hf` and unknown
+    /// types count.
     @Test func classicAccountWithoutMarginCostsNoMarginCall() async throws {
         try await SandboxHarness.run { h in
             let account = try await account(h, balances: [
                 FixtureBalance(asset: "BTC", free: "0.25", wallet: "trade_hf"),
                 FixtureBalance(asset: "BTC", free: "0.5", wallet: "some_future_type"),
+                FixtureBalance(asset: "USDT", free: "0", wallet: "margin"),
             ])
             let read = try await h.client(account).readBalances()
             #expect(read.balances.map(\.total) == ["0.75"])

@@ -55,11 +55,12 @@ struct KuCoinClient: ExchangeClient {
                                  free: account.available.text, locked: account.holds.text)
             if let wallet = KuCoinMargin.Wallet(accountType: account.type) {
                 // Amounts are still checked, so a hostile margin row fails the read like any other row.
-                guard DecimalString.canonical(row.free) != nil, DecimalString.canonical(row.locked) != nil else {
+                guard let gross = DecimalString.add(row.free, row.locked) else {
                     throw ExchangeError(.badResponse, exchange: .kucoin,
                                         detail: "non-decimal amount for \(account.currency)")
                 }
-                if !marginWallets.contains(wallet) { marginWallets.append(wallet) }
+                // An empty margin row costs no request: its net holding (gross − liability, at least 0) is 0.
+                if !DecimalString.isZero(gross) && !marginWallets.contains(wallet) { marginWallets.append(wallet) }
             } else {
                 rows.append(row)
             }

@@ -3,7 +3,7 @@
 /// of it (`BorrowedNetting`).
 ///
 /// Our rule, chosen to cost no request for the many accounts without margin: a margin endpoint is read only when
-/// `/api/v1/accounts` returned a row of that wallet's type. A key refused with `400007` (§4.3) leaves the wallet
+/// `/api/v1/accounts` returned a non-empty row of that wallet's type (an empty one nets to 0 whatever it owes). A key refused with `400007` (§4.3) leaves the wallet
 /// out and names it in `AccountBalances.unreadWallets`; any other failure fails the read.
 enum KuCoinMargin {
     /// A margin wallet: cross (`GET /api/v3/margin/accounts`) or isolated (`GET /api/v3/isolated/accounts`).
