@@ -13,7 +13,7 @@ public enum FuzzTargets {
         "params": params, "json": json, "jwt": jwt, "ciphertext": ciphertext,
         "binance": { exchangeResponse(.binance, $0) }, "coinbase": { exchangeResponse(.coinbase, $0) },
         "coinbaseexchange": { exchangeResponse(.coinbaseexchange, $0) }, "kraken": { exchangeResponse(.kraken, $0) },
-        "kucoin": { exchangeResponse(.kucoin, $0) }, "time": serverTime, "krakenearn": krakenEarn,
+        "kucoin": kucoin, "time": serverTime, "krakenearn": krakenEarn,
         "coinbasekey": coinbaseKey,
     ]
 
@@ -88,6 +88,20 @@ public enum FuzzTargets {
 }
 
 extension FuzzTargets {
+    /// The mode answer of a classic KuCoin account (exchanges.md §9.1).
+    static let kucoinClassicMode = (200, Data(#"{"code":"200000","data":{"selfAccountMode":"CLASSIC"}}"#.utf8))
+
+    /// KuCoin reads the account mode before anything else, and one body cannot be both a mode object and the
+    /// classic listing's array: so each input runs twice, once with the mode endpoint answering `CLASSIC` (the
+    /// fuzzed body reaches `/api/v1/accounts` and the margin endpoints) and once with every call fuzzed (the mode
+    /// endpoint and the unified balance read it).
+    static func kucoin(_ data: [UInt8]) {
+        ExchangeStub.shared.fixedReplies = ["/api/ua/v1/account/mode": kucoinClassicMode]
+        exchangeResponse(.kucoin, data)
+        ExchangeStub.shared.fixedReplies = [:]
+        exchangeResponse(.kucoin, data)
+    }
+
     static let statuses = [200, 200, 200, 400, 401, 403, 404, 418, 429, 500, 502, 503]
 
     /// Every exchange's time endpoint and headers fuzzed: byte 0 picks the exchange, byte 1 the status, the
@@ -155,6 +169,12 @@ final class ExchangeStub: @unchecked Sendable {
         get { lock.withLock { _earnReply } }
         set { lock.withLock { _earnReply = newValue } }
     }
+    private var _fixedReplies: [String: (Int, Data)] = [:]
+    /// Paths that answer with a fixed reply instead of `reply` (time endpoints excepted).
+    var fixedReplies: [String: (Int, Data)] {
+        get { lock.withLock { _fixedReplies } }
+        set { lock.withLock { _fixedReplies = newValue } }
+    }
     private var _timeFuzzed = false
     /// When set, the time endpoints answer with `reply` too.
     var timeFuzzed: Bool {
@@ -193,6 +213,9 @@ final class ExchangeStub: @unchecked Sendable {
         case "/time": return .json(200, #"{"iso":"","epoch":\#(Double(nowMs) / 1000)}"#)
         case "/0/public/Time": return .json(200, #"{"error":[],"result":{"unixtime":\#(nowMs / 1000),"rfc1123":""}}"#)
         case "/api/v1/timestamp": return .json(200, #"{"code":"200000","data":\#(nowMs)}"#)
+        case let path where fixedReplies[path] != nil:
+            let (status, body) = fixedReplies[path] ?? reply
+            return ServerResponse(status: status, headers: [("Content-Type", "application/json")], body: body)
         case let path where earnReply != nil && Self.earnPaths.contains(path):
             let (status, body) = earnReply ?? reply
             return ServerResponse(status: status, headers: [("Content-Type", "application/json")], body: body)

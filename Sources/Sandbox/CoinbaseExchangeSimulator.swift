@@ -56,8 +56,21 @@ struct CoinbaseExchangeSimulator: ExchangeSimulator {
                     "trading_enabled": true,
                 ]
             }
-            return .json(200, object: rows)
+            return .json(200, object: CoinbaseExchangeSimulator.repeating(rows, account.repeatedAccount))
         }
+    }
+
+    /// `rows` with the first one repeated at the end as the `repeatedAccount` knob says (exchanges.md §10.4,
+    /// a key that sees several profiles): `identical`, or `conflicting` (one more unit in `balance` and
+    /// `available`). Unchanged for nil, another value or no rows.
+    static func repeating(_ rows: [[String: Any]], _ form: String?) -> [[String: Any]] {
+        guard var repeated = rows.first, form == "identical" || form == "conflicting" else { return rows }
+        if form == "conflicting" {
+            for field in ["balance", "available"] {
+                if let text = repeated[field] as? String { repeated[field] = DecimalString.add(text, "1") ?? text }
+            }
+        }
+        return rows + [repeated]
     }
 
     func rateLimited(retryAfter: Int) -> ServerResponse {

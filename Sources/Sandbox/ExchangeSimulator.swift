@@ -90,6 +90,9 @@ enum SimulatorSupport {
             if var existing = sums[key] {
                 existing.free = DecimalString.add(existing.free, row.free) ?? existing.free
                 existing.locked = DecimalString.add(existing.lockedAmount, row.lockedAmount)
+                if existing.liability != nil || row.liability != nil {
+                    existing.liability = DecimalString.add(existing.liability ?? "0", row.liability ?? "0")
+                }
                 sums[key] = existing
             } else {
                 order.append(key)

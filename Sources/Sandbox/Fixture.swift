@@ -73,6 +73,15 @@ public struct FixtureAccount: Codable, Sendable {
     public var earnAllocations: [FixtureEarnAllocation]?
     /// Kraken: answer `Earn/Allocations` with `EGeneral:Permission denied` while `BalanceEx` still works.
     public var earnPermissionDenied: Bool?
+    /// KuCoin account mode (exchanges.md §9.1): `CLASSIC` (default), `UNIFIED` (balances are served by the UTA
+    /// balance endpoint only; `/api/v1/accounts` lists nothing), or `unavailable` (the mode endpoint answers 404).
+    public var accountMode: String?
+    /// KuCoin: the margin endpoints (`/api/v3/margin/accounts`, `/api/v3/isolated/accounts`) answer `400007`
+    /// "Access Denied" (§4.3) while `/api/v1/accounts` still works.
+    public var marginPermissionDenied: Bool?
+    /// Coinbase Exchange (§10.4): `/accounts` repeats its first row at the end, `identical` (same id and
+    /// amounts) or `conflicting` (same id and profile, other amounts).
+    public var repeatedAccount: String?
 
     /// An account with the given parts.
     public init(
@@ -124,15 +133,20 @@ public struct FixtureBalance: Codable, Sendable, Equatable {
     public var free: String
     /// Held amount (decimal string; served like `free`).
     public var locked: String?
-    /// Wallet/account type where it matters (KuCoin "main"/"trade"/"margin", Coinbase portfolio).
+    /// Wallet/account type where it matters (KuCoin "main"/"trade"/"margin"/"isolated:BTC-USDT", Coinbase
+    /// portfolio or Coinbase Exchange profile id).
     public var wallet: String?
+    /// KuCoin: borrowed coins included in this row (UTA and margin `liability`, exchanges.md §9.2–§9.3; "0"
+    /// when nil). Served like `free`.
+    public var liability: String?
 
     /// A row.
-    public init(asset: String, free: String, locked: String? = nil, wallet: String? = nil) {
+    public init(asset: String, free: String, locked: String? = nil, wallet: String? = nil, liability: String? = nil) {
         self.asset = asset
         self.free = free
         self.locked = locked
         self.wallet = wallet
+        self.liability = liability
     }
 
     /// `locked` or "0".

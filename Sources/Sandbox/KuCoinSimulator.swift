@@ -3,7 +3,8 @@ import Foundation
 import Primitives
 
 /// KuCoin: KC-API-* headers, HMAC'd passphrase for key versions 2/3 (plaintext comparison otherwise, which is
-/// why a missing version header fails with 400004), ±5 s timestamps, accounts of every type.
+/// why a missing version header fails with 400004), ±5 s timestamps, accounts of every type, the account mode,
+/// the unified trading account and the classic margin wallets (`KuCoinAccountBodies`).
 struct KuCoinSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .kucoin }
 
@@ -15,6 +16,9 @@ struct KuCoinSimulator: ExchangeSimulator {
         case ("GET", "/api/v1/timestamp"):
             return .response(.json(200, "{\"code\":\"200000\",\"msg\":\"success\",\"data\":\(state.serverNowMs(.kucoin))}"))
         case ("GET", "/api/v1/accounts"), ("GET", "/api/v1/user/api-key"):
+            return signed(request, state: state)
+        case ("GET", KuCoinAccountBodies.modePath), ("GET", KuCoinAccountBodies.unifiedPath),
+             ("GET", KuCoinAccountBodies.crossMarginPath), ("GET", KuCoinAccountBodies.isolatedMarginPath):
             return signed(request, state: state)
         default:
             return notFound(request)
@@ -63,15 +67,20 @@ struct KuCoinSimulator: ExchangeSimulator {
                 ] as [String: Any]])
             }
         }
+        if let body = KuCoinAccountBodies.body(for: request, account: account) {
+            return .authenticated(account, body)
+        }
         let filters = ServerRequest.parameters(request.query)
         return .authenticated(account) {
+            // A unified account's coins are not in the classic listing (exchanges.md §9.2).
+            if KuCoinAccountBodies.isUnified(account) { return .json(200, object: ["code": "200000", "data": [Any]()]) }
             let rows = SimulatorSupport.merged(account.balances, byWallet: true)
-                .filter { filters["type"] == nil || ($0.wallet ?? "trade") == filters["type"] }
+                .filter { filters["type"] == nil || KuCoinAccountBodies.accountType($0) == filters["type"] }
                 .filter { filters["currency"] == nil || $0.asset == filters["currency"] }
                 .map { row -> [String: Any] in
                     [
                         "id": String(SimulatorSupport.id(account.apiKey, row.asset, row.wallet ?? "").prefix(24)),
-                        "currency": row.asset, "type": row.wallet ?? "trade", "balance": row.total,
+                        "currency": row.asset, "type": KuCoinAccountBodies.accountType(row), "balance": row.total,
                         "available": DecimalString.canonical(row.free) ?? row.free,
                         "holds": DecimalString.canonical(row.lockedAmount) ?? row.lockedAmount,
                     ]

@@ -18,7 +18,7 @@ public enum PagingFault: String, Codable, Sendable, CaseIterable {
 }
 
 /// A balance listing whose shape cannot be proven complete. The listing is Binance `balances`, Coinbase
-/// `accounts`, Kraken `result`, KuCoin `data`, and the whole body for Coinbase Exchange (an array).
+/// `accounts`, Kraken `result`, KuCoin `data` (classic and unified), and the whole body for Coinbase Exchange (an array).
 public enum ListingFault: String, Codable, Sendable, CaseIterable {
     /// The listing is absent (Coinbase Exchange: the body is `{}`). For Kraken this is the real answer of a
     /// never-funded account, `{"error":[]}`, which is complete.
@@ -108,7 +108,8 @@ enum ReadFaults {
         case .coinbase: return path == "/api/v3/brokerage/accounts"
         case .coinbaseexchange: return path == "/accounts"
         case .kraken: return path == "/0/private/Balance" || path == "/0/private/BalanceEx"
-        case .kucoin: return path == "/api/v1/accounts"
+        // KuCoin: the classic listing and the unified account's (exchanges.md §9.2), whose `data` is an object.
+        case .kucoin: return path == "/api/v1/accounts" || path == "/api/ua/v1/unified/account/balance"
         }
     }
 
@@ -145,6 +146,14 @@ enum ReadFaults {
                 if var rows = body[key] as? [[String: Any]], !rows.isEmpty {
                     for field in amountFields { rows[0][field] = nil }
                     body[key] = rows
+                } else if exchange == .kucoin, var data = body[key] as? [String: Any],
+                          var accounts = data["accounts"] as? [[String: Any]], !accounts.isEmpty,
+                          var currencies = accounts[0]["currencies"] as? [[String: Any]], !currencies.isEmpty {
+                    // KuCoin's unified balance (exchanges.md §9.2): the first currency loses its amounts.
+                    for field in ["balance", "available", "liability"] { currencies[0][field] = nil }
+                    accounts[0]["currencies"] = currencies
+                    data["accounts"] = accounts
+                    body[key] = data
                 } else if var entries = body[key] as? [String: Any], let first = entries.keys.sorted().first,
                           var entry = entries[first] as? [String: Any] {
                     for field in amountFields { entry[field] = nil }

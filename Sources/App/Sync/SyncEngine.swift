@@ -36,6 +36,8 @@ public final class SyncEngine: Sendable {
     /// What the exchange says about a set of credentials (the test and connect endpoints).
     public struct Inspection: Sendable {
         public let balances: [Balance]
+        /// Wallets the key may not read (the read succeeded without them).
+        public let unreadWallets: [UnreadWallet]
         public let permissions: KeyPermissions?
         public let clockOffsetMs: Int64?
     }
@@ -84,7 +86,7 @@ public final class SyncEngine: Sendable {
         // its own 30 s timeout, but several slow calls in a row would outlast nginx's upstream timeout.
         return try await withDeadline(limit, expired: { Self.deadlineExpired(exchange, after: limit) }) {
             try await gate.withSlot {
-                let balances = try await client.fetchBalances()
+                let read = try await client.readBalances()
                 // Permissions are advisory: a failure to read them must not fail a key that can read balances.
                 let permissions = askPermissions ? try? await client.permissions() : nil
                 var offset: Int64?
@@ -95,7 +97,8 @@ public final class SyncEngine: Sendable {
                         offset = Int64((server.timeIntervalSince(midpoint) * 1000).rounded())
                     }
                 }
-                return Inspection(balances: balances, permissions: permissions, clockOffsetMs: offset)
+                return Inspection(balances: read.balances, unreadWallets: read.unreadWallets, permissions: permissions,
+                                  clockOffsetMs: offset)
             }
         }
     }
@@ -127,15 +130,16 @@ public final class SyncEngine: Sendable {
         }
 
         var failure: ExchangeError?
-        var balances: [Balance] = []
+        var read = AccountBalances(balances: [])
         do {
             guard let exchange = record.exchangeID else {
                 throw ExchangeError(.invalidRequest, message: "This connection's exchange is no longer supported.")
             }
             let credentials = try open(record)
             // A scheduled or manual sync needs only balances: permissions were checked when connecting.
-            balances = try await inspect(exchange, credentials: credentials, permissions: false,
-                                         waitForBudget: trigger != .scheduled).balances
+            let inspection = try await inspect(exchange, credentials: credentials, permissions: false,
+                                               waitForBudget: trigger != .scheduled)
+            read = AccountBalances(balances: inspection.balances, unreadWallets: inspection.unreadWallets)
         } catch let error as ExchangeError where error.isLocalBudgetRefusal {
             if trigger == .scheduled { return recordDeferral(record, holder: holder, error: error, started: started) }
             // Nothing was sent, so nothing is known about the connection: its status, backoff and history stay
@@ -154,7 +158,7 @@ public final class SyncEngine: Sendable {
         var holdingsCount = 0
         do {
             holdingsCount = try database.write { db in
-                try self.record(outcome: failure, balances: balances, for: record, trigger: trigger, holder: holder,
+                try self.record(outcome: failure, read: read, for: record, trigger: trigger, holder: holder,
                            startedAt: startedAt, duration: duration, in: db)
             }
         } catch {
@@ -208,7 +212,7 @@ public final class SyncEngine: Sendable {
 
     /// Writes a sync's result: holdings and schedule on success, error and backoff on failure, always a
     /// history row and the lease's release. Returns the holdings count. Runs inside one transaction.
-    func record(outcome failure: ExchangeError?, balances: [Balance], for record: ConnectionRecord, trigger: Trigger,
+    func record(outcome failure: ExchangeError?, read: AccountBalances, for record: ConnectionRecord, trigger: Trigger,
                 holder: String, startedAt: Date, duration: Duration, in db: Connection) throws -> Int {
         let now = Date()
         let nowText = Timestamp.format(now)
@@ -231,14 +235,15 @@ public final class SyncEngine: Sendable {
             let portfolio = try HoldingsWriter.portfolioID(for: record.id, userID: record.userID,
                                                            name: record.label ?? record.exchangeID?.info.displayName ?? record.exchange,
                                                            at: nowText, in: db)
-            holdingsCount = try HoldingsWriter.replace(portfolioID: portfolio, with: balances, at: nowText, in: db)
+            holdingsCount = try HoldingsWriter.replace(portfolioID: portfolio, with: read.balances, at: nowText, in: db)
             let next = Timestamp.format(now.addingTimeInterval(TimeInterval(record.syncInterval)))
             try db.run("""
                 UPDATE exchange_connections SET status = CASE WHEN status = 'disabled' THEN status ELSE 'active' END,
                     last_sync_at = ?, last_attempt_at = ?, next_attempt_at = ?, last_error = NULL, last_error_code = NULL,
-                    consecutive_failures = 0, needs_attention = 0, updated_at = ?
+                    consecutive_failures = 0, needs_attention = 0, unread_wallets = ?, updated_at = ?
                 WHERE id = ?
-                """, [.text(nowText), .text(nowText), .text(next), .text(nowText), .text(record.id)])
+                """, [.text(nowText), .text(nowText), .text(next), .text(UnreadWalletsJSON.encode(read.unreadWallets)),
+                      .text(nowText), .text(record.id)])
         }
         try db.run("""
             INSERT INTO sync_runs (connection_id, trigger, started_at, finished_at, outcome, error_code, error_message, asset_count, duration_ms)

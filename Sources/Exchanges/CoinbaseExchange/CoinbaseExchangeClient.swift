@@ -1,6 +1,7 @@
 import Foundation
 
-/// Coinbase Exchange (institutional) with key + secret + passphrase: `GET /accounts`.
+/// Coinbase Exchange (institutional) with key + secret + passphrase: `GET /accounts`, one wallet per profile
+/// (`profile:<profile_id>`), repeated rows de-duplicated (`CoinbaseExchangeAccountList`, exchanges.md §10.4).
 struct CoinbaseExchangeClient: ExchangeClient {
     let credentials: Credentials
     let configuration: ExchangeConfiguration
@@ -9,8 +10,10 @@ struct CoinbaseExchangeClient: ExchangeClient {
     private var baseURL: URL { configuration.baseURL(for: .coinbaseexchange) }
 
     /// One row of `GET /accounts` (exchanges.md §2b): `balance = available + hold`. `hold` is required and one of
-    /// `balance`/`available` must be there, or the row's amount is unknown.
-    private struct Account: Decodable {
+    /// `balance`/`available` must be there, or the row's amount is unknown. `id` is the account's id (one per
+    /// profile and currency).
+    struct Account: Decodable {
+        let id: String?
         let currency: String
         let available: AmountText?
         let hold: AmountText
@@ -21,7 +24,7 @@ struct CoinbaseExchangeClient: ExchangeClient {
     private struct Time: Decodable { let epoch: Double }
 
     func readBalances() async throws -> AccountBalances {
-        let accounts = try await fetchAccounts()
+        let accounts = try CoinbaseExchangeAccountList.deduplicated(try await fetchAccounts())
         let rows = try accounts.map { account -> RawBalance in
             let hold = account.hold.text
             // Prefer balance − hold over `available`, so free + locked always equals the reported balance. An
