@@ -73,6 +73,8 @@ public struct FixtureAccount: Codable, Sendable {
     public var earnAllocations: [FixtureEarnAllocation]?
     /// Kraken: answer `Earn/Allocations` with `EGeneral:Permission denied` while `BalanceEx` still works.
     public var earnPermissionDenied: Bool?
+    /// Binance: funding, Simple Earn, BFUSD and RWUSD holdings and their wallet faults (empty wallets when nil).
+    public var binanceWallets: FixtureBinanceWallets?
 
     /// An account with the given parts.
     public init(
