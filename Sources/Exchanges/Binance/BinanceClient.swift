@@ -90,7 +90,8 @@ struct BinanceClient: ExchangeClient {
         default: name = wallet
         }
         return "Binance did not let this API key read the \(name) (\(code)), so it is left out of the balances. " +
-            "Edit the key on Binance and make sure 'Enable Reading' is on (nothing more is needed), then sync again."
+            "Edit the key on Binance and make sure 'Enable Reading' is on, then sync again (Holdfast never needs " +
+            "trading or withdrawal permissions)."
     }
 
     func permissions() async throws -> KeyPermissions {
