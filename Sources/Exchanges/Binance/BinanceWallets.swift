@@ -50,11 +50,16 @@ enum BinanceWallets {
     struct Read: Sendable {
         /// `/api/v3/account` `balances`, as sent.
         var spot: [RawBalance]
-        var funding: [FundingRow]?
-        var flexible: [FlexibleRow]?
-        var locked: [LockedRow]?
-        var bfusd: String?
-        var rwusd: String?
+        /// Funding wallet rows.
+        var funding: [FundingRow]? = nil
+        /// Every Simple Earn flexible position (all pages).
+        var flexible: [FlexibleRow]? = nil
+        /// Every Simple Earn locked position (all pages).
+        var locked: [LockedRow]? = nil
+        /// `bfusdAmount`, as sent.
+        var bfusd: String? = nil
+        /// `rwusdAmount`, as sent.
+        var rwusd: String? = nil
     }
 
     /// The rows of `read`, each under its wallet, and notes about what did not add up.
