@@ -3,6 +3,7 @@ BFUSD held once each; a wallet the key may not read leaves the sync successful; 
 be proven complete keeps the holdings of the last sync."""
 from sandbox import admin, new_account
 from test_connections import API, connect, holdings
+from test_wallets import wallets_by_asset
 
 SPOT = [{"asset": "USDT", "free": "10", "locked": "0"}, {"asset": "LDUSDT", "free": "5", "locked": "0"},
         {"asset": "LDO", "free": "1", "locked": "0"}]
@@ -15,14 +16,22 @@ def test_every_wallet_is_held_once(logged_in):
     account = new_account("binance", balances=SPOT, binanceWallets=WALLETS)
     r = connect(logged_in, account)
     assert r.status == 201, r
+    cid = r.json()["connection"]["id"]
+    assert r.json()["connection"]["unreadWallets"] == []
     # USDT: spot 10 + funding 2 free + 1 frozen + flexible 5; the LDUSDT 5 mirror of the flexible 5 is not added.
-    assert holdings(logged_in, r.json()["connection"]["id"]) == {"USDT": "18", "ETH": "0.5", "BFUSD": "3", "LDO": "1"}
+    assert holdings(logged_in, cid) == {"USDT": "18", "ETH": "0.5", "BFUSD": "3", "LDO": "1"}
+    wallets = wallets_by_asset(logged_in, cid)
+    assert sorted(wallets["USDT"]) == [("earn-flexible", "USDT", "5"), ("funding", "USDT", "3"), ("spot", "USDT", "10")]
+    assert wallets["ETH"] == [("earn-locked", "ETH", "0.5")]
+    assert wallets["LDO"] == [("spot", "LDO", "1")]
 
 
 def test_a_wallet_the_key_may_not_read_leaves_the_sync_successful(logged_in):
     account = new_account("binance", balances=SPOT, binanceWallets={**WALLETS, "permissionDenied": ["funding"]})
     r = connect(logged_in, account)
     assert r.status == 201, r
+    assert [w["wallet"] for w in r.json()["connection"]["unreadWallets"]] == ["funding"]
+    assert "Enable Reading" in r.json()["connection"]["unreadWallets"][0]["message"]
     assert holdings(logged_in, r.json()["connection"]["id"]) == {"USDT": "15", "ETH": "0.5", "BFUSD": "3", "LDO": "1"}
 
 
