@@ -120,6 +120,19 @@ struct BinanceWalletTests {
         #expect(error?.code == .exchangeUnavailable)
     }
 
+    @Test(arguments: [
+        FixtureBinanceWallets(funding: [FixtureFundingAsset(asset: "USDT", free: "-2")]),
+        FixtureBinanceWallets(funding: [FixtureFundingAsset(asset: "USDT", free: "1", freeze: "1E-400")]),
+        FixtureBinanceWallets(flexible: [FixtureEarnPosition(asset: "USDT", amount: "-5")]),
+        FixtureBinanceWallets(locked: [FixtureEarnPosition(asset: "ETH", amount: "NaN")]),
+        FixtureBinanceWallets(bfusd: "-3"),
+        FixtureBinanceWallets(rwusd: "1e999999"),
+    ])
+    func aHostileWalletAmountIsABadResponse(wallets: FixtureBinanceWallets) async throws {
+        let error = await exchangeError { _ = try await Self.read(Self.fixture(Self.spot, wallets)) }
+        #expect(error?.code == .badResponse)
+    }
+
     @Test func hundredsOfPositionsArePagedToTheEnd() async throws {
         let positions = (0..<150).map { FixtureEarnPosition(asset: "A\($0)", amount: "1") }
         try await SandboxHarness.run(fixture: Self.fixture([], FixtureBinanceWallets(flexible: positions, locked: positions))) { h in

@@ -89,7 +89,7 @@ enum BinanceWallets {
         }
         for row in read.funding ?? [] {
             let held = try sum(row.locked.text, row.freeze?.text ?? "0")
-            rows.append(raw(funding, row.asset, free: row.free.text, locked: held))
+            rows.append(try raw(funding, row.asset, free: row.free.text, locked: held))
             if let withdrawing = row.withdrawing?.text, !DecimalString.isZero(try sum(withdrawing)) {
                 notes.append("funding \(row.asset): \(withdrawing) withdrawing, not counted")
             }
@@ -99,7 +99,7 @@ enum BinanceWallets {
             for row in flexible {
                 let asset = row.asset.uppercased()
                 earned[asset] = try sum(earned[asset], row.totalAmount.text)
-                rows.append(raw(earnFlexible, row.asset, free: "0", locked: row.totalAmount.text))
+                rows.append(try raw(earnFlexible, row.asset, free: "0", locked: row.totalAmount.text))
             }
             for asset in Set(earned.keys).union(mirrored.keys).sorted() {
                 let ld = mirrored[asset] ?? "0", flex = earned[asset] ?? "0"
@@ -109,17 +109,18 @@ enum BinanceWallets {
             }
         }
         for row in read.locked ?? [] {
-            rows.append(raw(earnLocked, row.asset, free: "0", locked: row.amount.text))
+            rows.append(try raw(earnLocked, row.asset, free: "0", locked: row.amount.text))
         }
         for (wallet, asset, amount) in [(bfusd, "BFUSD", read.bfusd), (rwusd, "RWUSD", read.rwusd)] {
             guard let amount else { continue }
+            try requireNonNegative(amount)
             let held = try rows.filter { heldAsset($0) == asset }.reduce("0") { try sum($0, $1.free, $1.locked) }
             let excess = try difference(amount, held)
             if !DecimalString.isZero(held) {
                 notes.append("\(asset): \(amount) in its product, \(held) already in spot/funding; counted the larger")
             }
             if !excess.hasPrefix("-"), !DecimalString.isZero(excess) {
-                rows.append(raw(wallet, asset, free: "0", locked: excess))
+                rows.append(try raw(wallet, asset, free: "0", locked: excess))
             }
         }
         return (rows, notes)
@@ -134,9 +135,21 @@ enum BinanceWallets {
     }
 
     /// A row of `wallet` whose asset is `asset` as Binance spells it (no `LD` folding: only spot has `LD` rows).
-    private static func raw(_ wallet: String, _ asset: String, free: String, locked: String) -> RawBalance {
-        RawBalance(wallet: wallet, asset: asset, free: free, locked: locked,
-                   normalized: AssetNormalizer.Normalized(asset: asset.uppercased(), wallet: wallet))
+    /// Throws `bad_response` for a negative amount: a wallet balance or a position cannot be below zero, and one
+    /// that says so would silently cancel holdings of the same asset elsewhere.
+    private static func raw(_ wallet: String, _ asset: String, free: String, locked: String) throws -> RawBalance {
+        try requireNonNegative(free, locked)
+        return RawBalance(wallet: wallet, asset: asset, free: free, locked: locked,
+                          normalized: AssetNormalizer.Normalized(asset: asset.uppercased(), wallet: wallet))
+    }
+
+    /// `bad_response` unless every amount is a decimal in range and not below zero.
+    private static func requireNonNegative(_ amounts: String...) throws {
+        for amount in amounts {
+            guard let canonical = DecimalString.canonical(amount), !canonical.hasPrefix("-") else {
+                throw ExchangeError(.badResponse, exchange: .binance, detail: "negative or non-decimal wallet amount")
+            }
+        }
     }
 
     /// The exact sum of `first` (nil: 0) and `amounts`; `bad_response` when one is not a decimal in range.
