@@ -82,6 +82,8 @@ public struct FixtureAccount: Codable, Sendable {
     /// Coinbase Exchange (§10.4): `/accounts` repeats its first row at the end, `identical` (same id and
     /// amounts) or `conflicting` (same id and profile, other amounts).
     public var repeatedAccount: String?
+    /// Binance: funding, Simple Earn, BFUSD and RWUSD holdings and their wallet faults (empty wallets when nil).
+    public var binanceWallets: FixtureBinanceWallets?
 
     /// An account with the given parts.
     public init(
