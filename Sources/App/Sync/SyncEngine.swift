@@ -75,11 +75,17 @@ public final class SyncEngine: Sendable {
         let client = try makeClient(exchange, credentials, exchanges)
         let gate = self.gate
         let limit = deadline
+        let logger = self.logger
         // One bound for the whole conversation (slot wait, balances, pages, permissions, clock): each call has
         // its own 30 s timeout, but several slow calls in a row would outlast nginx's upstream timeout.
         return try await withDeadline(limit, expired: { Self.deadlineExpired(exchange, after: limit) }) {
             try await gate.withSlot {
                 let read = try await client.readBalances()
+                // What the read reconciled rather than added (e.g. Binance LD rows against Simple Earn): kept for
+                // whoever investigates a total, never shown as an error.
+                for note in read.notes {
+                    logger.notice("balance read note", metadata: ["exchange": "\(exchange.rawValue)", "note": "\(note)"])
+                }
                 // Permissions are advisory: a failure to read them must not fail a key that can read balances.
                 let permissions = askPermissions ? try? await client.permissions() : nil
                 var offset: Int64?
