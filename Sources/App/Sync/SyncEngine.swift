@@ -1,6 +1,7 @@
 import Exchanges
 import Foundation
 import Logging
+import Primitives
 import Store
 import Vault
 
@@ -44,6 +45,11 @@ public final class SyncEngine: Sendable {
     let cipher: CredentialCipher
     let exchanges: ExchangeConfiguration
     let gate: ExchangeGate
+    /// One conversation at a time per exchange and API key, waited for before any slot of `gate` is taken.
+    let turns: KeyTurns
+    /// How long a conversation waits for its slots: short for the responder, whose waiting holds a worker
+    /// thread; the whole deadline for the timer, which would rather sync late than fail.
+    let slotWait: Duration
     let logger: Logger
     let makeClient: ClientFactory
     /// The longest one conversation with an exchange may take, from waiting for a slot to the last answer.
@@ -55,42 +61,67 @@ public final class SyncEngine: Sendable {
 
     public init(database: Database, cipher: CredentialCipher, exchanges: ExchangeConfiguration, gate: ExchangeGate,
                 logger: Logger, makeClient: @escaping ClientFactory = ExchangeClients.client,
-                deadline: Duration = SyncEngine.defaultDeadline) {
+                deadline: Duration = SyncEngine.defaultDeadline, slotWait: Duration = .seconds(2)) {
         self.deadline = deadline
+        self.slotWait = slotWait
         self.database = database
         self.cipher = cipher
         self.exchanges = exchanges
         self.gate = gate
+        // As many may wait for their key's turn as may hold slots; each holds a responder worker, so with the
+        // defaults (32 + 32 of 96 workers) a third of the workers stays free for requests without an exchange.
+        turns = KeyTurns(maxWaiting: gate.limits.total)
         self.logger = logger
         self.makeClient = makeClient
     }
 
     // MARK: Inspecting credentials
 
-    /// Fetches balances and, when asked and where the exchange offers it, the key's permissions.
-    public func inspect(_ exchange: ExchangeID, credentials: Credentials, permissions askPermissions: Bool = true,
+    /// Fetches balances and, when asked and where the exchange offers it, the key's permissions, for `user`
+    /// (whose pool of exchange slots the conversation counts against).
+    ///
+    /// Order of waiting: first the turn of this exchange and API key (`turns`, holding nothing shared), then
+    /// the slots (`gate`); `deadline` bounds both waits and the conversation itself, and throws `timeout`.
+    /// No free slot within `slotWait` throws `exchange_unavailable`.
+    public func inspect(_ exchange: ExchangeID, credentials: Credentials, user: String, permissions askPermissions: Bool = true,
                         measureClock: Bool = false) async throws -> Inspection {
         let client = try makeClient(exchange, credentials, exchanges)
         let gate = self.gate
+        let turns = self.turns
         let limit = deadline
-        // One bound for the whole conversation (slot wait, balances, pages, permissions, clock): each call has
-        // its own 30 s timeout, but several slow calls in a row would outlast nginx's upstream timeout.
+        let slotWait = self.slotWait
+        let key = Self.turnKey(exchange, credentials)
+        // One bound for the whole conversation (turn and slot waits, balances, pages, permissions, clock): each
+        // call has its own 30 s timeout, but several slow calls in a row would outlast nginx's upstream timeout.
         return try await withDeadline(limit, expired: { Self.deadlineExpired(exchange, after: limit) }) {
-            try await gate.withSlot {
-                let balances = try await client.fetchBalances()
-                // Permissions are advisory: a failure to read them must not fail a key that can read balances.
-                let permissions = askPermissions ? try? await client.permissions() : nil
-                var offset: Int64?
-                if measureClock {
-                    let sent = Date()
-                    if let server = try? await client.serverTime() {
-                        let midpoint = sent.addingTimeInterval(Date().timeIntervalSince(sent) / 2)
-                        offset = Int64((server.timeIntervalSince(midpoint) * 1000).rounded())
-                    }
+            try await turns.withTurn(for: key, exchange: exchange) {
+                try await gate.withSlot(exchange: exchange, user: user, wait: slotWait) {
+                    try await Self.converse(with: client, permissions: askPermissions, measureClock: measureClock)
                 }
-                return Inspection(balances: balances, permissions: permissions, clockOffsetMs: offset)
             }
         }
+    }
+
+    /// The calls of one inspection, in order: balances, then (advisory) permissions and the clock.
+    private static func converse(with client: any ExchangeClient, permissions askPermissions: Bool,
+                                 measureClock: Bool) async throws -> Inspection {
+        let balances = try await client.fetchBalances()
+        // Permissions are advisory: a failure to read them must not fail a key that can read balances.
+        let permissions = askPermissions ? try? await client.permissions() : nil
+        var offset: Int64?
+        if measureClock {
+            let sent = Date()
+            if let server = try? await client.serverTime() {
+                let midpoint = sent.addingTimeInterval(Date().timeIntervalSince(sent) / 2)
+                offset = Int64((server.timeIntervalSince(midpoint) * 1000).rounded())
+            }
+        }
+        return Inspection(balances: balances, permissions: permissions, clockOffsetMs: offset)
+    }
+
+    /// The queue name of one exchange and API key: the key's SHA-256, so the queue table holds no key text.
+    static func turnKey(_ exchange: ExchangeID, _ credentials: Credentials) -> String {
+        exchange.rawValue + ":" + Hex.encode(Digest.sha256(credentials.apiKey))
     }
 
     /// The `timeout` a conversation gets when it outlasts `deadline`.
@@ -127,7 +158,7 @@ public final class SyncEngine: Sendable {
             }
             let credentials = try open(record)
             // A scheduled or manual sync needs only balances: permissions were checked when connecting.
-            balances = try await inspect(exchange, credentials: credentials, permissions: false).balances
+            balances = try await inspect(exchange, credentials: credentials, user: record.userID, permissions: false).balances
         } catch let error as ExchangeError {
             failure = error
         } catch {
