@@ -34,11 +34,11 @@ struct FairnessTests {
         #expect(await eventually { fake.started.value == 1 && engine.turns.waiting[key] == 32 })
         #expect(engine.gate.usage.total == 1)
 
-        let started = ContinuousClock.now
+        // Answered while the Kraken call still hangs, so not after the queue (no wall-clock bound: the machine
+        // may be loaded); before, this failed `exchange_unavailable` once the 2 s slot wait ran out.
         let binance = try await engine.inspect(.binance, credentials: Credentials(apiKey: "b", apiSecret: "s"), user: "bob")
-        // The fake answers at once: anything near the 2 s slot wait would mean it queued behind Kraken.
-        #expect(ContinuousClock.now - started < .seconds(1))
         #expect(binance.balances.count == 1)
+        #expect(fake.started.value == 1)
 
         fake.release.open()
         var succeeded = 0
@@ -104,10 +104,10 @@ struct FairnessTests {
         #expect(await eventually { engine.gate.usage.byUser["mallory"] == 2 && engine.gate.usage.waiting == 8 })
         #expect(engine.gate.usage.byExchange[.binance] == 2)
 
-        let started = ContinuousClock.now
+        // Answered while the flood still hangs and waits: its slot came from the exchange's free half.
         let alice = try await engine.inspect(.binance, credentials: Credentials(apiKey: "a", apiSecret: "s"), user: "alice")
-        #expect(ContinuousClock.now - started < .seconds(1))
         #expect(alice.balances.count == 1)
+        #expect(engine.gate.usage.byUser["mallory"] == 2)
 
         // Released, the flood drains through the user's two slots; every waiter gets its turn.
         fake.release.open()
