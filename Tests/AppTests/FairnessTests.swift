@@ -142,6 +142,31 @@ struct FairnessTests {
         #expect(fake.started.value == 1)
     }
 
+    /// Many quick conversations on a few keys: every one gets its turn and its slots, and everything is given
+    /// back. A waiter lost between "the key is busy" and joining the queue would wait for nobody and end at the
+    /// deadline instead.
+    @Test func manyQuickConversationsOnFewKeysAllFinish() async throws {
+        let fake = FakeExchanges()
+        let engine = try Self.engine(fake, limits: ExchangeGate.Limits(total: 512, perExchange: 256, perUser: 128),
+                                     slotWait: .seconds(30), deadline: .seconds(30))
+        let exchanges: [ExchangeID] = [.kraken, .binance, .kucoin]
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<300 {
+                group.addTask {
+                    let exchange = exchanges[index % 3]
+                    let credentials = Credentials(apiKey: "key-\(index % 3)", apiSecret: "s", passphrase: "p")
+                    return (try? await engine.inspect(exchange, credentials: credentials, user: "user-\(index % 5)")) != nil
+                }
+            }
+            var all: [Bool] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        #expect(outcomes.count == 300 && outcomes.allSatisfy { $0 })
+        #expect(engine.gate.usage == ExchangeGate.Usage())
+        #expect(engine.turns.waiting.isEmpty)
+    }
+
     /// The derived sizes: the whole figure for the process, half per exchange, a quarter per user.
     @Test func limitsFromOneFigure() {
         #expect(ExchangeGate.Limits(concurrency: 32) == ExchangeGate.Limits(total: 32, perExchange: 16, perUser: 8))

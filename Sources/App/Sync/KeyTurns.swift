@@ -45,37 +45,42 @@ final class KeyTurns: @unchecked Sendable {
         return try await body()
     }
 
+    private enum Decision {
+        case turn, queued, full, cancelled
+    }
+
     private func acquire(_ key: String, exchange: ExchangeID) async throws {
-        let id: UInt64?? = lock.withLock {
-            if queues[key] == nil {
-                queues[key] = []
-                return .some(nil)
-            }
-            guard waitingCount < maxWaiting else { return nil }
+        let id = lock.withLock { () -> UInt64 in
             nextID += 1
-            waitingCount += 1
-            return .some(nextID)
+            return nextID
         }
-        guard let id else {
-            throw ExchangeError(.exchangeUnavailable, message:
-                "Holdfast is already waiting on the maximum number of exchange requests; try again in a minute.",
-                exchange: exchange, detail: "too many queued calls")
-        }
-        guard let id else { return }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                // Checked under the lock: a cancellation that came before the append finds nothing to remove,
-                // so it must be seen here; one that comes after finds the waiter.
-                let cancelled = lock.withLock { () -> Bool in
-                    if Task.isCancelled {
-                        waitingCount -= 1
-                        return true
+                // One decision under the lock: whether the key is free, the queues full, the caller cancelled
+                // (a cancellation before the append finds nothing to remove, so it must be seen here; one after
+                // it finds the waiter), or it waits. Taken apart, a holder could leave between the look and the
+                // append, and the waiter would queue behind nobody.
+                let decision = lock.withLock { () -> Decision in
+                    if Task.isCancelled { return .cancelled }
+                    guard queues[key] != nil else {
+                        queues[key] = []
+                        return .turn
                     }
+                    guard waitingCount < maxWaiting else { return .full }
                     queues[key, default: []].append(Waiter(id: id, continuation: continuation))
-                    return false
+                    waitingCount += 1
+                    return .queued
                 }
-                if cancelled {
-                    // This caller waits no more, but the key's turn is still held by someone else.
+                switch decision {
+                case .turn:
+                    continuation.resume()
+                case .queued:
+                    break
+                case .full:
+                    continuation.resume(throwing: ExchangeError(.exchangeUnavailable, message:
+                        "Holdfast is already waiting on the maximum number of exchange requests; try again in a minute.",
+                        exchange: exchange, detail: "too many queued calls"))
+                case .cancelled:
                     continuation.resume(throwing: CancellationError())
                 }
             }
