@@ -167,6 +167,55 @@ struct FairnessTests {
         #expect(engine.turns.waiting.isEmpty)
     }
 
+    /// Syncs of one user beyond the user's slots wait for a slot (up to the deadline) rather than fail after
+    /// the 2 s a test or connect waits: sync-all of a person with more connections than slots must not fail
+    /// the rest `exchange_unavailable`. Here the engine's wait is 50 ms and the second sync outlives it.
+    @Test func aUsersSyncsWaitForTheirSlotsRatherThanFail() async throws {
+        let t = try TestApp()
+        let user = try t.addUser("fair@example.com")
+        let fake = FakeExchanges()
+        let engine = SyncEngine(
+            database: t.app.database, cipher: CredentialCipher(keyRing: t.app.configuration.keyRing),
+            exchanges: ExchangeConfiguration(), gate: ExchangeGate(limits: ExchangeGate.Limits(total: 4, perExchange: 2, perUser: 1)),
+            logger: Logger(label: "test"),
+            makeClient: { exchange, credentials, _ in
+                FakeClient(exchange: exchange, hangs: credentials.apiKey.hasPrefix("hung"), exchanges: fake)
+            },
+            deadline: .seconds(30), slotWait: .milliseconds(50))
+        let hung = try Self.storeConnection(.binance, apiKey: "hung-1", user: user, in: t)
+        let quick = try Self.storeConnection(.kraken, apiKey: "quick-1", user: user, in: t)
+
+        let first = Task { try await engine.sync(hung, trigger: .manual) }
+        #expect(await eventually { engine.gate.usage.byUser[user] == 1 })
+        let second = Task { try await engine.sync(quick, trigger: .manual) }
+        #expect(await eventually { engine.gate.usage.waiting == 1 })
+        // Six times the engine's slot wait: what is under test is that this much time passes harmlessly.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(engine.gate.usage.waiting == 1)
+
+        fake.release.open()
+        #expect(try await first.value.success)
+        let outcome = try await second.value
+        #expect(outcome.success, "\(String(describing: outcome.error))")
+        #expect(engine.gate.usage == ExchangeGate.Usage())
+    }
+
+    /// Stores a connection of `user` on `exchange` with `apiKey`, as the connect handler would.
+    static func storeConnection(_ exchange: ExchangeID, apiKey: String, user: String, in t: TestApp) throws -> String {
+        let id = UUID().uuidString.lowercased()
+        let cipher = CredentialCipher(keyRing: t.app.configuration.keyRing)
+        try t.app.database.write { db in
+            try db.run("""
+                INSERT INTO exchange_connections (id, user_id, exchange, api_key_encrypted, api_secret_encrypted,
+                    created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')
+                """, [.text(id), .text(user), .text(exchange.rawValue),
+                      .text(try cipher.seal(apiKey, connectionId: id, field: .apiKey)),
+                      .text(try cipher.seal("secret", connectionId: id, field: .apiSecret))])
+        }
+        return id
+    }
+
     /// The derived sizes: the whole figure for the process, half per exchange, a quarter per user.
     @Test func limitsFromOneFigure() {
         #expect(ExchangeGate.Limits(concurrency: 32) == ExchangeGate.Limits(total: 32, perExchange: 16, perUser: 8))

@@ -9,10 +9,9 @@ extension SyncEngine {
     /// deadline, and exchange slots sized from `concurrency`.
     ///
     /// The responder splits its slots (`ExchangeGate.Limits(concurrency:)`: half per exchange, a quarter per
-    /// user) and gives up after 2 s without one, since its waiting holds a worker thread. The timer
-    /// (`forTimer`) is already bounded by its runner, which starts a sync only when another ends, so a split
-    /// would only serialise one person's connections: it gets `concurrency` slots for every pool and waits for
-    /// them as long as the deadline allows.
+    /// user); a test or connect gives up after 2 s without one, since its waiting holds a worker thread. The
+    /// timer (`forTimer`) is already bounded by its runner, which starts a sync only when another ends, so a
+    /// split would only serialise one person's connections: it gets `concurrency` slots for every pool.
     public static func build(configuration: Configuration, database: Database, concurrency: Int, logger: Logger,
                              makeClient: ClientFactory? = nil, forTimer: Bool = false) throws -> SyncEngine {
         let deadline = Duration.seconds(configuration.exchangeDeadlineSeconds)
@@ -23,6 +22,6 @@ extension SyncEngine {
         exchanges.nonceStore = SQLiteNonceStore(database: database)
         return SyncEngine(database: database, cipher: CredentialCipher(keyRing: configuration.keyRing), exchanges: exchanges,
                           gate: ExchangeGate(limits: limits), logger: logger, makeClient: makeClient ?? ExchangeClients.client,
-                          deadline: deadline, slotWait: forTimer ? deadline : .seconds(2))
+                          deadline: deadline, slotWait: .seconds(2))
     }
 }

@@ -47,8 +47,8 @@ public final class SyncEngine: Sendable {
     let gate: ExchangeGate
     /// One conversation at a time per exchange and API key, waited for before any slot of `gate` is taken.
     let turns: KeyTurns
-    /// How long a conversation waits for its slots: short for the responder, whose waiting holds a worker
-    /// thread; the whole deadline for the timer, which would rather sync late than fail.
+    /// How long a test or connect waits for its slots (2 s in the binaries): each waits in a responder worker
+    /// thread, and nothing else bounds how many arrive. A sync waits up to `deadline` instead (see `sync`).
     let slotWait: Duration
     let logger: Logger
     let makeClient: ClientFactory
@@ -82,14 +82,14 @@ public final class SyncEngine: Sendable {
     ///
     /// Order of waiting: first the turn of this exchange and API key (`turns`, holding nothing shared), then
     /// the slots (`gate`); `deadline` bounds both waits and the conversation itself, and throws `timeout`.
-    /// No free slot within `slotWait` throws `exchange_unavailable`.
+    /// No free slot within `slotWait` (default: the engine's) throws `exchange_unavailable`.
     public func inspect(_ exchange: ExchangeID, credentials: Credentials, user: String, permissions askPermissions: Bool = true,
-                        measureClock: Bool = false) async throws -> Inspection {
+                        measureClock: Bool = false, slotWait: Duration? = nil) async throws -> Inspection {
         let client = try makeClient(exchange, credentials, exchanges)
         let gate = self.gate
         let turns = self.turns
         let limit = deadline
-        let slotWait = self.slotWait
+        let slotWait = slotWait ?? self.slotWait
         let key = Self.turnKey(exchange, credentials)
         // One bound for the whole conversation (turn and slot waits, balances, pages, permissions, clock): each
         // call has its own 30 s timeout, but several slow calls in a row would outlast nginx's upstream timeout.
@@ -157,8 +157,11 @@ public final class SyncEngine: Sendable {
                 throw ExchangeError(.invalidRequest, message: "This connection's exchange is no longer supported.")
             }
             let credentials = try open(record)
-            // A scheduled or manual sync needs only balances: permissions were checked when connecting.
-            balances = try await inspect(exchange, credentials: credentials, user: record.userID, permissions: false).balances
+            // A scheduled or manual sync needs only balances: permissions were checked when connecting. It waits
+            // for its slots as long as the deadline allows: the lease admits one sync per connection, so waiting
+            // syncs are bounded by the connections, and sync-all's many wait inside one request's worker.
+            balances = try await inspect(exchange, credentials: credentials, user: record.userID, permissions: false,
+                                         slotWait: deadline).balances
         } catch let error as ExchangeError {
             failure = error
         } catch {
