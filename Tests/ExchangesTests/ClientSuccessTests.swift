@@ -124,8 +124,11 @@ struct ClientSuccessTests {
             account.earnAllocations = [FixtureEarnAllocation(strategyId: "eth-vault", asset: "ETH", amount: "2")]
             account.earnPermissionDenied = true
             try await h.update(.kraken, FixtureUpdate(account: account))
-            let balances = try await h.client(account).fetchBalances()
-            #expect(balances.map(\.asset) == ["AAPLX.T", "API3", "ATOM", "DOT", "SOL"])
+            let read = try await h.client(account).readBalances()
+            #expect(read.balances.map(\.asset) == ["AAPLX.T", "API3", "ATOM", "DOT", "SOL"])
+            // The read succeeds, and says which wallet it could not read.
+            #expect(read.unreadWallets.map(\.wallet) == ["earn-allocations"])
+            #expect(read.unreadWallets.first?.reason == "permission_denied")
             #expect(try await h.count(.kraken, path: "/0/private/Earn/Allocations") == 1)
             #expect(try await h.count(.kraken, path: "/0/private/Earn/Strategies") == 0)
         }

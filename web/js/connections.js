@@ -54,6 +54,7 @@ function buildCard(id, actions) {
   card.nextSync = h('span');
   card.keyHint = h('span');
   card.warning = h('p', { class: 'warning', hidden: true });
+  card.unread = h('p', { class: 'unread-wallets', hidden: true });
   card.errorCode = h('span', { class: 'error-code' });
   card.errorMessage = h('p', { class: 'error-message' });
   card.error = h('div', { class: 'error-box', hidden: true },
@@ -67,7 +68,8 @@ function buildCard(id, actions) {
   card.holdingsCaption = h('caption', { class: 'sr-only' });
   card.holdingsEmpty = h('p', { class: 'muted', hidden: true });
   card.holdingsTable = h('table', { class: 'holdings' }, card.holdingsCaption,
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Asset' }), h('th', { scope: 'col', class: 'amount', text: 'Amount' }))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Asset' }), h('th', { scope: 'col', class: 'amount', text: 'Amount' }),
+      h('th', { scope: 'col', text: 'Wallets' }))),
     card.holdingsBody);
   card.root = h('li', { class: 'card', 'data-connection-id': id, 'aria-labelledby': titleId },
     h('div', { class: 'card-head' },
@@ -78,6 +80,7 @@ function buildCard(id, actions) {
       h('div', {}, h('dt', { text: 'Next sync' }), h('dd', { class: 'next-sync' }, card.nextSync)),
       h('div', {}, h('dt', { text: 'API key' }), h('dd', {}, card.keyHint))),
     card.warning,
+    card.unread,
     card.error,
     h('div', { class: 'card-actions' }, card.sync, card.pause, card.disconnect),
     h('details', { class: 'holdings-details' }, card.holdingsSummary, card.holdingsTable, card.holdingsEmpty));
@@ -119,6 +122,13 @@ function updateCard(card, connection, holdings) {
   card.warning.textContent = warning ? `⚠ ${warning}` : '';
   show(card.warning, Boolean(warning));
 
+  // Wallets the key may not read: the holdings are complete for the rest, and the person should know which.
+  const unread = connection.unreadWallets || [];
+  card.unread.textContent = unread.length
+    ? `⚠ Not read with this key: ${unread.map((w) => `${w.wallet} (${w.message})`).join('; ')}`
+    : '';
+  show(card.unread, unread.length > 0);
+
   const lastError = connection.lastError;
   show(card.error, Boolean(lastError));
   if (lastError) card.error.setAttribute('role', 'alert');
@@ -137,17 +147,23 @@ function updateCard(card, connection, holdings) {
   const count = holdings ? rows.length : connection.holdingsCount;
   card.holdingsSummary.textContent = `Holdings (${count ?? 0})`;
   card.holdingsCaption.textContent = `Holdings of ${title}`;
-  card.holdingsBody.replaceChildren(...rows.map(holdingRow));
+  card.holdingsBody.replaceChildren(...rows.map((holding) => holdingRow(holding, true)));
   show(card.holdingsTable, rows.length > 0);
   card.holdingsEmpty.textContent = holdings ? 'No holdings.' : 'Holdings are loading…';
   show(card.holdingsEmpty, rows.length === 0);
 }
 
-/** One row; the amount is the API's exact decimal string, shown as is (never through Number). */
-function holdingRow(holding) {
-  return h('tr', { 'data-asset': holding.asset },
-    h('th', { scope: 'row', text: holding.asset }),
-    h('td', { class: 'amount', text: String(holding.amount) }));
+/**
+ * One row; amounts are the API's exact decimal strings, shown as is (never through Number). With `withWallets`,
+ * a third cell says where on the exchange the amount sits ("spot 1 · staked 12.5").
+ */
+function holdingRow(holding, withWallets = false) {
+  const cells = [h('th', { scope: 'row', text: holding.asset }), h('td', { class: 'amount', text: String(holding.amount) })];
+  if (withWallets) {
+    const wallets = (holding.wallets || []).map((w) => `${w.wallet} ${w.total}`).join(' · ');
+    cells.push(h('td', { class: 'wallets', text: wallets }));
+  }
+  return h('tr', { 'data-asset': holding.asset }, ...cells);
 }
 
 /** The combined total across connections, as the API computed it. */

@@ -24,6 +24,8 @@ public struct ConnectionRecord: Sendable {
     public var needsAttention: Bool
     public var permissions: String?
     public var apiKeyHint: String?
+    /// The wallets the key may not read, as stored JSON (`UnreadWalletsJSON`).
+    public var unreadWallets: String?
     public var createdAt: String
     public var updatedAt: String
     /// Whether a live sync lease exists for it (joined in by the queries below).
@@ -53,6 +55,7 @@ public struct ConnectionRecord: Sendable {
         needsAttention = row.bool("needs_attention")
         permissions = row.string("permissions")
         apiKeyHint = row.string("api_key_hint")
+        unreadWallets = row.string("unread_wallets")
         createdAt = row.string("created_at") ?? ""
         updatedAt = row.string("updated_at") ?? ""
         syncing = row.bool("syncing")

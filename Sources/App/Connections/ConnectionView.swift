@@ -31,6 +31,8 @@ struct ConnectionView: Encodable {
     let nextSyncAt: String?
     let apiKeyHint: String?
     let permissions: PermissionsView?
+    /// Wallets the last successful sync could not read because the key lacks permission for them.
+    let unreadWallets: [UnreadWallet]
     let holdingsCount: Int
     let createdAt: String
     let updatedAt: String
@@ -50,6 +52,7 @@ struct ConnectionView: Encodable {
         nextSyncAt = Self.nextSync(record)
         apiKeyHint = record.apiKeyHint
         permissions = record.permissions.flatMap { Self.permissions(fromJSON: $0) }
+        unreadWallets = UnreadWalletsJSON.decode(record.unreadWallets)
         holdingsCount = record.holdingsCount
         createdAt = record.createdAt
         updatedAt = record.updatedAt

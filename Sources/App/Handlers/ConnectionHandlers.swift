@@ -81,20 +81,23 @@ enum ConnectionHandlers {
         let free: String?
         let locked: String?
         let updatedAt: String
+        let wallets: [WalletView]
     }
 
     static func holdings(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
         let record = try owned(parameters, app, session)
-        let rows = try app.database.read { db in
-            try db.query("""
-                SELECT t.symbol, h.amount, h.free, h.locked, h.updated_at
+        let (rows, wallets) = try app.database.read { db in
+            (try db.query("""
+                SELECT h.id, t.symbol, h.amount, h.free, h.locked, h.updated_at
                 FROM holdings h JOIN tokens t ON t.id = h.token_id JOIN portfolios p ON p.id = h.portfolio_id
                 WHERE p.exchange_connection_id = ? ORDER BY t.symbol
-                """, [.text(record.id)])
+                """, [.text(record.id)]),
+             try WalletView.byHolding(where: "p.exchange_connection_id = ?", [.text(record.id)], in: db))
         }
         let holdings = rows.map {
             HoldingView(asset: $0.string("symbol") ?? "", amount: $0.string("amount") ?? "0", free: $0.string("free"),
-                        locked: $0.string("locked"), updatedAt: $0.string("updated_at") ?? "")
+                        locked: $0.string("locked"), updatedAt: $0.string("updated_at") ?? "",
+                        wallets: $0.int("id").flatMap { wallets[$0] } ?? [])
         }
         return .json(["holdings": holdings])
     }

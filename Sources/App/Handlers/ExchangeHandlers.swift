@@ -76,6 +76,8 @@ enum ExchangeHandlers {
         let permissions: ConnectionView.PermissionsView?
         let clockOffsetMs: Int64?
         let error: ErrorBody?
+        /// Wallets the key may not read; present only on success.
+        var unreadWallets: [UnreadWallet]? = nil
     }
 
     struct ErrorBody: Encodable {
@@ -95,10 +97,14 @@ enum ExchangeHandlers {
         switch inspect(input, user: session.userID, app: app, measureClock: true) {
         case .success(let inspection):
             let name = input.exchange.info.displayName
+            var message = "Connected to \(name): \(inspection.balances.count) non-zero balance(s)."
+            if !inspection.unreadWallets.isEmpty {
+                message += " This key cannot read: " + inspection.unreadWallets.map(\.wallet).joined(separator: ", ") + "."
+            }
             return .json(TestResult(
-                success: true, message: "Connected to \(name): \(inspection.balances.count) non-zero balance(s).",
+                success: true, message: message,
                 balancesCount: inspection.balances.count, permissions: inspection.permissions.map(ConnectionView.view(of:)),
-                clockOffsetMs: inspection.clockOffsetMs, error: nil))
+                clockOffsetMs: inspection.clockOffsetMs, error: nil, unreadWallets: inspection.unreadWallets))
         case .failure(let error):
             return .json(TestResult(success: false, message: nil, balancesCount: nil, permissions: nil,
                                     clockOffsetMs: error.clockOffsetMs, error: ErrorBody(code: error.code.rawValue, message: error.message)))
@@ -140,7 +146,7 @@ enum ExchangeHandlers {
                       .text(now), .text(now)])
             guard let record = try ConnectionRecord.find(id, in: db) else { throw APIError.internalError }
             // The balances were just fetched: the first sync commits them in this same transaction.
-            return try engine.record(outcome: nil, balances: inspection.balances, for: record, trigger: .connect,
+            return try engine.record(outcome: nil, read: AccountBalances(balances: inspection.balances, unreadWallets: inspection.unreadWallets), for: record, trigger: .connect,
                                      holder: "connect", startedAt: started, duration: .milliseconds(Int(Date().timeIntervalSince(started) * 1000)), in: db)
         }
         let record = try app.database.read { try ConnectionRecord.find(id, in: $0) }

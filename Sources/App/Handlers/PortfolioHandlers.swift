@@ -9,12 +9,19 @@ enum PortfolioHandlers {
         let amount: String
     }
 
+    /// One holding of a portfolio: the amount, and where on the exchange it sits (decimal strings).
+    struct HoldingView: Encodable {
+        let asset: String
+        let amount: String
+        let wallets: [WalletView]
+    }
+
     struct PortfolioView: Encodable {
         let id: String
         let name: String
         let connectionId: String?
         let exchange: String?
-        let holdings: [AmountView]
+        let holdings: [HoldingView]
     }
 
     struct Body: Encodable {
@@ -23,23 +30,25 @@ enum PortfolioHandlers {
     }
 
     static func list(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
-        let (portfolioRows, holdingRows) = try app.database.read { db in
+        let (portfolioRows, holdingRows, walletRows) = try app.database.read { db in
             (try db.query("""
                 SELECT p.id, p.name, p.exchange_connection_id, c.exchange
                 FROM portfolios p LEFT JOIN exchange_connections c ON c.id = p.exchange_connection_id
                 WHERE p.user_id = ? ORDER BY p.created_at, p.id
                 """, [.text(session.userID)]),
              try db.query("""
-                SELECT h.portfolio_id, t.symbol, h.amount
+                SELECT h.id, h.portfolio_id, t.symbol, h.amount
                 FROM holdings h JOIN tokens t ON t.id = h.token_id JOIN portfolios p ON p.id = h.portfolio_id
                 WHERE p.user_id = ? ORDER BY t.symbol
-                """, [.text(session.userID)]))
+                """, [.text(session.userID)]),
+             try WalletView.byHolding(where: "p.user_id = ?", [.text(session.userID)], in: db))
         }
-        var byPortfolio: [String: [AmountView]] = [:]
+        var byPortfolio: [String: [HoldingView]] = [:]
         var amountsByAsset: [String: [String]] = [:]
         for row in holdingRows {
             guard let portfolio = row.string("portfolio_id"), let asset = row.string("symbol"), let amount = row.string("amount") else { continue }
-            byPortfolio[portfolio, default: []].append(AmountView(asset: asset, amount: amount))
+            let wallets = row.int("id").flatMap { walletRows[$0] } ?? []
+            byPortfolio[portfolio, default: []].append(HoldingView(asset: asset, amount: amount, wallets: wallets))
             amountsByAsset[asset, default: []].append(amount)
         }
         let portfolios = portfolioRows.compactMap { row -> PortfolioView? in

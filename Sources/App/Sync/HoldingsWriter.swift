@@ -4,8 +4,9 @@ import Store
 
 /// Replaces a portfolio's holdings with a fresh set of balances, inside the caller's transaction.
 ///
-/// Upserts every non-zero balance (creating unknown tokens), then deletes holdings of assets that are gone
-/// or zero. Amounts stay decimal strings from the exchange's text to SQLite's TEXT: never a Double.
+/// Upserts every non-zero balance (creating unknown tokens) with its wallet rows, then deletes holdings of
+/// assets that are gone or zero (their wallet rows go with them: `ON DELETE CASCADE`). Amounts stay decimal
+/// strings from the exchange's text to SQLite's TEXT: never a Double.
 enum HoldingsWriter {
     /// Writes `balances` to `portfolioID` and returns how many holdings it now has.
     static func replace(portfolioID: String, with balances: [Balance], at now: String, in db: Connection) throws -> Int {
@@ -16,13 +17,15 @@ enum HoldingsWriter {
             guard let tokenID = try db.queryOne("SELECT id FROM tokens WHERE symbol = ?", [.text(balance.asset)])?.int("id") else {
                 continue
             }
-            try db.run("""
+            guard let holdingID = try db.queryOne("""
                 INSERT INTO holdings (portfolio_id, token_id, amount, free, locked, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(portfolio_id, token_id) DO UPDATE SET amount = excluded.amount, free = excluded.free,
                     locked = excluded.locked, updated_at = excluded.updated_at
+                RETURNING id
                 """, [.text(portfolioID), .int(tokenID), .text(balance.total), .text(balance.free), .text(balance.locked),
-                      .text(now), .text(now)])
+                      .text(now), .text(now)])?.int("id") else { continue }
+            try replaceWallets(of: holdingID, with: balance.wallets, in: db)
             keptTokenIDs.append(Int64(tokenID))
         }
         let rows = try db.query("SELECT token_id FROM holdings WHERE portfolio_id = ?", [.text(portfolioID)])
@@ -32,6 +35,30 @@ enum HoldingsWriter {
             try db.run("DELETE FROM holdings WHERE portfolio_id = ? AND token_id = ?", [.text(portfolioID), .int(tokenID)])
         }
         return kept.count
+    }
+
+    /// Replaces the wallet rows of one holding. Rows with the same wallet and exchange id are summed exactly,
+    /// so a client that reports one twice (it should not) cannot break the write.
+    private static func replaceWallets(of holdingID: Int, with wallets: [WalletBalance], in db: Connection) throws {
+        try db.run("DELETE FROM holding_wallets WHERE holding_id = ?", [.int(holdingID)])
+        var order: [String] = []
+        var merged: [String: WalletBalance] = [:]
+        for wallet in wallets {
+            let key = wallet.wallet + "\u{0}" + wallet.rawAsset
+            if var seen = merged[key] {
+                seen.free = DecimalString.add(seen.free, wallet.free) ?? seen.free
+                seen.locked = DecimalString.add(seen.locked, wallet.locked) ?? seen.locked
+                merged[key] = seen
+            } else {
+                order.append(key)
+                merged[key] = wallet
+            }
+        }
+        for key in order {
+            guard let wallet = merged[key] else { continue }
+            try db.run("INSERT INTO holding_wallets (holding_id, wallet, raw_asset, free, locked) VALUES (?, ?, ?, ?, ?)",
+                       [.int(holdingID), .text(wallet.wallet), .text(wallet.rawAsset), .text(wallet.free), .text(wallet.locked)])
+        }
     }
 
     /// The id of the portfolio owned by `connectionID`, creating it if needed.

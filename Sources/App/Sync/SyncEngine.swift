@@ -34,6 +34,8 @@ public final class SyncEngine: Sendable {
     /// What the exchange says about a set of credentials (the test and connect endpoints).
     public struct Inspection: Sendable {
         public let balances: [Balance]
+        /// Wallets the key may not read (the read succeeded without them).
+        public let unreadWallets: [UnreadWallet]
         public let permissions: KeyPermissions?
         public let clockOffsetMs: Int64?
     }
@@ -105,7 +107,7 @@ public final class SyncEngine: Sendable {
     /// The calls of one inspection, in order: balances, then (advisory) permissions and the clock.
     private static func converse(with client: any ExchangeClient, permissions askPermissions: Bool,
                                  measureClock: Bool) async throws -> Inspection {
-        let balances = try await client.fetchBalances()
+        let read = try await client.readBalances()
         // Permissions are advisory: a failure to read them must not fail a key that can read balances.
         let permissions = askPermissions ? try? await client.permissions() : nil
         var offset: Int64?
@@ -116,7 +118,8 @@ public final class SyncEngine: Sendable {
                 offset = Int64((server.timeIntervalSince(midpoint) * 1000).rounded())
             }
         }
-        return Inspection(balances: balances, permissions: permissions, clockOffsetMs: offset)
+        return Inspection(balances: read.balances, unreadWallets: read.unreadWallets, permissions: permissions,
+                          clockOffsetMs: offset)
     }
 
     /// The queue name of one exchange and API key: the key's SHA-256, so the queue table holds no key text.
@@ -151,7 +154,7 @@ public final class SyncEngine: Sendable {
         }
 
         var failure: ExchangeError?
-        var balances: [Balance] = []
+        var read = AccountBalances(balances: [])
         do {
             guard let exchange = record.exchangeID else {
                 throw ExchangeError(.invalidRequest, message: "This connection's exchange is no longer supported.")
@@ -160,8 +163,9 @@ public final class SyncEngine: Sendable {
             // A scheduled or manual sync needs only balances: permissions were checked when connecting. It waits
             // for its slots as long as the deadline allows: the lease admits one sync per connection, so waiting
             // syncs are bounded by the connections, and sync-all's many wait inside one request's worker.
-            balances = try await inspect(exchange, credentials: credentials, user: record.userID, permissions: false,
-                                         slotWait: deadline).balances
+            let inspection = try await inspect(exchange, credentials: credentials, user: record.userID, permissions: false,
+                                               slotWait: deadline)
+            read = AccountBalances(balances: inspection.balances, unreadWallets: inspection.unreadWallets)
         } catch let error as ExchangeError {
             failure = error
         } catch {
@@ -174,7 +178,7 @@ public final class SyncEngine: Sendable {
         var holdingsCount = 0
         do {
             holdingsCount = try database.write { db in
-                try self.record(outcome: failure, balances: balances, for: record, trigger: trigger, holder: holder,
+                try self.record(outcome: failure, read: read, for: record, trigger: trigger, holder: holder,
                            startedAt: startedAt, duration: duration, in: db)
             }
         } catch {
@@ -200,7 +204,7 @@ public final class SyncEngine: Sendable {
 
     /// Writes a sync's result: holdings and schedule on success, error and backoff on failure, always a
     /// history row and the lease's release. Returns the holdings count. Runs inside one transaction.
-    func record(outcome failure: ExchangeError?, balances: [Balance], for record: ConnectionRecord, trigger: Trigger,
+    func record(outcome failure: ExchangeError?, read: AccountBalances, for record: ConnectionRecord, trigger: Trigger,
                 holder: String, startedAt: Date, duration: Duration, in db: Connection) throws -> Int {
         let now = Date()
         let nowText = Timestamp.format(now)
@@ -223,14 +227,15 @@ public final class SyncEngine: Sendable {
             let portfolio = try HoldingsWriter.portfolioID(for: record.id, userID: record.userID,
                                                            name: record.label ?? record.exchangeID?.info.displayName ?? record.exchange,
                                                            at: nowText, in: db)
-            holdingsCount = try HoldingsWriter.replace(portfolioID: portfolio, with: balances, at: nowText, in: db)
+            holdingsCount = try HoldingsWriter.replace(portfolioID: portfolio, with: read.balances, at: nowText, in: db)
             let next = Timestamp.format(now.addingTimeInterval(TimeInterval(record.syncInterval)))
             try db.run("""
                 UPDATE exchange_connections SET status = CASE WHEN status = 'disabled' THEN status ELSE 'active' END,
                     last_sync_at = ?, last_attempt_at = ?, next_attempt_at = ?, last_error = NULL, last_error_code = NULL,
-                    consecutive_failures = 0, needs_attention = 0, updated_at = ?
+                    consecutive_failures = 0, needs_attention = 0, unread_wallets = ?, updated_at = ?
                 WHERE id = ?
-                """, [.text(nowText), .text(nowText), .text(next), .text(nowText), .text(record.id)])
+                """, [.text(nowText), .text(nowText), .text(next), .text(UnreadWalletsJSON.encode(read.unreadWallets)),
+                      .text(nowText), .text(record.id)])
         }
         try db.run("""
             INSERT INTO sync_runs (connection_id, trigger, started_at, finished_at, outcome, error_code, error_message, asset_count, duration_ms)

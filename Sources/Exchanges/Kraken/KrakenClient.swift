@@ -56,23 +56,27 @@ struct KrakenClient: ExchangeClient {
                                                         rawAsset: asset)
             return RawBalance(wallet: "spot", asset: asset, free: free, locked: hold, normalized: normalized)
         }
-        let allocations = try await earnAllocations()
+        let (allocations, unread) = try await earnAllocations()
         // Strategies are read only when there is an allocation to classify (no permission needed for them).
         let counted = allocations.isEmpty ? [] : KrakenEarn.countedStrategies(
             try await privateCall(KrakenEarn.StrategiesEnvelope.self, path: "/0/private/Earn/Strategies").result?.items ?? [])
         return AccountBalances(balances: try BalanceAggregator.aggregate(
-            KrakenEarn.reconcile(rows, allocations: allocations, counted: counted), exchange: .kraken))
+            KrakenEarn.reconcile(rows, allocations: allocations, counted: counted), exchange: .kraken),
+            unreadWallets: unread.map { [$0] } ?? [])
     }
 
     /// The key's Earn allocations (§8.3). A key refused the Earn call (`EGeneral:Permission denied`) still reads
-    /// its balances: the allocations mirrored in `BalanceEx` are counted from there. An answer without `result`
-    /// or `items` reads as no allocations, as `BalanceEx` does for a never-funded account.
-    private func earnAllocations() async throws -> [KrakenEarn.Envelope.Item] {
+    /// its balances: the allocations mirrored in `BalanceEx` are counted from there, and the wallet
+    /// `earn-allocations` is reported unread (allocations Kraken does not mirror would be missing). An answer
+    /// without `result` or `items` reads as no allocations, as `BalanceEx` does for a never-funded account.
+    private func earnAllocations() async throws -> ([KrakenEarn.Envelope.Item], UnreadWallet?) {
         do {
-            return try await privateCall(KrakenEarn.Envelope.self, path: "/0/private/Earn/Allocations",
-                                         parameters: "hide_zero_allocations=true").result?.items ?? []
+            return (try await privateCall(KrakenEarn.Envelope.self, path: "/0/private/Earn/Allocations",
+                                          parameters: "hide_zero_allocations=true").result?.items ?? [], nil)
         } catch let error as ExchangeError where error.code == .permissionDenied {
-            return []
+            return ([], UnreadWallet(wallet: "earn-allocations", message:
+                "Kraken refused this key its Earn allocations; give the key the Query Funds permission so Earn positions "
+                + "that Kraken does not list in the balance are counted."))
         }
     }
 
