@@ -200,6 +200,11 @@ public struct Faults: Codable, Sendable, Equatable {
     public var listingFault: ListingFault?
     /// Answer with one of the exchange's documented outage / server-side errors (`OutageFault`).
     public var outage: OutageFault?
+    // Oversized answers (the transport's response cap).
+    /// Pad the real answer with trailing spaces (still valid JSON) to this many bytes, streamed in pieces.
+    public var paddedBodyBytes: Int?
+    /// Send the answer chunked, without `Content-Length`, so its size is known only by reading it.
+    public var chunkedBody: Bool?
 
     /// Knobs as given.
     public init(
@@ -243,6 +248,8 @@ public struct Faults: Codable, Sendable, Equatable {
         merged.pagingFault = override.pagingFault ?? pagingFault
         merged.listingFault = override.listingFault ?? listingFault
         merged.outage = override.outage ?? outage
+        merged.paddedBodyBytes = override.paddedBodyBytes ?? paddedBodyBytes
+        merged.chunkedBody = override.chunkedBody ?? chunkedBody
         return merged
     }
 }

@@ -20,8 +20,9 @@ public struct Configuration: Sendable {
     /// Responder worker threads (`HOLDFAST_WORKERS`, default 96): more than nginx's kept upstream connections
     /// (16 per nginx worker process in our site config) plus the requests that may wait on exchanges at once.
     public var workerCount: Int
-    /// Exchange requests one process may have in flight (`HOLDFAST_EXCHANGE_CONCURRENCY`, default 32), so
-    /// a hung exchange can never hold every responder worker.
+    /// Exchange conversations one process may have in flight (`HOLDFAST_EXCHANGE_CONCURRENCY`, default 32), so
+    /// a hung exchange can never hold every responder worker; `ExchangeGate.Limits(concurrency:)` derives the
+    /// per-exchange (half) and per-user (quarter) pools from it.
     public var exchangeConcurrency: Int
     /// The longest one exchange conversation may take, in seconds (`HOLDFAST_EXCHANGE_DEADLINE_SECONDS`,
     /// default 45, at most 60): it must stay below nginx's `fastcgi_read_timeout` (75 s) so a test or connect
