@@ -50,8 +50,11 @@ public struct Configuration: Sendable {
         let exchangeConcurrency = try number("HOLDFAST_EXCHANGE_CONCURRENCY", in: environment, default: 32, range: 1...512)
         let deadline = try number("HOLDFAST_EXCHANGE_DEADLINE_SECONDS", in: environment,
                                   default: Int(SyncEngine.defaultDeadline.components.seconds), range: 1...60)
-        guard exchangeConcurrency < workers else {
-            throw ConfigurationError(setting: "HOLDFAST_EXCHANGE_CONCURRENCY", problem: "must be smaller than HOLDFAST_WORKERS (\(workers))")
+        // Up to this many conversations hold a worker each, and as many more may wait for their key's turn
+        // (`KeyTurns`): both together must leave workers for requests that never touch an exchange.
+        guard 2 * exchangeConcurrency < workers else {
+            throw ConfigurationError(setting: "HOLDFAST_EXCHANGE_CONCURRENCY",
+                                     problem: "must be less than half of HOLDFAST_WORKERS (\(workers))")
         }
         return Configuration(
             databasePath: databasePath,
