@@ -11,7 +11,7 @@ import Web
 public enum FuzzTargets {
     public static let all: [String: @Sendable ([UInt8]) -> Void] = [
         "params": params, "json": json, "jwt": jwt, "ciphertext": ciphertext,
-        "binance": { exchangeResponse(.binance, $0) }, "coinbase": { exchangeResponse(.coinbase, $0) },
+        "binance": binanceWallets, "coinbase": { exchangeResponse(.coinbase, $0) },
         "coinbaseexchange": { exchangeResponse(.coinbaseexchange, $0) }, "kraken": { exchangeResponse(.kraken, $0) },
         "kucoin": kucoin, "time": serverTime, "krakenearn": krakenEarn,
         "coinbasekey": coinbaseKey,
@@ -96,9 +96,9 @@ extension FuzzTargets {
     /// fuzzed body reaches `/api/v1/accounts` and the margin endpoints) and once with every call fuzzed (the mode
     /// endpoint and the unified balance read it).
     static func kucoin(_ data: [UInt8]) {
-        ExchangeStub.shared.fixedReplies = ["/api/ua/v1/account/mode": kucoinClassicMode]
+        ExchangeStub.shared.pathReplies = ["/api/ua/v1/account/mode": kucoinClassicMode]
         exchangeResponse(.kucoin, data)
-        ExchangeStub.shared.fixedReplies = [:]
+        ExchangeStub.shared.pathReplies = [:]
         exchangeResponse(.kucoin, data)
     }
 
@@ -127,6 +127,37 @@ extension FuzzTargets {
 }
 
 extension FuzzTargets {
+    /// The paths of one Binance read, in the order it calls them: spot, then the wallets of exchanges.md §7.1–§7.4.
+    static let binancePaths = [
+        "/api/v3/account", "/sapi/v1/asset/get-funding-asset", "/sapi/v1/simple-earn/flexible/position",
+        "/sapi/v1/simple-earn/locked/position", "/sapi/v1/bfusd/account", "/sapi/v1/rwusd/account",
+    ]
+
+    /// Binance with one answer per call (spot wants an object, funding an array, Simple Earn pages: one body for
+    /// all could never reach past the funding wallet). Byte 0 is the status of the spot answer, whose body runs to
+    /// the first NUL; each further NUL-separated part, for the next path of `binancePaths`, is a status byte (never
+    /// 0, the separator: 12 also means 200) and a body; a missing part repeats the last one. So an input without
+    /// NUL after byte 0 is a status byte and one body for every call, as the other exchange targets take it.
+    static func binanceWallets(_ data: [UInt8]) {
+        let first = data.first.map { statuses[Int($0) % statuses.count] } ?? 200
+        let parts = data.dropFirst().split(separator: 0, omittingEmptySubsequences: false)
+        var replies: [String: (Int, Data)] = [:]
+        var last = (first, Data(parts.first ?? []))
+        for (index, path) in binancePaths.enumerated() {
+            if index > 0, index < parts.count {
+                let part = parts[index]
+                last = (part.first.map { statuses[Int($0) % statuses.count] } ?? 200, Data(part.dropFirst()))
+            }
+            replies[path] = last
+        }
+        ExchangeStub.shared.timeFuzzed = false
+        ExchangeStub.shared.earnReply = nil
+        ExchangeStub.shared.pathReplies = replies
+        defer { ExchangeStub.shared.pathReplies = [:] }
+        let client = ExchangeStub.shared.client(.binance)
+        _ = runBlocking { try? await client.readBalances() }
+    }
+
     /// Kraken with separate answers: byte 0 picks the status, the bytes up to the first NUL are the `BalanceEx`
     /// body, the rest the body of `Earn/Allocations`, `Earn/Strategies` and `Assets` (one item can carry the
     /// fields of an allocation and of a strategy at once) (one body for all could never be a valid
@@ -169,11 +200,11 @@ final class ExchangeStub: @unchecked Sendable {
         get { lock.withLock { _earnReply } }
         set { lock.withLock { _earnReply = newValue } }
     }
-    private var _fixedReplies: [String: (Int, Data)] = [:]
-    /// Paths that answer with a fixed reply instead of `reply` (time endpoints excepted).
-    var fixedReplies: [String: (Int, Data)] {
-        get { lock.withLock { _fixedReplies } }
-        set { lock.withLock { _fixedReplies = newValue } }
+    private var _pathReplies: [String: (Int, Data)] = [:]
+    /// Answers by path, ahead of `reply` (Binance's wallets, see `FuzzTargets.binanceWallets`; KuCoin's fixed mode).
+    var pathReplies: [String: (Int, Data)] {
+        get { lock.withLock { _pathReplies } }
+        set { lock.withLock { _pathReplies = newValue } }
     }
     private var _timeFuzzed = false
     /// When set, the time endpoints answer with `reply` too.
@@ -213,9 +244,9 @@ final class ExchangeStub: @unchecked Sendable {
         case "/time": return .json(200, #"{"iso":"","epoch":\#(Double(nowMs) / 1000)}"#)
         case "/0/public/Time": return .json(200, #"{"error":[],"result":{"unixtime":\#(nowMs / 1000),"rfc1123":""}}"#)
         case "/api/v1/timestamp": return .json(200, #"{"code":"200000","data":\#(nowMs)}"#)
-        case let path where fixedReplies[path] != nil:
-            let (status, body) = fixedReplies[path] ?? reply
-            return ServerResponse(status: status, headers: [("Content-Type", "application/json")], body: body)
+        case let path where pathReplies[path] != nil:
+            let (status, body) = pathReplies[path] ?? reply
+            return ServerResponse(status: status, headers: [("Content-Type", "application/json"), ("Retry-After", retryAfter)], body: body)
         case let path where earnReply != nil && Self.earnPaths.contains(path):
             let (status, body) = earnReply ?? reply
             return ServerResponse(status: status, headers: [("Content-Type", "application/json")], body: body)

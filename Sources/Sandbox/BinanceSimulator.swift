@@ -2,9 +2,10 @@ import Exchanges
 import Foundation
 import Primitives
 
-/// Binance spot: `/api/v3/time`, `/api/v3/ping`, signed `GET /api/v3/account` with the documented
-/// timestamp/recvWindow rule and the `{"code","msg"}` error bodies of exchanges.md §1.4. Signatures are checked
-/// over the payload bytes exactly as sent (§7.5), against the account's HMAC secret or registered public key.
+/// Binance: `/api/v3/time`, `/api/v3/ping`, signed `GET /api/v3/account` and the signed wallet endpoints of
+/// `BinanceSimulator+Wallets.swift` (exchanges.md §7.1–§7.4), with the documented timestamp/recvWindow rule and
+/// the `{"code","msg"}` error bodies of §1.4. Signatures are checked over the payload bytes exactly as sent
+/// (§7.5), against the account's HMAC secret or registered public key.
 struct BinanceSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .binance }
 
@@ -16,6 +17,10 @@ struct BinanceSimulator: ExchangeSimulator {
             return .response(.json(200, "{}"))
         case ("GET", "/api/v3/account"):
             return account(request, state: state)
+        case let (method, path) where BinanceSimulator.walletPaths[path] != nil:
+            // Another method on a wallet path is no endpoint at Binance: the sandbox's 404.
+            guard method == BinanceSimulator.walletPaths[path]?.method else { return notFound(request) }
+            return wallet(request, state: state)
         default:
             return notFound(request)
         }
@@ -47,43 +52,69 @@ struct BinanceSimulator: ExchangeSimulator {
         return result
     }
 
-    private func error(_ status: Int, _ code: Int, _ message: String, headers: [(String, String)] = []) -> SimulatorOutcome {
+    func error(_ status: Int, _ code: Int, _ message: String, headers: [(String, String)] = []) -> SimulatorOutcome {
         .response(body(status, code, message, headers: headers))
     }
 
-    private func body(_ status: Int, _ code: Int, _ message: String, headers: [(String, String)] = []) -> ServerResponse {
+    func body(_ status: Int, _ code: Int, _ message: String, headers: [(String, String)] = []) -> ServerResponse {
         .json(status, object: ["code": code, "msg": message], headers: headers)
     }
 
-    private func account(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
+    /// A signed request that passed Binance's checks: the account, the signed parameters, the server's now.
+    struct Verified {
+        let account: FixtureAccount
+        let parameters: [String: String]
+        let now: Int64
+    }
+
+    /// Binance's checks of a signed request, in its order: key header, known key, signature present, timestamp,
+    /// recvWindow, signature, clock (exchanges.md §1.3, §1.4). The signed payload is the query before
+    /// `&signature=` followed by the body, no separator (§1.2 "totalParams"). `.failure` carries the answer.
+    func verify(_ request: ServerRequest, state: SandboxState) -> Result<Verified, Refusal> {
         guard let key = request.headers["x-mbx-apikey"], !key.isEmpty,
               key.allSatisfy({ $0.isLetter || $0.isNumber })
-        else { return error(401, -2014, "API-key format invalid.") }
+        else { return .failure(Refusal(body(401, -2014, "API-key format invalid."))) }
         guard let account = state.account(.binance, apiKey: key) else {
-            return error(401, -2015, "Invalid API-key, IP, or permissions for action.")
+            return .failure(Refusal(body(401, -2015, "Invalid API-key, IP, or permissions for action.")))
         }
         // totalParams is the query without the trailing signature parameter; the signature must come last.
         guard let range = request.query.range(of: "&signature=", options: .backwards) ?? request.query.range(of: "signature=")
-        else { return error(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.") }
-        let signed = String(request.query[..<range.lowerBound])
+        else { return .failure(Refusal(body(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed."))) }
+        let signed = String(request.query[..<range.lowerBound]) + String(decoding: request.body, as: UTF8.self)
         let signature = String(request.query[range.upperBound...])
         let parameters = ServerRequest.parameters(signed)
         guard let timestampText = parameters["timestamp"], var timestamp = Int64(timestampText) else {
-            return error(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.")
+            return .failure(Refusal(body(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.")))
         }
         if timestamp > 100_000_000_000_000 { timestamp /= 1000 }  // microseconds are accepted too
         let recvWindow = parameters["recvWindow"].flatMap(Double.init) ?? 5000
-        guard recvWindow <= 60000 else { return error(400, -1131, "recvWindow must be less than 60000") }
+        guard recvWindow <= 60000 else { return .failure(Refusal(body(400, -1131, "recvWindow must be less than 60000"))) }
         guard BinanceSignatureCheck.isValid(signature, payload: signed, account: account) else {
-            return error(400, -1022, "Signature for this request is not valid.")
+            return .failure(Refusal(body(400, -1022, "Signature for this request is not valid.")))
         }
         let now = state.signedNowMs(.binance, account: account)
         if timestamp >= now + 1000 {
-            return error(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time.")
+            return .failure(Refusal(body(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time.")))
         }
         if Double(now - timestamp) > recvWindow {
-            return error(400, -1021, "Timestamp for this request is outside of the recvWindow.")
+            return .failure(Refusal(body(400, -1021, "Timestamp for this request is outside of the recvWindow.")))
         }
+        return .success(Verified(account: account, parameters: parameters, now: now))
+    }
+
+    /// The answer to a request that failed `verify`.
+    struct Refusal: Error {
+        let response: ServerResponse
+        init(_ response: ServerResponse) { self.response = response }
+    }
+
+    private func account(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
+        let verified: Verified
+        switch verify(request, state: state) {
+        case .success(let result): verified = result
+        case .failure(let refusal): return .response(refusal.response)
+        }
+        let (account, parameters, now) = (verified.account, verified.parameters, verified.now)
         let omitZero = parameters["omitZeroBalances"] == "true"
         return .authenticated(account) {
             let rows = SimulatorSupport.merged(account.balances, byWallet: false)

@@ -40,10 +40,11 @@ struct CoinbaseExchangeSimulator: ExchangeSimulator {
         guard abs(now - timestamp) <= CoinbaseExchangeSimulator.window else {
             return message(401, "request timestamp expired")
         }
-        let expected = CoinbaseExchangeSigner.signature(
-            timestamp: timestampText, method: request.method, requestPath: request.target,
-            body: String(decoding: request.body, as: UTF8.self), secret: account.apiSecret) ?? ""
-        guard let signature = request.headers["cb-access-sign"], SimulatorSupport.equal(signature, expected) else {
+        guard let signature = request.headers["cb-access-sign"],
+              CoinbaseExchangeSignatureCheck.isValid(signature, timestamp: timestampText, method: request.method,
+                                                     requestPath: request.target, body: [UInt8](request.body),
+                                                     secret: account.apiSecret)
+        else {
             return message(401, "invalid signature")
         }
         return .authenticated(account) {

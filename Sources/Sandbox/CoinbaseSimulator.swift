@@ -7,10 +7,6 @@ import Primitives
 struct CoinbaseSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .coinbase }
 
-    /// Longest accepted token lifetime and the allowed clock leeway on `nbf`, in seconds.
-    static let maxLifetime: Int64 = 120
-    static let leeway: Int64 = 5
-
     func handle(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
         switch (request.method, request.path) {
         case ("GET", "/api/v3/brokerage/time"):
@@ -39,46 +35,19 @@ struct CoinbaseSimulator: ExchangeSimulator {
 
     private var unauthorized: ServerResponse { .text(401, "Unauthorized") }
 
-    /// Verifies the bearer JWT the way Coinbase does: known `kid`, valid signature, `sub`, `iss`, time window,
-    /// and a `uri` claim naming this method and path on the production host.
+    /// Verifies the bearer JWT the way Coinbase does (`CoinbaseSignatureCheck`): known `kid`, valid signature,
+    /// `nonce`, `sub`, `iss`, time window, and a `uri` claim naming this method and path on the production host.
     private func authenticate(_ request: ServerRequest, state: SandboxState) -> FixtureAccount? {
-        guard let header = request.headers["authorization"], header.hasPrefix("Bearer ") else { return nil }
-        let parts = header.dropFirst(7).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3,
-              let headerBytes = Base64.urlDecode(parts[0]), let claimBytes = Base64.urlDecode(parts[1]),
-              let signature = Base64.urlDecode(parts[2]),
-              let jwtHeader = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
-              let claims = try? JSONSerialization.jsonObject(with: Data(claimBytes)) as? [String: Any],
-              let kid = jwtHeader["kid"] as? String, let alg = jwtHeader["alg"] as? String,
-              let account = state.account(.coinbase, apiKey: kid)
-        else { return nil }
-        let input = Array((parts[0] + "." + parts[1]).utf8)
-        guard verify(signature, input: input, alg: alg, secret: account.apiSecret) else { return nil }
-        guard claims["sub"] as? String == kid,
-              let iss = claims["iss"] as? String, iss == "cdp" || iss == "coinbase-cloud",
-              let nbf = (claims["nbf"] as? NSNumber)?.int64Value, let exp = (claims["exp"] as? NSNumber)?.int64Value
+        guard let token = CoinbaseSignatureCheck.token(authorization: request.headers["authorization"]),
+              let kid = token.keyID, let account = state.account(.coinbase, apiKey: kid)
         else { return nil }
         let now = state.signedNowMs(.coinbase, account: account) / 1000
-        guard nbf <= now + CoinbaseSimulator.leeway, now < exp, exp - nbf <= CoinbaseSimulator.maxLifetime else { return nil }
-        let expectedURI = "\(request.method) \(CoinbaseJWT.uriHost)\(request.path)"
-        let uris = (claims["uris"] as? [String]) ?? []
-        guard claims["uri"] as? String == expectedURI || uris.contains(expectedURI) else { return nil }
-        return account
-    }
-
-    private func verify(_ signature: [UInt8], input: [UInt8], alg: String, secret: String) -> Bool {
-        let text = secret.replacingOccurrences(of: "\\n", with: "\n")
-        switch alg {
-        case "ES256":
-            guard text.contains("-----BEGIN"), let point = try? ES256.publicKeyPoint(forPrivateKeyPEM: text) else { return false }
-            return ES256.isValidSignature(signature, for: input, publicKeyPoint: point)
-        case "EdDSA":
-            guard let bytes = Base64.decode(text), bytes.count == 64 || bytes.count == 32,
-                  let publicKey = try? Ed25519.publicKey(forSeed: Array(bytes.prefix(32)))
-            else { return false }
-            return Ed25519.isValidSignature(signature, for: input, publicKey: publicKey)
-        default:
-            return false
+        do {
+            try CoinbaseSignatureCheck.verify(token, keyName: kid, secret: account.apiSecret, method: request.method,
+                                              path: request.path, now: now)
+            return account
+        } catch {
+            return nil
         }
     }
 

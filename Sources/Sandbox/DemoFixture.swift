@@ -58,7 +58,35 @@ public enum DemoFixture {
           "free": "0",
           "locked": "0"
         }
-      ]
+      ],
+      "binanceWallets": {
+        "funding": [
+          {
+            "asset": "USDT",
+            "free": "25",
+            "locked": "0",
+            "freeze": "0",
+            "withdrawing": "0"
+          }
+        ],
+        "flexible": [
+          {
+            "asset": "USDT",
+            "amount": "100"
+          },
+          {
+            "asset": "BNB",
+            "amount": "1.5"
+          }
+        ],
+        "locked": [
+          {
+            "asset": "ETH",
+            "amount": "0.5"
+          }
+        ],
+        "rwusd": "10"
+      }
     },
     {
       "exchange": "binance",

@@ -82,6 +82,8 @@ public struct FixtureAccount: Codable, Sendable {
     /// Coinbase Exchange (§10.4): `/accounts` repeats its first row at the end, `identical` (same id and
     /// amounts) or `conflicting` (same id and profile, other amounts).
     public var repeatedAccount: String?
+    /// Binance: funding, Simple Earn, BFUSD and RWUSD holdings and their wallet faults (empty wallets when nil).
+    public var binanceWallets: FixtureBinanceWallets?
 
     /// An account with the given parts.
     public init(
@@ -198,6 +200,11 @@ public struct Faults: Codable, Sendable, Equatable {
     public var listingFault: ListingFault?
     /// Answer with one of the exchange's documented outage / server-side errors (`OutageFault`).
     public var outage: OutageFault?
+    // Oversized answers (the transport's response cap).
+    /// Pad the real answer with trailing spaces (still valid JSON) to this many bytes, streamed in pieces.
+    public var paddedBodyBytes: Int?
+    /// Send the answer chunked, without `Content-Length`, so its size is known only by reading it.
+    public var chunkedBody: Bool?
 
     // Request budgets (exchanges.md §7.7, §3.5).
     /// Binance (exchange-level): REQUEST_WEIGHT per minute for the sandbox's one IP (default 6,000, as
@@ -252,6 +259,8 @@ public struct Faults: Codable, Sendable, Equatable {
         merged.outage = override.outage ?? outage
         merged.weightLimit = override.weightLimit ?? weightLimit
         merged.counterMax = override.counterMax ?? counterMax
+        merged.paddedBodyBytes = override.paddedBodyBytes ?? paddedBodyBytes
+        merged.chunkedBody = override.chunkedBody ?? chunkedBody
         return merged
     }
 }

@@ -182,19 +182,41 @@ public final class HTTPServer: @unchecked Sendable {
     private func send(_ fd: Int32, _ response: ServerResponse, keepAlive: Bool) {
         var head = "HTTP/1.1 \(response.status) \(ServerResponse.reason(response.status))\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
-        head += "Content-Length: \(response.body.count)\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
-        writeAll(fd, Array(head.utf8) + [UInt8](response.body))
+        let length = response.body.count + max(0, response.padding)
+        head += response.chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: \(length)\r\n"
+        head += "Connection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
+        guard writeAll(fd, Array(head.utf8)), writePiece(fd, [UInt8](response.body), chunked: response.chunked) else { return }
+        // Padding goes out in 64 KiB pieces, so an oversized answer is never held whole, and stops as soon as
+        // the client hangs up (as a capped reader does).
+        var remaining = max(0, response.padding)
+        let piece = [UInt8](repeating: UInt8(ascii: " "), count: 64 * 1024)
+        while remaining > 0, !isStopped {
+            let count = min(remaining, piece.count)
+            guard writePiece(fd, Array(piece.prefix(count)), chunked: response.chunked) else { return }
+            remaining -= count
+        }
+        if response.chunked { _ = writeAll(fd, Array("0\r\n\r\n".utf8)) }
     }
 
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+    /// Writes `bytes`, as one chunk when `chunked` (an empty piece writes nothing: a zero chunk ends the body).
+    private func writePiece(_ fd: Int32, _ bytes: [UInt8], chunked: Bool) -> Bool {
+        guard chunked else { return writeAll(fd, bytes) }
+        guard !bytes.isEmpty else { return true }
+        return writeAll(fd, Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + Array("\r\n".utf8))
+    }
+
+    /// Writes all of `bytes`; false when the peer is gone.
+    @discardableResult
+    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             // MSG_NOSIGNAL: a client that hung up must not kill the process with SIGPIPE.
             let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if written < 0 && errno == EINTR { continue }
-            if written <= 0 { return }
+            if written <= 0 { return false }
             offset += written
         }
+        return true
     }
 
     private func peerAddress(_ fd: Int32) -> String {

@@ -57,8 +57,10 @@ struct KrakenSimulator: ExchangeSimulator {
         guard let nonceText = ServerRequest.parameters(body)["nonce"], let nonce = UInt64(nonceText) else {
             return .rejected(error("EAPI:Invalid nonce"))
         }
-        let expected = KrakenSigner.signature(path: request.path, nonce: nonceText, body: body, secret: account.apiSecret) ?? ""
-        guard let signature = request.headers["api-sign"], SimulatorSupport.equal(signature, expected) else {
+        guard let signature = request.headers["api-sign"],
+              KrakenSignatureCheck.isValid(signature, path: request.path, nonce: nonceText, body: [UInt8](request.body),
+                                           secret: account.apiSecret)
+        else {
             return .rejected(error("EAPI:Invalid signature"))
         }
         guard state.acceptKrakenNonce(nonce, apiKey: key) else { return .rejected(error("EAPI:Invalid nonce")) }

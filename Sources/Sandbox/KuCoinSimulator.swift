@@ -43,16 +43,15 @@ struct KuCoinSimulator: ExchangeSimulator {
         guard let timestamp = Int64(timestampText),
               abs(state.signedNowMs(.kucoin, account: account) - timestamp) <= KuCoinSimulator.window
         else { return .response(error(400, "400002", "Invalid KC-API-TIMESTAMP")) }
-        let version = h["kc-api-key-version"] ?? "1"
-        let expectedPassphrase = version == "2" || version == "3"
-            ? KuCoinSigner.passphrase(account.passphrase ?? "", secret: account.apiSecret)
-            : (account.passphrase ?? "")
-        guard SimulatorSupport.equal(passphrase, expectedPassphrase) else {
+        guard KuCoinSignatureCheck.isValidPassphrase(passphrase, passphrase: account.passphrase ?? "", secret: account.apiSecret,
+                                                     keyVersion: h["kc-api-key-version"])
+        else {
             return .response(error(401, "400004", "Invalid KC-API-PASSPHRASE"))
         }
-        let expected = KuCoinSigner.signature(timestamp: timestampText, method: request.method, endpoint: request.target,
-                                              body: String(decoding: request.body, as: UTF8.self), secret: account.apiSecret)
-        guard SimulatorSupport.equal(sign, expected) else {
+        guard KuCoinSignatureCheck.isValidSignature(sign, timestamp: timestampText, method: request.method,
+                                                    endpoint: request.target, body: [UInt8](request.body),
+                                                    secret: account.apiSecret)
+        else {
             return .response(error(401, "400005", "Invalid KC-API-SIGN"))
         }
         if request.path == "/api/v1/user/api-key" {

@@ -46,6 +46,8 @@ struct SandboxRouter: Sendable {
             } else if faults.malformedJSON == true {
                 response.body = Data("{\"balances\": [ {\"asset\": \"BTC\", \"free\": 0.5,, } ".utf8)
             }
+            if let size = faults.paddedBodyBytes { response.padding = max(0, size - response.body.count) }
+            response.chunked = faults.chunkedBody == true
             return response
         }
     }

@@ -39,6 +39,10 @@ public struct ServerResponse: Sendable {
     public var headers: [(String, String)]
     /// Body bytes.
     public var body: Data
+    /// Spaces the server streams after `body` (the oversized-answer knob), written in pieces rather than held.
+    public var padding = 0
+    /// Send the body chunked, without `Content-Length`.
+    public var chunked = false
 
     /// A response with the given parts.
     public init(status: Int, headers: [(String, String)] = [], body: Data = Data()) {

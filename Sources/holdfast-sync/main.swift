@@ -35,7 +35,8 @@ struct HoldfastSync: AsyncParsableCommand {
             }
             let width = try concurrency ?? Self.number(environment["HOLDFAST_SYNC_CONCURRENCY"]) ?? 8
             guard (1...256).contains(width) else { throw ValidationError("--concurrency must be between 1 and 256") }
-            let engine = try SyncEngine.build(configuration: settings, database: database, concurrency: width, logger: logger)
+            let engine = try SyncEngine.build(configuration: settings, database: database, concurrency: width, logger: logger,
+                                              forTimer: true)
             let runner = SyncRunner(engine: engine, database: database, concurrency: width, logger: logger)
             let deadline = maxDuration.map { ContinuousClock.now + .milliseconds(Int($0 * 1000)) }
             _ = try await runner.run(only: connection.map { [$0] }, deadline: deadline)

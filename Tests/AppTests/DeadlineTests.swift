@@ -56,7 +56,7 @@ struct DeadlineTests {
         let slowCalls = Counter()
         do {
             _ = try await engine(callSeconds: 1, deadline: .milliseconds(300), calls: slowCalls)
-                .inspect(.kraken, credentials: Credentials(apiKey: "k", apiSecret: "s"), measureClock: true)
+                .inspect(.kraken, credentials: Credentials(apiKey: "k", apiSecret: "s"), user: "u", measureClock: true)
             Issue.record("the conversation should have hit the deadline")
         } catch let error as ExchangeError {
             #expect(error.code == .timeout)
@@ -68,7 +68,7 @@ struct DeadlineTests {
         // With room to finish, the same client completes all three calls: the bound, not the client, ended it.
         let quickCalls = Counter()
         let inspection = try await engine(callSeconds: 0.05, deadline: .seconds(30), calls: quickCalls)
-            .inspect(.kraken, credentials: Credentials(apiKey: "k", apiSecret: "s"), measureClock: true)
+            .inspect(.kraken, credentials: Credentials(apiKey: "k", apiSecret: "s"), user: "u", measureClock: true)
         #expect(inspection.balances.count == 1)
         #expect(quickCalls.value == 3)
     }

@@ -58,7 +58,7 @@ struct RequestBudgetSyncTests {
         let budgets = [SQLiteRequestBudget(database: t.app.database), SQLiteRequestBudget(database: other)]
         let scope = BudgetScope(name: "shared", policy: BudgetPolicy(limit: 100, refill: .window(milliseconds: 60_000)))
         let now = Date(timeIntervalSince1970: 1_800_000_010)
-        let answers = Tally()
+        let answers = AnswerTally()
         DispatchQueue.concurrentPerform(iterations: 8) { index in
             for _ in 0..<30 {
                 answers.add((try? budgets[index % 2].reserve(1, in: scope, at: now)).map { $0 == .go ? "go" : "wait" } ?? "error")
@@ -162,7 +162,7 @@ struct RequestBudgetSyncTests {
 /// Counts answers from several threads.
 ///
 /// `@unchecked Sendable`: `counts` is read and written only while holding `lock`.
-final class Tally: @unchecked Sendable {
+final class AnswerTally: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [String: Int] = [:]
     func add(_ answer: String) { lock.lock(); values[answer, default: 0] += 1; lock.unlock() }

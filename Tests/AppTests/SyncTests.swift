@@ -183,7 +183,7 @@ struct SyncTests {
             }
         }
         let engine = try SyncEngine.build(configuration: t.app.configuration, database: t.app.database, concurrency: 2,
-                                          logger: Logger(label: "test"))
+                                          logger: Logger(label: "test"), forTimer: true)
         let before = sandbox.state.stats(.kucoin).requests
         let summary = try await SyncRunner(engine: engine, database: t.app.database, concurrency: 2, logger: Logger(label: "test")).run()
         #expect(summary.due == 6 && summary.succeeded == 6 && summary.failed == 0)

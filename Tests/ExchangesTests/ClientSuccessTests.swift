@@ -5,16 +5,20 @@ import Sandbox
 
 /// Every client against the in-process sandbox with the demo fixture: balances, permissions, server time.
 struct ClientSuccessTests {
-    @Test func binanceFoldsSimpleEarnAndKeepsLDO() async throws {
+    @Test func binanceReadsEveryWalletAndKeepsLDO() async throws {
         try await SandboxHarness.run { h in
             let balances = try await h.client(h.account(.binance, label: "read-only")).fetchBalances()
-            #expect(balances.map(\.asset) == ["BNB", "BTC", "ETH", "LDO", "USDT"])
+            #expect(balances.map(\.asset) == ["BNB", "BTC", "ETH", "LDO", "RWUSD", "USDT"])
             #expect(balances[asset: "BTC"]?.free == "0.5")
             #expect(balances[asset: "BTC"]?.locked == "0.1")
             #expect(balances[asset: "BTC"]?.total == "0.6")
-            #expect(balances[asset: "USDT"]?.total == "1600.75")
+            // Spot 1500.75 + funding 25 + flexible 100; the spot LDUSDT 100 mirrors the flexible 100 (§7.3).
+            #expect(balances[asset: "USDT"]?.total == "1625.75")
+            #expect(balances[asset: "USDT"]?.free == "1525.75")
             #expect(balances[asset: "BNB"]?.total == "2.3")
-            #expect(balances[asset: "BNB"]?.wallets.map(\.wallet) == ["simple-earn", "spot"])
+            #expect(balances[asset: "BNB"]?.wallets.map(\.wallet) == ["spot", "earn-flexible"])
+            #expect(balances[asset: "ETH"]?.total == "2.75")
+            #expect(balances[asset: "RWUSD"]?.wallets.map(\.wallet) == ["rwusd"])
             #expect(balances[asset: "LDO"]?.wallets.first?.wallet == "spot")
         }
     }
@@ -225,7 +229,7 @@ struct ClientSuccessTests {
             _ = try await client.serverTime()
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<8 { group.addTask { try await client.fetchBalances().count } }
-                for try await count in group { #expect(count == 5) }
+                for try await count in group { #expect(count == 6) }
             }
             let stats = try await h.stats(.binance)
             #expect((stats["maxInFlight"] as? Int ?? 0) >= 4)

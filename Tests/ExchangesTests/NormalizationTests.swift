@@ -105,7 +105,7 @@ struct NormalizationTests {
     }
 
     @Test(arguments: [
-        ("LDUSDT", "USDT", "simple-earn"), ("LDBNB", "BNB", "simple-earn"), ("LDO", "LDO", nil),
+        ("LDUSDT", "USDT", "earn-flexible"), ("LDBNB", "BNB", "earn-flexible"), ("LDO", "LDO", nil),
         ("BTC", "BTC", nil), ("XTZ", "XTZ", nil),
     ] as [(String, String, String?)])
     func binance(raw: String, asset: String, wallet: String?) {

@@ -291,3 +291,26 @@ def test_keyboard_reaches_every_control_and_escape_closes_the_dialog(page, user,
     expect(confirm).to_be_hidden()
     expect(disconnect).to_be_focused()
     expect(page.locator("li.card")).to_have_count(1)
+
+
+def test_wallet_rows_and_unread_wallets_show_on_the_card(page, user, sandbox):
+    # A Kraken staking key of its own that Kraken refuses the Earn allocations: the read succeeds without them.
+    account = dict(sandbox.account("kraken", "Kraken staking key (lock-up ids, fee credits, xStocks)"))
+    account["apiKey"] = account["apiKey"][:-8] + "unread01"
+    account["earnPermissionDenied"] = True
+    sandbox._call("kraken", "POST", {"account": account})
+    login(page, user)
+    connection = connect_via_api(page, account)
+    entry = card(page, connection["id"])
+    expect(entry.locator(".unread-wallets")).to_be_visible()
+    expect(entry.locator(".unread-wallets")).to_contain_text("earn-allocations")
+    expect(entry.locator(".unread-wallets")).to_contain_text("Query Funds")
+    entry.locator("summary").click()
+    expect(holding_amount(entry, "DOT")).to_have_text("13.5")
+    expect(entry.locator('tr[data-asset="DOT"] td.wallets')).to_have_text("spot 1 · staked 12.5")
+    screenshot(page, "12-unread-wallets")
+    # The combined total has no wallet column: every row has exactly its two cells.
+    totals = page.locator("#totals-body tr")
+    expect(totals).to_have_count(5)
+    for n in range(5):
+        expect(totals.nth(n).locator("th, td")).to_have_count(2)

@@ -50,7 +50,9 @@ def new_account(exchange, balances=None, **extra):
     account = {**template, "apiKey": key, "label": f"test account {n}", "faults": None}
     account.pop("pageSize", None) if exchange != "coinbase" else None
     if balances is not None:
+        # The account holds exactly these: the demo's Binance wallets beyond spot go too (pass binanceWallets=…).
         account["balances"] = balances
+        account.pop("binanceWallets", None)
     account.update(extra)
     admin(exchange, "POST", "/__sandbox/fixture", {"account": account})
     return account

@@ -125,6 +125,9 @@ def test_four_writers_beside_the_timer_lose_nothing():
     ({"htmlError": True}, "exchange_unavailable"),
     ({"malformedJSON": True}, "bad_response"),
     ({"truncatedJSON": True}, "bad_response"),
+    # One byte over the transport's 8 MiB answer cap, announced by Content-Length or found only by reading.
+    ({"paddedBodyBytes": 8 * 1024 * 1024 + 1}, "bad_response"),
+    ({"paddedBodyBytes": 8 * 1024 * 1024 + 1, "chunkedBody": True}, "bad_response"),
 ])
 def test_exchange_faults_hit_only_their_connection(logged_in, faults, code):
     bad = new_account("binance")

@@ -169,7 +169,7 @@ function holdingRow(holding, withWallets = false) {
 /** The combined total across connections, as the API computed it. */
 export function renderTotals(totals) {
   const rows = totals || [];
-  byId('totals-body').replaceChildren(...rows.map(holdingRow));
+  byId('totals-body').replaceChildren(...rows.map((holding) => holdingRow(holding)));
   show(byId('totals-table'), rows.length > 0);
   show(byId('totals-empty'), rows.length === 0);
 }

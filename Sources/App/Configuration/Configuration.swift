@@ -20,8 +20,9 @@ public struct Configuration: Sendable {
     /// Responder worker threads (`HOLDFAST_WORKERS`, default 96): more than nginx's kept upstream connections
     /// (16 per nginx worker process in our site config) plus the requests that may wait on exchanges at once.
     public var workerCount: Int
-    /// Exchange requests one process may have in flight (`HOLDFAST_EXCHANGE_CONCURRENCY`, default 32), so
-    /// a hung exchange can never hold every responder worker.
+    /// Exchange conversations one process may have in flight (`HOLDFAST_EXCHANGE_CONCURRENCY`, default 32), so
+    /// a hung exchange can never hold every responder worker; `ExchangeGate.Limits(concurrency:)` derives the
+    /// per-exchange (half) and per-user (quarter) pools from it.
     public var exchangeConcurrency: Int
     /// The longest one exchange conversation may take, in seconds (`HOLDFAST_EXCHANGE_DEADLINE_SECONDS`,
     /// default 45, at most 60): it must stay below nginx's `fastcgi_read_timeout` (75 s) so a test or connect
@@ -49,8 +50,11 @@ public struct Configuration: Sendable {
         let exchangeConcurrency = try number("HOLDFAST_EXCHANGE_CONCURRENCY", in: environment, default: 32, range: 1...512)
         let deadline = try number("HOLDFAST_EXCHANGE_DEADLINE_SECONDS", in: environment,
                                   default: Int(SyncEngine.defaultDeadline.components.seconds), range: 1...60)
-        guard exchangeConcurrency < workers else {
-            throw ConfigurationError(setting: "HOLDFAST_EXCHANGE_CONCURRENCY", problem: "must be smaller than HOLDFAST_WORKERS (\(workers))")
+        // Up to this many conversations hold a worker each, and as many more may wait for their key's turn
+        // (`KeyTurns`): both together must leave workers for requests that never touch an exchange.
+        guard 2 * exchangeConcurrency < workers else {
+            throw ConfigurationError(setting: "HOLDFAST_EXCHANGE_CONCURRENCY",
+                                     problem: "must be less than half of HOLDFAST_WORKERS (\(workers))")
         }
         return Configuration(
             databasePath: databasePath,

@@ -96,7 +96,7 @@ enum ExchangeHandlers {
             return .json(TestResult(success: false, message: nil, balancesCount: nil, permissions: nil, clockOffsetMs: nil,
                                     error: ErrorBody(code: error.code.rawValue, message: error.message)))
         }
-        switch inspect(input, app: app, measureClock: true) {
+        switch inspect(input, user: session.userID, app: app, measureClock: true) {
         case .success(let inspection):
             let name = input.exchange.info.displayName
             var message = "Connected to \(name): \(inspection.balances.count) non-zero balance(s)."
@@ -126,7 +126,7 @@ enum ExchangeHandlers {
         let engine = app.engine
         let started = Date()
         let inspection: SyncEngine.Inspection
-        switch inspect(input, app: app, measureClock: false) {
+        switch inspect(input, user: session.userID, app: app, measureClock: false) {
         case .success(let value): inspection = value
         case .failure(let error): throw error.apiError
         }
@@ -158,12 +158,13 @@ enum ExchangeHandlers {
         return .json(ConnectionResult(connection: ConnectionView(record), holdingsCount: holdingsCount), status: 201)
     }
 
-    /// Asks the exchange about the credentials from this worker thread, every failure as an `ExchangeError`.
-    static func inspect(_ input: CredentialsInput, app: Application, measureClock: Bool) -> Result<SyncEngine.Inspection, ExchangeError> {
+    /// Asks the exchange about the credentials from this worker thread, on `user`'s share of exchange slots,
+    /// every failure as an `ExchangeError`.
+    static func inspect(_ input: CredentialsInput, user: String, app: Application, measureClock: Bool) -> Result<SyncEngine.Inspection, ExchangeError> {
         let engine = app.engine
         return runBlocking {
             do {
-                return .success(try await engine.inspect(input.exchange, credentials: input.credentials, measureClock: measureClock))
+                return .success(try await engine.inspect(input.exchange, credentials: input.credentials, user: user, measureClock: measureClock))
             } catch {
                 return .failure(error as? ExchangeError ?? ExchangeError(.badResponse, message: "The exchange's answer could not be read."))
             }

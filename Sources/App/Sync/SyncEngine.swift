@@ -1,6 +1,7 @@
 import Exchanges
 import Foundation
 import Logging
+import Primitives
 import Store
 import Vault
 
@@ -49,6 +50,11 @@ public final class SyncEngine: Sendable {
     let cipher: CredentialCipher
     let exchanges: ExchangeConfiguration
     let gate: ExchangeGate
+    /// One conversation at a time per exchange and API key, waited for before any slot of `gate` is taken.
+    let turns: KeyTurns
+    /// How long a test or connect waits for its slots (2 s in the binaries): each waits in a responder worker
+    /// thread, and nothing else bounds how many arrive. A sync waits up to `deadline` instead (see `sync`).
+    let slotWait: Duration
     let logger: Logger
     let makeClient: ClientFactory
     /// The longest one conversation with an exchange may take, from waiting for a slot to the last answer.
@@ -60,47 +66,79 @@ public final class SyncEngine: Sendable {
 
     public init(database: Database, cipher: CredentialCipher, exchanges: ExchangeConfiguration, gate: ExchangeGate,
                 logger: Logger, makeClient: @escaping ClientFactory = ExchangeClients.client,
-                deadline: Duration = SyncEngine.defaultDeadline) {
+                deadline: Duration = SyncEngine.defaultDeadline, slotWait: Duration = .seconds(2)) {
         self.deadline = deadline
+        self.slotWait = slotWait
         self.database = database
         self.cipher = cipher
         self.exchanges = exchanges
         self.gate = gate
+        // As many may wait for their key's turn as may hold slots; each holds a responder worker, so with the
+        // defaults (32 + 32 of 96 workers) a third of the workers stays free for requests without an exchange.
+        turns = KeyTurns(maxWaiting: gate.limits.total)
         self.logger = logger
         self.makeClient = makeClient
     }
 
     // MARK: Inspecting credentials
 
-    /// Fetches balances and, when asked and where the exchange offers it, the key's permissions.
-    /// `waitForBudget` false: a request the budget cannot afford right now fails at once (the timer defers it)
-    /// instead of waiting up to `ExchangeConfiguration.budgetWait`.
-    public func inspect(_ exchange: ExchangeID, credentials: Credentials, permissions askPermissions: Bool = true,
-                        measureClock: Bool = false, waitForBudget: Bool = true) async throws -> Inspection {
+    /// Fetches balances and, when asked and where the exchange offers it, the key's permissions, for `user`
+    /// (whose pool of exchange slots the conversation counts against).
+    ///
+    /// Order of waiting: first the turn of this exchange and API key (`turns`, holding nothing shared), then
+    /// the slots (`gate`); `deadline` bounds both waits and the conversation itself, and throws `timeout`.
+    /// No free slot within `slotWait` (default: the engine's) throws `exchange_unavailable`. `waitForBudget`
+    /// false: a request the request budget cannot afford right now fails at once (the timer defers it) instead
+    /// of waiting up to `ExchangeConfiguration.budgetWait`.
+    public func inspect(_ exchange: ExchangeID, credentials: Credentials, user: String, permissions askPermissions: Bool = true,
+                        measureClock: Bool = false, slotWait: Duration? = nil, waitForBudget: Bool = true) async throws -> Inspection {
         var configuration = exchanges
         if !waitForBudget { configuration.budgetWait = 0 }
         let client = try makeClient(exchange, credentials, configuration)
         let gate = self.gate
+        let turns = self.turns
         let limit = deadline
-        // One bound for the whole conversation (slot wait, balances, pages, permissions, clock): each call has
-        // its own 30 s timeout, but several slow calls in a row would outlast nginx's upstream timeout.
+        let slotWait = slotWait ?? self.slotWait
+        let logger = self.logger
+        let key = Self.turnKey(exchange, credentials)
+        // One bound for the whole conversation (turn and slot waits, balances, pages, permissions, clock): each
+        // call has its own 30 s timeout, but several slow calls in a row would outlast nginx's upstream timeout.
         return try await withDeadline(limit, expired: { Self.deadlineExpired(exchange, after: limit) }) {
-            try await gate.withSlot {
-                let read = try await client.readBalances()
-                // Permissions are advisory: a failure to read them must not fail a key that can read balances.
-                let permissions = askPermissions ? try? await client.permissions() : nil
-                var offset: Int64?
-                if measureClock {
-                    let sent = Date()
-                    if let server = try? await client.serverTime() {
-                        let midpoint = sent.addingTimeInterval(Date().timeIntervalSince(sent) / 2)
-                        offset = Int64((server.timeIntervalSince(midpoint) * 1000).rounded())
-                    }
+            try await turns.withTurn(for: key, exchange: exchange) {
+                try await gate.withSlot(exchange: exchange, user: user, wait: slotWait) {
+                    try await Self.converse(with: client, permissions: askPermissions, measureClock: measureClock,
+                                            logger: logger)
                 }
-                return Inspection(balances: read.balances, unreadWallets: read.unreadWallets, permissions: permissions,
-                                  clockOffsetMs: offset)
             }
         }
+    }
+
+    /// The calls of one inspection, in order: balances, then (advisory) permissions and the clock.
+    private static func converse(with client: any ExchangeClient, permissions askPermissions: Bool,
+                                 measureClock: Bool, logger: Logger) async throws -> Inspection {
+        let read = try await client.readBalances()
+        // What the read reconciled rather than added (e.g. Binance LD rows against Simple Earn): kept for whoever
+        // investigates a total, never shown as an error.
+        for note in read.notes {
+            logger.notice("balance read note", metadata: ["exchange": "\(client.exchange.rawValue)", "note": "\(note)"])
+        }
+        // Permissions are advisory: a failure to read them must not fail a key that can read balances.
+        let permissions = askPermissions ? try? await client.permissions() : nil
+        var offset: Int64?
+        if measureClock {
+            let sent = Date()
+            if let server = try? await client.serverTime() {
+                let midpoint = sent.addingTimeInterval(Date().timeIntervalSince(sent) / 2)
+                offset = Int64((server.timeIntervalSince(midpoint) * 1000).rounded())
+            }
+        }
+        return Inspection(balances: read.balances, unreadWallets: read.unreadWallets, permissions: permissions,
+                          clockOffsetMs: offset)
+    }
+
+    /// The queue name of one exchange and API key: the key's SHA-256, so the queue table holds no key text.
+    static func turnKey(_ exchange: ExchangeID, _ credentials: Credentials) -> String {
+        exchange.rawValue + ":" + Hex.encode(Digest.sha256(credentials.apiKey))
     }
 
     /// The `timeout` a conversation gets when it outlasts `deadline`.
@@ -136,9 +174,11 @@ public final class SyncEngine: Sendable {
                 throw ExchangeError(.invalidRequest, message: "This connection's exchange is no longer supported.")
             }
             let credentials = try open(record)
-            // A scheduled or manual sync needs only balances: permissions were checked when connecting.
-            let inspection = try await inspect(exchange, credentials: credentials, permissions: false,
-                                               waitForBudget: trigger != .scheduled)
+            // A scheduled or manual sync needs only balances: permissions were checked when connecting. It waits
+            // for its slots as long as the deadline allows: the lease admits one sync per connection, so waiting
+            // syncs are bounded by the connections, and sync-all's many wait inside one request's worker.
+            let inspection = try await inspect(exchange, credentials: credentials, user: record.userID, permissions: false,
+                                               slotWait: deadline, waitForBudget: trigger != .scheduled)
             read = AccountBalances(balances: inspection.balances, unreadWallets: inspection.unreadWallets)
         } catch let error as ExchangeError where error.isLocalBudgetRefusal {
             if trigger == .scheduled { return recordDeferral(record, holder: holder, error: error, started: started) }

@@ -5,6 +5,16 @@ enum BinanceErrors {
         let msg: String?
     }
 
+    /// True when `result` is Binance saying the key lacks permission for this call: `-2015` "Invalid API-key, IP,
+    /// or permissions for action." (any status, with or without the IP suffix) or `-1002` "You are not authorized
+    /// to execute this request." (exchanges.md §1.4). Only meaningful after a call with the same key succeeded
+    /// from the same IP: then neither the key nor the IP can be what is wrong, so the permission is.
+    static func isPermissionRefusal(_ result: HTTPResult) -> Bool {
+        guard (400..<500).contains(result.status),
+              let body = try? JSONDecoderCache.decoder.decode(Body.self, from: result.body) else { return false }
+        return body.code == -2015 || body.code == -1002
+    }
+
     /// The error in `result`, or nil for success.
     static func classify(_ result: HTTPResult) -> ExchangeError? {
         // A location block comes first: its body has `code` 0 (not negative) or is an HTML page (§7.8).

@@ -3,9 +3,10 @@
 /// Kraken: see `KrakenAssetID` (legacy X/Z ids from an explicit table, dotted suffixes naming the wallet, lock-up
 /// staking ids, fee credits that are not a holding). Without Kraken's asset list this type cannot tell a
 /// lock-up id from a ticker, so it treats every stem as known; `KrakenClient` resolves with the list.
-/// Binance: `LD…` rows are Simple Earn Flexible positions mirrored into the spot account. Holdfast does not read
-/// Simple Earn separately, so they are folded into the base asset under the wallet "simple-earn" (counted once,
-/// and not lost). Real coins that start with "LD" are listed in `binanceLDCoins` and kept as they are.
+/// Binance: `LD…` rows are Simple Earn Flexible positions mirrored into the spot account (exchanges.md §7.3). They
+/// are folded into the base asset under the wallet "earn-flexible"; `BinanceWallets` drops them instead when it
+/// read the flexible positions themselves. Real coins that start with "LD" are listed in `binanceLDCoins` and
+/// kept as they are (a fixed list rather than an `exchangeInfo` request on every read).
 public enum AssetNormalizer {
     /// A canonical symbol plus the wallet the raw id implies (nil: the caller's default wallet).
     public struct Normalized: Sendable, Equatable {
@@ -28,7 +29,7 @@ public enum AssetNormalizer {
             return normalized(KrakenAssetID.resolve(raw, isKnown: { _ in true }), rawAsset: raw)
         case .binance:
             if raw.hasPrefix("LD"), raw.count > 3, !binanceLDCoins.contains(raw) {
-                return Normalized(asset: String(raw.dropFirst(2)), wallet: "simple-earn")
+                return Normalized(asset: String(raw.dropFirst(2)), wallet: "earn-flexible")
             }
             return Normalized(asset: raw, wallet: nil)
         case .coinbase, .coinbaseexchange, .kucoin:

@@ -23,7 +23,7 @@ public struct Balance: Sendable, Equatable, Codable {
 
 /// One exchange row that went into a `Balance`: the wallet it came from and the exchange's own asset id.
 public struct WalletBalance: Sendable, Equatable, Codable {
-    /// Wallet name, e.g. "spot", "staked", "main", "simple-earn".
+    /// Wallet name, e.g. "spot", "staked", "main", "earn-flexible".
     public var wallet: String
     /// The asset id exactly as the exchange sent it (e.g. "XBT.M", "LDUSDT").
     public var rawAsset: String
@@ -71,17 +71,21 @@ public struct AccountBalances: Sendable, Equatable {
     public var balances: [Balance]
     /// Wallets skipped because the key may not read them, in the order they were tried.
     public var unreadWallets: [UnreadWallet]
+    /// Things the read noticed but did not count, for logs: wallets that disagree (Binance `LD…` rows versus
+    /// Simple Earn, exchanges.md §7.3), amounts not counted (funding `withdrawing`). Never money that is counted.
+    public var notes: [String]
 
-    /// Balances of a read, with the wallets it could not read.
-    public init(balances: [Balance], unreadWallets: [UnreadWallet] = []) {
+    /// Balances of a read, with the wallets it could not read and its notes.
+    public init(balances: [Balance], unreadWallets: [UnreadWallet] = [], notes: [String] = []) {
         self.balances = balances
         self.unreadWallets = unreadWallets
+        self.notes = notes
     }
 }
 
 /// A wallet the key is not allowed to read, as the exchange said.
 public struct UnreadWallet: Sendable, Equatable, Codable {
-    /// Wallet name, as in `WalletBalance.wallet` (e.g. "funding", "simple-earn").
+    /// Wallet name, as in `WalletBalance.wallet` (e.g. "funding", "earn-flexible").
     public var wallet: String
     /// Why, as a stable error code (today always `permission_denied`).
     public var reason: String

@@ -17,9 +17,15 @@ struct HTTPResult: Sendable {
 }
 
 /// One URLSession for all clients of a configuration: raised per-host connection limit for parallel syncs,
-/// no cookies, no cache, a fixed User-Agent, and never a redirect followed (`RedirectRefusal`).
+/// no cookies, no cache, a fixed User-Agent, never a redirect followed, and never more than
+/// `maximumBodyBytes` of an answer read (`TransportDelegate`).
 final class HTTPTransport: Sendable {
+    /// The largest answer body accepted, in bytes: 8 MiB. The largest answer Holdfast reads, Binance's
+    /// `/api/v3/account` without `omitZeroBalances`, is about 100 KB; anything near this cap is not a balance.
+    static let maximumBodyBytes = 8 << 20
+
     private let session: URLSession
+    private let delegate = TransportDelegate()
     private let timeout: TimeInterval
     private let userAgent: String
 
@@ -34,7 +40,7 @@ final class HTTPTransport: Sendable {
         configuration.httpShouldSetCookies = false
         // The refusal must be the session's delegate: swift-corelibs-foundation (Swift 6.3, Linux) ignores a
         // per-task delegate given to `data(for:delegate:)` and follows the redirect (RedirectTests fail with it).
-        self.session = URLSession(configuration: configuration, delegate: RedirectRefusal.shared, delegateQueue: nil)
+        self.session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
         self.timeout = timeout
         self.userAgent = userAgent
     }
@@ -43,7 +49,8 @@ final class HTTPTransport: Sendable {
 
     /// Sends one request. Transport failures become `timeout` or `exchange_unavailable`; a 3xx answer is not
     /// followed and becomes `bad_response` (no exchange redirects the calls we make, and following one would hand
-    /// the credentials to another host). The URL (which may carry a signature) is never put into the error.
+    /// the credentials to another host); a body over `maximumBodyBytes` becomes `bad_response`, read no further
+    /// than the cap. The URL (which may carry a signature) is never put into the error.
     func send(
         _ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil, exchange: ExchangeID
     ) async throws -> HTTPResult {
@@ -54,7 +61,7 @@ final class HTTPTransport: Sendable {
         request.httpBody = body
         let sentAt = Date()
         do {
-            let (data, response) = try await session.data(for: request)
+            let (data, response) = try await receive(request, exchange: exchange)
             let receivedAt = Date()
             guard let http = response as? HTTPURLResponse else {
                 throw ExchangeError(.badResponse, exchange: exchange, detail: "not an HTTP response")
@@ -75,6 +82,28 @@ final class HTTPTransport: Sendable {
             throw ExchangeError(.exchangeUnavailable, exchange: exchange, detail: "network error \(error.code.rawValue)")
         } catch {
             throw ExchangeError(.exchangeUnavailable, exchange: exchange, detail: "network error")
+        }
+    }
+
+    /// Runs one data task, collecting its body through the delegate up to the cap; cancelling the calling task
+    /// cancels the request.
+    private func receive(_ request: URLRequest, exchange: ExchangeID) async throws -> (Data, URLResponse) {
+        let task = session.dataTask(with: request)
+        let body = BoundedBody(limit: Self.maximumBodyBytes)
+        delegate.register(body, for: task)
+        let outcome = await withTaskCancellationHandler {
+            task.resume()
+            return await body.wait()
+        } onCancel: {
+            task.cancel()
+        }
+        switch outcome {
+        case .complete(let response, let data):
+            return (data, response)
+        case .tooLarge:
+            throw ExchangeError(.badResponse, exchange: exchange, detail: "answer larger than \(Self.maximumBodyBytes >> 20) MiB")
+        case .failed(let error):
+            throw error
         }
     }
 }
