@@ -65,6 +65,7 @@ bench: build test-deps
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/api.sh
 	@BIN_DIR=$(RELEASE_BIN) $(PYTHON) Benchmarks/slow_exchange.py
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/sync.sh
+	@BIN_DIR=$(RELEASE_BIN) Benchmarks/budget.sh
 	@$(RELEASE_BIN)/holdfast bench vault
 
 clean:

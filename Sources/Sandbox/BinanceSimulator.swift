@@ -26,6 +26,32 @@ struct BinanceSimulator: ExchangeSimulator {
         }
     }
 
+    /// The published REQUEST_WEIGHT per minute (exchanges.md §7.7).
+    static let publishedWeightLimit = 6_000
+
+    /// The limit in force: the `weightLimit` knob or the published one.
+    static func weightLimit(_ state: SandboxState) -> Int {
+        max(1, state.exchangeFaults(.binance).weightLimit ?? publishedWeightLimit)
+    }
+
+    /// Weights of the simulated `/api` endpoints (§7.7): account 20, everything else 1.
+    static func weight(_ path: String) -> Int { path == "/api/v3/account" ? 20 : 1 }
+
+    /// Every `/api` request is charged to the minute; each answer carries `X-MBX-USED-WEIGHT-1M`, and past the
+    /// limit the answer is 429 `-1003` with `Retry-After` until the next minute (§1.4, §7.7).
+    func rateCharge(_ request: ServerRequest, state: SandboxState) -> RateCharge {
+        guard request.path.hasPrefix("/api/") else { return RateCharge() }
+        let limit = Self.weightLimit(state)
+        let charge = state.chargeBinanceWeight(Self.weight(request.path), limit: limit)
+        var result = RateCharge(headers: [("X-MBX-USED-WEIGHT-1M", String(charge.used))])
+        if !charge.allowed {
+            result.refusal = body(429, -1003, "Too much request weight used; current limit is \(limit) request weight " +
+                                  "per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.",
+                                  headers: [("Retry-After", String(charge.retryAfter))])
+        }
+        return result
+    }
+
     func error(_ status: Int, _ code: Int, _ message: String, headers: [(String, String)] = []) -> SimulatorOutcome {
         .response(body(status, code, message, headers: headers))
     }

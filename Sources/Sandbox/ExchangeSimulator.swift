@@ -26,9 +26,23 @@ protocol ExchangeSimulator: Sendable {
     /// The exchange's (or its CDN's) answer to a request from a location it does not serve, in `form` (the
     /// `regionBlock` knob); nil when the exchange has no documented answer of that form.
     func regionRestricted(_ form: String) -> ServerResponse?
+    /// Counts the request against the exchange's own request limits (`RateCharge`).
+    func rateCharge(_ request: ServerRequest, state: SandboxState) -> RateCharge
+}
+
+/// What the exchange's own request counter says about one request: headers it adds to the answer, or the
+/// refusal it sends instead.
+struct RateCharge {
+    /// Sent with the answer (Binance `X-MBX-USED-WEIGHT-1M`).
+    var headers: [(String, String)] = []
+    /// Sent instead of the answer (Binance 429 `-1003`, Kraken `EAPI:Rate limit exceeded`).
+    var refusal: ServerResponse?
 }
 
 extension ExchangeSimulator {
+    /// Counts `request` against the exchange's request limits; by default the sandbox counts nothing.
+    func rateCharge(_ request: ServerRequest, state: SandboxState) -> RateCharge { RateCharge() }
+
     /// No documented location block: exchanges.md has one for Binance only (§7.8).
     func regionRestricted(_ form: String) -> ServerResponse? { nil }
 

@@ -206,6 +206,15 @@ public struct Faults: Codable, Sendable, Equatable {
     /// Send the answer chunked, without `Content-Length`, so its size is known only by reading it.
     public var chunkedBody: Bool?
 
+    // Request budgets (exchanges.md §7.7, §3.5).
+    /// Binance (exchange-level): REQUEST_WEIGHT per minute for the sandbox's one IP (default 6,000, as
+    /// published); past it `/api` answers 429 `-1003` with `Retry-After` until the next minute.
+    public var weightLimit: Int?
+    /// Kraken: the per-key API counter's maximum (decaying 0.33/s, as the Starter tier); past it private calls
+    /// answer `EAPI:Rate limit exceeded`. Unset: no counter (fixtures that hammer one key keep working); 15 is
+    /// the Starter tier.
+    public var counterMax: Int?
+
     /// Knobs as given.
     public init(
         latencyMs: Int? = nil, rateLimited: Bool? = nil, retryAfterSeconds: Int? = nil, serverError: Int? = nil,
@@ -248,6 +257,8 @@ public struct Faults: Codable, Sendable, Equatable {
         merged.pagingFault = override.pagingFault ?? pagingFault
         merged.listingFault = override.listingFault ?? listingFault
         merged.outage = override.outage ?? outage
+        merged.weightLimit = override.weightLimit ?? weightLimit
+        merged.counterMax = override.counterMax ?? counterMax
         merged.paddedBodyBytes = override.paddedBodyBytes ?? paddedBodyBytes
         merged.chunkedBody = override.chunkedBody ?? chunkedBody
         return merged

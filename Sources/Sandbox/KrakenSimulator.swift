@@ -32,6 +32,16 @@ struct KrakenSimulator: ExchangeSimulator {
 
     private func error(_ text: String) -> ServerResponse { .json(200, object: ["error": [text]]) }
 
+    /// With the `counterMax` knob set, each private call adds 1 to its key's counter (decaying 0.33/s, the
+    /// Starter tier); a call past the maximum is answered `EAPI:Rate limit exceeded` (exchanges.md §3.4, §3.5).
+    func rateCharge(_ request: ServerRequest, state: SandboxState) -> RateCharge {
+        guard request.path.hasPrefix("/0/private/"), let key = request.headers["api-key"] else { return RateCharge() }
+        let faults = state.exchangeFaults(.kraken).overridden(by: state.account(.kraken, apiKey: key)?.faults)
+        guard let maximum = faults.counterMax,
+              !state.chargeKrakenCounter(apiKey: key, maximum: max(1, maximum)) else { return RateCharge() }
+        return RateCharge(refusal: error("EAPI:Rate limit exceeded"))
+    }
+
     /// A private request's account, or Kraken's answer refusing it.
     private enum Authentication {
         case account(FixtureAccount)

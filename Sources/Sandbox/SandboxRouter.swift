@@ -16,6 +16,18 @@ struct SandboxRouter: Sendable {
         defer { state.end(exchange) }
         let exchangeFaults = state.exchangeFaults(exchange)
         if let early = transportFaults(exchangeFaults, request: request) { return early }
+        let charge = simulator.rateCharge(request, state: state)
+        if var refusal = charge.refusal {
+            refusal.headers += charge.headers
+            return refusal
+        }
+        var response = answer(request, exchangeFaults: exchangeFaults)
+        response.headers += charge.headers
+        return response
+    }
+
+    /// The simulator's answer with the account's faults applied.
+    private func answer(_ request: ServerRequest, exchangeFaults: Faults) -> ServerResponse {
         switch simulator.handle(request, state: state) {
         case .response(let response):
             return response
@@ -67,10 +79,22 @@ struct SandboxRouter: Sendable {
         switch (request.method, request.path) {
         case ("GET", "/__sandbox/stats"):
             let stats = state.stats(exchange)
-            return .json(200, object: [
+            let rates = state.rateStatistics()
+            var object: [String: Any] = [
                 "exchange": exchange.rawValue, "requests": stats.requests, "inFlight": stats.inFlight,
                 "maxInFlight": stats.maxInFlight, "paths": stats.paths,
-            ])
+            ]
+            // The exchange's own counters: the highest weight used in any minute and how often a limit refused.
+            switch exchange {
+            case .binance:
+                object["maxWeightPerMinute"] = rates.maxWeightPerMinute
+                object["weightLimit"] = BinanceSimulator.weightLimit(state)
+                object["weightRefusals"] = rates.weightRefusals
+            case .kraken:
+                object["counterRefusals"] = rates.counterRefusals
+            default: break
+            }
+            return .json(200, object: object)
         case ("POST", "/__sandbox/stats/reset"):
             state.resetStats(exchange)
             return .json(200, "{\"ok\":true}")

@@ -8,6 +8,7 @@ public final class SandboxState: @unchecked Sendable {
     private var fixture: Fixture
     private var krakenNonces: [String: UInt64] = [:]
     private var stats: [ExchangeID: Stats] = [:]
+    private var counters = RateCounters()
 
     /// Request counters for one port.
     public struct Stats: Sendable, Codable, Equatable {
@@ -107,6 +108,22 @@ public final class SandboxState: @unchecked Sendable {
         locked { stats[exchange]?.inFlight -= 1 }
     }
 
+    /// Binance: charges `weight` to this minute against `limit` (`RateCounters.chargeWeight`).
+    func chargeBinanceWeight(_ weight: Int, limit: Int) -> (used: Int, allowed: Bool, retryAfter: Int) {
+        locked { counters.chargeWeight(weight, limit: limit, nowMs: Int64(Date().timeIntervalSince1970 * 1000)) }
+    }
+
+    /// Kraken: charges one call to `apiKey`'s counter with `maximum` (`RateCounters.chargeCounter`).
+    func chargeKrakenCounter(apiKey: String, maximum: Int) -> Bool {
+        locked { counters.chargeCounter(key: apiKey, maximum: maximum, nowMs: Int64(Date().timeIntervalSince1970 * 1000)) }
+    }
+
+    /// The exchanges' own counters' statistics: highest Binance weight in a minute, refusals by weight and
+    /// by the Kraken counter.
+    func rateStatistics() -> (maxWeightPerMinute: Int, weightRefusals: Int, counterRefusals: Int) {
+        locked { (counters.maxWeightPerMinute, counters.weightRefusals, counters.counterRefusals) }
+    }
+
     /// Counters for `exchange`.
     public func stats(_ exchange: ExchangeID) -> Stats { locked { stats[exchange] ?? Stats() } }
 
@@ -115,6 +132,7 @@ public final class SandboxState: @unchecked Sendable {
         locked {
             let inFlight = stats[exchange]?.inFlight ?? 0
             stats[exchange] = Stats(requests: 0, inFlight: inFlight, maxInFlight: inFlight, paths: [:])
+            counters.resetStatistics()
         }
     }
 

@@ -155,13 +155,12 @@ struct ClientSuccessTests {
     @Test func krakenAssetListFailureIsThrown() async throws {
         try await SandboxHarness.run { h in
             let configuration = h.sandbox.configuration(timeout: 10, nonceStore: FileNonceStore(directory: h.nonceDirectory))
-            let baseURL = configuration.baseURL(for: .kraken)
-            let codes = try await KrakenAssetCatalog.knownCodes(baseURL: baseURL, transport: configuration.transport)
+            let codes = try await KrakenAssetCatalog.knownCodes(configuration: configuration)
             #expect(codes.isSuperset(of: ["XXBT", "XBT", "DOT", "SOL", "ATOM", "API3", "DOT28.S"]))
             #expect(!codes.contains("DOT28"))
             try await h.update(.kraken, FixtureUpdate(exchangeFaults: Faults(serverError: 503)))
             let error = await exchangeError {
-                _ = try await KrakenAssetCatalog.knownCodes(baseURL: baseURL, transport: configuration.transport)
+                _ = try await KrakenAssetCatalog.knownCodes(configuration: configuration)
             }
             #expect(error?.code == .exchangeUnavailable)
         }

@@ -135,7 +135,9 @@ def test_rate_limited_and_exchange_down_mark_the_connection(logged_in, exchange)
     connection = connect(c, account).json()["connection"]
     before = holdings(c, connection["id"])
 
-    set_faults(exchange, account, rateLimited=True, retryAfterSeconds=7)
+    # Retry-After 1: Holdfast honours it for the whole scope (Binance: every key on this IP), so a longer one
+    # would turn the next step's call into a local `rate_limited` refusal (issue 11, request budgets).
+    set_faults(exchange, account, rateLimited=True, retryAfterSeconds=1)
     r = c.post(f"{API}/connections/{connection['id']}/sync")
     assert r.status == 503 and r.json()["error"]["code"] == "rate_limited", r
     assert r.json()["connection"]["status"] == "error"

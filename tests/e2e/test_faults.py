@@ -119,7 +119,8 @@ def test_four_writers_beside_the_timer_lose_nothing():
 
 
 @pytest.mark.parametrize("faults,code", [
-    ({"rateLimited": True, "retryAfterSeconds": 30}, "rate_limited"),
+    # Retry-After 1: Holdfast blocks the Binance scope (per IP, shared by every test of the stack) until then.
+    ({"rateLimited": True, "retryAfterSeconds": 1}, "rate_limited"),
     ({"serverError": 500}, "exchange_unavailable"),
     ({"htmlError": True}, "exchange_unavailable"),
     ({"malformedJSON": True}, "bad_response"),

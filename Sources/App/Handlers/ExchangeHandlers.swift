@@ -85,7 +85,9 @@ enum ExchangeHandlers {
         let message: String
     }
 
-    /// Tries the credentials against the exchange; saves nothing.
+    /// Tries the credentials against the exchange; saves nothing. The exchange's verdict is a 200; only a
+    /// request Holdfast's own request budget would not send (`isLocalBudgetRefusal`) is a 503 `rate_limited`
+    /// with `Retry-After`: it says nothing about the credentials, only "try again in n seconds".
     static func test(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
         let input: CredentialsInput
         switch normalized(try readCredentials(request, allowLabel: false)) {
@@ -105,6 +107,8 @@ enum ExchangeHandlers {
                 success: true, message: message,
                 balancesCount: inspection.balances.count, permissions: inspection.permissions.map(ConnectionView.view(of:)),
                 clockOffsetMs: inspection.clockOffsetMs, error: nil, unreadWallets: inspection.unreadWallets))
+        case .failure(let error) where error.isLocalBudgetRefusal:
+            throw error.apiError
         case .failure(let error):
             return .json(TestResult(success: false, message: nil, balancesCount: nil, permissions: nil,
                                     clockOffsetMs: error.clockOffsetMs, error: ErrorBody(code: error.code.rawValue, message: error.message)))

@@ -9,8 +9,9 @@ import Web
 enum MetricsHandler {
     static func metrics(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application) throws -> Response {
         let now = Date()
-        let (counters, due, statuses, oldest) = try app.database.read { db in
+        let (counters, deferrals, due, statuses, oldest) = try app.database.read { db in
             (try db.query("SELECT exchange, outcome, error_code, count FROM sync_counters ORDER BY exchange, outcome, error_code"),
+             try db.query("SELECT exchange, count FROM sync_deferrals ORDER BY exchange"),
              try DueConnections.count(in: db, now: now),
              try db.query("SELECT exchange, status, count(*) AS n FROM exchange_connections GROUP BY exchange, status ORDER BY exchange, status"),
              try db.queryOne("""
@@ -41,6 +42,12 @@ enum MetricsHandler {
         family("holdfast_sync_successes_total", "counter", "Successful syncs by exchange.")
         for exchange in attempts.keys.sorted() {
             text += "holdfast_sync_successes_total{exchange=\"\(label(exchange))\"} \(successes[exchange] ?? 0)\n"
+        }
+        family("holdfast_sync_deferred_total", "counter",
+               "Scheduled syncs deferred because the exchange's request budget could not afford them that run.")
+        // A deferral is not an attempt: the request budget kept the sync from being tried at all.
+        for row in deferrals {
+            text += "holdfast_sync_deferred_total{exchange=\"\(label(row.string("exchange") ?? ""))\"} \(row.int("count") ?? 0)\n"
         }
         let totalAttempts = attempts.values.reduce(0, +), totalSuccesses = successes.values.reduce(0, +)
         family("holdfast_sync_success_ratio", "gauge", "Successful syncs over all attempts since install (1 when none yet).")

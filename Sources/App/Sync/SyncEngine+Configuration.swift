@@ -5,7 +5,8 @@ import Vault
 
 extension SyncEngine {
     /// The engine as the binaries run it: exchange base URLs from the environment, Kraken nonces in the
-    /// database, credentials opened with the configured key ring, each conversation bounded by the configured
+    /// database, the exchange request budget in the database (shared with every other process on the host),
+    /// credentials opened with the configured key ring, each conversation bounded by the configured
     /// deadline, and exchange slots sized from `concurrency`.
     ///
     /// The responder splits its slots (`ExchangeGate.Limits(concurrency:)`: half per exchange, a quarter per
@@ -20,6 +21,7 @@ extension SyncEngine {
             : ExchangeGate.Limits(concurrency: concurrency)
         var exchanges = try ExchangeConfiguration.fromEnvironment(configuration.environment)
         exchanges.nonceStore = SQLiteNonceStore(database: database)
+        exchanges.budget = SQLiteRequestBudget(database: database)
         return SyncEngine(database: database, cipher: CredentialCipher(keyRing: configuration.keyRing), exchanges: exchanges,
                           gate: ExchangeGate(limits: limits), logger: logger, makeClient: makeClient ?? ExchangeClients.client,
                           deadline: deadline, slotWait: .seconds(2))

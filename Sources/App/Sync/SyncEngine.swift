@@ -22,7 +22,10 @@ public final class SyncEngine: Sendable {
         public let error: ExchangeError?
         public let holdingsCount: Int
         public let duration: Duration
-        public var success: Bool { error == nil }
+        /// Set when a scheduled sync was not attempted because the exchange's request budget could not afford
+        /// it this run: the connection is due again at this time; nothing failed and no history row was written.
+        public var deferredUntil: Date? = nil
+        public var success: Bool { error == nil && deferredUntil == nil }
     }
 
     /// Why a sync did not run at all.
@@ -84,10 +87,14 @@ public final class SyncEngine: Sendable {
     ///
     /// Order of waiting: first the turn of this exchange and API key (`turns`, holding nothing shared), then
     /// the slots (`gate`); `deadline` bounds both waits and the conversation itself, and throws `timeout`.
-    /// No free slot within `slotWait` (default: the engine's) throws `exchange_unavailable`.
+    /// No free slot within `slotWait` (default: the engine's) throws `exchange_unavailable`. `waitForBudget`
+    /// false: a request the request budget cannot afford right now fails at once (the timer defers it) instead
+    /// of waiting up to `ExchangeConfiguration.budgetWait`.
     public func inspect(_ exchange: ExchangeID, credentials: Credentials, user: String, permissions askPermissions: Bool = true,
-                        measureClock: Bool = false, slotWait: Duration? = nil) async throws -> Inspection {
-        let client = try makeClient(exchange, credentials, exchanges)
+                        measureClock: Bool = false, slotWait: Duration? = nil, waitForBudget: Bool = true) async throws -> Inspection {
+        var configuration = exchanges
+        if !waitForBudget { configuration.budgetWait = 0 }
+        let client = try makeClient(exchange, credentials, configuration)
         let gate = self.gate
         let turns = self.turns
         let limit = deadline
@@ -171,8 +178,14 @@ public final class SyncEngine: Sendable {
             // for its slots as long as the deadline allows: the lease admits one sync per connection, so waiting
             // syncs are bounded by the connections, and sync-all's many wait inside one request's worker.
             let inspection = try await inspect(exchange, credentials: credentials, user: record.userID, permissions: false,
-                                               slotWait: deadline)
+                                               slotWait: deadline, waitForBudget: trigger != .scheduled)
             read = AccountBalances(balances: inspection.balances, unreadWallets: inspection.unreadWallets)
+        } catch let error as ExchangeError where error.isLocalBudgetRefusal {
+            if trigger == .scheduled { return recordDeferral(record, holder: holder, error: error, started: started) }
+            // Nothing was sent, so nothing is known about the connection: its status, backoff and history stay
+            // as they were, and the person gets `rate_limited` with Retry-After (503).
+            try? SyncLease.release(record.id, holder: holder, in: database)
+            return Outcome(connectionID: record.id, error: error, holdingsCount: 0, duration: ContinuousClock.now - started)
         } catch let error as ExchangeError {
             failure = error
         } catch {
@@ -199,6 +212,34 @@ public final class SyncEngine: Sendable {
             "duration_ms": "\(duration.milliseconds)", "assets": "\(holdingsCount)",
         ])
         return Outcome(connectionID: record.id, error: failure, holdingsCount: holdingsCount, duration: duration)
+    }
+
+    /// A scheduled sync the request budget could not afford: the connection is due again when the budget said
+    /// (`retryAfter`), with no failure, no backoff and no history row; only the `deferred` counter moves. The
+    /// lease is released so the next run can take it.
+    private func recordDeferral(_ record: ConnectionRecord, holder: String, error: ExchangeError,
+                         started: ContinuousClock.Instant) -> Outcome {
+        let until = Date().addingTimeInterval(TimeInterval(max(1, error.retryAfter ?? 60)))
+        do {
+            try database.write { db in
+                try db.run("UPDATE exchange_connections SET next_attempt_at = ? WHERE id = ?",
+                           [.text(Timestamp.format(until)), .text(record.id)])
+                try db.run("""
+                    INSERT INTO sync_deferrals (exchange, count) VALUES (?, 1)
+                    ON CONFLICT(exchange) DO UPDATE SET count = count + 1
+                    """, [.text(record.exchange)])
+                try SyncLease.release(record.id, holder: holder, in: db)
+            }
+        } catch {
+            logger.error("sync deferral could not be saved", metadata: ["connection": "\(record.id)", "error": "\(error)"])
+            try? SyncLease.release(record.id, holder: holder, in: database)
+        }
+        let duration = ContinuousClock.now - started
+        logger.info("sync", metadata: [
+            "connection": "\(record.id)", "exchange": "\(record.exchange)", "trigger": "scheduled",
+            "outcome": "deferred", "next_attempt_at": "\(Timestamp.format(until))", "duration_ms": "\(duration.milliseconds)",
+        ])
+        return Outcome(connectionID: record.id, error: nil, holdingsCount: 0, duration: duration, deferredUntil: until)
     }
 
     /// Decrypts the connection's credentials; the plaintext lives only in the returned value.

@@ -13,6 +13,8 @@ public struct SyncRunner: Sendable {
         public var due = 0
         public var succeeded = 0
         public var failed = 0
+        /// Connections the exchanges' request budgets could not afford this run: due again later, not failed.
+        public var deferred = 0
         public var skippedInProgress = 0
         public var notStarted = 0
     }
@@ -45,6 +47,7 @@ public struct SyncRunner: Sendable {
                 group.addTask {
                     do throws(SyncEngine.SyncError) {
                         let outcome = try await engine.sync(id, trigger: .scheduled, holder: holder)
+                        if outcome.deferredUntil != nil { return .deferred }
                         return outcome.success ? .succeeded : .failed
                     } catch .inProgress {
                         return .skippedInProgress
@@ -59,6 +62,7 @@ public struct SyncRunner: Sendable {
                 switch kind {
                 case .succeeded: summary.succeeded += 1
                 case .failed: summary.failed += 1
+                case .deferred: summary.deferred += 1
                 case .skippedInProgress: summary.skippedInProgress += 1
                 }
                 _ = startNext()
@@ -66,11 +70,11 @@ public struct SyncRunner: Sendable {
             summary.notStarted = targets.count - next
         }
         logger.info("sync run finished", metadata: [
-            "due": "\(summary.due)", "succeeded": "\(summary.succeeded)", "failed": "\(summary.failed)",
+            "due": "\(summary.due)", "succeeded": "\(summary.succeeded)", "failed": "\(summary.failed)", "deferred": "\(summary.deferred)",
             "skipped_in_progress": "\(summary.skippedInProgress)", "not_started": "\(summary.notStarted)",
         ])
         return summary
     }
 
-    private enum SyncOutcomeKind: Sendable { case succeeded, failed, skippedInProgress }
+    private enum SyncOutcomeKind: Sendable { case succeeded, failed, deferred, skippedInProgress }
 }

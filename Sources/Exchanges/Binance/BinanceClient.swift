@@ -105,8 +105,9 @@ struct BinanceClient: ExchangeClient {
     }
 
     private func readServerTime() async throws -> (Int64, HTTPResult) {
-        let result = try await configuration.transport.send(
-            "GET", try ResponseSupport.url(baseURL, path: "/api/v3/time"), exchange: .binance)
+        let result = try await configuration.send(
+            "GET", try ResponseSupport.url(baseURL, path: "/api/v3/time"),
+            cost: configuration.cost(.binanceAPI, weight: RequestWeight.binanceTime))
         if let error = BinanceErrors.classify(result) { throw error }
         let serverMs = try ResponseSupport.decode(Time.self, from: result, exchange: .binance).serverTime.value
         return (try ServerClock.checkedServerTimeMs(serverMs, exchange: .binance), result)
@@ -121,11 +122,13 @@ struct BinanceClient: ExchangeClient {
     /// fails before any request.
     private func fetchAccount(key: BinanceKey) async throws -> Account {
         try await ServerClock.withClockRetry(key: configuration.clockKey(for: .binance), measure: { try await measureOffset() }) { offset in
-            let parameters = BinanceSigner.accountParameters(timestampMs: ServerClock.nowMs(offset: offset))
-            let query = try BinanceSigner.signedQuery(parameters, key: key)
-            let result = try await configuration.transport.send(
-                "GET", try ResponseSupport.url(baseURL, path: "/api/v3/account", query: query),
-                headers: ["X-MBX-APIKEY": credentials.apiKey], exchange: .binance)
+            let result = try await configuration.send(
+                "GET", cost: configuration.cost(.binanceAPI, weight: RequestWeight.binanceAccount)) {
+                let parameters = BinanceSigner.accountParameters(timestampMs: ServerClock.nowMs(offset: offset))
+                let query = try BinanceSigner.signedQuery(parameters, key: key)
+                return OutgoingRequest(url: try ResponseSupport.url(baseURL, path: "/api/v3/account", query: query),
+                                       headers: ["X-MBX-APIKEY": credentials.apiKey])
+            }
             if let error = BinanceErrors.classify(result) { throw key.explaining(error) }
             return try ResponseSupport.decode(Account.self, from: result, exchange: .binance)
         }
@@ -139,12 +142,13 @@ struct BinanceClient: ExchangeClient {
         _ type: T.Type, _ endpoint: BinanceEndpoint, _ parameters: [(String, String)], key: BinanceKey
     ) async throws -> T {
         let result = try await ServerClock.withClockRetry(key: configuration.clockKey(for: .binance), measure: { try await measureOffset() }) { offset in
-            let signed = parameters + [("recvWindow", "5000"), ("timestamp", String(ServerClock.nowMs(offset: offset)))]
-            let query = try BinanceSigner.signedQuery(signed, key: key)
-            let result = try await configuration.transport.send(
-                endpoint.method, try ResponseSupport.url(baseURL, path: endpoint.path, query: query),
-                headers: ["X-MBX-APIKEY": credentials.apiKey], body: endpoint.method == "POST" ? Data() : nil,
-                exchange: .binance)
+            let result = try await configuration.send(endpoint.method, cost: endpoint.cost(in: configuration)) {
+                let signed = parameters + [("recvWindow", "5000"), ("timestamp", String(ServerClock.nowMs(offset: offset)))]
+                let query = try BinanceSigner.signedQuery(signed, key: key)
+                return OutgoingRequest(url: try ResponseSupport.url(baseURL, path: endpoint.path, query: query),
+                                       headers: ["X-MBX-APIKEY": credentials.apiKey],
+                                       body: endpoint.method == "POST" ? Data() : nil)
+            }
             // Only a clock error is thrown here, so that withClockRetry can retry it.
             if let error = BinanceErrors.classify(result), error.code == .clockSkew { throw error }
             return result

@@ -86,8 +86,9 @@ struct CoinbaseClient: ExchangeClient {
     }
 
     private func readServerTime() async throws -> (Int64, HTTPResult) {
-        let result = try await configuration.transport.send(
-            "GET", try ResponseSupport.url(baseURL, path: "/api/v3/brokerage/time"), exchange: .coinbase)
+        let result = try await configuration.send(
+            "GET", try ResponseSupport.url(baseURL, path: "/api/v3/brokerage/time"),
+            cost: configuration.cost(.coinbasePublic, weight: RequestWeight.coinbaseRequest))
         if let error = CoinbaseErrors.classify(result) { throw error }
         let time = try ResponseSupport.decode(Time.self, from: result, exchange: .coinbase)
         if let ms = time.epochMillis?.value {
@@ -126,9 +127,10 @@ struct CoinbaseClient: ExchangeClient {
     private func attempt<T: Decodable>(_ type: T.Type, path: String, query: String, offset: Int64) async throws -> T {
         let now = ServerClock.nowMs(offset: offset) / 1000
         let token = try CoinbaseJWT.token(keyName: credentials.apiKey, key: key, method: "GET", path: path, now: now)
-        let result = try await configuration.transport.send(
+        let result = try await configuration.send(
             "GET", try ResponseSupport.url(baseURL, path: path, query: query),
-            headers: ["Authorization": "Bearer " + token, "Content-Type": "application/json"], exchange: .coinbase)
+            headers: ["Authorization": "Bearer " + token, "Content-Type": "application/json"],
+            cost: configuration.cost(.coinbasePrivate, weight: RequestWeight.coinbaseRequest, apiKey: credentials.apiKey))
         if let error = CoinbaseErrors.classify(result) { throw error }
         return try ResponseSupport.decode(T.self, from: result, exchange: .coinbase)
     }

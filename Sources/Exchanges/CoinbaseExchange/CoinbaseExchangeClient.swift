@@ -60,8 +60,9 @@ struct CoinbaseExchangeClient: ExchangeClient {
     }
 
     private func readServerTime() async throws -> (Int64, HTTPResult) {
-        let result = try await configuration.transport.send(
-            "GET", try ResponseSupport.url(baseURL, path: "/time"), exchange: .coinbaseexchange)
+        let result = try await configuration.send(
+            "GET", try ResponseSupport.url(baseURL, path: "/time"),
+            cost: configuration.cost(.coinbaseExchangePublic, weight: RequestWeight.coinbaseRequest))
         if let error = CoinbaseExchangeErrors.classify(result) { throw error }
         let time = try ResponseSupport.decode(Time.self, from: result, exchange: .coinbaseexchange)
         return (try ServerClock.checkedServerTimeMs(fractionalSeconds: time.epoch, exchange: .coinbaseexchange), result)
@@ -84,8 +85,10 @@ struct CoinbaseExchangeClient: ExchangeClient {
                 "CB-ACCESS-KEY": credentials.apiKey, "CB-ACCESS-SIGN": signature, "CB-ACCESS-TIMESTAMP": timestamp,
                 "CB-ACCESS-PASSPHRASE": credentials.passphrase ?? "", "Content-Type": "application/json",
             ]
-            let result = try await configuration.transport.send(
-                "GET", try ResponseSupport.url(baseURL, path: "/accounts"), headers: headers, exchange: .coinbaseexchange)
+            let result = try await configuration.send(
+                "GET", try ResponseSupport.url(baseURL, path: "/accounts"), headers: headers,
+                cost: configuration.cost(.coinbaseExchangePrivate, weight: RequestWeight.coinbaseRequest,
+                                         apiKey: credentials.apiKey))
             if let error = CoinbaseExchangeErrors.classify(result) { throw error }
             return try ResponseSupport.decode([Account].self, from: result, exchange: .coinbaseexchange)
         }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Server-side settings shared by every exchange client: where each exchange lives, timeouts, the nonce store.
+/// Server-side settings shared by every exchange client: where each exchange lives, timeouts, the nonce store,
+/// the request budget.
 ///
 /// Base URLs default to production and change only through server configuration (environment variables),
 /// never through user input, so a user cannot point the server at an arbitrary host.
@@ -22,6 +23,16 @@ public struct ExchangeConfiguration: Sendable {
     public let userAgent: String
     /// Where Kraken nonces are persisted.
     public var nonceStore: any NonceStore
+    /// Where the exchanges' request allowances are counted (`RequestBudget`); every client of this
+    /// configuration sends through it.
+    public var budget: any RequestBudget
+    /// The limit per budget pool (the published ones unless server configuration lowers one).
+    public var budgetLimits = BudgetLimits()
+    /// Seconds a request may wait for its budget before failing with `rate_limited` (0: never wait). A person
+    /// waiting on test/connect/sync-now gets a short wait; the timer uses 0 and defers the connection instead.
+    public var budgetWait: TimeInterval = ExchangeConfiguration.interactiveBudgetWait
+    /// The default `budgetWait`: short enough for an interactive request (well inside the sync deadline).
+    public static let interactiveBudgetWait: TimeInterval = 5
     /// Coinbase accounts per page (1...250).
     public var coinbasePageLimit: Int = 250
     /// Upper bound on Coinbase pages followed before giving up with `bad_response`.
@@ -31,11 +42,13 @@ public struct ExchangeConfiguration: Sendable {
     /// Clock offsets are remembered per configuration and base URL, so separate configurations never share one.
     let clockScope = UUID().uuidString
 
-    /// A configuration; `nonceStore` defaults to a `FileNonceStore` in `defaultNonceDirectory`.
+    /// A configuration; `nonceStore` defaults to a `FileNonceStore` in `defaultNonceDirectory`, `budget` to a
+    /// fresh `InProcessRequestBudget` (its count is this configuration's alone).
     public init(
         baseURLs: [ExchangeID: URL] = [:], timeout: TimeInterval = 30, maximumConnectionsPerHost: Int = 64,
-        userAgent: String = "Holdfast/0.1", nonceStore: (any NonceStore)? = nil
+        userAgent: String = "Holdfast/0.1", nonceStore: (any NonceStore)? = nil, budget: (any RequestBudget)? = nil
     ) {
+        self.budget = budget ?? InProcessRequestBudget()
         self.baseURLs = baseURLs
         self.timeout = timeout
         self.userAgent = userAgent
@@ -58,7 +71,8 @@ public struct ExchangeConfiguration: Sendable {
     }
 
     /// Production URLs overridden by `HOLDFAST_<EXCHANGE>_BASE_URL` variables; the nonce directory by
-    /// `HOLDFAST_NONCE_DIRECTORY`. Throws on a variable that is not an http(s) URL with a host.
+    /// `HOLDFAST_NONCE_DIRECTORY`; budget limits by the variables of `BudgetLimits.fromEnvironment`. Throws on a
+    /// variable that is not an http(s) URL with a host, or not a usable limit.
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment, timeout: TimeInterval = 30
     ) throws -> ExchangeConfiguration {
@@ -72,7 +86,9 @@ public struct ExchangeConfiguration: Sendable {
             overrides[exchange] = url
         }
         let nonceStore = environment["HOLDFAST_NONCE_DIRECTORY"].map { FileNonceStore(directory: URL(fileURLWithPath: $0)) }
-        return ExchangeConfiguration(baseURLs: overrides, timeout: timeout, nonceStore: nonceStore)
+        var configuration = ExchangeConfiguration(baseURLs: overrides, timeout: timeout, nonceStore: nonceStore)
+        configuration.budgetLimits = try BudgetLimits.fromEnvironment(environment)
+        return configuration
     }
 
     /// `$TMPDIR/holdfast-nonces`: nonces are millisecond timestamps, so losing the directory on reboot is safe.
@@ -85,6 +101,8 @@ public struct ExchangeConfiguration: Sendable {
 public struct ExchangeConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The offending environment variable.
     public let variable: String
+    /// What the variable must hold.
+    public var expectation: String = "an http(s) URL with a host"
     /// Names the variable, not its value.
-    public var description: String { "\(variable) must be an http(s) URL with a host" }
+    public var description: String { "\(variable) must be \(expectation)" }
 }

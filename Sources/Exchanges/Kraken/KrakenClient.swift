@@ -45,7 +45,7 @@ struct KrakenClient: ExchangeClient {
         var known = Set(entries.keys.map { $0.uppercased() }.filter { !$0.contains(".") })
         if entries.keys.contains(where: { KrakenAssetID.needsCatalog($0, locallyKnown: known) }) {
             known.formUnion(
-                try await KrakenAssetCatalog.knownCodes(baseURL: baseURL, transport: configuration.transport))
+                try await KrakenAssetCache.shared.knownCodes(configuration: configuration))
         }
         let rows = try entries.sorted { $0.key < $1.key }.map { asset, entry -> RawBalance in
             let hold = entry.hold_trade?.text ?? "0"
@@ -87,8 +87,9 @@ struct KrakenClient: ExchangeClient {
     }
 
     func serverTime() async throws -> Date {
-        let result = try await configuration.transport.send(
-            "GET", try ResponseSupport.url(baseURL, path: "/0/public/Time"), exchange: .kraken)
+        let result = try await configuration.send(
+            "GET", try ResponseSupport.url(baseURL, path: "/0/public/Time"),
+            cost: configuration.cost(.krakenPublic, weight: 1))
         if let error = KrakenErrors.classify(result) { throw error }
         guard let seconds = try ResponseSupport.decode(TimeEnvelope.self, from: result, exchange: .kraken).result?.unixtime
         else { throw ExchangeError(.badResponse, exchange: .kraken, detail: "time without result") }
@@ -124,11 +125,12 @@ struct KrakenClient: ExchangeClient {
         guard let signature = KrakenSigner.signature(path: path, nonce: String(nonce), body: body,
                                                      secret: credentials.apiSecret)
         else { throw ExchangeError(.invalidSignature, exchange: .kraken, detail: "secret is not base64") }
-        let result = try await configuration.transport.send(
+        let result = try await configuration.send(
             "POST", try ResponseSupport.url(baseURL, path: path),
             headers: ["API-Key": credentials.apiKey, "API-Sign": signature,
                       "Content-Type": "application/x-www-form-urlencoded"],
-            body: Data(body.utf8), exchange: .kraken)
+            body: Data(body.utf8),
+            cost: configuration.cost(.krakenPrivate, weight: RequestWeight.krakenPrivateCall, apiKey: credentials.apiKey))
         if let error = KrakenErrors.classify(result) { throw error }
         return try ResponseSupport.decode(T.self, from: result, exchange: .kraken)
     }

@@ -94,8 +94,9 @@ struct KuCoinClient: ExchangeClient {
     }
 
     private func readServerTime() async throws -> (Int64, HTTPResult) {
-        let result = try await configuration.transport.send(
-            "GET", try ResponseSupport.url(baseURL, path: "/api/v1/timestamp"), exchange: .kucoin)
+        let result = try await configuration.send(
+            "GET", try ResponseSupport.url(baseURL, path: "/api/v1/timestamp"),
+            cost: configuration.cost(.kucoinPublic, weight: RequestWeight.kucoinTimestamp))
         if let error = KuCoinErrors.classify(result) { throw error }
         guard let ms = try ResponseSupport.decode(Envelope<LenientInt64>.self, from: result, exchange: .kucoin).data
         else { throw ExchangeError(.badResponse, exchange: .kucoin, detail: "timestamp without data") }
@@ -123,18 +124,20 @@ struct KuCoinClient: ExchangeClient {
         _ type: T.Type, endpoint: String, notFoundIsAbsent: Bool
     ) async throws -> T? {
         try await ServerClock.withClockRetry(key: configuration.clockKey(for: .kucoin), measure: { try await measureOffset() }) { offset in
-            let timestamp = String(ServerClock.nowMs(offset: offset))
-            let secret = credentials.apiSecret
-            let headers = [
-                "KC-API-KEY": credentials.apiKey,
-                "KC-API-SIGN": KuCoinSigner.signature(timestamp: timestamp, method: "GET", endpoint: endpoint, secret: secret),
-                "KC-API-TIMESTAMP": timestamp,
-                "KC-API-PASSPHRASE": KuCoinSigner.passphrase(credentials.passphrase ?? "", secret: secret),
-                "KC-API-KEY-VERSION": KuCoinSigner.keyVersion,
-                "Content-Type": "application/json",
-            ]
-            let result = try await configuration.transport.send(
-                "GET", try ResponseSupport.url(baseURL, path: endpoint), headers: headers, exchange: .kucoin)
+            let cost = configuration.cost(.kucoinPrivate, weight: RequestWeight.kucoinPrivateCall, apiKey: credentials.apiKey)
+            let result = try await configuration.send("GET", cost: cost) {
+                let timestamp = String(ServerClock.nowMs(offset: offset))
+                let secret = credentials.apiSecret
+                let headers = [
+                    "KC-API-KEY": credentials.apiKey,
+                    "KC-API-SIGN": KuCoinSigner.signature(timestamp: timestamp, method: "GET", endpoint: endpoint, secret: secret),
+                    "KC-API-TIMESTAMP": timestamp,
+                    "KC-API-PASSPHRASE": KuCoinSigner.passphrase(credentials.passphrase ?? "", secret: secret),
+                    "KC-API-KEY-VERSION": KuCoinSigner.keyVersion,
+                    "Content-Type": "application/json",
+                ]
+                return OutgoingRequest(url: try ResponseSupport.url(baseURL, path: endpoint), headers: headers)
+            }
             if notFoundIsAbsent && result.status == 404 { return nil }
             if let error = KuCoinErrors.classify(result) { throw error }
             let envelope = try ResponseSupport.decode(Envelope<T>.self, from: result, exchange: .kucoin)
