@@ -95,6 +95,23 @@ struct SyncTests {
         #expect(try t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_leases")?.int("n") } == 0)
     }
 
+    @Test func aConnectionListedByTwoRunsIsSyncedOnce() async throws {
+        let id = try storeConnection(.kucoin)
+        // Both timer processes listed it as due; the first syncs it, the second finds it no longer due.
+        #expect(try DueConnections.list(in: t.app.database).map(\.id) == [id])
+        let first = try await t.app.engine.sync(id, trigger: .scheduled, onlyIfDue: true)
+        #expect(first.success)
+        await #expect(throws: SyncEngine.SyncError.notDue) {
+            _ = try await t.app.engine.sync(id, trigger: .scheduled, onlyIfDue: true)
+        }
+        #expect(try t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_runs")?.int("n") } == 1)
+        #expect(try t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_leases")?.int("n") } == 0)
+        // A run asked for this connection by name syncs it even though it is not due.
+        let runner = SyncRunner(engine: t.app.engine, database: t.app.database, concurrency: 1, logger: Logger(label: "test"))
+        let summary = try await runner.run(only: [id])
+        #expect(summary.succeeded == 1 && summary.skippedNotDue == 0)
+    }
+
     @Test func transientFailuresBackOffAndKeepHoldings() async throws {
         let id = try storeConnection(.binance)
         _ = try await t.app.engine.sync(id, trigger: .scheduled)

@@ -145,7 +145,8 @@ enum ConnectionHandlers {
         switch result {
         case .success(let value): outcome = value
         case .failure(.notFound): throw APIError.notFound
-        case .failure(.inProgress): throw APIError.conflict("A sync of this connection is already running.", code: "sync_in_progress")
+        case .failure(.inProgress), .failure(.notDue):
+            throw APIError.conflict("A sync of this connection is already running.", code: "sync_in_progress")
         }
         let updated = try owned(parameters, app, session)
         if let error = outcome.error {

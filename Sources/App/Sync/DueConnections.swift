@@ -31,6 +31,13 @@ public enum DueConnections {
         }
     }
 
+    /// Whether connection `id` is due at `now`, by the same rule as `list`.
+    public static func isDue(_ id: String, in database: Database, now: Date = Date()) throws -> Bool {
+        try database.read { db in
+            try db.queryOne("SELECT 1 AS due " + dueSQL + " AND id = ?", [.text(Timestamp.format(now)), .text(id)]) != nil
+        }
+    }
+
     /// How many connections are due at `now` (the backlog, for /metrics).
     public static func count(in db: Connection, now: Date = Date()) throws -> Int {
         try db.queryOne("SELECT count(*) AS n " + dueSQL, [.text(Timestamp.format(now))])?.int("n") ?? 0

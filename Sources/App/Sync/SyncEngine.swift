@@ -32,6 +32,8 @@ public final class SyncEngine: Sendable {
     public enum SyncError: Error, Equatable {
         case notFound
         case inProgress
+        /// Asked to sync only if due, and it is not: another run synced it since the caller listed it.
+        case notDue
     }
 
     /// What the exchange says about a set of credentials (the test and connect endpoints).
@@ -151,7 +153,11 @@ public final class SyncEngine: Sendable {
 
     /// Syncs connection `id`. Exchange failures come back in the outcome (and are recorded); only a missing
     /// connection or a sync already running throw.
-    public func sync(_ id: String, trigger: Trigger, holder: String = SyncLease.holderID()) async throws(SyncError) -> Outcome {
+    ///
+    /// With `onlyIfDue` (the timer's runs over the connections they listed as due), a connection that is no longer
+    /// due once its lease is held throws `notDue`: two timer processes listing at once sync it once, not twice.
+    public func sync(_ id: String, trigger: Trigger, holder: String = SyncLease.holderID(),
+                     onlyIfDue: Bool = false) async throws(SyncError) -> Outcome {
         let started = ContinuousClock.now
         let startedAt = Date()
         let record: ConnectionRecord
@@ -159,6 +165,11 @@ public final class SyncEngine: Sendable {
             guard let found = try database.read({ try ConnectionRecord.find(id, in: $0) }) else { throw SyncError.notFound }
             record = found
             guard try SyncLease.acquire(record.id, holder: holder, in: database) else { throw SyncError.inProgress }
+            // Checked with the lease held: a sync that finished before it was taken has moved the next attempt on.
+            if onlyIfDue, !(try DueConnections.isDue(record.id, in: database)) {
+                try SyncLease.release(record.id, holder: holder, in: database)
+                throw SyncError.notDue
+            }
         } catch let error as SyncError {
             throw error
         } catch {

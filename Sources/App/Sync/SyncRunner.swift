@@ -16,6 +16,8 @@ public struct SyncRunner: Sendable {
         /// Connections the exchanges' request budgets could not afford this run: due again later, not failed.
         public var deferred = 0
         public var skippedInProgress = 0
+        /// Listed as due, but synced by another run before this one took its lease.
+        public var skippedNotDue = 0
         public var notStarted = 0
     }
 
@@ -34,6 +36,8 @@ public struct SyncRunner: Sendable {
     /// Syncs `ids` (or every due connection), starting no new sync after `deadline`.
     public func run(only ids: [String]? = nil, deadline: ContinuousClock.Instant? = nil) async throws -> Summary {
         let targets = try ids ?? DueConnections.list(in: database).map(\.id)
+        // Connections this run listed itself are synced only while still due; ids asked for by name always are.
+        let listed = ids == nil
         var summary = Summary(due: targets.count)
         let engine = self.engine
         let holder = SyncLease.holderID()
@@ -46,11 +50,13 @@ public struct SyncRunner: Sendable {
                 next += 1
                 group.addTask {
                     do throws(SyncEngine.SyncError) {
-                        let outcome = try await engine.sync(id, trigger: .scheduled, holder: holder)
+                        let outcome = try await engine.sync(id, trigger: .scheduled, holder: holder, onlyIfDue: listed)
                         if outcome.deferredUntil != nil { return .deferred }
                         return outcome.success ? .succeeded : .failed
                     } catch .inProgress {
                         return .skippedInProgress
+                    } catch .notDue {
+                        return .skippedNotDue
                     } catch {
                         return .failed
                     }
@@ -64,6 +70,7 @@ public struct SyncRunner: Sendable {
                 case .failed: summary.failed += 1
                 case .deferred: summary.deferred += 1
                 case .skippedInProgress: summary.skippedInProgress += 1
+                case .skippedNotDue: summary.skippedNotDue += 1
                 }
                 _ = startNext()
             }
@@ -71,10 +78,11 @@ public struct SyncRunner: Sendable {
         }
         logger.info("sync run finished", metadata: [
             "due": "\(summary.due)", "succeeded": "\(summary.succeeded)", "failed": "\(summary.failed)", "deferred": "\(summary.deferred)",
-            "skipped_in_progress": "\(summary.skippedInProgress)", "not_started": "\(summary.notStarted)",
+            "skipped_in_progress": "\(summary.skippedInProgress)",
+            "skipped_not_due": "\(summary.skippedNotDue)", "not_started": "\(summary.notStarted)",
         ])
         return summary
     }
 
-    private enum SyncOutcomeKind: Sendable { case succeeded, failed, deferred, skippedInProgress }
+    private enum SyncOutcomeKind: Sendable { case succeeded, failed, deferred, skippedInProgress, skippedNotDue }
 }
