@@ -222,7 +222,16 @@ final class ExchangeStub: @unchecked Sendable {
         let base = URL(string: "http://127.0.0.1:\(server.port)")!
         configuration = ExchangeConfiguration(
             baseURLs: Dictionary(uniqueKeysWithValues: ExchangeID.allCases.map { ($0, base) }), timeout: 5,
-            nonceStore: FileNonceStore(directory: FileManager.default.temporaryDirectory.appendingPathComponent("holdfast-fuzz-nonces")))
+            nonceStore: FileNonceStore(directory: FileManager.default.temporaryDirectory.appendingPathComponent("holdfast-fuzz-nonces")),
+            budget: UnlimitedBudget())
+    }
+
+    /// A budget that always says go: a fuzzed 429 or rate-limit error would otherwise make the next input wait
+    /// for the scope to free (seconds each), and the fuzzer would test waiting instead of parsing. The feedback
+    /// is still read from every answer before it reaches `record`, so that parsing stays fuzzed.
+    private struct UnlimitedBudget: RequestBudget {
+        func reserve(_ weight: Int, in scope: BudgetScope, at now: Date) throws -> Reservation { .go }
+        func record(_ feedback: BudgetFeedback, in scope: BudgetScope, at now: Date) throws {}
     }
 
     func client(_ exchange: ExchangeID) -> any ExchangeClient {
