@@ -106,6 +106,10 @@ wait_for() {
 start() {
   [ -x "$bin/holdfast-fcgi" ] || { log "no build in $bin; run make build"; exit 1; }
   mkdir -p "$state/run" "$state/logs"
+  # Processes already running keep the settings they started with: say so rather than half-apply new ones.
+  if running "$state/run/fcgi.pid"; then
+    log "already running: left as it is (settings changed since it started apply after make stop; make run)"
+  fi
   # The responder's socket is 0666 for nginx's worker user; the folder keeps everyone else out.
   chmod 700 "$state/run"
   write_env

@@ -9,8 +9,10 @@ public enum BalancesCommand {
     }
 
     /// Reads `{"apiKey","apiSecret","passphrase"}` from `stdin`, fetches balances with the server configuration in
-    /// `environment`, and returns `{"balances":[{"asset","free","locked","total"}]}` with exit code 0, or
-    /// `{"error":{"code","message"}}` with exit code 1 (2 for bad input). Output never contains secrets.
+    /// `environment`, and returns `{"balances":[{"asset","free","locked","total","wallets":[{"wallet","rawAsset",
+    /// "free","locked"}]}],"unreadWallets":[{"wallet","reason","message"}]}` with exit code 0 (a wallet the key may
+    /// not read is listed, not an error), or `{"error":{"code","message"}}` with exit code 1 (2 for bad input).
+    /// Output never contains secrets.
     public static func run(
         exchange: String, stdin: Data, environment: [String: String], timeout: TimeInterval = 30
     ) async -> (output: String, exitCode: Int32) {
@@ -34,8 +36,7 @@ public enum BalancesCommand {
         let credentials = Credentials(apiKey: input.apiKey ?? "", apiSecret: input.apiSecret ?? "", passphrase: input.passphrase)
         do {
             let client = try ExchangeClients.client(for: id, credentials: credentials, configuration: configuration)
-            let balances = try await client.fetchBalances()
-            return (render(balances), 0)
+            return (render(try await client.readBalances()), 0)
         } catch let error as ExchangeError {
             return failure(error, exitCode: 1)
         } catch {
@@ -43,15 +44,34 @@ public enum BalancesCommand {
         }
     }
 
-    /// `{"balances":[…]}` with amounts as JSON strings.
-    static func render(_ balances: [Balance]) -> String {
-        let rows = balances.map { balance in
-            JSONText.object([
+    /// `{"balances":[…],"unreadWallets":[…]}` with amounts as JSON strings.
+    static func render(_ read: AccountBalances) -> String {
+        let rows = read.balances.map { balance in
+            let wallets = balance.wallets.map { wallet in
+                JSONText.object([
+                    ("wallet", .string(wallet.wallet)), ("rawAsset", .string(wallet.rawAsset)),
+                    ("free", .string(wallet.free)), ("locked", .string(wallet.locked)),
+                ])
+            }
+            return JSONText.object([
                 ("asset", .string(balance.asset)), ("free", .string(balance.free)),
                 ("locked", .string(balance.locked)), ("total", .string(balance.total)),
+                ("wallets", .raw("[" + wallets.joined(separator: ",") + "]")),
             ])
         }
-        return "{\"balances\":[" + rows.joined(separator: ",") + "]}"
+        let unread = read.unreadWallets.map { wallet in
+            JSONText.object([("wallet", .string(wallet.wallet)), ("reason", .string(wallet.reason)),
+                             ("message", .string(wallet.message))])
+        }
+        return "{\"balances\":[" + rows.joined(separator: ",") + "],\"unreadWallets\":[" + unread.joined(separator: ",") + "]}"
+    }
+
+    /// One line per wallet of `output` (a success answer of `run`) that the key may not read, for standard
+    /// error: the balances on standard output leave those wallets out.
+    public static func warnings(for output: String) -> [String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
+              let unread = object["unreadWallets"] as? [[String: Any]] else { return [] }
+        return unread.map { "warning: wallet \($0["wallet"] as? String ?? "?") not read: \($0["message"] as? String ?? "")" }
     }
 
     /// `{"error":{"code","message"[,"retryAfter"][,"clockOffsetMs"]}}`.

@@ -22,6 +22,10 @@ struct ExchangeCommand: ParsableCommand {
             let environment = ProcessInfo.processInfo.environment
             let (output, status) = runBlocking { await BalancesCommand.run(exchange: name, stdin: input, environment: environment) }
             print(output)
+            // The balances leave out wallets the key may not read: say so where a person running it will see it.
+            for warning in BalancesCommand.warnings(for: output) {
+                FileHandle.standardError.write(Data((warning + "\n").utf8))
+            }
             if status != 0 { throw ExitCode(status) }
         }
     }

@@ -110,6 +110,10 @@ struct BinanceWalletTests {
         #expect(read.balances[asset: "USDT"]?.total == "15")
         #expect(read.balances[asset: "USDT"]?.wallets.map(\.wallet) == ["spot", "earn-flexible"])
         #expect(read.balances[asset: "USDT"]?.wallets.map(\.rawAsset) == ["USDT", "LDUSDT"])
+        // Counted like a position read from Simple Earn (held, not free), and the message says it is counted.
+        #expect(read.balances[asset: "USDT"]?.wallets.last?.locked == "5")
+        #expect(read.balances[asset: "USDT"]?.wallets.last?.free == "0")
+        #expect(read.unreadWallets.first?.message.contains("counted from the LD") == true)
     }
 
     @Test(arguments: ["funding", "earn-flexible", "earn-locked", "bfusd", "rwusd"])

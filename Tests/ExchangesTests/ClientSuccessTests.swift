@@ -81,8 +81,10 @@ struct ClientSuccessTests {
             #expect(balances[asset: "DOT"]?.total == "13.5")
             #expect(balances[asset: "DOT"]?.wallets == [
                 WalletBalance(wallet: "spot", rawAsset: "DOT", free: "1", locked: "0"),
-                WalletBalance(wallet: "staked", rawAsset: "DOT28.S", free: "12.5", locked: "0"),
+                WalletBalance(wallet: "staked", rawAsset: "DOT28.S", free: "0", locked: "12.5"),
             ])
+            // Staked coins cannot be traded: held, not free.
+            #expect(balances[asset: "DOT"]?.free == "1" && balances[asset: "DOT"]?.locked == "12.5")
             #expect(balances[asset: "SOL"]?.total == "3.25")
             #expect(balances[asset: "SOL"]?.wallets.map(\.wallet) == ["staked"])
             #expect(balances[asset: "ATOM"]?.total == "7")
@@ -113,7 +115,7 @@ struct ClientSuccessTests {
             #expect(balances[asset: "ATOM"]?.total == "7")
             #expect(balances[asset: "SOL"]?.total == "5")
             #expect(balances[asset: "SOL"]?.wallets == [
-                WalletBalance(wallet: "staked", rawAsset: "SOL03.S", free: "3.25", locked: "0"),
+                WalletBalance(wallet: "staked", rawAsset: "SOL03.S", free: "0", locked: "3.25"),
                 WalletBalance(wallet: "earn-allocations", rawAsset: "SOL", free: "0", locked: "1.75"),
             ])
             #expect(balances[asset: "ETH"]?.total == "2")
@@ -246,7 +248,9 @@ struct ClientSuccessTests {
             environment["HOLDFAST_NONCE_DIRECTORY"] = h.nonceDirectory.path
             let (output, code) = await BalancesCommand.run(exchange: "kucoin", stdin: input, environment: environment)
             #expect(code == 0)
-            #expect(output.contains(#"{"asset":"BTC","free":"0.45","locked":"0.05","total":"0.5"}"#))
+            #expect(output.contains(#"{"asset":"BTC","free":"0.45","locked":"0.05","total":"0.5","wallets":[{"wallet":"#))
+            #expect(output.hasSuffix(#""unreadWallets":[]}"#))
+            #expect(BalancesCommand.warnings(for: output).isEmpty)
             #expect(!output.contains(account.apiSecret))
 
             let wrong = try JSONSerialization.data(withJSONObject: [

@@ -76,3 +76,25 @@ struct OutageTests {
         #expect(CoinbaseExchangeErrors.classify(result(503, body))?.code == .exchangeUnavailable)
     }
 }
+
+/// An exchange that cannot be reached at all (nothing listens at its address) is `exchange_unavailable` with a
+/// message that says it was not reached and the key was not checked, never "the exchange is in maintenance".
+struct UnreachableTests {
+    @Test(arguments: ExchangeID.allCases)
+    func unreachableExchangeSaysSo(exchange: ExchangeID) async throws {
+        // Port 9 on loopback: nothing listens there, so the connection is refused before any request is sent.
+        let closed = URL(string: "http://127.0.0.1:9")!
+        let configuration = ExchangeConfiguration(
+            baseURLs: Dictionary(uniqueKeysWithValues: ExchangeID.allCases.map { ($0, closed) }), timeout: 5,
+            nonceStore: FileNonceStore(directory: FileManager.default.temporaryDirectory
+                .appendingPathComponent("unreachable-nonces-\(UUID().uuidString)")))
+        let account = try #require(Fixture.demo.accounts.first { $0.exchange == exchange })
+        let client = try ExchangeClients.client(
+            for: exchange, credentials: Credentials(apiKey: account.apiKey, apiSecret: account.apiSecret,
+                                                    passphrase: account.passphrase), configuration: configuration)
+        let error = await exchangeError { _ = try await client.fetchBalances() }
+        #expect(error?.code == .exchangeUnavailable)
+        #expect(error?.message.contains("could not reach \(exchange.info.displayName)") == true)
+        #expect(error?.message.contains("Your key was not checked") == true)
+    }
+}

@@ -5,6 +5,7 @@ import subprocess
 import pytest
 
 from conftest import BIN, STATE, cli
+from sandbox import new_account
 
 
 def demo_accounts():
@@ -24,9 +25,11 @@ def test_balances_for_each_exchange(exchange):
     balances = json.loads(r.stdout)["balances"]
     assert balances, r.stdout
     for b in balances:
-        assert set(b) == {"asset", "free", "locked", "total"}
+        assert set(b) == {"asset", "free", "locked", "total", "wallets"}
         for field in ("free", "locked", "total"):
             assert isinstance(b[field], str) and "e" not in b[field].lower()
+        assert b["wallets"] and all(set(w) == {"wallet", "rawAsset", "free", "locked"} for w in b["wallets"])
+    assert json.loads(r.stdout)["unreadWallets"] == [] and "warning" not in r.stderr
     assert account["apiSecret"] not in r.stdout + r.stderr
 
 
@@ -44,3 +47,15 @@ def test_wrong_secret_is_a_json_error_without_secrets():
 def test_unknown_exchange_is_rejected():
     r = cli("exchange", "balances", "mtgox", stdin="{}", check=False)
     assert r.returncode != 0 and json.loads(r.stdout)["error"]["code"] == "invalid_request"
+
+
+def test_a_wallet_the_key_may_not_read_is_listed_and_warned_about():
+    account = new_account("kraken", balances=[{"asset": "DOT", "free": "1"}, {"asset": "DOT28.S", "free": "12.5"}],
+                          earnPermissionDenied=True)
+    stdin = json.dumps({"apiKey": account["apiKey"], "apiSecret": account["apiSecret"]})
+    r = cli("exchange", "balances", "kraken", stdin=stdin, check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    answer = json.loads(r.stdout)
+    assert [(b["asset"], b["total"]) for b in answer["balances"]] == [("DOT", "13.5")]
+    assert [w["wallet"] for w in answer["unreadWallets"]] == ["earn-allocations"]
+    assert "warning: wallet earn-allocations not read" in r.stderr

@@ -125,7 +125,7 @@ function updateCard(card, connection, holdings) {
   // Wallets the key may not read: the holdings are complete for the rest, and the person should know which.
   const unread = connection.unreadWallets || [];
   card.unread.textContent = unread.length
-    ? `⚠ Not read with this key: ${unread.map((w) => `${w.wallet} (${w.message})`).join('; ')}`
+    ? `⚠ Not read with this key: ${unread.map((w) => `${w.wallet}. ${w.message}`).join(' ')}`
     : '';
   show(card.unread, unread.length > 0);
 

@@ -89,7 +89,11 @@ struct BinanceClient: ExchangeClient {
         case BinanceWallets.rwusd: name = "RWUSD balance"
         default: name = wallet
         }
-        return "Binance did not let this API key read the \(name) (\(code)), so it is left out of the balances. " +
+        // Flexible positions are still counted from the LD… rows Binance mirrors in the spot wallet (§7.3).
+        let consequence = wallet == BinanceWallets.earnFlexible
+            ? "so they are counted from the LD… rows Binance mirrors in the spot wallet, which may miss some positions."
+            : "so it is left out of the balances."
+        return "Binance did not let this API key read the \(name) (\(code)), \(consequence) " +
             "Edit the key on Binance and make sure 'Enable Reading' is on, then sync again (Holdfast never needs " +
             "trading or withdrawal permissions)."
     }

@@ -70,7 +70,7 @@ enum BinanceWallets {
     /// * `LD…` rows (§7.3; which ids are `LD` rows is `AssetNormalizer`'s rule, e.g. `LDO` is a coin): when
     ///   flexible positions were read they are dropped and the flexible `totalAmount`s counted instead; per asset
     ///   a difference between the two sums is noted, never added. When flexible could not be read, each `LD`+X
-    ///   row counts as X in wallet "earn-flexible", as before.
+    ///   row counts as X in wallet "earn-flexible" (locked, as a position read from Simple Earn would be).
     /// * BFUSD / RWUSD (§7.4, whether they also show as spot or funding rows is [UNVERIFIED]): reconcile, don't
     ///   add. The product's amount counts only as far as it exceeds what spot and funding already hold of that
     ///   asset; nothing is added when they hold as much or more, and any overlap is noted.
@@ -81,8 +81,16 @@ enum BinanceWallets {
         var mirrored: [String: String] = [:]
         for row in read.spot {
             let normalized = AssetNormalizer.normalize(row.asset, on: .binance)
-            if normalized.wallet == earnFlexible, read.flexible != nil {
-                mirrored[normalized.asset] = try sum(mirrored[normalized.asset], row.free, row.locked)
+            if normalized.wallet == earnFlexible {
+                let amount = try sum(row.free, row.locked)
+                if read.flexible != nil {
+                    mirrored[normalized.asset] = try sum(mirrored[normalized.asset], amount)
+                } else {
+                    // Counted as the flexible position it mirrors: held in Earn (locked), like a position read
+                    // from Simple Earn itself, not available in spot.
+                    rows.append(RawBalance(wallet: earnFlexible, asset: row.asset, free: "0", locked: amount,
+                                           normalized: normalized))
+                }
                 continue
             }
             rows.append(row)

@@ -42,6 +42,8 @@ enum JSONText {
     enum Value {
         case string(String)
         case integer(Int64)
+        /// JSON text already rendered (a nested array or object).
+        case raw(String)
     }
 
     /// `{"k":v,…}` in the given order.
@@ -51,6 +53,7 @@ enum JSONText {
             switch value {
             case .string(let string): text = quoted(string)
             case .integer(let number): text = String(number)
+            case .raw(let json): text = json
             }
             return quoted(key) + ":" + text
         }.joined(separator: ",") + "}"

@@ -47,6 +47,13 @@ final class HTTPTransport: Sendable {
 
     deinit { session.finishTasksAndInvalidate() }
 
+    /// Failures where no request reached the exchange (DNS, refused or dropped connection, no network, TLS
+    /// setup): the answer says the exchange was not reached instead of calling it an outage.
+    static let unreachableCodes: Set<URLError.Code> = [
+        .cannotFindHost, .cannotConnectToHost, .dnsLookupFailed, .notConnectedToInternet, .networkConnectionLost,
+        .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate, .cannotLoadFromNetwork,
+    ]
+
     /// Sends one request. Transport failures become `timeout` or `exchange_unavailable`; a 3xx answer is not
     /// followed and becomes `bad_response` (no exchange redirects the calls we make, and following one would hand
     /// the credentials to another host); a body over `maximumBodyBytes` becomes `bad_response`, read no further
@@ -79,6 +86,12 @@ final class HTTPTransport: Sendable {
             throw error
         } catch let error as URLError {
             if error.code == .timedOut { throw ExchangeError(.timeout, exchange: exchange, detail: "timed out") }
+            if Self.unreachableCodes.contains(error.code) {
+                // Nothing reached the exchange: say so, rather than blame an outage on its side.
+                throw ExchangeError(.exchangeUnavailable, message: "Holdfast could not reach \(exchange.info.displayName) "
+                    + "from this server (no connection to \(request.url?.host ?? "its API")): check the server's network "
+                    + "and DNS. Your key was not checked.", exchange: exchange, detail: "unreachable \(error.code.rawValue)")
+            }
             throw ExchangeError(.exchangeUnavailable, exchange: exchange, detail: "network error \(error.code.rawValue)")
         } catch {
             throw ExchangeError(.exchangeUnavailable, exchange: exchange, detail: "network error")

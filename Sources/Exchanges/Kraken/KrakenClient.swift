@@ -54,6 +54,10 @@ struct KrakenClient: ExchangeClient {
             }
             let normalized = AssetNormalizer.normalized(KrakenAssetID.resolve(asset, isKnown: known.contains),
                                                         rawAsset: asset)
+            // Staked, bonded, earn and held balances cannot be traded: all of it is locked (§3.6, §8.1).
+            if let wallet = normalized.wallet, Self.heldWallets.contains(wallet) {
+                return RawBalance(wallet: "spot", asset: asset, free: "0", locked: entry.balance.text, normalized: normalized)
+            }
             return RawBalance(wallet: "spot", asset: asset, free: free, locked: hold, normalized: normalized)
         }
         let (allocations, unread) = try await earnAllocations()
@@ -64,6 +68,10 @@ struct KrakenClient: ExchangeClient {
             KrakenEarn.reconcile(rows, allocations: allocations, counted: counted), exchange: .kraken),
             unreadWallets: unread.map { [$0] } ?? [])
     }
+
+    /// Wallets of suffixed ids whose whole balance is held, not available to trade (`.S`, lock-up ids, `.P`, `.B`,
+    /// `.HOLD`); `.M` rewards, `.F` auto-earn and `.T` tokenized balances keep their free part.
+    static let heldWallets: Set<String> = ["staked", "bonded", "earn", "hold"]
 
     /// The key's Earn allocations (§8.3). A key refused the Earn call (`EGeneral:Permission denied`) still reads
     /// its balances: the allocations mirrored in `BalanceEx` are counted from there, and the wallet
