@@ -48,6 +48,7 @@ public final class ExchangeGate: @unchecked Sendable {
         var total = 0
         var byExchange: [ExchangeID: Int] = [:]
         var byUser: [String: Int] = [:]
+        /// Callers queued for slots; filled in by `usage` from the waiter list, never kept by hand.
         var waiting = 0
     }
 
@@ -74,7 +75,13 @@ public final class ExchangeGate: @unchecked Sendable {
     public convenience init(limit: Int) { self.init(limits: Limits(concurrency: limit)) }
 
     /// The slots in use now and how many callers wait.
-    var usage: Usage { lock.withLock { inUse } }
+    var usage: Usage {
+        lock.withLock {
+            var now = inUse
+            now.waiting = waiters.count
+            return now
+        }
+    }
 
     /// Runs `body` holding one slot of the process's pool, one of `exchange`'s and one of `user`'s.
     ///
@@ -127,7 +134,6 @@ public final class ExchangeGate: @unchecked Sendable {
                         return true
                     }
                     waiters.append(Waiter(id: id, exchange: exchange, user: user, continuation: continuation))
-                    inUse.waiting = waiters.count
                     return nil
                 }
                 if let decision {
@@ -159,7 +165,6 @@ public final class ExchangeGate: @unchecked Sendable {
     private func withdraw(_ id: UInt64) {
         let waiter = lock.withLock { () -> Waiter? in
             guard let index = waiters.firstIndex(where: { $0.id == id }) else { return nil }
-            defer { inUse.waiting = waiters.count }
             return waiters.remove(at: index)
         }
         waiter?.timer?.cancel()
@@ -185,7 +190,6 @@ public final class ExchangeGate: @unchecked Sendable {
                     index += 1
                 }
             }
-            inUse.waiting = waiters.count
             return granted
         }
         for waiter in granted {
