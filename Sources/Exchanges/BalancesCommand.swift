@@ -11,11 +11,11 @@ public enum BalancesCommand {
     /// Reads `{"apiKey","apiSecret","passphrase"}` from `stdin`, fetches balances with the server configuration in
     /// `environment`, and returns `{"balances":[{"asset","free","locked","total","wallets":[{"wallet","rawAsset",
     /// "free","locked"}]}],"unreadWallets":[{"wallet","reason","message"}]}` with exit code 0 (a wallet the key may
-    /// not read is listed, not an error), or `{"error":{"code","message"}}` with exit code 1 (2 for bad input).
-    /// Output never contains secrets.
+    /// not read is listed, not an error, and named again in `warnings`), or `{"error":{"code","message"}}` with
+    /// exit code 1 (2 for bad input). Output never contains secrets.
     public static func run(
         exchange: String, stdin: Data, environment: [String: String], timeout: TimeInterval = 30
-    ) async -> (output: String, exitCode: Int32) {
+    ) async -> (output: String, exitCode: Int32, warnings: [String]) {
         guard let id = ExchangeID(rawValue: exchange.lowercased()) else {
             let known = ExchangeID.allCases.map(\.rawValue).joined(separator: ", ")
             return failure(ExchangeError(.invalidRequest, message: "Unknown exchange \"\(exchange)\". Use one of: \(known)."),
@@ -36,7 +36,8 @@ public enum BalancesCommand {
         let credentials = Credentials(apiKey: input.apiKey ?? "", apiSecret: input.apiSecret ?? "", passphrase: input.passphrase)
         do {
             let client = try ExchangeClients.client(for: id, credentials: credentials, configuration: configuration)
-            return (render(try await client.readBalances()), 0)
+            let read = try await client.readBalances()
+            return (render(read), 0, warnings(read.unreadWallets))
         } catch let error as ExchangeError {
             return failure(error, exitCode: 1)
         } catch {
@@ -66,19 +67,17 @@ public enum BalancesCommand {
         return "{\"balances\":[" + rows.joined(separator: ",") + "],\"unreadWallets\":[" + unread.joined(separator: ",") + "]}"
     }
 
-    /// One line per wallet of `output` (a success answer of `run`) that the key may not read, for standard
-    /// error: the balances on standard output leave those wallets out.
-    public static func warnings(for output: String) -> [String] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
-              let unread = object["unreadWallets"] as? [[String: Any]] else { return [] }
-        return unread.map { "warning: wallet \($0["wallet"] as? String ?? "?") not read: \($0["message"] as? String ?? "")" }
+    /// One line per wallet the key may not read, for standard error: the balances on standard output leave
+    /// those wallets out.
+    static func warnings(_ unread: [UnreadWallet]) -> [String] {
+        unread.map { "warning: wallet \($0.wallet) not read: \($0.message)" }
     }
 
     /// `{"error":{"code","message"[,"retryAfter"][,"clockOffsetMs"]}}`.
-    static func failure(_ error: ExchangeError, exitCode: Int32) -> (output: String, exitCode: Int32) {
+    static func failure(_ error: ExchangeError, exitCode: Int32) -> (output: String, exitCode: Int32, warnings: [String]) {
         var members: [(String, JSONText.Value)] = [("code", .string(error.code.rawValue)), ("message", .string(error.message))]
         if let retryAfter = error.retryAfter { members.append(("retryAfter", .integer(Int64(retryAfter)))) }
         if let offset = error.clockOffsetMs { members.append(("clockOffsetMs", .integer(offset))) }
-        return ("{\"error\":" + JSONText.object(members) + "}", exitCode)
+        return ("{\"error\":" + JSONText.object(members) + "}", exitCode, [])
     }
 }

@@ -20,10 +20,10 @@ struct ExchangeCommand: ParsableCommand {
             let input = FileHandle.standardInput.readDataToEndOfFile()
             let name = exchange
             let environment = ProcessInfo.processInfo.environment
-            let (output, status) = runBlocking { await BalancesCommand.run(exchange: name, stdin: input, environment: environment) }
+            let (output, status, warnings) = runBlocking { await BalancesCommand.run(exchange: name, stdin: input, environment: environment) }
             print(output)
             // The balances leave out wallets the key may not read: say so where a person running it will see it.
-            for warning in BalancesCommand.warnings(for: output) {
+            for warning in warnings {
                 FileHandle.standardError.write(Data((warning + "\n").utf8))
             }
             if status != 0 { throw ExitCode(status) }

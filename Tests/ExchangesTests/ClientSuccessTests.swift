@@ -246,22 +246,22 @@ struct ClientSuccessTests {
             ])
             var environment = h.sandbox.environment
             environment["HOLDFAST_NONCE_DIRECTORY"] = h.nonceDirectory.path
-            let (output, code) = await BalancesCommand.run(exchange: "kucoin", stdin: input, environment: environment)
+            let (output, code, warnings) = await BalancesCommand.run(exchange: "kucoin", stdin: input, environment: environment)
             #expect(code == 0)
             #expect(output.contains(#"{"asset":"BTC","free":"0.45","locked":"0.05","total":"0.5","wallets":[{"wallet":"#))
             #expect(output.hasSuffix(#""unreadWallets":[]}"#))
-            #expect(BalancesCommand.warnings(for: output).isEmpty)
+            #expect(warnings.isEmpty)
             #expect(!output.contains(account.apiSecret))
 
             let wrong = try JSONSerialization.data(withJSONObject: [
                 "apiKey": account.apiKey, "apiSecret": account.apiSecret, "passphrase": "nope",
             ])
-            let (failure, failureCode) = await BalancesCommand.run(exchange: "kucoin", stdin: wrong, environment: environment)
+            let (failure, failureCode, _) = await BalancesCommand.run(exchange: "kucoin", stdin: wrong, environment: environment)
             #expect(failureCode != 0)
             #expect(failure.hasPrefix(#"{"error":{"code":"invalid_passphrase","message":"#))
             #expect(!failure.contains("nope"))
 
-            let (unknown, unknownCode) = await BalancesCommand.run(exchange: "ftx", stdin: input, environment: environment)
+            let (unknown, unknownCode, _) = await BalancesCommand.run(exchange: "ftx", stdin: input, environment: environment)
             #expect(unknownCode == 2 && unknown.contains("invalid_request"))
         }
     }
