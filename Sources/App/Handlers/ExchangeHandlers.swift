@@ -150,7 +150,7 @@ enum ExchangeHandlers {
                       .text(now), .text(now)])
             guard let record = try ConnectionRecord.find(id, in: db) else { throw APIError.internalError }
             // The balances were just fetched: the first sync commits them in this same transaction.
-            return try engine.record(outcome: nil, read: AccountBalances(balances: inspection.balances, unreadWallets: inspection.unreadWallets), for: record, trigger: .connect,
+            return try engine.record(outcome: nil, read: inspection.read, for: record, trigger: .connect,
                                      holder: "connect", startedAt: started, duration: .milliseconds(Int(Date().timeIntervalSince(started) * 1000)), in: db)
         }
         let record = try app.database.read { try ConnectionRecord.find(id, in: $0) }

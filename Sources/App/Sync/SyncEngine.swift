@@ -38,11 +38,13 @@ public final class SyncEngine: Sendable {
 
     /// What the exchange says about a set of credentials (the test and connect endpoints).
     public struct Inspection: Sendable {
-        public let balances: [Balance]
-        /// Wallets the key may not read (the read succeeded without them).
-        public let unreadWallets: [UnreadWallet]
+        /// The balances read, and the wallets the key may not read (the read succeeded without them).
+        public let read: AccountBalances
         public let permissions: KeyPermissions?
         public let clockOffsetMs: Int64?
+
+        public var balances: [Balance] { read.balances }
+        public var unreadWallets: [UnreadWallet] { read.unreadWallets }
     }
 
     /// Builds a client; replaceable so tests can count calls, but production always uses the real clients.
@@ -134,8 +136,7 @@ public final class SyncEngine: Sendable {
                 offset = Int64((server.timeIntervalSince(midpoint) * 1000).rounded())
             }
         }
-        return Inspection(balances: read.balances, unreadWallets: read.unreadWallets, permissions: permissions,
-                          clockOffsetMs: offset)
+        return Inspection(read: read, permissions: permissions, clockOffsetMs: offset)
     }
 
     /// The queue name of one exchange and API key: the key's SHA-256, so the queue table holds no key text.
@@ -190,7 +191,7 @@ public final class SyncEngine: Sendable {
             // syncs are bounded by the connections, and sync-all's many wait inside one request's worker.
             let inspection = try await inspect(exchange, credentials: credentials, user: record.userID, permissions: false,
                                                slotWait: deadline, waitForBudget: trigger != .scheduled)
-            read = AccountBalances(balances: inspection.balances, unreadWallets: inspection.unreadWallets)
+            read = inspection.read
         } catch let error as ExchangeError where error.isLocalBudgetRefusal {
             if trigger == .scheduled { return recordDeferral(record, holder: holder, error: error, started: started) }
             // Nothing was sent, so nothing is known about the connection: its status, backoff and history stay
