@@ -77,6 +77,24 @@ struct HostileInputTests {
         }
     }
 
+    /// The same kind on paths the issue did not list: a KuCoin unified account's balance or liability, and a
+    /// classic cross-margin liability, far out of range.
+    @Test(arguments: [
+        ("UNIFIED", FixtureBalance(asset: "USDT", free: "100", wallet: "unified", liability: "1E-400")),
+        ("UNIFIED", FixtureBalance(asset: "USDT", free: "1e99999", wallet: "unified")),
+        ("CLASSIC", FixtureBalance(asset: "USDT", free: "25", wallet: "margin", liability: "1E400")),
+    ])
+    func kucoinHostileUnifiedAndMarginAmountsAreBadResponse(mode: String, row: FixtureBalance) async throws {
+        try await SandboxHarness.run { h in
+            var account = h.account(.kucoin)
+            account.accountMode = mode
+            account.balances = [row]
+            try await h.update(.kucoin, FixtureUpdate(account: account))
+            let error = await exchangeError { _ = try await h.client(account).fetchBalances() }
+            #expect(error?.code == .badResponse)
+        }
+    }
+
     /// Coinbase Exchange: when `balance − hold` cannot be computed the answer is refused (the client no longer
     /// falls back to `available`, which would hide an unreadable `balance`).
     @Test func coinbaseExchangeHostileBalanceIsBadResponse() async throws {
