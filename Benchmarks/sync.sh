@@ -32,8 +32,7 @@ faults = {ex: {"latencyMs": 100} for ex in ["binance", "coinbase", "coinbaseexch
 json.dump({"accounts": accounts, "exchangeFaults": faults}, open(sys.argv[1], "w"))
 ' "$state/fixture.json"
 
-"$bin/holdfast-sandbox" --fixture "$state/fixture.json" --binance-port $((base + 1)) --coinbase-port $((base + 2)) \
-  --coinbaseexchange-port $((base + 3)) --kraken-port $((base + 4)) --kucoin-port $((base + 5)) >"$state/sandbox.log" 2>&1 &
+"$bin/holdfast-sandbox" --fixture "$state/fixture.json" --port-base "$base" >"$state/sandbox.log" 2>&1 &
 sandbox=$!
 trap 'kill $sandbox 2>/dev/null; wait $sandbox 2>/dev/null' EXIT
 

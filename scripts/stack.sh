@@ -2,7 +2,7 @@
 # Starts and stops the local Holdfast stack (sandbox exchanges, responder, nginx) on loopback.
 # Usage: scripts/stack.sh deps|start|stop|status
 # Settings (environment): HOLDFAST_STATE_DIR (default ./state), HOLDFAST_HTTP_PORT (3001),
-# HOLDFAST_HTTPS_PORT (3443), HOLDFAST_SANDBOX_PORT_BASE (17000: exchanges on +1..+5), BIN_DIR (release build).
+# HOLDFAST_HTTPS_PORT (3443), HOLDFAST_SANDBOX_PORT_BASE (17000: exchanges on +1..+8), BIN_DIR (release build).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 state=${HOLDFAST_STATE_DIR:-$root/state}
@@ -12,7 +12,6 @@ https_port=${HOLDFAST_HTTPS_PORT:-3443}
 sandbox_base=${HOLDFAST_SANDBOX_PORT_BASE:-17000}
 bin=${BIN_DIR:-$root/.build/release}
 envfile=$state/holdfast.env
-exchanges=(binance coinbase coinbaseexchange kraken kucoin)
 
 log() { printf '%s\n' "$*" >&2; }
 
@@ -67,12 +66,12 @@ write_env() {
     echo "ENCRYPTION_KEY=$enc"
     echo "HOLDFAST_COOKIE_SECURE=${HOLDFAST_COOKIE_SECURE:-1}"
     echo "HOLDFAST_LOG_LEVEL=${HOLDFAST_LOG_LEVEL:-info}"
-    local i=1
-    for ex in "${exchanges[@]}"; do
-      local var="HOLDFAST_${ex^^}_BASE_URL"
-      echo "$var=${!var:-http://127.0.0.1:$((sandbox_base + i))}"
-      i=$((i + 1))
-    done
+    # Every exchange and region host, from the sandbox itself (one list of exchanges and regions).
+    local line var
+    while IFS= read -r line; do
+      var=${line%%=*}
+      echo "$var=${!var:-${line#*=}}"
+    done < <("$bin/holdfast-sandbox" --port-base "$sandbox_base" --print-environment)
   } > "$envfile.new"
   mv "$envfile.new" "$envfile"
 }
@@ -120,9 +119,7 @@ start() {
   if ! running "$state/run/sandbox.pid"; then
     local fixture_args=()
     [ -f "$root/sandbox/fixture.json" ] && fixture_args=(--fixture "$root/sandbox/fixture.json")
-    nohup "$bin/holdfast-sandbox" --binance-port $((sandbox_base + 1)) --coinbase-port $((sandbox_base + 2)) \
-      --coinbaseexchange-port $((sandbox_base + 3)) --kraken-port $((sandbox_base + 4)) \
-      --kucoin-port $((sandbox_base + 5)) "${fixture_args[@]}" \
+    nohup "$bin/holdfast-sandbox" --port-base "$sandbox_base" "${fixture_args[@]}" \
       >"$state/logs/sandbox.log" 2>&1 &
     echo $! > "$state/run/sandbox.pid"
   fi

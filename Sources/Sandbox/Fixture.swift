@@ -84,6 +84,15 @@ public struct FixtureAccount: Codable, Sendable {
     public var repeatedAccount: String?
     /// Binance: funding, Simple Earn, BFUSD and RWUSD holdings and their wallet faults (empty wallets when nil).
     public var binanceWallets: FixtureBinanceWallets?
+    /// OKX, Bybit: the id of the region whose host issued the key (nil: the default region). On any other
+    /// region's host the key is unknown, as on the real exchange (OKX 50119, Bybit 10003).
+    public var region: String?
+    /// OKX-only wallets and knobs.
+    public var okx: FixtureOKX?
+    /// Bybit-only wallets and knobs.
+    public var bybit: FixtureBybit?
+    /// Bitvavo-only wallets and knobs.
+    public var bitvavo: FixtureBitvavo?
 
     /// An account with the given parts.
     public init(

@@ -98,6 +98,9 @@ enum ReadFaults {
         case .coinbaseexchange:
             let status = fault == .internalError || fault == .databaseError ? 500 : 503
             return .json(status, object: ["message": status == 500 ? "Internal server error" : "service unavailable"])
+        case .okx, .bybit, .bitvavo:
+            // SCAFFOLD: each exchange's real outage bodies (issue 17).
+            return ServerResponse(status: 503)
         }
     }
 
@@ -110,6 +113,7 @@ enum ReadFaults {
         case .kraken: return path == "/0/private/Balance" || path == "/0/private/BalanceEx"
         // KuCoin: the classic listing and the unified account's (exchanges.md §9.2), whose `data` is an object.
         case .kucoin: return path == "/api/v1/accounts" || path == "/api/ua/v1/unified/account/balance"
+        case .okx, .bybit, .bitvavo: return false // SCAFFOLD (issue 17)
         }
     }
 

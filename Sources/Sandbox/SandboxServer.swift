@@ -9,6 +9,7 @@ public final class SandboxServer: Sendable {
     /// The ports `holdfast-sandbox` uses by default.
     public static let defaultPorts: [ExchangeID: UInt16] = [
         .binance: 17001, .coinbase: 17002, .coinbaseexchange: 17003, .kraken: 17004, .kucoin: 17005,
+        .okx: 17006, .bybit: 17007, .bitvavo: 17008,
     ]
 
     /// The shared fixture, nonce memory and counters.
@@ -42,9 +43,42 @@ public final class SandboxServer: Sendable {
     /// The port `exchange` listens on.
     public func port(for exchange: ExchangeID) -> UInt16 { servers[exchange]!.port }
 
+    /// Ports `base + 1`, `base + 2`, … in `ExchangeID.allCases` order (what `holdfast-sandbox --port-base` and
+    /// the test stacks use).
+    public static func ports(base: UInt16) -> [ExchangeID: UInt16] {
+        Dictionary(uniqueKeysWithValues: ExchangeID.allCases.enumerated().map { ($1, base + UInt16($0 + 1)) })
+    }
+
     /// `http://127.0.0.1:<port>` for `exchange`.
-    public func baseURL(for exchange: ExchangeID) -> URL {
-        URL(string: "http://127.0.0.1:\(port(for: exchange))")!
+    public func baseURL(for exchange: ExchangeID) -> URL { SandboxServer.baseURL(port: port(for: exchange)) }
+
+    /// The stand-in for `exchange`'s host in `region`: the exchange's port, with the region id as the first path
+    /// segment for a non-default region (`http://127.0.0.1:<port>/eea`). The simulator strips that segment and
+    /// answers as that region's host; clients sign the API path, never the base URL's path.
+    public func baseURL(for exchange: ExchangeID, region: String) -> URL {
+        SandboxServer.baseURL(port: port(for: exchange), exchange: exchange, region: region)
+    }
+
+    /// `http://127.0.0.1:<port>`, plus `/<region>` for a non-default region of `exchange`.
+    static func baseURL(port: UInt16, exchange: ExchangeID? = nil, region: String? = nil) -> URL {
+        let root = URL(string: "http://127.0.0.1:\(port)")!
+        guard let exchange, let region, region != exchange.info.defaultRegion?.id else { return root }
+        return root.appendingPathComponent(region)
+    }
+
+    /// The `HOLDFAST_<EXCHANGE>_BASE_URL` and `HOLDFAST_<EXCHANGE>_<REGION>_BASE_URL` variables for a sandbox
+    /// listening on `ports`.
+    public static func environment(ports: [ExchangeID: UInt16]) -> [String: String] {
+        var variables: [String: String] = [:]
+        for exchange in ExchangeID.allCases {
+            guard let port = ports[exchange] else { continue }
+            variables[ExchangeConfiguration.environmentVariable(for: exchange)] = baseURL(port: port).absoluteString
+            for region in exchange.info.regions.dropFirst() {
+                variables[ExchangeConfiguration.environmentVariable(for: exchange, region: region.id)] =
+                    baseURL(port: port, exchange: exchange, region: region.id).absoluteString
+            }
+        }
+        return variables
     }
 
     /// Base URLs of every exchange.
@@ -52,16 +86,26 @@ public final class SandboxServer: Sendable {
         Dictionary(uniqueKeysWithValues: ExchangeID.allCases.map { ($0, baseURL(for: $0)) })
     }
 
-    /// The `HOLDFAST_<EXCHANGE>_BASE_URL` variables pointing at this sandbox.
-    public var environment: [String: String] {
-        Dictionary(uniqueKeysWithValues: ExchangeID.allCases.map {
-            (ExchangeConfiguration.environmentVariable(for: $0), baseURL(for: $0).absoluteString)
+    /// Base URLs of every non-default region.
+    public var regionBaseURLs: [ExchangeID: [String: URL]] {
+        Dictionary(uniqueKeysWithValues: ExchangeID.allCases.map { exchange in
+            (exchange, Dictionary(uniqueKeysWithValues: exchange.info.regions.dropFirst().map {
+                ($0.id, baseURL(for: exchange, region: $0.id))
+            }))
         })
+    }
+
+    /// The `HOLDFAST_<EXCHANGE>_BASE_URL` and `HOLDFAST_<EXCHANGE>_<REGION>_BASE_URL` variables pointing at this
+    /// sandbox.
+    public var environment: [String: String] {
+        SandboxServer.environment(ports: Dictionary(uniqueKeysWithValues: ExchangeID.allCases.map { ($0, port(for: $0)) }))
     }
 
     /// A client configuration aimed at this sandbox.
     public func configuration(timeout: TimeInterval = 30, nonceStore: (any NonceStore)? = nil) -> ExchangeConfiguration {
-        ExchangeConfiguration(baseURLs: baseURLs, timeout: timeout, nonceStore: nonceStore)
+        var configuration = ExchangeConfiguration(baseURLs: baseURLs, timeout: timeout, nonceStore: nonceStore)
+        configuration.regionBaseURLs = regionBaseURLs
+        return configuration
     }
 
     /// Stops every server.
@@ -77,6 +121,9 @@ public final class SandboxServer: Sendable {
         case .coinbaseexchange: return CoinbaseExchangeSimulator()
         case .kraken: return KrakenSimulator()
         case .kucoin: return KuCoinSimulator()
+        case .okx: return OKXSimulator()
+        case .bybit: return BybitSimulator()
+        case .bitvavo: return BitvavoSimulator()
         }
     }
 }

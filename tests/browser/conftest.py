@@ -1,7 +1,7 @@
 """Browser end-to-end fixtures: headless Chromium (Debian's package) driving the web UI of a real stack.
 
 The suite starts its OWN stack (nginx -> holdfast-fcgi -> SQLite, sandbox exchanges) with scripts/stack.sh,
-beside the e2e stack, on ports 3111/3553 and sandbox ports 17111-17115, with nginx's rate limits in dry run
+beside the e2e stack, on ports 3111/3553 and sandbox ports 17111-17118, with nginx's rate limits in dry run
 (`HOLDFAST_RATE_LIMIT_DRY_RUN=on`: computed and logged, not enforced). Why: a browser session makes many API
 calls from one address (every page load, every 2-30 s poll, and many logins and exchange calls), so the per-client
 limits (login and exchange calls: 5 a minute after a burst of 20) would turn the tests into a test of the limiter.

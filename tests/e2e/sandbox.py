@@ -8,7 +8,7 @@ import subprocess
 from conftest import BIN
 
 PORT_BASE = int(os.environ.get("HOLDFAST_SANDBOX_PORT_BASE", "17100"))
-EXCHANGES = ["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin"]
+EXCHANGES = ["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin", "okx", "bybit", "bitvavo"]
 PORTS = {name: PORT_BASE + 1 + i for i, name in enumerate(EXCHANGES)}
 _unique = itertools.count(1)
 

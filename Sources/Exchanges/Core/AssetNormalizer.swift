@@ -32,7 +32,7 @@ public enum AssetNormalizer {
                 return Normalized(asset: String(raw.dropFirst(2)), wallet: "earn-flexible")
             }
             return Normalized(asset: raw, wallet: nil)
-        case .coinbase, .coinbaseexchange, .kucoin:
+        case .coinbase, .coinbaseexchange, .kucoin, .okx, .bybit, .bitvavo:
             return Normalized(asset: raw, wallet: nil)
         }
     }

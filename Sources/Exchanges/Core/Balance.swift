@@ -49,12 +49,16 @@ public struct KeyPermissions: Sendable, Equatable, Codable {
     public var canTrade: Bool?
     /// The key can withdraw or transfer funds out.
     public var canWithdraw: Bool?
+    /// When the exchange will stop accepting the key, where it reports one (Bybit `expiredAt` for keys without
+    /// an IP binding, §B.5); nil when the key does not expire or the exchange does not say.
+    public var expiresAt: Date?
 
     /// Permissions with the given flags.
-    public init(canRead: Bool, canTrade: Bool?, canWithdraw: Bool?) {
+    public init(canRead: Bool, canTrade: Bool?, canWithdraw: Bool?, expiresAt: Date? = nil) {
         self.canRead = canRead
         self.canTrade = canTrade
         self.canWithdraw = canWithdraw
+        self.expiresAt = expiresAt
     }
 
     /// True when the key is known to be unable to trade and withdraw; false when it can or when unknown.

@@ -6,18 +6,22 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible, CustomD
     public var apiSecret: String
     /// The passphrase, for exchanges that use one.
     public var passphrase: String?
+    /// The id of the `ExchangeRegion` whose host issued the key (nil: the exchange's default region). Not a
+    /// secret: a key works only on its entity's host, so the region travels with the key (OKX §A.2, Bybit §B.1).
+    public var region: String?
 
     /// Credentials with surrounding whitespace and quotes removed, since pasted keys often carry them.
-    public init(apiKey: String, apiSecret: String, passphrase: String? = nil) {
+    public init(apiKey: String, apiSecret: String, passphrase: String? = nil, region: String? = nil) {
         self.apiKey = Credentials.cleaned(apiKey)
         self.apiSecret = Credentials.cleaned(apiSecret)
         self.passphrase = passphrase.map(Credentials.cleaned)
+        self.region = region
     }
 
     /// Shows the key id's first characters only.
     public var description: String {
         let visible = apiKey.count > 8 ? String(apiKey.prefix(6)) + "…" : "…"
-        return "Credentials(apiKey: \(visible), apiSecret: <redacted>, passphrase: \(passphrase == nil ? "none" : "<redacted>"))"
+        return "Credentials(apiKey: \(visible), apiSecret: <redacted>, passphrase: \(passphrase == nil ? "none" : "<redacted>"), region: \(region ?? "default"))"
     }
 
     /// Same as `description`: debug output must not leak secrets either.

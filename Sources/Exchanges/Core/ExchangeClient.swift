@@ -34,6 +34,9 @@ public enum ExchangeClients {
         case .coinbaseexchange: return CoinbaseExchangeClient(credentials: credentials, configuration: configuration)
         case .kraken: return KrakenClient(credentials: credentials, configuration: configuration)
         case .kucoin: return KuCoinClient(credentials: credentials, configuration: configuration)
+        case .okx: return OKXClient(credentials: credentials, configuration: configuration)
+        case .bybit: return BybitClient(credentials: credentials, configuration: configuration)
+        case .bitvavo: return BitvavoClient(credentials: credentials, configuration: configuration)
         }
     }
 
@@ -44,9 +47,19 @@ public enum ExchangeClients {
         exchange == .coinbase ? try CoinbaseCredentials.normalized(credentials) : credentials
     }
 
-    /// Checks that every field `exchange` requires is present.
+    /// Checks that every field `exchange` requires is present and that the region, if any, is one of the
+    /// exchange's (`invalid_request` otherwise: the region comes from a list, not from the key).
     public static func validate(_ credentials: Credentials, for exchange: ExchangeID) throws {
         let info = exchange.info
+        if let region = credentials.region, info.region(region) == nil {
+            let known = info.regions.map(\.id)
+            throw ExchangeError(
+                .invalidRequest,
+                message: known.isEmpty
+                    ? "\(info.displayName) has no regions; leave the region empty."
+                    : "\(info.displayName) has no region \"\(region.prefix(40))\"; choose one of \(known.joined(separator: ", ")).",
+                exchange: exchange, detail: "unknown region")
+        }
         for field in info.requiredFields {
             let value: String?
             switch field {

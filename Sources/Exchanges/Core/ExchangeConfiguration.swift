@@ -13,10 +13,17 @@ public struct ExchangeConfiguration: Sendable {
         .coinbaseexchange: URL(string: "https://api.exchange.coinbase.com")!,
         .kraken: URL(string: "https://api.kraken.com")!,
         .kucoin: URL(string: "https://api.kucoin.com")!,
+        .okx: URL(string: "https://www.okx.com")!,
+        .bybit: URL(string: "https://api.bybit.com")!,
+        .bitvavo: URL(string: "https://api.bitvavo.com")!,
     ]
 
-    /// Base URL per exchange (missing entries fall back to production).
+    /// Base URL per exchange (missing entries fall back to production). For an exchange with regions this is
+    /// the default region's.
     public var baseURLs: [ExchangeID: URL]
+    /// Base URL per exchange and non-default region id (missing entries fall back to the region's production
+    /// URL).
+    public var regionBaseURLs: [ExchangeID: [String: URL]] = [:]
     /// Seconds before a request is abandoned as `timeout`.
     public let timeout: TimeInterval
     /// Sent on every request (Kraken requires one).
@@ -62,31 +69,62 @@ public struct ExchangeConfiguration: Sendable {
         baseURLs[exchange] ?? ExchangeConfiguration.productionBaseURLs[exchange]!
     }
 
+    /// The base URL for `exchange` in `region` (an `ExchangeRegion` id; nil, the default region's id or an id
+    /// the exchange does not have: the exchange's base URL). Callers validate the region first
+    /// (`ExchangeClients.validate`).
+    public func baseURL(for exchange: ExchangeID, region: String?) -> URL {
+        guard let region, region != exchange.info.defaultRegion?.id, let known = exchange.info.region(region) else {
+            return baseURL(for: exchange)
+        }
+        return regionBaseURLs[exchange]?[region] ?? known.productionURL
+    }
+
     /// The key under which `exchange`'s server-time offset is remembered.
     func clockKey(for exchange: ExchangeID) -> String { clockScope + " " + baseURL(for: exchange).absoluteString }
+
+    /// The key under which the server-time offset of `exchange`'s host for `region` is remembered.
+    func clockKey(for exchange: ExchangeID, region: String?) -> String {
+        clockScope + " " + baseURL(for: exchange, region: region).absoluteString
+    }
 
     /// The environment variable that overrides `exchange`'s base URL, e.g. `HOLDFAST_KRAKEN_BASE_URL`.
     public static func environmentVariable(for exchange: ExchangeID) -> String {
         "HOLDFAST_\(exchange.rawValue.uppercased())_BASE_URL"
     }
 
-    /// Production URLs overridden by `HOLDFAST_<EXCHANGE>_BASE_URL` variables; the nonce directory by
+    /// The environment variable that overrides the base URL of `exchange`'s non-default `region`, e.g.
+    /// `HOLDFAST_OKX_EEA_BASE_URL`.
+    public static func environmentVariable(for exchange: ExchangeID, region: String) -> String {
+        "HOLDFAST_\(exchange.rawValue.uppercased())_\(region.uppercased())_BASE_URL"
+    }
+
+    /// Every (variable, exchange, region) a server may set: one per exchange, one per non-default region.
+    static var environmentVariables: [(name: String, exchange: ExchangeID, region: String?)] {
+        ExchangeID.allCases.flatMap { exchange in
+            [(environmentVariable(for: exchange), exchange, nil)]
+                + exchange.info.regions.dropFirst().map { (environmentVariable(for: exchange, region: $0.id), exchange, $0.id) }
+        }
+    }
+
+    /// Production URLs overridden by `HOLDFAST_<EXCHANGE>_BASE_URL` and `HOLDFAST_<EXCHANGE>_<REGION>_BASE_URL`
+    /// variables; the nonce directory by
     /// `HOLDFAST_NONCE_DIRECTORY`; budget limits by the variables of `BudgetLimits.fromEnvironment`. Throws on a
     /// variable that is not an http(s) URL with a host, or not a usable limit.
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment, timeout: TimeInterval = 30
     ) throws -> ExchangeConfiguration {
         var overrides: [ExchangeID: URL] = [:]
-        for exchange in ExchangeID.allCases {
-            let name = environmentVariable(for: exchange)
+        var regionOverrides: [ExchangeID: [String: URL]] = [:]
+        for (name, exchange, region) in environmentVariables {
             guard let text = environment[name], !text.isEmpty else { continue }
             guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text),
                   let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil
             else { throw ExchangeConfigurationError(variable: name) }
-            overrides[exchange] = url
+            if let region { regionOverrides[exchange, default: [:]][region] = url } else { overrides[exchange] = url }
         }
         let nonceStore = environment["HOLDFAST_NONCE_DIRECTORY"].map { FileNonceStore(directory: URL(fileURLWithPath: $0)) }
         var configuration = ExchangeConfiguration(baseURLs: overrides, timeout: timeout, nonceStore: nonceStore)
+        configuration.regionBaseURLs = regionOverrides
         configuration.budgetLimits = try BudgetLimits.fromEnvironment(environment)
         return configuration
     }

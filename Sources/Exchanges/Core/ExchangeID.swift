@@ -5,6 +5,9 @@ public enum ExchangeID: String, CaseIterable, Sendable, Codable, Hashable {
     case coinbaseexchange
     case kraken
     case kucoin
+    case okx
+    case bybit
+    case bitvavo
 
     /// Static facts about the exchange for forms and help text.
     public var info: ExchangeInfo { ExchangeInfo.all[self]! }
@@ -27,6 +30,17 @@ public struct ExchangeInfo: Sendable, Equatable {
     public let fieldLabels: [CredentialField: String]
     /// Steps to create a read-only key.
     public let readOnlyKeyHelp: String
+    /// The hosts a key may belong to, the default first; empty when the exchange has one host for everyone.
+    /// A key works only on the host of the entity that issued it (OKX §A.2, Bybit §B.1).
+    public var regions: [ExchangeRegion] = []
+    /// False when the exchange offers no way to ask what a key may do (Bitvavo §C.4): the user is told the
+    /// key's rights cannot be checked.
+    public var canCheckPermissions = true
+
+    /// The region with `id`, or nil when the exchange has no such region.
+    public func region(_ id: String) -> ExchangeRegion? { regions.first { $0.id == id } }
+    /// The region used when a connection names none.
+    public var defaultRegion: ExchangeRegion? { regions.first }
 
     /// Every exchange's facts.
     public static let all: [ExchangeID: ExchangeInfo] = [
@@ -75,5 +89,50 @@ public struct ExchangeInfo: Sendable, Equatable {
             (read-only), set an API passphrase (not your login or trading password) and restrict the key to your \
             server's IP.
             """),
+        .okx: ExchangeInfo(
+            id: .okx, displayName: "OKX", requiredFields: [.apiKey, .apiSecret, .passphrase],
+            fieldLabels: [.apiKey: "API key", .apiSecret: "Secret key", .passphrase: "Passphrase"],
+            readOnlyKeyHelp: """
+            In OKX open Profile → API keys → Create API key (not inside Demo Trading). Choose the "Read" \
+            permission only (no Trade, no Withdraw), set a passphrase and note it, and bind the key to your \
+            server's IP address if it has a fixed one. Pick the region your account belongs to: OKX EEA and \
+            OKX US keys work only on their own hosts.
+            """,
+            // Hosts per entity: exchanges-okx-bybit-bitvavo.md §A.2.
+            regions: [
+                ExchangeRegion(id: "global", displayName: "Global (www.okx.com)", productionURL: "https://www.okx.com"),
+                ExchangeRegion(id: "eea", displayName: "EEA (eea.okx.com)", productionURL: "https://eea.okx.com"),
+                ExchangeRegion(id: "us", displayName: "US (us.okx.com)", productionURL: "https://us.okx.com"),
+            ]),
+        .bybit: ExchangeInfo(
+            id: .bybit, displayName: "Bybit", requiredFields: [.apiKey, .apiSecret],
+            fieldLabels: [.apiKey: "API key", .apiSecret: "API secret"],
+            readOnlyKeyHelp: """
+            In Bybit open Account → API → Create New Key → System-generated API keys. Choose "Read-Only" and \
+            tick the read scopes (Wallet, Earn). Keys without an IP restriction expire after 90 days; bind the \
+            key to your server's IP address to keep it. Pick the region your account belongs to.
+            """,
+            // Hosts per entity: exchanges-okx-bybit-bitvavo.md §B.1.
+            regions: [
+                ExchangeRegion(id: "global", displayName: "Global (api.bybit.com)", productionURL: "https://api.bybit.com"),
+                ExchangeRegion(id: "nl", displayName: "Netherlands (api.bybit.nl)", productionURL: "https://api.bybit.nl"),
+                ExchangeRegion(id: "tr", displayName: "Turkey (api.bybit.tr)", productionURL: "https://api.bybit.tr"),
+                ExchangeRegion(id: "kz", displayName: "Kazakhstan (api.bybit.kz)", productionURL: "https://api.bybit.kz"),
+                ExchangeRegion(id: "ge", displayName: "Georgia (api.bybitgeorgia.ge)", productionURL: "https://api.bybitgeorgia.ge"),
+                ExchangeRegion(id: "ae", displayName: "UAE (api.bybit.ae)", productionURL: "https://api.bybit.ae"),
+                ExchangeRegion(id: "eu", displayName: "EEA (api.bybit.eu)", productionURL: "https://api.bybit.eu"),
+                ExchangeRegion(id: "id", displayName: "Indonesia (api.bybit.id)", productionURL: "https://api.bybit.id"),
+                ExchangeRegion(id: "jp", displayName: "Japan (api.manepa.jp)", productionURL: "https://api.manepa.jp"),
+            ]),
+        .bitvavo: ExchangeInfo(
+            id: .bitvavo, displayName: "Bitvavo", requiredFields: [.apiKey, .apiSecret],
+            fieldLabels: [.apiKey: "API key", .apiSecret: "API secret"],
+            readOnlyKeyHelp: """
+            In Bitvavo open Settings → API → Create API key. Tick only "View" (leave Trade and Withdraw off), \
+            confirm the key from the e-mail Bitvavo sends, and restrict it to your server's IP address. Bitvavo \
+            offers no way to ask what a key may do, so Holdfast cannot check that this key is read-only: \
+            make sure yourself that Trade and Withdraw are off.
+            """,
+            canCheckPermissions: false),
     ]
 }
