@@ -1,3 +1,5 @@
+import Foundation
+
 /// One asset's holdings on an exchange, summed over the exchange's wallets. Amounts are canonical decimal strings.
 public struct Balance: Sendable, Equatable, Codable {
     /// Canonical asset symbol (e.g. "BTC", never "XXBT").
