@@ -58,6 +58,9 @@ struct RegionRestrictionTests {
             case .coinbaseexchange: error = CoinbaseExchangeErrors.classify(answer)
             case .kraken: error = KrakenErrors.classify(answer)
             case .kucoin: error = KuCoinErrors.classify(answer)
+            case .okx: error = OKXErrors.classify(answer)
+            case .bybit: error = BybitErrors.classify(answer)
+            case .bitvavo: error = BitvavoErrors.classify(answer)
             }
             #expect(error?.code == .regionRestricted, "\(exchange) HTTP \(answer.status)")
         }
