@@ -35,11 +35,18 @@ public enum BudgetPool: String, Sendable, CaseIterable {
     case coinbaseExchangePrivate = "coinbaseexchange-private"
     /// Coinbase Exchange public endpoints (`/time`): 10 requests per second per IP, bursts 15 (§10.4).
     case coinbaseExchangePublic = "coinbaseexchange-public"
+    /// Bybit per IP: 600 requests per 5 s across every Bybit host (exchanges-okx-bybit-bitvavo.md §B.7). Every
+    /// Bybit request, public or signed, counts.
+    case bybitIP = "bybit-ip"
+    /// Bybit per UID, per endpoint, per second (§B.7): each signed call also spends from a scope of its key and
+    /// endpoint whose limit is the endpoint's own (`BybitEndpoint.uidCost`); the policy here is the smallest
+    /// published one (5/s), used only where no endpoint policy is given.
+    case bybitUID = "bybit-uid"
 
     /// Whether the pool is counted per API key (else per IP, i.e. per host for every process together).
     public var isPerKey: Bool {
         switch self {
-        case .krakenPrivate, .kucoinPrivate, .coinbasePrivate, .coinbaseExchangePrivate: return true
+        case .krakenPrivate, .kucoinPrivate, .coinbasePrivate, .coinbaseExchangePrivate, .bybitUID: return true
         default: return false
         }
     }
@@ -57,6 +64,8 @@ public enum BudgetPool: String, Sendable, CaseIterable {
         case .coinbasePublic: return BudgetPolicy(limit: 10, refill: .decay(milliPerSecond: 10_000))
         case .coinbaseExchangePrivate: return BudgetPolicy(limit: 15, refill: .decay(milliPerSecond: 15_000))
         case .coinbaseExchangePublic: return BudgetPolicy(limit: 10, refill: .decay(milliPerSecond: 10_000))
+        case .bybitIP: return BudgetPolicy(limit: 600, refill: .window(milliseconds: 5_000))
+        case .bybitUID: return BudgetPolicy(limit: 5, refill: .window(milliseconds: 1_000))
         }
     }
 }
