@@ -98,7 +98,9 @@ enum ReadFaults {
         case .coinbaseexchange:
             let status = fault == .internalError || fault == .databaseError ? 500 : 503
             return .json(status, object: ["message": status == 500 ? "Internal server error" : "service unavailable"])
-        case .okx, .bybit, .bitvavo:
+        case .bybit:
+            return BybitReadFaults.outage(fault)
+        case .okx, .bitvavo:
             // SCAFFOLD: each exchange's real outage bodies (issue 17).
             return ServerResponse(status: 503)
         }
@@ -113,7 +115,8 @@ enum ReadFaults {
         case .kraken: return path == "/0/private/Balance" || path == "/0/private/BalanceEx"
         // KuCoin: the classic listing and the unified account's (exchanges.md §9.2), whose `data` is an object.
         case .kucoin: return path == "/api/v1/accounts" || path == "/api/ua/v1/unified/account/balance"
-        case .okx, .bybit, .bitvavo: return false // SCAFFOLD (issue 17)
+        case .bybit: return BybitReadFaults.isListing(path)
+        case .okx, .bitvavo: return false // SCAFFOLD (issue 17)
         }
     }
 
@@ -122,7 +125,10 @@ enum ReadFaults {
         guard let object = try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
         else { return response }
         let damaged: Any
-        if exchange == .coinbaseexchange {
+        if exchange == .bybit {
+            guard let body = object as? [String: Any] else { return response }
+            damaged = BybitReadFaults.damage(body, fault)
+        } else if exchange == .coinbaseexchange {
             guard var rows = object as? [[String: Any]] else { return response }
             switch fault {
             case .missing: damaged = [String: Any]()
