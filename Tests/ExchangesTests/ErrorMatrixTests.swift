@@ -48,6 +48,7 @@ struct ErrorMatrixTests {
         (.kucoin, .invalidPassphrase),
         // Coinbase answers every JWT problem with a bare 401.
         (.coinbase, .invalidCredentials),
+        (.bybit, .invalidSignature),
     ])
     func wrongSecret(exchange: ExchangeID, expected: ExchangeError.Code) async throws {
         try await SandboxHarness.run { h in
@@ -57,6 +58,7 @@ struct ErrorMatrixTests {
             case .binance: secret = String(account.apiSecret.reversed())
             case .kucoin: secret = "00000000-0000-0000-0000-000000000000"
             case .coinbase: secret = h.account(.coinbase, label: "Ed25519").apiSecret
+            case .bybit: secret = String(account.apiSecret.reversed())
             default: secret = VectorFile.credentials("kraken")["secret"]!
             }
             let error = await exchangeError { _ = try await h.client(account, apiSecret: secret).fetchBalances() }
@@ -67,7 +69,7 @@ struct ErrorMatrixTests {
     @Test(arguments: [
         (ExchangeID.binance, ExchangeError.Code.invalidCredentials),  // -2015 cannot tell permission from key
         (.coinbase, .permissionDenied), (.coinbaseexchange, .permissionDenied),
-        (.kraken, .permissionDenied), (.kucoin, .permissionDenied),
+        (.kraken, .permissionDenied), (.kucoin, .permissionDenied), (.bybit, .permissionDenied),
     ])
     func keyWithoutReadPermission(exchange: ExchangeID, expected: ExchangeError.Code) async throws {
         #expect(try await code(exchange, faults: Faults(noReadPermission: true))?.code == expected)
@@ -75,7 +77,7 @@ struct ErrorMatrixTests {
 
     @Test(arguments: [
         (ExchangeID.binance, ExchangeError.Code.ipNotAllowed), (.coinbaseexchange, .ipNotAllowed),
-        (.kucoin, .ipNotAllowed),
+        (.kucoin, .ipNotAllowed), (.bybit, .ipNotAllowed),
         // Coinbase: bare 401; Kraken: permission error (both [A] in exchanges.md).
         (.coinbase, .invalidCredentials), (.kraken, .permissionDenied),
     ])
@@ -111,7 +113,7 @@ struct ErrorMatrixTests {
         #expect(try await code(exchange, faults: Faults(truncatedJSON: true))?.code == .badResponse)
     }
 
-    @Test(arguments: [ExchangeID.binance, .kraken])
+    @Test(arguments: [ExchangeID.binance, .kraken, .bybit])
     func hangingExchangeTimesOut(exchange: ExchangeID) async throws {
         // The sandbox would answer normally after 10 s; a `timeout` code proves the client gave up first.
         // (How long that took is not asserted: wall time on a loaded machine is not a test.)
