@@ -41,8 +41,11 @@ def test_connect_each_new_exchange_from_the_ui(page, user, sandbox, exchange):
         expect(region_select).to_be_visible()
         # The default host comes first and is preselected.
         expect(region_select).to_have_value("global")
-        expect(dialog.locator("#connect-passphrase")).to_be_visible() if exchange == "okx" else \
-            expect(dialog.locator("#connect-passphrase")).to_be_hidden()
+        passphrase = expect(dialog.locator("#connect-passphrase"))
+        if exchange == "okx":
+            passphrase.to_be_visible()
+        else:
+            passphrase.to_be_hidden()
     region = account.get("region") or ("global" if exchange != "bitvavo" else None)
     fill(dialog, account, region)
     dialog.get_by_role("button", name="Test connection").click()
