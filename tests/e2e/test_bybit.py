@@ -1,9 +1,11 @@
 """Bybit end to end (exchanges-okx-bybit-bitvavo.md §B): a UTA read wallet by wallet, borrowed coins never
 counted, Earn refused for lack of scope reported unread, key problems and location blocks surfaced through the
 API. Real binaries, real HTTP to the sandbox's Bybit simulator."""
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
-from sandbox import DEMO, credentials, new_account, set_balances
+from sandbox import DEMO, credentials, new_account, set_balances, set_faults
 from test_connections import API, connect
 from test_wallets import wallets_by_asset
 
@@ -89,3 +91,52 @@ def test_rsa_key_is_refused_before_any_request(logged_in):
     assert r.status == 422 and r.error_code == "invalid_key_format", r
     assert "System-generated" in r.json()["error"]["message"]
     assert "MIIE" not in r.body.decode()
+
+
+def test_key_expiry_is_visible_in_the_connection(logged_in):
+    r = connect(logged_in, bybit_account(deadlineDay=10))
+    assert r.status == 201, r
+    permissions = r.json()["connection"]["permissions"]
+    expires = datetime.fromisoformat(permissions["expiresAt"].replace("Z", "+00:00"))
+    assert abs((expires - datetime.now(timezone.utc)) - timedelta(days=10)) < timedelta(minutes=5)
+    assert "expires" in permissions["warning"]
+
+    # A key bound to an IP never expires (deadlineDay -2, expiredAt 1970): no date, no warning.
+    bound = connect(logged_in, bybit_account(deadlineDay=-2)).json()["connection"]["permissions"]
+    assert bound.get("expiresAt") is None and bound.get("warning") is None
+
+
+def test_region_through_the_api(logged_in):
+    nl = new_account("bybit", region="nl", balances=[{"asset": "BTC", "free": "0.02", "wallet": "unified"},
+                                                    {"asset": "EUR", "free": "150", "wallet": "funding"}])
+    # The key on the global host: unknown there, and the message says keys belong to one entity's host.
+    global_host = credentials(nl)
+    global_host.pop("region")
+    r = logged_in.post(f"{API}/connect", global_host)
+    assert r.status == 422 and r.error_code == "invalid_credentials", r
+    assert "Global (api.bybit.com) does not know this API key" in r.json()["error"]["message"]
+    assert "Netherlands" in r.json()["error"]["message"]
+
+    r = connect(logged_in, nl)
+    assert r.status == 201, r
+    connection = r.json()["connection"]
+    assert connection["region"] == "nl" and "api.bybit.nl" in connection["regionName"]
+    assert wallets_by_asset(logged_in, connection["id"]) == {
+        "BTC": [("unified", "BTC", "0.02")], "EUR": [("funding", "EUR", "150")]}
+    assert logged_in.post(f"{API}/connections/{connection['id']}/sync").status == 200
+
+
+def test_eu_host_refuses_ordinary_keys(logged_in):
+    r = connect(logged_in, new_account("bybit", region="eu"))
+    assert r.status == 422 and r.error_code == "ip_not_allowed", r
+    assert "broker" in r.json()["error"]["message"]
+    r = connect(logged_in, new_account("bybit", region="eu", bybit=dict(TEMPLATE_KNOBS, brokerKey=True)))
+    assert r.status == 201, r
+
+
+def test_clock_skew_is_recovered_from_the_error_body(logged_in):
+    # Bybit's 10002 names the server clock (§B.4): the client retries once with it instead of failing.
+    account = bybit_account()
+    set_faults("bybit", account, clockSkewMs=-600_000)
+    r = connect(logged_in, account)
+    assert r.status == 201, r
