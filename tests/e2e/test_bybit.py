@@ -30,7 +30,7 @@ def test_uta_wallets_per_holding_and_the_overview_not_added(logged_in):
         "ETH": [("unified", "ETH", "1.8")],
         "MNT": [("funding", "MNT", "150")],
         "USDC": [("funding", "USDC", "300")],
-        "USDT": [("unified", "USDT", "1050"), ("earn-flexible", "USDT", "500")],
+        "USDT": [("earn-flexible", "USDT", "500"), ("unified", "USDT", "1050")],  # wallets sorted by name
     }
 
 
