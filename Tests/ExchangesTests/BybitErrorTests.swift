@@ -30,6 +30,12 @@ struct BybitErrorTests {
         #expect(BybitErrors.classify(result(200, envelope(0, "OK"))) == nil)
     }
 
+    /// A garbled `time` or `retMsg` never hides the retCode beside it.
+    @Test func garbledEnvelopeFieldsKeepTheCode() {
+        #expect(BybitErrors.classify(result(200, #"{"retCode":10004,"retMsg":"x","time":"soon"}"#))?.code == .invalidSignature)
+        #expect(BybitErrors.classify(result(200, #"{"retCode":10003,"retMsg":42,"time":1e400}"#))?.code == .invalidCredentials)
+    }
+
     @Test func expiredKeyMessageSaysExpired() {
         for code in [33004, -2015] {
             #expect(BybitErrors.classify(result(200, envelope(code, "Your api key has expired")))?.message

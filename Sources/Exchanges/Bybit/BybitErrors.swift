@@ -6,11 +6,21 @@ import Foundation
 /// `retMsg` is never copied into an error: 10004's echoes the signed string (`origin_string[…]`), which holds
 /// the key id. `detail` carries the retCode only.
 enum BybitErrors {
-    /// The envelope fields every answer carries.
+    /// The envelope fields every answer carries. `retMsg` and `time` are read leniently: a garbled one must not
+    /// hide the `retCode` beside it (a refusal read as a success).
     struct Status: Decodable {
         let retCode: Int?
         let retMsg: String?
         let time: LenientInt64?
+
+        private enum CodingKeys: String, CodingKey { case retCode, retMsg, time }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            retCode = try container.decodeIfPresent(Int.self, forKey: .retCode)
+            retMsg = try? container.decodeIfPresent(String.self, forKey: .retMsg)
+            time = try? container.decodeIfPresent(LenientInt64.self, forKey: .time)
+        }
     }
 
     /// The error `result` stands for, or nil for a success. `region` is the connection's region id (nil:
