@@ -35,11 +35,18 @@ public enum BudgetPool: String, Sendable, CaseIterable {
     case coinbaseExchangePrivate = "coinbaseexchange-private"
     /// Coinbase Exchange public endpoints (`/time`): 10 requests per second per IP, bursts 15 (§10.4).
     case coinbaseExchangePublic = "coinbaseexchange-public"
+    /// Bitvavo signed calls: 1,000 weight points per minute per API key (exchanges-okx-bybit-bitvavo.md §C.6,
+    /// verified). Exceeding it blocks the key for the rest of the minute plus the next one, so the 85 % headroom
+    /// matters. `/balance` and `/stakingBalance` weigh 5 each.
+    case bitvavoPrivate = "bitvavo-private"
+    /// Bitvavo calls without a key (`/time`, weight 1): 1,000 weight points per minute per IP (§C.6); an IP
+    /// over it is blocked for 15 minutes.
+    case bitvavoPublic = "bitvavo-public"
 
     /// Whether the pool is counted per API key (else per IP, i.e. per host for every process together).
     public var isPerKey: Bool {
         switch self {
-        case .krakenPrivate, .kucoinPrivate, .coinbasePrivate, .coinbaseExchangePrivate: return true
+        case .krakenPrivate, .kucoinPrivate, .coinbasePrivate, .coinbaseExchangePrivate, .bitvavoPrivate: return true
         default: return false
         }
     }
@@ -57,6 +64,7 @@ public enum BudgetPool: String, Sendable, CaseIterable {
         case .coinbasePublic: return BudgetPolicy(limit: 10, refill: .decay(milliPerSecond: 10_000))
         case .coinbaseExchangePrivate: return BudgetPolicy(limit: 15, refill: .decay(milliPerSecond: 15_000))
         case .coinbaseExchangePublic: return BudgetPolicy(limit: 10, refill: .decay(milliPerSecond: 10_000))
+        case .bitvavoPrivate, .bitvavoPublic: return BudgetPolicy(limit: 1_000, refill: .window(milliseconds: 60_000))
         }
     }
 }
@@ -75,6 +83,10 @@ public enum RequestWeight {
     public static let kucoinTimestamp = 3
     /// Coinbase (both APIs): one request is one unit.
     public static let coinbaseRequest = 1
+    /// Bitvavo `GET /v2/balance` and `GET /v2/stakingBalance` (§C.1, §C.6).
+    public static let bitvavoBalance = 5
+    /// Bitvavo `GET /v2/time` (§C.6).
+    public static let bitvavoTime = 1
 }
 
 /// One instance of a pool: its stable name (stored in the database) and its policy.

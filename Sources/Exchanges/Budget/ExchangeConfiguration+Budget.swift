@@ -102,6 +102,7 @@ extension BudgetPool {
         case .kucoinPrivate, .kucoinPublic: return .kucoin
         case .coinbasePrivate, .coinbasePublic: return .coinbase
         case .coinbaseExchangePrivate, .coinbaseExchangePublic: return .coinbaseexchange
+        case .bitvavoPrivate, .bitvavoPublic: return .bitvavo
         }
     }
 }
