@@ -48,6 +48,7 @@ struct ErrorMatrixTests {
         (.kucoin, .invalidPassphrase),
         // Coinbase answers every JWT problem with a bare 401.
         (.coinbase, .invalidCredentials),
+        (.bitvavo, .invalidSignature),  // 309
     ])
     func wrongSecret(exchange: ExchangeID, expected: ExchangeError.Code) async throws {
         try await SandboxHarness.run { h in
@@ -67,7 +68,7 @@ struct ErrorMatrixTests {
     @Test(arguments: [
         (ExchangeID.binance, ExchangeError.Code.invalidCredentials),  // -2015 cannot tell permission from key
         (.coinbase, .permissionDenied), (.coinbaseexchange, .permissionDenied),
-        (.kraken, .permissionDenied), (.kucoin, .permissionDenied),
+        (.kraken, .permissionDenied), (.kucoin, .permissionDenied), (.bitvavo, .permissionDenied),
     ])
     func keyWithoutReadPermission(exchange: ExchangeID, expected: ExchangeError.Code) async throws {
         #expect(try await code(exchange, faults: Faults(noReadPermission: true))?.code == expected)
@@ -75,7 +76,7 @@ struct ErrorMatrixTests {
 
     @Test(arguments: [
         (ExchangeID.binance, ExchangeError.Code.ipNotAllowed), (.coinbaseexchange, .ipNotAllowed),
-        (.kucoin, .ipNotAllowed),
+        (.kucoin, .ipNotAllowed), (.bitvavo, .ipNotAllowed),
         // Coinbase: bare 401; Kraken: permission error (both [A] in exchanges.md).
         (.coinbase, .invalidCredentials), (.kraken, .permissionDenied),
     ])
@@ -111,7 +112,7 @@ struct ErrorMatrixTests {
         #expect(try await code(exchange, faults: Faults(truncatedJSON: true))?.code == .badResponse)
     }
 
-    @Test(arguments: [ExchangeID.binance, .kraken])
+    @Test(arguments: [ExchangeID.binance, .kraken, .bitvavo])
     func hangingExchangeTimesOut(exchange: ExchangeID) async throws {
         // The sandbox would answer normally after 10 s; a `timeout` code proves the client gave up first.
         // (How long that took is not asserted: wall time on a loaded machine is not a test.)
