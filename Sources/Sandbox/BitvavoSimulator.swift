@@ -149,7 +149,10 @@ struct BitvavoSimulator: ExchangeSimulator {
         Self.error(403, 311, "This key does not allow showing account information.")
     }
 
-    func serverError(_ status: Int) -> ServerResponse {
-        Self.error(status, 101, "Unknown error. Operation may or may not have succeeded.")
+    func serverError(_ status: Int) -> ServerResponse { Self.unknownError(status) }
+
+    /// errorCode 101 with `status` (observed under HTTP 500, §C.5).
+    static func unknownError(_ status: Int) -> ServerResponse {
+        error(status, 101, "Unknown error. Operation may or may not have succeeded.")
     }
 }

@@ -102,7 +102,7 @@ enum ReadFaults {
             // HTTP 500 errorCode 101 (§C.5, observed body); maintenance is errorCode 404 under HTTP 503 (ccxt
             // maps it to OnMaintenance; its text is our own wording).
             if fault == .internalError || fault == .databaseError {
-                return BitvavoSimulator().serverError(500)
+                return BitvavoSimulator.unknownError(500)
             }
             return BitvavoSimulator.error(503, 404, "The service is temporarily unavailable for maintenance.")
         case .okx, .bybit:

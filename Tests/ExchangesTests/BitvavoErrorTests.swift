@@ -75,5 +75,12 @@ struct BitvavoErrorTests {
             "bitvavo-ratelimit-resetat": String(Int64(Date().timeIntervalSince1970 * 1000) + 30_000)])
         let blocked = BudgetFeedback.read(refused, pool: .bitvavoPrivate, policy: policy).blockedForSeconds ?? 0
         #expect((29...31).contains(blocked))
+        // The ban's end in the body is more specific than the minute's reset header: the budget and the error
+        // wait the same, short time.
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let banned = Self.result(429, #"{"errorCode":105,"error":"The ban expires at \#(nowMs + 2_000)."}"#,
+                                 headers: ["bitvavo-ratelimit-resetat": String(nowMs + 59_000)])
+        #expect(BudgetFeedback.read(banned, pool: .bitvavoPrivate, policy: policy).blockedForSeconds == 2)
+        #expect(BitvavoErrors.classify(banned)?.retryAfter == 2)
     }
 }

@@ -59,11 +59,8 @@ enum BitvavoErrors {
                 exchange: .bitvavo, detail: detail)
         case 103, 105, 110:
             // 110 is the 2026 docs' code, 103/105 older ones (§C.5); 105's text names when the ban ends.
-            let until = body.error.flatMap(BitvavoRateHeaders.banExpiry)
-                .map { BitvavoRateHeaders.secondsUntil(milliseconds: $0, now: now) }
-            let retryAfter = ResponseSupport.retryAfter(result) ?? until
-                ?? BitvavoRateHeaders.secondsUntilReset(result, now: now) ?? 60
-            return ExchangeError(.rateLimited, exchange: .bitvavo, detail: detail, retryAfter: retryAfter)
+            return ExchangeError(.rateLimited, exchange: .bitvavo, detail: detail,
+                                 retryAfter: BitvavoRateHeaders.retryAfter(result, now: now))
         case 101, 404:
             // 101 "Unknown error" (HTTP 500), 404 maintenance / node down (ccxt: OnMaintenance).
             return ExchangeError(.exchangeUnavailable, exchange: .bitvavo, detail: detail)

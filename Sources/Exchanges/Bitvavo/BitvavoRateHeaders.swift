@@ -30,6 +30,18 @@ enum BitvavoRateHeaders {
         return max(1, ResponseSupport.clampedSeconds(seconds))
     }
 
+    /// Seconds to wait after a rate-limit answer, most specific first: a `Retry-After` header, the ban's end named
+    /// in the body's text (errorCode 105/110), `bitvavo-ratelimit-resetat`, else one minute (the documented key
+    /// block, §C.6). Used by the error (`BitvavoErrors`) and the budget (`BudgetFeedback`) alike, so both wait
+    /// the same time.
+    static func retryAfter(_ result: HTTPResult, now: Date = Date()) -> Int {
+        if let header = ResponseSupport.retryAfter(result) { return header }
+        if result.body.count <= 4096, let expiry = banExpiry(result.text) {
+            return secondsUntil(milliseconds: expiry, now: now)
+        }
+        return secondsUntilReset(result, now: now) ?? 60
+    }
+
     /// The time in an errorCode 105 text ("… The ban expires at 1700000060000."), or nil when it has none.
     static func banExpiry(_ text: String) -> Int64? {
         guard let marker = text.range(of: "expires at ", options: .caseInsensitive) else { return nil }

@@ -8,8 +8,8 @@ extension BudgetFeedback {
     ///   for the policy's default pause when the answer names none (Coinbase's HTML 429 page, §2a).
     /// - Kraken: `EAPI:Rate limit exceeded` in a 200 body means the key's counter is full (§3.4).
     /// - Bitvavo: `bitvavo-ratelimit-limit` minus `bitvavo-ratelimit-remaining` is the weight used this minute;
-    ///   a 429 blocks until `bitvavo-ratelimit-resetat` (ms) when the answer names no `Retry-After`
-    ///   (exchanges-okx-bybit-bitvavo.md §C.6; `BitvavoRateHeaders`).
+    ///   a 429 blocks for `BitvavoRateHeaders.retryAfter` (`Retry-After`, the ban's end in the body, or
+    ///   `bitvavo-ratelimit-resetat`; exchanges-okx-bybit-bitvavo.md §C.5, §C.6).
     static func read(_ result: HTTPResult, pool: BudgetPool, policy: BudgetPolicy) -> BudgetFeedback {
         var feedback = BudgetFeedback()
         switch pool {
@@ -21,8 +21,8 @@ extension BudgetFeedback {
         default: break
         }
         if result.status == 429 || result.status == 418 {
-            let bitvavoReset = pool.exchange == .bitvavo ? BitvavoRateHeaders.secondsUntilReset(result) : nil
-            feedback.blockedForSeconds = ResponseSupport.retryAfter(result) ?? bitvavoReset ?? policy.defaultPauseSeconds
+            feedback.blockedForSeconds = pool.exchange == .bitvavo ? BitvavoRateHeaders.retryAfter(result)
+                : ResponseSupport.retryAfter(result) ?? policy.defaultPauseSeconds
         }
         return feedback
     }
