@@ -33,8 +33,22 @@ def test_permissions_are_unknown_never_read_only(logged_in):
     permissions = r.json()["connection"]["permissions"]
     assert permissions["canRead"] is True
     assert permissions.get("canTrade") is None and permissions.get("canWithdraw") is None
+    # Nothing claims the key is read-only: the warning says so, and the exchange list marks rights uncheckable.
+    assert "cannot tell whether this key may trade or withdraw" in permissions["warning"]
     supported = {e["id"]: e for e in logged_in.get(f"{API}/supported").json()["exchanges"]}
+    assert supported["bitvavo"]["permissionsCheckable"] is False
     assert "cannot check" in supported["bitvavo"]["readOnlyKeyHelp"]
+
+
+def test_bitvavo_has_one_host_and_no_region(logged_in):
+    supported = {e["id"]: e for e in logged_in.get(f"{API}/supported").json()["exchanges"]}
+    assert supported["bitvavo"]["regions"] == []
+    account = new_account("bitvavo")
+    r = logged_in.post(f"{API}/connect", credentials(account, region="eu"))
+    assert r.status == 422 and "region" in r.json()["error"]["fields"], r
+    assert logged_in.get(f"{API}/connections").json()["connections"] == []
+    r = connect(logged_in, account)
+    assert r.status == 201 and r.json()["connection"].get("region") is None, r
 
 
 def test_refused_staking_is_an_unread_wallet(logged_in):
