@@ -4,7 +4,7 @@ import Foundation
 /// `balances` (`free` = `available`, `locked` = `inOrder`, §C.1).
 ///
 /// JSON: `{"staking": [{"symbol": "ETH", "amount": "0.75"}], "unconfirmedKey": true, "accountLocked": true,
-/// "stakingRefused": true, "weightLimit": 20}`.
+/// "stakingRefused": true, "stakingErrorCode": 101, "weightLimit": 20}`.
 public struct FixtureBitvavo: Codable, Sendable, Equatable {
     /// Fixed-staking positions served by `GET /v2/stakingBalance` (none when nil). Amounts are served as given,
     /// so a fixture can reproduce a hostile answer.
@@ -15,16 +15,20 @@ public struct FixtureBitvavo: Codable, Sendable, Equatable {
     public var accountLocked: Bool?
     /// `/v2/stakingBalance` answers errorCode 311 while `/v2/balance` works.
     public var stakingRefused: Bool?
+    /// `/v2/stakingBalance` alone answers this errorCode (HTTP 500 for 101, 403 otherwise) while `/v2/balance`
+    /// works: a staking failure that is not a missing right must fail the read.
+    public var stakingErrorCode: Int?
     /// Weight per minute this key may spend (published: 1,000, §C.6); lower it to reach errorCode 110 quickly.
     public var weightLimit: Int?
 
     /// Knobs as given.
     public init(staking: [FixtureBitvavoStaking]? = nil, unconfirmedKey: Bool? = nil, accountLocked: Bool? = nil,
-                stakingRefused: Bool? = nil, weightLimit: Int? = nil) {
+                stakingRefused: Bool? = nil, stakingErrorCode: Int? = nil, weightLimit: Int? = nil) {
         self.staking = staking
         self.unconfirmedKey = unconfirmedKey
         self.accountLocked = accountLocked
         self.stakingRefused = stakingRefused
+        self.stakingErrorCode = stakingErrorCode
         self.weightLimit = weightLimit
     }
 }

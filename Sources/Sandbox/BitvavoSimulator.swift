@@ -85,6 +85,9 @@ struct BitvavoSimulator: ExchangeSimulator {
         if knobs.accountLocked == true { return refuse(317, "This account is locked. Please contact support.") }
         if request.path == "/v2/stakingBalance" {
             if knobs.stakingRefused == true { return .response(permissionDenied()) }
+            if let code = knobs.stakingErrorCode {
+                return .response(code == 101 ? Self.unknownError(500) : Self.error(403, code, "Staking refused (sandbox knob)."))
+            }
             return .authenticated(account) { .json(200, object: Self.stakingRows(knobs.staking ?? [])) }
         }
         return .authenticated(account) { .json(200, object: Self.balanceRows(account.balances)) }

@@ -58,7 +58,19 @@ struct BitvavoClientTests {
         }
     }
 
-    /// A `/balance` refusal fails the whole read; a locked account fails it even on the staking call alone.
+    /// Only 311 on the staking call alone makes the wallet unread: any other staking failure (a locked account,
+    /// an outage) fails the whole read, so no partial holdings are written.
+    @Test(arguments: [(317, ExchangeError.Code.permissionDenied), (101, .exchangeUnavailable), (309, .invalidSignature)])
+    func otherStakingFailuresFailTheRead(code: Int, expected: ExchangeError.Code) async throws {
+        try await SandboxHarness.run { h in
+            let account = try await account(h, knobs: FixtureBitvavo(
+                staking: [FixtureBitvavoStaking(symbol: "ETH", amount: "0.75")], stakingErrorCode: code))
+            let error = await exchangeError { _ = try await h.client(account).readBalances() }
+            #expect(error?.code == expected && error?.detail == String(code))
+        }
+    }
+
+    /// A `/balance` refusal fails the whole read, and so does a locked account.
     @Test func spotRefusalAndLockedAccountFailTheRead() async throws {
         try await SandboxHarness.run { h in
             let account = h.account(.bitvavo)
