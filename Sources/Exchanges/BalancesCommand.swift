@@ -6,9 +6,11 @@ public enum BalancesCommand {
         let apiKey: String?
         let apiSecret: String?
         let passphrase: String?
+        /// An `ExchangeRegion` id (OKX, Bybit); nil for the default host.
+        let region: String?
     }
 
-    /// Reads `{"apiKey","apiSecret","passphrase"}` from `stdin`, fetches balances with the server configuration in
+    /// Reads `{"apiKey","apiSecret","passphrase","region"}` from `stdin`, fetches balances with the server configuration in
     /// `environment`, and returns `{"balances":[{"asset","free","locked","total","wallets":[{"wallet","rawAsset",
     /// "free","locked"}]}],"unreadWallets":[{"wallet","reason","message"}]}` with exit code 0 (a wallet the key may
     /// not read is listed, not an error, and named again in `warnings`), or `{"error":{"code","message"}}` with
@@ -33,7 +35,8 @@ public enum BalancesCommand {
             return failure(ExchangeError(.invalidRequest, message: "Server configuration error: \(error).", exchange: id),
                            exitCode: 2)
         }
-        let credentials = Credentials(apiKey: input.apiKey ?? "", apiSecret: input.apiSecret ?? "", passphrase: input.passphrase)
+        let credentials = Credentials(apiKey: input.apiKey ?? "", apiSecret: input.apiSecret ?? "", passphrase: input.passphrase,
+                                      region: input.region?.lowercased())
         do {
             let client = try ExchangeClients.client(for: id, credentials: credentials, configuration: configuration)
             let read = try await client.readBalances()

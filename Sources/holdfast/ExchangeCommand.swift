@@ -3,7 +3,7 @@ import ArgumentParser
 import Exchanges
 import Foundation
 
-/// `holdfast exchange balances EXCHANGE`: reads `{"apiKey","apiSecret","passphrase"}` on stdin and prints the
+/// `holdfast exchange balances EXCHANGE`: reads `{"apiKey","apiSecret","passphrase","region"}` on stdin and prints the
 /// account's balances as JSON (decimal strings). Base URLs come from the server's `HOLDFAST_*_BASE_URL`.
 struct ExchangeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,10 +11,10 @@ struct ExchangeCommand: ParsableCommand {
 
     struct Balances: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: """
-            Print an account's balances. Credentials come as JSON on stdin: {"apiKey","apiSecret","passphrase"}.
+            Print an account's balances. Credentials come as JSON on stdin: {"apiKey","apiSecret","passphrase","region"} (region: okx eea/us, bybit nl/tr/kz/ge/ae/eu/id/jp; omit for the default host).
             """)
 
-        @Argument(help: "binance, coinbase, coinbaseexchange, kraken or kucoin.") var exchange: String
+        @Argument(help: "binance, coinbase, coinbaseexchange, kraken, kucoin, okx, bybit or bitvavo.") var exchange: String
 
         func run() throws {
             let input = FileHandle.standardInput.readDataToEndOfFile()

@@ -74,5 +74,8 @@ def credentials(account, **override):
     body = {"exchange": account["exchange"], "apiKey": account["apiKey"], "apiSecret": account["apiSecret"]}
     if account.get("passphrase"):
         body["passphrase"] = account["passphrase"]
+    if account.get("region"):
+        # OKX and Bybit keys belong to one regional host: connect them where they were issued.
+        body["region"] = account["region"]
     body.update(override)
     return body

@@ -5,6 +5,8 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
+
 from conftest import BIN, STATE, Client
 from sandbox import new_account, set_balances, set_faults, clear_faults, credentials
 from test_connections import API, connect, database_path, holdings
@@ -52,6 +54,23 @@ def test_timer_syncs_a_connection_and_logs_without_secrets(logged_in):
         assert secret not in r.stderr + r.stdout
     history = logged_in.get(f"{API}/connections/{cid}/syncs").json()["syncs"]
     assert history[0]["trigger"] == "scheduled"
+
+
+@pytest.mark.parametrize("exchange", ["okx", "bybit", "bitvavo"])
+def test_timer_syncs_the_newer_exchanges(logged_in, exchange):
+    account = new_account(exchange)
+    cid = connect(logged_in, account).json()["connection"]["id"]
+    before = holdings(logged_in, cid)
+    assert before, "the demo account holds something"
+    for amount in ("100", "250.5"):
+        set_balances(exchange, account, [{"asset": "ADA", "free": amount, "locked": "0"}])
+        r = run_sync("--connection", cid)
+        assert r.returncode == 0, r.stderr
+        assert "outcome=success" in r.stderr, r.stderr
+        after = holdings(logged_in, cid)
+        assert after["ADA"] == amount, after
+    for secret in filter(None, (account["apiSecret"], account.get("passphrase"))):
+        assert secret not in r.stderr + r.stdout
 
 
 def test_exchange_failure_does_not_fail_the_run(logged_in):

@@ -12,7 +12,7 @@ const FAILURE_TITLES = {
 };
 
 /** Every input of the form, by the API's field name. */
-const FIELDS = ['exchange', 'apiKey', 'apiSecret', 'passphrase', 'label'];
+const FIELDS = ['exchange', 'region', 'apiKey', 'apiSecret', 'passphrase', 'label'];
 /** Fields cleared after every Connect and whenever the dialog closes: they are never kept around. */
 const SECRET_FIELDS = ['apiSecret', 'passphrase'];
 
@@ -68,6 +68,13 @@ function applyExchange() {
   show(byId('connect-passphrase-row'), needsPassphrase);
   input('passphrase').required = needsPassphrase;
   if (!needsPassphrase) input('passphrase').value = '';
+  // Exchanges whose keys belong to one regional host (OKX, Bybit): the person picks theirs, default first.
+  const regions = (exchange && exchange.regions) || [];
+  const regionSelect = input('region');
+  const previous = regionSelect.value;
+  regionSelect.replaceChildren(...regions.map((region) => h('option', { value: region.id, text: region.name })));
+  if (regions.some((region) => region.id === previous)) regionSelect.value = previous;
+  show(byId('connect-region-row'), regions.length > 0);
   const help = byId('connect-help');
   help.textContent = (exchange && exchange.readOnlyKeyHelp) || '';
   show(help, Boolean(help.textContent));
@@ -119,6 +126,7 @@ function readForm() {
   const body = { exchange: input('exchange').value, apiKey: input('apiKey').value.trim(),
     apiSecret: input('apiSecret').value };
   if (exchange && !byId('connect-passphrase-row').hidden) body.passphrase = input('passphrase').value;
+  if (exchange && !byId('connect-region-row').hidden) body.region = input('region').value;
   const problems = {};
   if (!body.exchange) problems.exchange = 'Choose an exchange.';
   // A Coinbase CDP key file pasted as the secret names its key: the server takes the key name from it.
@@ -172,7 +180,7 @@ async function testConnection(body) {
       const count = answer.balancesCount;
       showResult(permissionWarning(answer.permissions) ? 'warning' : 'success',
         `Connection works${typeof count === 'number' ? `: ${count} balance${count === 1 ? '' : 's'} found` : ''}.`,
-        answer.message, permissionWarning(answer.permissions), answer.permissions && answer.permissions.warning);
+        answer.message, permissionWarning(answer.permissions));
     } else {
       const error = (answer && answer.error) || {};
       showResult('error', FAILURE_TITLES[error.code] || 'The exchange refused these credentials.',

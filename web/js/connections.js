@@ -53,6 +53,8 @@ function buildCard(id, actions) {
   card.lastSync = h('time');
   card.nextSync = h('span');
   card.keyHint = h('span');
+  card.region = h('span');
+  card.regionItem = h('div', { hidden: true }, h('dt', { text: 'Host' }), h('dd', { class: 'region' }, card.region));
   card.warning = h('p', { class: 'warning', hidden: true });
   card.unread = h('p', { class: 'unread-wallets', hidden: true });
   card.errorCode = h('span', { class: 'error-code' });
@@ -78,7 +80,8 @@ function buildCard(id, actions) {
     h('dl', { class: 'meta' },
       h('div', {}, h('dt', { text: 'Last synced' }), h('dd', { class: 'last-sync' }, card.lastSync)),
       h('div', {}, h('dt', { text: 'Next sync' }), h('dd', { class: 'next-sync' }, card.nextSync)),
-      h('div', {}, h('dt', { text: 'API key' }), h('dd', {}, card.keyHint))),
+      h('div', {}, h('dt', { text: 'API key' }), h('dd', {}, card.keyHint)),
+      card.regionItem),
     card.warning,
     card.unread,
     card.error,
@@ -117,6 +120,9 @@ function updateCard(card, connection, holdings) {
   else card.nextSync.textContent = until(connection.nextSyncAt) || 'Not scheduled';
   card.nextSync.title = exact(connection.nextSyncAt);
   card.keyHint.textContent = connection.apiKeyHint || '—';
+  // Only a non-default host is worth a line: the key works only there (OKX EEA/US, Bybit's regional entities).
+  card.region.textContent = connection.regionName || connection.region || '';
+  show(card.regionItem, Boolean(connection.region));
 
   const warning = permissionWarning(connection.permissions);
   card.warning.textContent = warning ? `⚠ ${warning}` : '';

@@ -12,6 +12,8 @@ public struct ConnectionRecord: Sendable {
     public var apiKeyEncrypted: String
     public var apiSecretEncrypted: String
     public var passphraseEncrypted: String?
+    /// The `ExchangeRegion` id of the host the key belongs to; nil for the exchange's default host.
+    public var region: String?
     public var status: String
     public var lastSyncAt: String?
     public var lastAttemptAt: String?
@@ -43,6 +45,7 @@ public struct ConnectionRecord: Sendable {
         apiKeyEncrypted = apiKey
         apiSecretEncrypted = apiSecret
         passphraseEncrypted = row.string("passphrase_encrypted")
+        region = row.string("region")
         status = row.string("status") ?? "active"
         lastSyncAt = row.string("last_sync_at")
         lastAttemptAt = row.string("last_attempt_at")

@@ -12,14 +12,22 @@ struct ConnectionView: Encodable {
 
     struct PermissionsView: Encodable {
         let canRead: Bool
+        /// nil: the exchange did not say (Bitvavo cannot be asked, §C.4).
         let canTrade: Bool?
         let canWithdraw: Bool?
+        /// When the exchange stops accepting the key (ISO 8601 UTC), where it reports one (Bybit, §B.5).
+        let expiresAt: String?
         let warning: String?
     }
 
     let id: String
     let exchange: String
     let exchangeName: String
+    /// The `ExchangeRegion` id of the host the key belongs to; null for the exchange's default host or an
+    /// exchange without regions.
+    let region: String?
+    /// The region's name with its host ("EEA (eea.okx.com)"); null when `region` is.
+    let regionName: String?
     let label: String?
     let status: String
     let syncing: Bool
@@ -41,6 +49,8 @@ struct ConnectionView: Encodable {
         id = record.id
         exchange = record.exchange
         exchangeName = record.exchangeID?.info.displayName ?? record.exchange
+        region = record.region
+        regionName = record.region.flatMap { record.exchangeID?.info.region($0)?.displayName }
         label = record.label
         status = record.status
         syncing = record.syncing
@@ -51,7 +61,7 @@ struct ConnectionView: Encodable {
         syncInterval = record.syncInterval
         nextSyncAt = Self.nextSync(record)
         apiKeyHint = record.apiKeyHint
-        permissions = record.permissions.flatMap { Self.permissions(fromJSON: $0) }
+        permissions = record.permissions.flatMap { Self.permissions(fromJSON: $0, exchange: record.exchangeID) }
         unreadWallets = UnreadWalletsJSON.decode(record.unreadWallets)
         holdingsCount = record.holdingsCount
         createdAt = record.createdAt
@@ -66,19 +76,41 @@ struct ConnectionView: Encodable {
 
     /// Reads the stored permissions JSON. JSONSerialization rather than a JSONDecoder: this runs for every
     /// connection of every list request, and building a decoder costs more than the parse.
-    static func permissions(fromJSON text: String) -> PermissionsView? {
+    static func permissions(fromJSON text: String, exchange: ExchangeID?) -> PermissionsView? {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
               let canRead = object["canRead"] as? Bool else { return nil }
-        return view(of: KeyPermissions(canRead: canRead, canTrade: object["canTrade"] as? Bool, canWithdraw: object["canWithdraw"] as? Bool))
+        let expiresAt = (object["expiresAt"] as? String).flatMap(Timestamp.parse)
+        return view(of: KeyPermissions(canRead: canRead, canTrade: object["canTrade"] as? Bool,
+                                       canWithdraw: object["canWithdraw"] as? Bool, expiresAt: expiresAt),
+                    exchange: exchange)
     }
 
-    static func view(of value: KeyPermissions) -> PermissionsView {
+    /// Keys expiring within this many days are warned about (the alerts issue warns at 14 days too).
+    static let expiryWarningDays = 14
+
+    static func view(of value: KeyPermissions, exchange: ExchangeID?, now: Date = Date()) -> PermissionsView {
         var risks: [String] = []
         if value.canTrade == true { risks.append("trade") }
         if value.canWithdraw == true { risks.append("withdraw") }
-        let warning = risks.isEmpty ? nil
-            : "This key can \(risks.joined(separator: " and ")). Holdfast only reads balances: create a read-only key instead."
-        return PermissionsView(canRead: value.canRead, canTrade: value.canTrade, canWithdraw: value.canWithdraw, warning: warning)
+        var warnings: [String] = []
+        if !risks.isEmpty {
+            warnings.append("This key can \(risks.joined(separator: " and ")). Holdfast only reads balances: create a read-only key instead.")
+        }
+        if let exchange, !exchange.info.canCheckPermissions {
+            warnings.append("\(exchange.info.displayName) cannot tell whether this key may trade or withdraw: make sure only the View permission is ticked.")
+        }
+        if let expiresAt = value.expiresAt {
+            let days = Int((expiresAt.timeIntervalSince(now) / 86_400).rounded(.down))
+            if expiresAt <= now {
+                warnings.append("This key expired on \(Timestamp.format(expiresAt).prefix(10)): create a new key.")
+            } else if days < expiryWarningDays {
+                warnings.append("This key expires on \(Timestamp.format(expiresAt).prefix(10)) (in \(days) day\(days == 1 ? "" : "s")). "
+                    + "Bind it to your server's IP address, or renew it, before then.")
+            }
+        }
+        return PermissionsView(canRead: value.canRead, canTrade: value.canTrade, canWithdraw: value.canWithdraw,
+                               expiresAt: value.expiresAt.map(Timestamp.format),
+                               warning: warnings.isEmpty ? nil : warnings.joined(separator: " "))
     }
 
     /// The key's last four characters, or fewer for a very short key (never more than a third of it).
@@ -88,7 +120,14 @@ struct ConnectionView: Encodable {
 
     /// Stored form of permissions.
     static func json(_ value: KeyPermissions?) -> String? {
-        guard let value, let data = try? JSONEncoder().encode(value) else { return nil }
+        guard let value else { return nil }
+        // ISO dates, as `permissions(fromJSON:)` reads them (JSONEncoder's default is seconds since 2001).
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        guard let data = try? encoder.encode(value) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -15,6 +15,15 @@ enum ExchangeHandlers {
         let credentialFields: [String]
         let fieldLabels: [String: String]
         let readOnlyKeyHelp: String
+        /// The hosts a key may belong to, the default first; empty when the exchange has one host.
+        let regions: [RegionView]
+        /// False when the exchange cannot say what a key may do (Bitvavo): read-only-ness is the user's to check.
+        let permissionsCheckable: Bool
+    }
+
+    struct RegionView: Encodable {
+        let id: String
+        let name: String
     }
 
     static func supported(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
@@ -24,7 +33,9 @@ enum ExchangeHandlers {
                 id: id.rawValue, name: info.displayName, requiresPassphrase: info.requiredFields.contains(.passphrase),
                 credentialFields: info.requiredFields.map(\.rawValue),
                 fieldLabels: Dictionary(uniqueKeysWithValues: info.fieldLabels.map { ($0.key.rawValue, $0.value) }),
-                readOnlyKeyHelp: info.readOnlyKeyHelp)
+                readOnlyKeyHelp: info.readOnlyKeyHelp,
+                regions: info.regions.map { RegionView(id: $0.id, name: $0.displayName) },
+                permissionsCheckable: info.canCheckPermissions)
         }
         return .json(["exchanges": exchanges])
     }
@@ -38,7 +49,7 @@ enum ExchangeHandlers {
 
     static func readCredentials(_ request: Request, allowLabel: Bool) throws -> CredentialsInput {
         var body = try JSONBody(request)
-        body.rejectUnknownFields(allowing: Set(["exchange", "apiKey", "apiSecret", "passphrase"] + (allowLabel ? ["label"] : [])))
+        body.rejectUnknownFields(allowing: Set(["exchange", "apiKey", "apiSecret", "passphrase", "region"] + (allowLabel ? ["label"] : [])))
         let exchangeName = body.string("exchange", maxLength: 40)
         let exchange = exchangeName.flatMap { ExchangeID(rawValue: $0.lowercased()) }
         if exchangeName != nil && exchange == nil {
@@ -51,11 +62,28 @@ enum ExchangeHandlers {
         let needsPassphrase = exchange?.info.requiredFields.contains(.passphrase) ?? false
         let passphrase = body.string("passphrase", required: needsPassphrase, maxLength: 256, secret: true)
         let label = allowLabel ? body.string("label", required: false, maxLength: 100) : nil
+        let region = readRegion(&body, exchange: exchange)
         try body.validate()
         guard let exchange, let apiKey, let apiSecret else { throw APIError.validation([:]) }
         return CredentialsInput(
-            exchange: exchange, credentials: Credentials(apiKey: apiKey, apiSecret: apiSecret, passphrase: needsPassphrase ? passphrase : nil),
+            exchange: exchange,
+            credentials: Credentials(apiKey: apiKey, apiSecret: apiSecret, passphrase: needsPassphrase ? passphrase : nil, region: region),
             label: label?.trimmingCharacters(in: .whitespaces).isEmpty == true ? nil : label)
+    }
+
+    /// The optional `region`: one of the exchange's region ids, stored as nil for the default region so that a
+    /// connection made without one and one made with the default read the same. Notes a problem on `body`.
+    static func readRegion(_ body: inout JSONBody, exchange: ExchangeID?) -> String? {
+        guard let text = body.string("region", required: false, maxLength: 16) else { return nil }
+        guard let exchange else { return nil }
+        let regions = exchange.info.regions
+        guard let region = exchange.info.region(text.lowercased()) else {
+            body.note("region", regions.isEmpty
+                ? "\(exchange.info.displayName) has no regions; leave it out"
+                : "must be one of \(regions.map(\.id).joined(separator: ", "))")
+            return nil
+        }
+        return region.id == exchange.info.defaultRegion?.id ? nil : region.id
     }
 
     /// `input` with its credentials in the form they are stored in (a pasted Coinbase key re-wrapped, its key
@@ -105,7 +133,7 @@ enum ExchangeHandlers {
             }
             return .json(TestResult(
                 success: true, message: message,
-                balancesCount: inspection.balances.count, permissions: inspection.permissions.map(ConnectionView.view(of:)),
+                balancesCount: inspection.balances.count, permissions: inspection.permissions.map { ConnectionView.view(of: $0, exchange: input.exchange) },
                 clockOffsetMs: inspection.clockOffsetMs, error: nil, unreadWallets: inspection.unreadWallets))
         case .failure(let error) where error.isLocalBudgetRefusal:
             throw error.apiError
@@ -142,10 +170,11 @@ enum ExchangeHandlers {
             try rejectDuplicate(input, userID: session.userID, cipher: app.cipher, in: db)
             try db.run("""
                 INSERT INTO exchange_connections (id, user_id, exchange, label, api_key_encrypted, api_secret_encrypted,
-                    passphrase_encrypted, status, permissions, api_key_hint, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
+                    passphrase_encrypted, region, status, permissions, api_key_hint, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
                 """, [.text(id), .text(session.userID), .text(input.exchange.rawValue), .optionalText(input.label),
                       .text(sealed.apiKey), .text(sealed.apiSecret), .optionalText(sealed.passphrase),
+                      .optionalText(input.credentials.region),
                       .optionalText(ConnectionView.json(inspection.permissions)), .text(ConnectionView.keyHint(input.credentials.apiKey)),
                       .text(now), .text(now)])
             guard let record = try ConnectionRecord.find(id, in: db) else { throw APIError.internalError }

@@ -259,7 +259,7 @@ public final class SyncEngine: Sendable {
         let apiKey = try cipher.open(record.apiKeyEncrypted, connectionId: record.id, field: .apiKey)
         let apiSecret = try cipher.open(record.apiSecretEncrypted, connectionId: record.id, field: .apiSecret)
         let passphrase = try record.passphraseEncrypted.map { try cipher.open($0, connectionId: record.id, field: .passphrase) }
-        return Credentials(apiKey: apiKey, apiSecret: apiSecret, passphrase: passphrase)
+        return Credentials(apiKey: apiKey, apiSecret: apiSecret, passphrase: passphrase, region: record.region)
     }
 
     /// Writes a sync's result: holdings and schedule on success, error and backoff on failure, always a
