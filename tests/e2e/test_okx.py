@@ -23,7 +23,7 @@ def test_every_place_is_held_once(logged_in):
     # USDT: trading 10 + funding 90 free + 10 frozen + Simple Earn 50; BETH once, not again from ETH staking.
     assert holdings(logged_in, connection["id"]) == {"BTC": "0.5", "USDT": "160", "BETH": "0.3", "DOT": "5"}
     wallets = wallets_by_asset(logged_in, connection["id"])
-    assert wallets["USDT"] == [("trading", "USDT", "10"), ("funding", "USDT", "100"), ("earn-flexible", "USDT", "50")]
+    assert sorted(wallets["USDT"]) == [("earn-flexible", "USDT", "50"), ("funding", "USDT", "100"), ("trading", "USDT", "10")]
     assert wallets["BETH"] == [("funding", "BETH", "0.3")]
     assert wallets["DOT"] == [("earn-onchain", "DOT", "5")]
     assert wallets["BTC"] == [("trading", "BTC", "0.5")]
