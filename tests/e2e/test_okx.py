@@ -1,8 +1,11 @@
 """OKX end to end (issue 17; exchanges-okx-bybit-bitvavo.md §A): trading, funding, Simple Earn and On-chain Earn
 held once each through the API, the ETH-staking double-count trap, borrowed coins, keys bound to their regional
 host, the key check from `perm`, and the OKX-specific key problems."""
+import json
+
 import pytest
 
+from conftest import cli
 from sandbox import admin, credentials, new_account, set_faults
 from test_connections import API, connect, holdings
 from test_wallets import wallets_by_asset
@@ -132,3 +135,20 @@ def test_an_ip_outside_the_allow_list_is_named(logged_in):
     r = connect(logged_in, account)
     assert r.error_code == "ip_not_allowed", r
     assert "127.0.0.1" in r.json()["error"]["message"]
+
+
+def test_cli_reads_an_eea_account_on_its_host():
+    account = new_account("okx", balances=TRADING, okx=WALLETS, region="eea")
+    key = {"apiKey": account["apiKey"], "apiSecret": account["apiSecret"], "passphrase": account["passphrase"]}
+    r = cli("exchange", "balances", "okx", stdin=json.dumps({**key, "region": "eea"}), check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    answer = json.loads(r.stdout)
+    assert {b["asset"]: b["total"] for b in answer["balances"]} == {"BETH": "0.3", "BTC": "0.5", "DOT": "5", "USDT": "160"}
+    assert answer["unreadWallets"] == []
+
+    r = cli("exchange", "balances", "okx", stdin=json.dumps(key), check=False)
+    assert r.returncode != 0
+    error = json.loads(r.stdout)["error"]
+    assert error["code"] == "invalid_credentials" and "eea.okx.com" in error["message"], error
+    for secret in (account["apiSecret"], account["passphrase"]):
+        assert secret not in r.stdout + r.stderr
