@@ -14,7 +14,7 @@ public enum FuzzTargets {
         "binance": binanceWallets, "coinbase": { exchangeResponse(.coinbase, $0) },
         "coinbaseexchange": { exchangeResponse(.coinbaseexchange, $0) }, "kraken": { exchangeResponse(.kraken, $0) },
         "kucoin": kucoin, "time": serverTime, "krakenearn": krakenEarn,
-        "coinbasekey": coinbaseKey,
+        "coinbasekey": coinbaseKey, "okx": okx,
     ]
 
     /// Text pasted as a Coinbase key name and secret (split at the first NUL): every form is read to a key or
@@ -103,6 +103,15 @@ extension FuzzTargets {
     }
 
     static let statuses = [200, 200, 200, 400, 401, 403, 404, 418, 429, 500, 502, 503]
+
+    /// OKX (exchanges-okx-bybit-bitvavo.md §A.1, §A.5): one fuzzed body answers the trading balance, funding,
+    /// Simple Earn, On-chain Earn and the account config (one `data` object can carry the fields of all five, so
+    /// every wallet and the permission parser are reached), after a correct public time.
+    static func okx(_ data: [UInt8]) {
+        exchangeResponse(.okx, data)
+        let client = ExchangeStub.shared.client(.okx)
+        _ = runBlocking { try? await client.permissions() }
+    }
 
     /// Every exchange's time endpoint and headers fuzzed: byte 0 picks the exchange, byte 1 the status, the
     /// text up to the first newline is the `Retry-After` header, the rest is the body of every answer (time
@@ -243,7 +252,8 @@ final class ExchangeStub: @unchecked Sendable {
 
     private func answer(_ request: ServerRequest) -> ServerResponse {
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
-        let timePaths: Set<String> = ["/api/v3/time", "/api/v3/brokerage/time", "/time", "/0/public/Time", "/api/v1/timestamp"]
+        let timePaths: Set<String> = ["/api/v3/time", "/api/v3/brokerage/time", "/time", "/0/public/Time", "/api/v1/timestamp",
+                                      "/api/v5/public/time"]
         switch request.path {
         case let path where timeFuzzed && timePaths.contains(path):
             let (status, body) = reply
@@ -253,6 +263,7 @@ final class ExchangeStub: @unchecked Sendable {
         case "/time": return .json(200, #"{"iso":"","epoch":\#(Double(nowMs) / 1000)}"#)
         case "/0/public/Time": return .json(200, #"{"error":[],"result":{"unixtime":\#(nowMs / 1000),"rfc1123":""}}"#)
         case "/api/v1/timestamp": return .json(200, #"{"code":"200000","data":\#(nowMs)}"#)
+        case "/api/v5/public/time": return .json(200, #"{"code":"0","msg":"","data":[{"ts":"\#(nowMs)"}]}"#)
         case let path where pathReplies[path] != nil:
             let (status, body) = pathReplies[path] ?? reply
             return ServerResponse(status: status, headers: [("Content-Type", "application/json"), ("Retry-After", retryAfter)], body: body)
