@@ -352,6 +352,35 @@ public enum DemoFixture {
       ]
     },
     {
+      "exchange": "okx",
+      "label": "OKX read-only key",
+      "apiKey": "f0b29f56-f92d-4307-9a9e-48f5d69c7f85",
+      "apiSecret": "90217E9CBA7C27F6F2C48481268F09C8",
+      "passphrase": "Demo-Okx-Pass-7",
+      "canTrade": false,
+      "canWithdraw": false,
+      "balances": [
+        {"asset": "BTC", "free": "0.42", "locked": "0.08"},
+        {"asset": "USDT", "free": "3150.25"},
+        {"asset": "ETH", "free": "1.1"}
+      ],
+      "okx": {
+        "funding": [
+          {"asset": "USDT", "free": "480", "locked": "20"},
+          {"asset": "BETH", "free": "0.3"}
+        ],
+        "savings": [
+          {"asset": "USDT", "amount": "1000"},
+          {"asset": "BTC", "amount": "0.05"}
+        ],
+        "onchain": [
+          {"asset": "DOT", "amount": "50"}
+        ],
+        "ethStaking": "0.3",
+        "perm": "read_only"
+      }
+    },
+    {
       "exchange": "bitvavo",
       "label": "Bitvavo view key",
       "apiKey": "b9960d838f71e08162fdfd99a37d8ec35607b4302f4d296c6bc64538279daf09",

@@ -98,6 +98,14 @@ enum ReadFaults {
         case .coinbaseexchange:
             let status = fault == .internalError || fault == .databaseError ? 500 : 503
             return .json(status, object: ["message": status == 500 ? "Internal server error" : "service unavailable"])
+        case .okx:
+            // §A.6: 50013 "system busy" comes with HTTP 429; 50001 (maintenance, HTTP 503) is the one other
+            // documented server-side body, used for the kinds OKX documents none of.
+            if fault == .busy {
+                return OKXSimulator.error(429, "50013", "Systems are busy. Please try again later.")
+            }
+            let status = fault == .internalError || fault == .databaseError ? 500 : 503
+            return OKXSimulator.error(status, "50001", "Service temporarily unavailable. Please try again later.")
         case .bitvavo:
             // HTTP 500 errorCode 101 (§C.5, observed body); maintenance is errorCode 404 under HTTP 503 (ccxt
             // maps it to OnMaintenance; its text is our own wording).
@@ -105,7 +113,7 @@ enum ReadFaults {
                 return BitvavoSimulator.unknownError(500)
             }
             return BitvavoSimulator.error(503, 404, "The service is temporarily unavailable for maintenance.")
-        case .okx, .bybit:
+        case .bybit:
             // SCAFFOLD: each exchange's real outage bodies (issue 17).
             return ServerResponse(status: 503)
         }
@@ -120,9 +128,11 @@ enum ReadFaults {
         case .kraken: return path == "/0/private/Balance" || path == "/0/private/BalanceEx"
         // KuCoin: the classic listing and the unified account's (exchanges.md §9.2), whose `data` is an object.
         case .kucoin: return path == "/api/v1/accounts" || path == "/api/ua/v1/unified/account/balance"
+        // OKX: the trading balance, on any regional host (exchanges-okx-bybit-bitvavo.md §A.1).
+        case .okx: return OKXSimulator.route(path).path == OKXAccountBodies.balancePath
         // Bitvavo: spot and fixed-staking listings, both top-level arrays (§C.1).
         case .bitvavo: return path == "/v2/balance" || path == "/v2/stakingBalance"
-        case .okx, .bybit: return false // SCAFFOLD (issue 17)
+        case .bybit: return false // SCAFFOLD (issue 17)
         }
     }
 
@@ -151,6 +161,7 @@ enum ReadFaults {
             case .binance: key = "balances"; amountFields = ["free"]
             case .coinbase: key = "accounts"; amountFields = ["available_balance"]
             case .kraken: key = "result"; amountFields = ["balance"]
+            case .okx: key = "data"; amountFields = ["eq"]
             default: key = "data"; amountFields = ["available", "balance"]
             }
             switch fault {
@@ -158,9 +169,15 @@ enum ReadFaults {
             case .null: body[key] = NSNull()
             case .wrongType: body[key] = "unavailable"
             case .rowWithoutAmount:
-                if var rows = body[key] as? [[String: Any]], !rows.isEmpty {
+                if exchange != .okx, var rows = body[key] as? [[String: Any]], !rows.isEmpty {
                     for field in amountFields { rows[0][field] = nil }
                     body[key] = rows
+                } else if exchange == .okx, var accounts = body[key] as? [[String: Any]], !accounts.isEmpty,
+                          var details = accounts[0]["details"] as? [[String: Any]], !details.isEmpty {
+                    // OKX's trading balance (§A.1): the first currency of the first account loses `eq`.
+                    for field in amountFields { details[0][field] = nil }
+                    accounts[0]["details"] = details
+                    body[key] = accounts
                 } else if exchange == .kucoin, var data = body[key] as? [String: Any],
                           var accounts = data["accounts"] as? [[String: Any]], !accounts.isEmpty,
                           var currencies = accounts[0]["currencies"] as? [[String: Any]], !currencies.isEmpty {

@@ -53,10 +53,11 @@ def new_account(exchange, balances=None, **extra):
     account = {**template, "apiKey": key, "label": f"test account {n}", "faults": None}
     account.pop("pageSize", None) if exchange != "coinbase" else None
     if balances is not None:
-        # The account holds exactly these: the demo's Binance wallets beyond spot go too (pass binanceWallets=…).
+        # The account holds exactly these: the demo's wallets beyond the main one go too (pass binanceWallets=…,
+        # okx=…, bybit=…, bitvavo=… for an exchange's own wallets).
         account["balances"] = balances
-        account.pop("binanceWallets", None)
-        account.pop("bitvavo", None)  # the demo's fixed-staking position too (pass bitvavo=… to keep one)
+        for wallets in ("binanceWallets", "okx", "bybit", "bitvavo"):
+            account.pop(wallets, None)
     account.update(extra)
     admin(exchange, "POST", "/__sandbox/fixture", {"account": account})
     return account

@@ -102,6 +102,7 @@ extension BudgetPool {
         case .kucoinPrivate, .kucoinPublic: return .kucoin
         case .coinbasePrivate, .coinbasePublic: return .coinbase
         case .coinbaseExchangePrivate, .coinbaseExchangePublic: return .coinbaseexchange
+        case .okxBalance, .okxFunding, .okxSavings, .okxOnchainOrders, .okxConfig, .okxPublic: return .okx
         case .bitvavoPrivate, .bitvavoPublic: return .bitvavo
         }
     }
