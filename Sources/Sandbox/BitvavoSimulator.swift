@@ -21,6 +21,7 @@ struct BitvavoSimulator: ExchangeSimulator {
     /// Paths that need a signature, with their weight (§C.1, §C.6).
     static let signedWeights = ["/v2/balance": 5, "/v2/stakingBalance": 5]
 
+    /// Routes `/v2/time` (public) and the two signed listings; any other path is the sandbox's 404.
     func handle(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
         switch (request.method, request.path) {
         case ("GET", "/v2/time"):
@@ -144,14 +145,17 @@ struct BitvavoSimulator: ExchangeSimulator {
         return Self.error(429, 105, Self.banText(until: until))
     }
 
+    /// errorCode 307 (bitvavo/python-bitvavo-api#7, #30).
     func ipRestricted(_ request: ServerRequest) -> ServerResponse {
         Self.error(403, 307, "This key does not allow access from this IP.")
     }
 
+    /// errorCode 311, the key lacks View (ccxt's error table).
     func permissionDenied() -> ServerResponse {
         Self.error(403, 311, "This key does not allow showing account information.")
     }
 
+    /// errorCode 101 under `status`.
     func serverError(_ status: Int) -> ServerResponse { Self.unknownError(status) }
 
     /// errorCode 101 with `status` (observed under HTTP 500, §C.5).

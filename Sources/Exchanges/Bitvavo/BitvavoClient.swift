@@ -22,6 +22,9 @@ struct BitvavoClient: ExchangeClient {
 
     private struct ServerTime: Decodable { let time: LenientInt64 }
 
+    /// Spot and fixed-staking rows summed per asset, with `staking` listed as unread when the key is refused it
+    /// (311). Throws when `/v2/balance` fails, when staking fails for any other reason, or `bad_response` for a
+    /// row that cannot be a holding (`BitvavoWallets`).
     func readBalances() async throws -> AccountBalances {
         // The spot wallet first: if it fails the whole read fails, before spending weight on staking.
         var rows = try BitvavoWallets.spotRows(try await get([BitvavoWallets.SpotRow].self, path: Self.balancePath))
@@ -49,6 +52,7 @@ struct BitvavoClient: ExchangeClient {
         return KeyPermissions(canRead: true, canTrade: nil, canWithdraw: nil)
     }
 
+    /// Bitvavo's clock from `GET /v2/time` (`{"time": <ms>}`); `bad_response` for a time outside 2015…2200.
     func serverTime() async throws -> Date {
         let (serverMs, _) = try await readServerTime()
         return Date(timeIntervalSince1970: Double(serverMs) / 1000)
