@@ -379,6 +379,37 @@ public enum DemoFixture {
         "ethStaking": "0.3",
         "perm": "read_only"
       }
+    },
+    {
+      "exchange": "bitvavo",
+      "label": "Bitvavo view key",
+      "apiKey": "b9960d838f71e08162fdfd99a37d8ec35607b4302f4d296c6bc64538279daf09",
+      "apiSecret": "03d73ee58ba990ea5e7ded71f4c0f60569e04e0a4a38ffd0e54c8698ace404fd1bbeb49b1d3b0e18ed7aede804f15c55d44b00e33bced6e86275006ebceea362",
+      "balances": [
+        {
+          "asset": "EUR",
+          "free": "1250.4",
+          "locked": "0"
+        },
+        {
+          "asset": "BTC",
+          "free": "0.0345",
+          "locked": "0"
+        },
+        {
+          "asset": "ETH",
+          "free": "0.8",
+          "locked": "0.5"
+        }
+      ],
+      "bitvavo": {
+        "staking": [
+          {
+            "symbol": "ETH",
+            "amount": "0.75"
+          }
+        ]
+      }
     }
   ]
 }

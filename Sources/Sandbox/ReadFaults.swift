@@ -106,7 +106,14 @@ enum ReadFaults {
             }
             let status = fault == .internalError || fault == .databaseError ? 500 : 503
             return OKXSimulator.error(status, "50001", "Service temporarily unavailable. Please try again later.")
-        case .bybit, .bitvavo:
+        case .bitvavo:
+            // HTTP 500 errorCode 101 (§C.5, observed body); maintenance is errorCode 404 under HTTP 503 (ccxt
+            // maps it to OnMaintenance; its text is our own wording).
+            if fault == .internalError || fault == .databaseError {
+                return BitvavoSimulator.unknownError(500)
+            }
+            return BitvavoSimulator.error(503, 404, "The service is temporarily unavailable for maintenance.")
+        case .bybit:
             // SCAFFOLD: each exchange's real outage bodies (issue 17).
             return ServerResponse(status: 503)
         }
@@ -123,7 +130,9 @@ enum ReadFaults {
         case .kucoin: return path == "/api/v1/accounts" || path == "/api/ua/v1/unified/account/balance"
         // OKX: the trading balance, on any regional host (exchanges-okx-bybit-bitvavo.md §A.1).
         case .okx: return OKXSimulator.route(path).path == OKXAccountBodies.balancePath
-        case .bybit, .bitvavo: return false // SCAFFOLD (issue 17)
+        // Bitvavo: spot and fixed-staking listings, both top-level arrays (§C.1).
+        case .bitvavo: return path == "/v2/balance" || path == "/v2/stakingBalance"
+        case .bybit: return false // SCAFFOLD (issue 17)
         }
     }
 
@@ -132,14 +141,16 @@ enum ReadFaults {
         guard let object = try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
         else { return response }
         let damaged: Any
-        if exchange == .coinbaseexchange {
+        if exchange == .coinbaseexchange || exchange == .bitvavo {
+            // Top-level array listings: Coinbase Exchange `/accounts`, Bitvavo `/v2/balance` and `/v2/stakingBalance`.
             guard var rows = object as? [[String: Any]] else { return response }
             switch fault {
             case .missing: damaged = [String: Any]()
             case .null: damaged = NSNull()
-            case .wrongType: damaged = "accounts"
+            case .wrongType: damaged = exchange == .bitvavo ? "balance" : "accounts"
             case .rowWithoutAmount:
-                if !rows.isEmpty { rows[0]["balance"] = nil; rows[0]["available"] = nil }
+                let fields = exchange == .bitvavo ? ["available", "inOrder", "amount"] : ["balance", "available"]
+                if !rows.isEmpty { for field in fields { rows[0][field] = nil } }
                 damaged = rows
             }
         } else {

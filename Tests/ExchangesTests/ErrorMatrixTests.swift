@@ -50,6 +50,7 @@ struct ErrorMatrixTests {
         (.coinbase, .invalidCredentials),
         // OKX sends the passphrase in clear, so only the signature shows a wrong secret (§A.3).
         (.okx, .invalidSignature),
+        (.bitvavo, .invalidSignature),  // 309
     ])
     func wrongSecret(exchange: ExchangeID, expected: ExchangeError.Code) async throws {
         try await SandboxHarness.run { h in
@@ -71,6 +72,7 @@ struct ErrorMatrixTests {
         (ExchangeID.binance, ExchangeError.Code.invalidCredentials),  // -2015 cannot tell permission from key
         (.coinbase, .permissionDenied), (.coinbaseexchange, .permissionDenied),
         (.kraken, .permissionDenied), (.kucoin, .permissionDenied), (.okx, .permissionDenied),
+        (.bitvavo, .permissionDenied),
     ])
     func keyWithoutReadPermission(exchange: ExchangeID, expected: ExchangeError.Code) async throws {
         #expect(try await code(exchange, faults: Faults(noReadPermission: true))?.code == expected)
@@ -78,7 +80,7 @@ struct ErrorMatrixTests {
 
     @Test(arguments: [
         (ExchangeID.binance, ExchangeError.Code.ipNotAllowed), (.coinbaseexchange, .ipNotAllowed),
-        (.kucoin, .ipNotAllowed), (.okx, .ipNotAllowed),
+        (.kucoin, .ipNotAllowed), (.okx, .ipNotAllowed), (.bitvavo, .ipNotAllowed),
         // Coinbase: bare 401; Kraken: permission error (both [A] in exchanges.md).
         (.coinbase, .invalidCredentials), (.kraken, .permissionDenied),
     ])
@@ -114,7 +116,7 @@ struct ErrorMatrixTests {
         #expect(try await code(exchange, faults: Faults(truncatedJSON: true))?.code == .badResponse)
     }
 
-    @Test(arguments: [ExchangeID.binance, .kraken, .okx])
+    @Test(arguments: [ExchangeID.binance, .kraken, .okx, .bitvavo])
     func hangingExchangeTimesOut(exchange: ExchangeID) async throws {
         // The sandbox would answer normally after 10 s; a `timeout` code proves the client gave up first.
         // (How long that took is not asserted: wall time on a loaded machine is not a test.)

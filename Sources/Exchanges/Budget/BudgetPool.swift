@@ -50,12 +50,20 @@ public enum BudgetPool: String, Sendable, CaseIterable {
     case okxConfig = "okx-config"
     /// OKX `GET /api/v5/public/time`: 10 requests per 2 s per IP (§A.4).
     case okxPublic = "okx-public"
+    /// Bitvavo signed calls: 1,000 weight points per minute per API key (exchanges-okx-bybit-bitvavo.md §C.6,
+    /// verified). Exceeding it blocks the key for the rest of the minute plus the next one, so the 85 % headroom
+    /// matters. `/balance` and `/stakingBalance` weigh 5 each.
+    case bitvavoPrivate = "bitvavo-private"
+    /// Bitvavo calls without a key (`/time`, weight 1): 1,000 weight points per minute per IP (§C.6); an IP
+    /// over it is blocked for 15 minutes.
+    case bitvavoPublic = "bitvavo-public"
 
     /// Whether the pool is counted per API key (else per IP, i.e. per host for every process together).
     public var isPerKey: Bool {
         switch self {
         case .krakenPrivate, .kucoinPrivate, .coinbasePrivate, .coinbaseExchangePrivate: return true
         case .okxBalance, .okxFunding, .okxSavings, .okxOnchainOrders, .okxConfig: return true
+        case .bitvavoPrivate: return true
         default: return false
         }
     }
@@ -77,6 +85,7 @@ public enum BudgetPool: String, Sendable, CaseIterable {
         case .okxFunding, .okxSavings: return BudgetPolicy(limit: 6, refill: .window(milliseconds: 1_000))
         case .okxOnchainOrders: return BudgetPolicy(limit: 3, refill: .window(milliseconds: 1_000))
         case .okxConfig: return BudgetPolicy(limit: 5, refill: .window(milliseconds: 2_000))
+        case .bitvavoPrivate, .bitvavoPublic: return BudgetPolicy(limit: 1_000, refill: .window(milliseconds: 60_000))
         }
     }
 }
@@ -97,6 +106,10 @@ public enum RequestWeight {
     public static let coinbaseRequest = 1
     /// OKX: limits count requests, so one request is one unit (§A.7).
     public static let okxRequest = 1
+    /// Bitvavo `GET /v2/balance` and `GET /v2/stakingBalance` (§C.1, §C.6).
+    public static let bitvavoBalance = 5
+    /// Bitvavo `GET /v2/time` (§C.6).
+    public static let bitvavoTime = 1
 }
 
 /// One instance of a pool: its stable name (stored in the database) and its policy.

@@ -103,6 +103,7 @@ extension BudgetPool {
         case .coinbasePrivate, .coinbasePublic: return .coinbase
         case .coinbaseExchangePrivate, .coinbaseExchangePublic: return .coinbaseexchange
         case .okxBalance, .okxFunding, .okxSavings, .okxOnchainOrders, .okxConfig, .okxPublic: return .okx
+        case .bitvavoPrivate, .bitvavoPublic: return .bitvavo
         }
     }
 }
