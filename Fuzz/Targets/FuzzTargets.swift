@@ -14,7 +14,7 @@ public enum FuzzTargets {
         "binance": binanceWallets, "coinbase": { exchangeResponse(.coinbase, $0) },
         "coinbaseexchange": { exchangeResponse(.coinbaseexchange, $0) }, "kraken": { exchangeResponse(.kraken, $0) },
         "kucoin": kucoin, "time": serverTime, "krakenearn": krakenEarn,
-        "coinbasekey": coinbaseKey, "bybit": bybit,
+        "coinbasekey": coinbaseKey, "okx": okx, "bitvavo": bitvavo, "bybit": bybit,
     ]
 
     /// Text pasted as a Coinbase key name and secret (split at the first NUL): every form is read to a key or
@@ -118,6 +118,29 @@ extension FuzzTargets {
     }
 
     static let statuses = [200, 200, 200, 400, 401, 403, 404, 418, 429, 500, 502, 503]
+
+    /// OKX (exchanges-okx-bybit-bitvavo.md §A.1, §A.5): one fuzzed body answers the trading balance, funding,
+    /// Simple Earn, On-chain Earn and the account config (one `data` object can carry the fields of all five, so
+    /// every wallet and the permission parser are reached), after a correct public time.
+    static func okx(_ data: [UInt8]) {
+        exchangeResponse(.okx, data)
+        let client = ExchangeStub.shared.client(.okx)
+        _ = runBlocking { try? await client.permissions() }
+    }
+
+    /// A valid, non-empty Bitvavo `/v2/balance` answer (exchanges-okx-bybit-bitvavo.md §C.1).
+    static let bitvavoSpot = (200, Data(#"[{"symbol":"BTC","available":"0.5","inOrder":"0.1"}]"#.utf8))
+
+    /// Bitvavo reads `/v2/balance` and then `/v2/stakingBalance`: each input runs twice, once with every call
+    /// fuzzed (the spot listing and the error classifier read it) and once with the spot listing answering
+    /// correctly, so the fuzzed body reaches the staking listing and the unread-wallet path.
+    static func bitvavo(_ data: [UInt8]) {
+        ExchangeStub.shared.pathReplies = [:]
+        exchangeResponse(.bitvavo, data)
+        ExchangeStub.shared.pathReplies = ["/v2/balance": bitvavoSpot]
+        exchangeResponse(.bitvavo, data)
+        ExchangeStub.shared.pathReplies = [:]
+    }
 
     /// Every exchange's time endpoint and headers fuzzed: byte 0 picks the exchange, byte 1 the status, the
     /// text up to the first newline is the `Retry-After` header, the rest is the body of every answer (time
@@ -259,7 +282,7 @@ final class ExchangeStub: @unchecked Sendable {
     private func answer(_ request: ServerRequest) -> ServerResponse {
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         let timePaths: Set<String> = ["/api/v3/time", "/api/v3/brokerage/time", "/time", "/0/public/Time", "/api/v1/timestamp",
-                                      "/v5/market/time"]
+                                      "/api/v5/public/time", "/v2/time", "/v5/market/time"]
         switch request.path {
         case let path where timeFuzzed && timePaths.contains(path):
             let (status, body) = reply
@@ -269,6 +292,8 @@ final class ExchangeStub: @unchecked Sendable {
         case "/time": return .json(200, #"{"iso":"","epoch":\#(Double(nowMs) / 1000)}"#)
         case "/0/public/Time": return .json(200, #"{"error":[],"result":{"unixtime":\#(nowMs / 1000),"rfc1123":""}}"#)
         case "/api/v1/timestamp": return .json(200, #"{"code":"200000","data":\#(nowMs)}"#)
+        case "/api/v5/public/time": return .json(200, #"{"code":"0","msg":"","data":[{"ts":"\#(nowMs)"}]}"#)
+        case "/v2/time": return .json(200, #"{"time":\#(nowMs)}"#)
         case "/v5/market/time":
             return .json(200, #"{"retCode":0,"retMsg":"OK","result":{"timeSecond":"\#(nowMs / 1000)","timeNano":"\#(nowMs)000000"},"retExtInfo":{},"time":\#(nowMs)}"#)
         case let path where pathReplies[path] != nil:

@@ -352,6 +352,66 @@ public enum DemoFixture {
       ]
     },
     {
+      "exchange": "okx",
+      "label": "OKX read-only key",
+      "apiKey": "f0b29f56-f92d-4307-9a9e-48f5d69c7f85",
+      "apiSecret": "90217E9CBA7C27F6F2C48481268F09C8",
+      "passphrase": "Demo-Okx-Pass-7",
+      "canTrade": false,
+      "canWithdraw": false,
+      "balances": [
+        {"asset": "BTC", "free": "0.42", "locked": "0.08"},
+        {"asset": "USDT", "free": "3150.25"},
+        {"asset": "ETH", "free": "1.1"}
+      ],
+      "okx": {
+        "funding": [
+          {"asset": "USDT", "free": "480", "locked": "20"},
+          {"asset": "BETH", "free": "0.3"}
+        ],
+        "savings": [
+          {"asset": "USDT", "amount": "1000"},
+          {"asset": "BTC", "amount": "0.05"}
+        ],
+        "onchain": [
+          {"asset": "DOT", "amount": "50"}
+        ],
+        "ethStaking": "0.3",
+        "perm": "read_only"
+      }
+    },
+    {
+      "exchange": "bitvavo",
+      "label": "Bitvavo view key",
+      "apiKey": "b9960d838f71e08162fdfd99a37d8ec35607b4302f4d296c6bc64538279daf09",
+      "apiSecret": "03d73ee58ba990ea5e7ded71f4c0f60569e04e0a4a38ffd0e54c8698ace404fd1bbeb49b1d3b0e18ed7aede804f15c55d44b00e33bced6e86275006ebceea362",
+      "balances": [
+        {
+          "asset": "EUR",
+          "free": "1250.4",
+          "locked": "0"
+        },
+        {
+          "asset": "BTC",
+          "free": "0.0345",
+          "locked": "0"
+        },
+        {
+          "asset": "ETH",
+          "free": "0.8",
+          "locked": "0.5"
+        }
+      ],
+      "bitvavo": {
+        "staking": [
+          {
+            "symbol": "ETH",
+            "amount": "0.75"
+          }
+        ]
+      }
+    },
+    {
       "exchange": "bybit",
       "label": "Bybit UTA 2.0 read-only",
       "apiKey": "hQ7vKp2XwN9mTz4RbL",

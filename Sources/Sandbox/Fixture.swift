@@ -148,7 +148,8 @@ public struct FixtureBalance: Codable, Sendable, Equatable {
     /// portfolio or Coinbase Exchange profile id).
     public var wallet: String?
     /// KuCoin: borrowed coins included in this row (UTA and margin `liability`, exchanges.md §9.2–§9.3; "0"
-    /// when nil). Served like `free`.
+    /// when nil). OKX: the trading account's `liab`, served with `eq = free + locked − liability`
+    /// (exchanges-okx-bybit-bitvavo.md §A.1, `OKXAccountBodies`). Served like `free`.
     public var liability: String?
 
     /// A row.

@@ -98,11 +98,23 @@ enum ReadFaults {
         case .coinbaseexchange:
             let status = fault == .internalError || fault == .databaseError ? 500 : 503
             return .json(status, object: ["message": status == 500 ? "Internal server error" : "service unavailable"])
+        case .okx:
+            // §A.6: 50013 "system busy" comes with HTTP 429; 50001 (maintenance, HTTP 503) is the one other
+            // documented server-side body, used for the kinds OKX documents none of.
+            if fault == .busy {
+                return OKXSimulator.error(429, "50013", "Systems are busy. Please try again later.")
+            }
+            let status = fault == .internalError || fault == .databaseError ? 500 : 503
+            return OKXSimulator.error(status, "50001", "Service temporarily unavailable. Please try again later.")
+        case .bitvavo:
+            // HTTP 500 errorCode 101 (§C.5, observed body); maintenance is errorCode 404 under HTTP 503 (ccxt
+            // maps it to OnMaintenance; its text is our own wording).
+            if fault == .internalError || fault == .databaseError {
+                return BitvavoSimulator.unknownError(500)
+            }
+            return BitvavoSimulator.error(503, 404, "The service is temporarily unavailable for maintenance.")
         case .bybit:
             return BybitReadFaults.outage(fault)
-        case .okx, .bitvavo:
-            // SCAFFOLD: each exchange's real outage bodies (issue 17).
-            return ServerResponse(status: 503)
         }
     }
 
@@ -115,8 +127,11 @@ enum ReadFaults {
         case .kraken: return path == "/0/private/Balance" || path == "/0/private/BalanceEx"
         // KuCoin: the classic listing and the unified account's (exchanges.md §9.2), whose `data` is an object.
         case .kucoin: return path == "/api/v1/accounts" || path == "/api/ua/v1/unified/account/balance"
+        // OKX: the trading balance, on any regional host (exchanges-okx-bybit-bitvavo.md §A.1).
+        case .okx: return OKXSimulator.route(path).path == OKXAccountBodies.balancePath
+        // Bitvavo: spot and fixed-staking listings, both top-level arrays (§C.1).
+        case .bitvavo: return path == "/v2/balance" || path == "/v2/stakingBalance"
         case .bybit: return BybitReadFaults.isListing(path)
-        case .okx, .bitvavo: return false // SCAFFOLD (issue 17)
         }
     }
 
@@ -128,14 +143,16 @@ enum ReadFaults {
         if exchange == .bybit {
             guard let body = object as? [String: Any] else { return response }
             damaged = BybitReadFaults.damage(body, fault)
-        } else if exchange == .coinbaseexchange {
+        } else if exchange == .coinbaseexchange || exchange == .bitvavo {
+            // Top-level array listings: Coinbase Exchange `/accounts`, Bitvavo `/v2/balance` and `/v2/stakingBalance`.
             guard var rows = object as? [[String: Any]] else { return response }
             switch fault {
             case .missing: damaged = [String: Any]()
             case .null: damaged = NSNull()
-            case .wrongType: damaged = "accounts"
+            case .wrongType: damaged = exchange == .bitvavo ? "balance" : "accounts"
             case .rowWithoutAmount:
-                if !rows.isEmpty { rows[0]["balance"] = nil; rows[0]["available"] = nil }
+                let fields = exchange == .bitvavo ? ["available", "inOrder", "amount"] : ["balance", "available"]
+                if !rows.isEmpty { for field in fields { rows[0][field] = nil } }
                 damaged = rows
             }
         } else {
@@ -146,6 +163,7 @@ enum ReadFaults {
             case .binance: key = "balances"; amountFields = ["free"]
             case .coinbase: key = "accounts"; amountFields = ["available_balance"]
             case .kraken: key = "result"; amountFields = ["balance"]
+            case .okx: key = "data"; amountFields = ["eq"]
             default: key = "data"; amountFields = ["available", "balance"]
             }
             switch fault {
@@ -153,9 +171,15 @@ enum ReadFaults {
             case .null: body[key] = NSNull()
             case .wrongType: body[key] = "unavailable"
             case .rowWithoutAmount:
-                if var rows = body[key] as? [[String: Any]], !rows.isEmpty {
+                if exchange != .okx, var rows = body[key] as? [[String: Any]], !rows.isEmpty {
                     for field in amountFields { rows[0][field] = nil }
                     body[key] = rows
+                } else if exchange == .okx, var accounts = body[key] as? [[String: Any]], !accounts.isEmpty,
+                          var details = accounts[0]["details"] as? [[String: Any]], !details.isEmpty {
+                    // OKX's trading balance (§A.1): the first currency of the first account loses `eq`.
+                    for field in amountFields { details[0][field] = nil }
+                    accounts[0]["details"] = details
+                    body[key] = accounts
                 } else if exchange == .kucoin, var data = body[key] as? [String: Any],
                           var accounts = data["accounts"] as? [[String: Any]], !accounts.isEmpty,
                           var currencies = accounts[0]["currencies"] as? [[String: Any]], !currencies.isEmpty {

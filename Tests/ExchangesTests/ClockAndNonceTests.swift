@@ -5,7 +5,7 @@ import Sandbox
 
 /// Server-time offsets (measure, refresh after a clock error, report) and Kraken nonces.
 struct ClockAndNonceTests {
-    @Test(arguments: [ExchangeID.binance, .coinbase, .coinbaseexchange, .kucoin])
+    @Test(arguments: [ExchangeID.binance, .coinbase, .coinbaseexchange, .kucoin, .okx, .bitvavo])
     func recoversAfterTheExchangeClockJumps(exchange: ExchangeID) async throws {
         try await SandboxHarness.run { h in
             let client = try h.client(h.account(exchange))
@@ -16,12 +16,13 @@ struct ClockAndNonceTests {
             let balances = try await client.fetchBalances()
             #expect(!balances.isEmpty)
             let timePath = ["binance": "/api/v3/time", "coinbase": "/api/v3/brokerage/time",
-                            "coinbaseexchange": "/time", "kucoin": "/api/v1/timestamp"][exchange.rawValue]!
+                            "coinbaseexchange": "/time", "kucoin": "/api/v1/timestamp",
+                            "okx": "/api/v5/public/time", "bitvavo": "/v2/time"][exchange.rawValue]!
             #expect(try await h.count(exchange, path: timePath) == 2)
         }
     }
 
-    @Test(arguments: [ExchangeID.binance, .coinbaseexchange, .kucoin])
+    @Test(arguments: [ExchangeID.binance, .coinbaseexchange, .kucoin, .okx, .bitvavo])
     func persistentSkewReportsMeasuredOffset(exchange: ExchangeID) async throws {
         var fixture = Fixture.demo
         fixture.exchangeFaults = [exchange.rawValue: Faults(clockSkewMs: 40_000)]

@@ -30,7 +30,7 @@ struct ErrorMatrixTests {
         }
     }
 
-    @Test(arguments: [ExchangeID.coinbaseexchange, .kucoin])
+    @Test(arguments: [ExchangeID.coinbaseexchange, .kucoin, .okx])
     func wrongPassphrase(exchange: ExchangeID) async throws {
         try await SandboxHarness.run { h in
             let error = await exchangeError {
@@ -48,6 +48,9 @@ struct ErrorMatrixTests {
         (.kucoin, .invalidPassphrase),
         // Coinbase answers every JWT problem with a bare 401.
         (.coinbase, .invalidCredentials),
+        // OKX sends the passphrase in clear, so only the signature shows a wrong secret (§A.3).
+        (.okx, .invalidSignature),
+        (.bitvavo, .invalidSignature),  // 309
         (.bybit, .invalidSignature),
     ])
     func wrongSecret(exchange: ExchangeID, expected: ExchangeError.Code) async throws {
@@ -58,6 +61,7 @@ struct ErrorMatrixTests {
             case .binance: secret = String(account.apiSecret.reversed())
             case .kucoin: secret = "00000000-0000-0000-0000-000000000000"
             case .coinbase: secret = h.account(.coinbase, label: "Ed25519").apiSecret
+            case .okx: secret = VectorFile.credentials("kraken")["secret"]!.prefix(32).uppercased()
             case .bybit: secret = String(account.apiSecret.reversed())
             default: secret = VectorFile.credentials("kraken")["secret"]!
             }
@@ -69,7 +73,8 @@ struct ErrorMatrixTests {
     @Test(arguments: [
         (ExchangeID.binance, ExchangeError.Code.invalidCredentials),  // -2015 cannot tell permission from key
         (.coinbase, .permissionDenied), (.coinbaseexchange, .permissionDenied),
-        (.kraken, .permissionDenied), (.kucoin, .permissionDenied), (.bybit, .permissionDenied),
+        (.kraken, .permissionDenied), (.kucoin, .permissionDenied), (.okx, .permissionDenied),
+        (.bitvavo, .permissionDenied), (.bybit, .permissionDenied),
     ])
     func keyWithoutReadPermission(exchange: ExchangeID, expected: ExchangeError.Code) async throws {
         #expect(try await code(exchange, faults: Faults(noReadPermission: true))?.code == expected)
@@ -77,7 +82,7 @@ struct ErrorMatrixTests {
 
     @Test(arguments: [
         (ExchangeID.binance, ExchangeError.Code.ipNotAllowed), (.coinbaseexchange, .ipNotAllowed),
-        (.kucoin, .ipNotAllowed), (.bybit, .ipNotAllowed),
+        (.kucoin, .ipNotAllowed), (.okx, .ipNotAllowed), (.bitvavo, .ipNotAllowed), (.bybit, .ipNotAllowed),
         // Coinbase: bare 401; Kraken: permission error (both [A] in exchanges.md).
         (.coinbase, .invalidCredentials), (.kraken, .permissionDenied),
     ])
@@ -113,7 +118,7 @@ struct ErrorMatrixTests {
         #expect(try await code(exchange, faults: Faults(truncatedJSON: true))?.code == .badResponse)
     }
 
-    @Test(arguments: [ExchangeID.binance, .kraken, .bybit])
+    @Test(arguments: [ExchangeID.binance, .kraken, .okx, .bitvavo, .bybit])
     func hangingExchangeTimesOut(exchange: ExchangeID) async throws {
         // The sandbox would answer normally after 10 s; a `timeout` code proves the client gave up first.
         // (How long that took is not asserted: wall time on a loaded machine is not a test.)

@@ -45,14 +45,19 @@ def new_account(exchange, balances=None, **extra):
         key = f"organizations/11111111-2222-3333-4444-{os.getpid():06d}{n:06d}/apiKeys/test-{n}"
     elif exchange == "kucoin":
         key = f"{os.getpid():08x}{n:016x}"[:24]
+    elif exchange == "bitvavo":
+        # Bitvavo keys are exactly 64 characters (else errorCode 301): 40 hex of the demo key + pid + counter.
+        key = f"{key[:40]}{os.getpid() % 16**8:08x}{n:016x}"
     else:
         key = (key[:-12] + f"{os.getpid() % 10**6:06d}{n:06d}")
     account = {**template, "apiKey": key, "label": f"test account {n}", "faults": None}
     account.pop("pageSize", None) if exchange != "coinbase" else None
     if balances is not None:
-        # The account holds exactly these: the demo's Binance wallets beyond spot go too (pass binanceWallets=…).
+        # The account holds exactly these: the demo's wallets beyond the main one go too (pass binanceWallets=…,
+        # okx=…, bybit=…, bitvavo=… for an exchange's own wallets).
         account["balances"] = balances
-        account.pop("binanceWallets", None)
+        for wallets in ("binanceWallets", "okx", "bybit", "bitvavo"):
+            account.pop(wallets, None)
     account.update(extra)
     admin(exchange, "POST", "/__sandbox/fixture", {"account": account})
     return account

@@ -16,7 +16,7 @@ def demo_accounts():
 ACCOUNTS = {a["exchange"]: a for a in reversed(demo_accounts())}
 
 
-@pytest.mark.parametrize("exchange", ["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin"])
+@pytest.mark.parametrize("exchange", ["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin", "bitvavo"])
 def test_balances_for_each_exchange(exchange):
     account = [a for a in demo_accounts() if a["exchange"] == exchange][0]
     stdin = json.dumps({"apiKey": account["apiKey"], "apiSecret": account["apiSecret"], "passphrase": account.get("passphrase")})

@@ -7,6 +7,9 @@ extension BudgetFeedback {
     /// - Any exchange: HTTP 429 or 418 pauses the scope for `Retry-After` seconds (§1.4, §2a, §2b, §4.3), or
     ///   for the policy's default pause when the answer names none (Coinbase's HTML 429 page, §2a).
     /// - Kraken: `EAPI:Rate limit exceeded` in a 200 body means the key's counter is full (§3.4).
+    /// - Bitvavo: `bitvavo-ratelimit-limit` minus `bitvavo-ratelimit-remaining` is the weight used this minute;
+    ///   a 429 blocks for `BitvavoRateHeaders.retryAfter` (`Retry-After`, the ban's end in the body, or
+    ///   `bitvavo-ratelimit-resetat`; exchanges-okx-bybit-bitvavo.md §C.5, §C.6).
     static func read(_ result: HTTPResult, pool: BudgetPool, policy: BudgetPolicy) -> BudgetFeedback {
         var feedback = BudgetFeedback()
         switch pool {
@@ -14,10 +17,12 @@ extension BudgetFeedback {
         case .binanceSAPI: feedback.usedWeight = header(result, "x-sapi-used-ip-weight-1m")
         case .krakenPrivate, .krakenPublic:
             if result.body.count < 4096, result.text.contains("EAPI:Rate limit exceeded") { feedback.counterFull = true }
+        case .bitvavoPrivate, .bitvavoPublic: feedback.usedWeight = BitvavoRateHeaders.usedWeight(result)
         default: break
         }
         if result.status == 429 || result.status == 418 {
-            feedback.blockedForSeconds = ResponseSupport.retryAfter(result) ?? policy.defaultPauseSeconds
+            feedback.blockedForSeconds = pool.exchange == .bitvavo ? BitvavoRateHeaders.retryAfter(result)
+                : ResponseSupport.retryAfter(result) ?? policy.defaultPauseSeconds
         }
         return feedback
     }

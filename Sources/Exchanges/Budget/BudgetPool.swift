@@ -42,11 +42,36 @@ public enum BudgetPool: String, Sendable, CaseIterable {
     /// endpoint whose limit is the endpoint's own (`BybitEndpoint.uidCost`); the policy here is the smallest
     /// published one (5/s), used only where no endpoint policy is given.
     case bybitUID = "bybit-uid"
+    /// OKX `GET /api/v5/account/balance`: 10 requests per 2 s per User ID (exchanges-okx-bybit-bitvavo.md §A.1,
+    /// §A.7). Counted per key: the User ID is not known before the first call, and one user rarely connects two
+    /// keys. The other OKX pools below are per key for the same reason.
+    case okxBalance = "okx-balance"
+    /// OKX `GET /api/v5/asset/balances` (funding): 6 requests per second per User ID (§A.1).
+    case okxFunding = "okx-funding"
+    /// OKX `GET /api/v5/finance/savings/balance` (Simple Earn flexible): 6 requests per second per User ID (§A.1).
+    case okxSavings = "okx-savings"
+    /// OKX `GET /api/v5/finance/staking-defi/orders-active` (On-chain Earn): 3 requests per second per User ID
+    /// (§A.1).
+    case okxOnchainOrders = "okx-onchain-orders"
+    /// OKX `GET /api/v5/account/config`: 5 requests per 2 s per User ID (§A.5).
+    case okxConfig = "okx-config"
+    /// OKX `GET /api/v5/public/time`: 10 requests per 2 s per IP (§A.4).
+    case okxPublic = "okx-public"
+    /// Bitvavo signed calls: 1,000 weight points per minute per API key (exchanges-okx-bybit-bitvavo.md §C.6,
+    /// verified). Exceeding it blocks the key for the rest of the minute plus the next one, so the 85 % headroom
+    /// matters. `/balance` and `/stakingBalance` weigh 5 each.
+    case bitvavoPrivate = "bitvavo-private"
+    /// Bitvavo calls without a key (`/time`, weight 1): 1,000 weight points per minute per IP (§C.6); an IP
+    /// over it is blocked for 15 minutes.
+    case bitvavoPublic = "bitvavo-public"
 
     /// Whether the pool is counted per API key (else per IP, i.e. per host for every process together).
     public var isPerKey: Bool {
         switch self {
-        case .krakenPrivate, .kucoinPrivate, .coinbasePrivate, .coinbaseExchangePrivate, .bybitUID: return true
+        case .krakenPrivate, .kucoinPrivate, .coinbasePrivate, .coinbaseExchangePrivate: return true
+        case .okxBalance, .okxFunding, .okxSavings, .okxOnchainOrders, .okxConfig: return true
+        case .bitvavoPrivate: return true
+        case .bybitUID: return true
         default: return false
         }
     }
@@ -66,6 +91,11 @@ public enum BudgetPool: String, Sendable, CaseIterable {
         case .coinbaseExchangePublic: return BudgetPolicy(limit: 10, refill: .decay(milliPerSecond: 10_000))
         case .bybitIP: return BudgetPolicy(limit: 600, refill: .window(milliseconds: 5_000))
         case .bybitUID: return BudgetPolicy(limit: 5, refill: .window(milliseconds: 1_000))
+        case .okxBalance, .okxPublic: return BudgetPolicy(limit: 10, refill: .window(milliseconds: 2_000))
+        case .okxFunding, .okxSavings: return BudgetPolicy(limit: 6, refill: .window(milliseconds: 1_000))
+        case .okxOnchainOrders: return BudgetPolicy(limit: 3, refill: .window(milliseconds: 1_000))
+        case .okxConfig: return BudgetPolicy(limit: 5, refill: .window(milliseconds: 2_000))
+        case .bitvavoPrivate, .bitvavoPublic: return BudgetPolicy(limit: 1_000, refill: .window(milliseconds: 60_000))
         }
     }
 }
@@ -84,6 +114,12 @@ public enum RequestWeight {
     public static let kucoinTimestamp = 3
     /// Coinbase (both APIs): one request is one unit.
     public static let coinbaseRequest = 1
+    /// OKX: limits count requests, so one request is one unit (§A.7).
+    public static let okxRequest = 1
+    /// Bitvavo `GET /v2/balance` and `GET /v2/stakingBalance` (§C.1, §C.6).
+    public static let bitvavoBalance = 5
+    /// Bitvavo `GET /v2/time` (§C.6).
+    public static let bitvavoTime = 1
 }
 
 /// One instance of a pool: its stable name (stored in the database) and its policy.

@@ -104,6 +104,8 @@ extension BudgetPool {
         case .coinbasePrivate, .coinbasePublic: return .coinbase
         case .coinbaseExchangePrivate, .coinbaseExchangePublic: return .coinbaseexchange
         case .bybitIP, .bybitUID: return .bybit
+        case .okxBalance, .okxFunding, .okxSavings, .okxOnchainOrders, .okxConfig, .okxPublic: return .okx
+        case .bitvavoPrivate, .bitvavoPublic: return .bitvavo
         }
     }
 }
