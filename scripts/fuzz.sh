@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(params json jwt ciphertext binance coinbase coinbaseexchange kraken krakenearn kucoin time coinbasekey okx bitvavo)
+[ ${#targets[@]} -gt 0 ] || targets=(params json jwt ciphertext binance coinbase coinbaseexchange kraken krakenearn kucoin time coinbasekey okx bitvavo bybit)
 cd "$root"
 export SWIFT_BACKTRACE=enable=no  # let libFuzzer see the crash and save the input
 

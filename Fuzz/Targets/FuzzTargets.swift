@@ -14,7 +14,7 @@ public enum FuzzTargets {
         "binance": binanceWallets, "coinbase": { exchangeResponse(.coinbase, $0) },
         "coinbaseexchange": { exchangeResponse(.coinbaseexchange, $0) }, "kraken": { exchangeResponse(.kraken, $0) },
         "kucoin": kucoin, "time": serverTime, "krakenearn": krakenEarn,
-        "coinbasekey": coinbaseKey, "okx": okx, "bitvavo": bitvavo,
+        "coinbasekey": coinbaseKey, "okx": okx, "bitvavo": bitvavo, "bybit": bybit,
     ]
 
     /// Text pasted as a Coinbase key name and secret (split at the first NUL): every form is read to a key or
@@ -100,6 +100,21 @@ extension FuzzTargets {
         exchangeResponse(.kucoin, data)
         ExchangeStub.shared.pathReplies = [:]
         exchangeResponse(.kucoin, data)
+    }
+
+    /// The account-info answer of a UTA 1.0 Bybit account (exchanges-okx-bybit-bitvavo.md §B.1), so the fuzzed
+    /// body reaches the unified and contract wallets, Funding, Earn and the overview.
+    static let bybitUTA1 = (200, Data(#"{"retCode":0,"retMsg":"OK","result":{"unifiedMarginStatus":3},"retExtInfo":{},"time":1}"#.utf8))
+
+    /// Bybit reads the account mode first; as for KuCoin, each input runs twice: once with the mode fixed (UTA
+    /// 1.0, every wallet call reads the fuzzed body), once with every call fuzzed (the mode and key info too).
+    static func bybit(_ data: [UInt8]) {
+        ExchangeStub.shared.pathReplies = ["/v5/account/info": bybitUTA1]
+        exchangeResponse(.bybit, data)
+        ExchangeStub.shared.pathReplies = [:]
+        exchangeResponse(.bybit, data)
+        let client = ExchangeStub.shared.client(.bybit)
+        _ = runBlocking { try? await client.permissions() }
     }
 
     static let statuses = [200, 200, 200, 400, 401, 403, 404, 418, 429, 500, 502, 503]
@@ -267,7 +282,7 @@ final class ExchangeStub: @unchecked Sendable {
     private func answer(_ request: ServerRequest) -> ServerResponse {
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         let timePaths: Set<String> = ["/api/v3/time", "/api/v3/brokerage/time", "/time", "/0/public/Time", "/api/v1/timestamp",
-                                      "/api/v5/public/time", "/v2/time"]
+                                      "/api/v5/public/time", "/v2/time", "/v5/market/time"]
         switch request.path {
         case let path where timeFuzzed && timePaths.contains(path):
             let (status, body) = reply
@@ -279,6 +294,8 @@ final class ExchangeStub: @unchecked Sendable {
         case "/api/v1/timestamp": return .json(200, #"{"code":"200000","data":\#(nowMs)}"#)
         case "/api/v5/public/time": return .json(200, #"{"code":"0","msg":"","data":[{"ts":"\#(nowMs)"}]}"#)
         case "/v2/time": return .json(200, #"{"time":\#(nowMs)}"#)
+        case "/v5/market/time":
+            return .json(200, #"{"retCode":0,"retMsg":"OK","result":{"timeSecond":"\#(nowMs / 1000)","timeNano":"\#(nowMs)000000"},"retExtInfo":{},"time":\#(nowMs)}"#)
         case let path where pathReplies[path] != nil:
             let (status, body) = pathReplies[path] ?? reply
             return ServerResponse(status: status, headers: [("Content-Type", "application/json"), ("Retry-After", retryAfter)], body: body)

@@ -410,6 +410,40 @@ public enum DemoFixture {
           }
         ]
       }
+    },
+    {
+      "exchange": "bybit",
+      "label": "Bybit UTA 2.0 read-only",
+      "apiKey": "hQ7vKp2XwN9mTz4RbL",
+      "apiSecret": "Xk3pR8vNq2LmZt7WbY5sJd9HfG4cTe6UaQ1w",
+      "canTrade": false,
+      "canWithdraw": false,
+      "balances": [
+        {"asset": "BTC", "free": "0.3", "locked": "0.05", "wallet": "unified"},
+        {"asset": "ETH", "free": "1.8", "wallet": "unified"},
+        {"asset": "USDT", "free": "1250", "wallet": "unified", "liability": "200"},
+        {"asset": "USDC", "free": "300", "wallet": "funding"},
+        {"asset": "MNT", "free": "150", "wallet": "funding"},
+        {"asset": "USDT", "free": "500", "wallet": "earn-flexible"}
+      ],
+      "bybit": {
+        "accountMode": 6,
+        "accruedInterest": {"USDT": "0.0123"},
+        "overviewExtras": [{"accountType": "TradingBot", "equity": "120.5"}]
+      }
+    },
+    {
+      "exchange": "bybit",
+      "label": "Bybit Netherlands key",
+      "apiKey": "Nl4bYbT8kQ2vZx7mWp",
+      "apiSecret": "Pq9sL2xV7nB4mK8wR3tY6cF1hJ5dG0zAeU7i",
+      "canTrade": false,
+      "canWithdraw": false,
+      "region": "nl",
+      "balances": [
+        {"asset": "BTC", "free": "0.02", "wallet": "unified"},
+        {"asset": "EUR", "free": "150", "wallet": "funding"}
+      ]
     }
   ]
 }

@@ -197,7 +197,8 @@ public struct Faults: Codable, Sendable, Equatable {
     // Location blocks (exchanges.md §7.8).
     /// Refuse every request as coming from a location the exchange does not serve (exchanges.md §7.8):
     /// `"451"` answers HTTP 451 with the exchange's JSON body, `"cdn403"` the CDN's HTML country-block page
-    /// (HTTP 403). Only exchanges with a documented location answer simulate it (Binance); others ignore it.
+    /// (HTTP 403). Only exchanges with a documented location answer simulate it (Binance; Bybit answers its
+    /// HTTP 403 to every form, exchanges-okx-bybit-bitvavo.md §B.1); others ignore it.
     public var regionBlock: String?
     // Reads that cannot be proven complete, redirects and outages (exchanges.md §8.4, §9.4, §10.3).
     /// Answer a redirect with `Location:` this absolute URL (clients must not follow it).

@@ -114,8 +114,7 @@ enum ReadFaults {
             }
             return BitvavoSimulator.error(503, 404, "The service is temporarily unavailable for maintenance.")
         case .bybit:
-            // SCAFFOLD: each exchange's real outage bodies (issue 17).
-            return ServerResponse(status: 503)
+            return BybitReadFaults.outage(fault)
         }
     }
 
@@ -132,7 +131,7 @@ enum ReadFaults {
         case .okx: return OKXSimulator.route(path).path == OKXAccountBodies.balancePath
         // Bitvavo: spot and fixed-staking listings, both top-level arrays (§C.1).
         case .bitvavo: return path == "/v2/balance" || path == "/v2/stakingBalance"
-        case .bybit: return false // SCAFFOLD (issue 17)
+        case .bybit: return BybitReadFaults.isListing(path)
         }
     }
 
@@ -141,7 +140,10 @@ enum ReadFaults {
         guard let object = try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
         else { return response }
         let damaged: Any
-        if exchange == .coinbaseexchange || exchange == .bitvavo {
+        if exchange == .bybit {
+            guard let body = object as? [String: Any] else { return response }
+            damaged = BybitReadFaults.damage(body, fault)
+        } else if exchange == .coinbaseexchange || exchange == .bitvavo {
             // Top-level array listings: Coinbase Exchange `/accounts`, Bitvavo `/v2/balance` and `/v2/stakingBalance`.
             guard var rows = object as? [[String: Any]] else { return response }
             switch fault {

@@ -51,6 +51,7 @@ struct ErrorMatrixTests {
         // OKX sends the passphrase in clear, so only the signature shows a wrong secret (§A.3).
         (.okx, .invalidSignature),
         (.bitvavo, .invalidSignature),  // 309
+        (.bybit, .invalidSignature),
     ])
     func wrongSecret(exchange: ExchangeID, expected: ExchangeError.Code) async throws {
         try await SandboxHarness.run { h in
@@ -61,6 +62,7 @@ struct ErrorMatrixTests {
             case .kucoin: secret = "00000000-0000-0000-0000-000000000000"
             case .coinbase: secret = h.account(.coinbase, label: "Ed25519").apiSecret
             case .okx: secret = VectorFile.credentials("kraken")["secret"]!.prefix(32).uppercased()
+            case .bybit: secret = String(account.apiSecret.reversed())
             default: secret = VectorFile.credentials("kraken")["secret"]!
             }
             let error = await exchangeError { _ = try await h.client(account, apiSecret: secret).fetchBalances() }
@@ -72,7 +74,7 @@ struct ErrorMatrixTests {
         (ExchangeID.binance, ExchangeError.Code.invalidCredentials),  // -2015 cannot tell permission from key
         (.coinbase, .permissionDenied), (.coinbaseexchange, .permissionDenied),
         (.kraken, .permissionDenied), (.kucoin, .permissionDenied), (.okx, .permissionDenied),
-        (.bitvavo, .permissionDenied),
+        (.bitvavo, .permissionDenied), (.bybit, .permissionDenied),
     ])
     func keyWithoutReadPermission(exchange: ExchangeID, expected: ExchangeError.Code) async throws {
         #expect(try await code(exchange, faults: Faults(noReadPermission: true))?.code == expected)
@@ -80,7 +82,7 @@ struct ErrorMatrixTests {
 
     @Test(arguments: [
         (ExchangeID.binance, ExchangeError.Code.ipNotAllowed), (.coinbaseexchange, .ipNotAllowed),
-        (.kucoin, .ipNotAllowed), (.okx, .ipNotAllowed), (.bitvavo, .ipNotAllowed),
+        (.kucoin, .ipNotAllowed), (.okx, .ipNotAllowed), (.bitvavo, .ipNotAllowed), (.bybit, .ipNotAllowed),
         // Coinbase: bare 401; Kraken: permission error (both [A] in exchanges.md).
         (.coinbase, .invalidCredentials), (.kraken, .permissionDenied),
     ])
@@ -116,7 +118,7 @@ struct ErrorMatrixTests {
         #expect(try await code(exchange, faults: Faults(truncatedJSON: true))?.code == .badResponse)
     }
 
-    @Test(arguments: [ExchangeID.binance, .kraken, .okx, .bitvavo])
+    @Test(arguments: [ExchangeID.binance, .kraken, .okx, .bitvavo, .bybit])
     func hangingExchangeTimesOut(exchange: ExchangeID) async throws {
         // The sandbox would answer normally after 10 s; a `timeout` code proves the client gave up first.
         // (How long that took is not asserted: wall time on a loaded machine is not a test.)

@@ -33,6 +33,7 @@ def test_repeated_cursor_keeps_the_holdings_of_the_last_sync(logged_in):
 @pytest.mark.parametrize("exchange,outage", [
     ("kucoin", "unavailable"), ("kraken", "internalError"), ("kraken", "busy"),
     ("kraken", "deadlineElapsed"), ("binance", "busy"), ("bitvavo", "internalError"), ("bitvavo", "unavailable"),
+    ("bybit", "internalError"), ("bybit", "unavailable"), ("bybit", "busy"),
 ])
 def test_documented_outages_are_transient(logged_in, exchange, outage):
     account = new_account(exchange)
@@ -79,7 +80,7 @@ class Listener:
         self.sock.close()
 
 
-@pytest.mark.parametrize("exchange", ["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin", "bitvavo"])
+@pytest.mark.parametrize("exchange", ["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin", "bitvavo", "bybit"])
 def test_a_redirect_is_not_followed(logged_in, exchange):
     listener = Listener()
     try:

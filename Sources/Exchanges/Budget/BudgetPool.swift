@@ -35,6 +35,13 @@ public enum BudgetPool: String, Sendable, CaseIterable {
     case coinbaseExchangePrivate = "coinbaseexchange-private"
     /// Coinbase Exchange public endpoints (`/time`): 10 requests per second per IP, bursts 15 (§10.4).
     case coinbaseExchangePublic = "coinbaseexchange-public"
+    /// Bybit per IP: 600 requests per 5 s across every Bybit host (exchanges-okx-bybit-bitvavo.md §B.7). Every
+    /// Bybit request, public or signed, counts.
+    case bybitIP = "bybit-ip"
+    /// Bybit per UID, per endpoint, per second (§B.7): each signed call also spends from a scope of its key and
+    /// endpoint whose limit is the endpoint's own (`BybitEndpoint.uidCost`); the policy here is the smallest
+    /// published one (5/s), used only where no endpoint policy is given.
+    case bybitUID = "bybit-uid"
     /// OKX `GET /api/v5/account/balance`: 10 requests per 2 s per User ID (exchanges-okx-bybit-bitvavo.md §A.1,
     /// §A.7). Counted per key: the User ID is not known before the first call, and one user rarely connects two
     /// keys. The other OKX pools below are per key for the same reason.
@@ -64,6 +71,7 @@ public enum BudgetPool: String, Sendable, CaseIterable {
         case .krakenPrivate, .kucoinPrivate, .coinbasePrivate, .coinbaseExchangePrivate: return true
         case .okxBalance, .okxFunding, .okxSavings, .okxOnchainOrders, .okxConfig: return true
         case .bitvavoPrivate: return true
+        case .bybitUID: return true
         default: return false
         }
     }
@@ -81,6 +89,8 @@ public enum BudgetPool: String, Sendable, CaseIterable {
         case .coinbasePublic: return BudgetPolicy(limit: 10, refill: .decay(milliPerSecond: 10_000))
         case .coinbaseExchangePrivate: return BudgetPolicy(limit: 15, refill: .decay(milliPerSecond: 15_000))
         case .coinbaseExchangePublic: return BudgetPolicy(limit: 10, refill: .decay(milliPerSecond: 10_000))
+        case .bybitIP: return BudgetPolicy(limit: 600, refill: .window(milliseconds: 5_000))
+        case .bybitUID: return BudgetPolicy(limit: 5, refill: .window(milliseconds: 1_000))
         case .okxBalance, .okxPublic: return BudgetPolicy(limit: 10, refill: .window(milliseconds: 2_000))
         case .okxFunding, .okxSavings: return BudgetPolicy(limit: 6, refill: .window(milliseconds: 1_000))
         case .okxOnchainOrders: return BudgetPolicy(limit: 3, refill: .window(milliseconds: 1_000))

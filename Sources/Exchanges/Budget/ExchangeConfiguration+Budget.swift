@@ -56,8 +56,9 @@ extension ExchangeConfiguration {
         return result
     }
 
-    /// Reserves `cost`, sleeping until the scope can afford it when that is within `budgetWait`.
-    private func waitForBudget(_ cost: RequestCost) async throws {
+    /// Reserves `cost`, sleeping until the scope can afford it when that is within `budgetWait`. Internal so a
+    /// client whose requests count against two limits (Bybit: IP and UID, §B.7) can reserve the second first.
+    func waitForBudget(_ cost: RequestCost) async throws {
         let giveUpAt = Date().addingTimeInterval(max(0, budgetWait))
         while true {
             let answer: Reservation
@@ -102,6 +103,7 @@ extension BudgetPool {
         case .kucoinPrivate, .kucoinPublic: return .kucoin
         case .coinbasePrivate, .coinbasePublic: return .coinbase
         case .coinbaseExchangePrivate, .coinbaseExchangePublic: return .coinbaseexchange
+        case .bybitIP, .bybitUID: return .bybit
         case .okxBalance, .okxFunding, .okxSavings, .okxOnchainOrders, .okxConfig, .okxPublic: return .okx
         case .bitvavoPrivate, .bitvavoPublic: return .bitvavo
         }
