@@ -108,13 +108,31 @@ struct BybitErrorTests {
         }
     }
 
-    /// A unified coin without `spotBorrow` cannot be told apart from borrowed coins: refused.
-    @Test func unifiedCoinWithoutSpotBorrowIsRefused() throws {
-        let body = #"{"list":[{"coin":[{"coin":"USDT","walletBalance":"10","locked":"0"}]}]}"#
-        let answer = try JSONDecoder().decode(BybitWallets.WalletAnswer.self, from: Data(body.utf8))
-        var notes: [String] = []
-        #expect(throws: ExchangeError.self) { try BybitWallets.tradingRows(answer, wallet: "unified", notes: &notes) }
-        #expect((try? BybitWallets.tradingRows(answer, wallet: "contract", notes: &notes))?.count == 1)
+    /// A unified coin without `spotBorrow` cannot be told apart from borrowed coins: refused, unless the coin
+    /// shows no debt at all, where nothing of it can be borrowed.
+    @Test func unifiedCoinWithoutSpotBorrowIsRefusedUnlessItHasNoDebt() throws {
+        func rows(_ coin: String, wallet: String = "unified") throws -> [RawBalance] {
+            let body = #"{"list":[{"coin":["# + coin + "]}]}"
+            let answer = try JSONDecoder().decode(BybitWallets.WalletAnswer.self, from: Data(body.utf8))
+            var notes: [String] = []
+            return try BybitWallets.tradingRows(answer, wallet: wallet, notes: &notes)
+        }
+        let missing = #"{"coin":"USDT","walletBalance":"10","locked":"0"}"#
+        #expect(throws: ExchangeError.self) { try rows(missing) }
+        #expect((try? rows(missing, wallet: "contract"))?.count == 1)
+        // Empty, with a debt: the borrowed part is unknown.
+        #expect(throws: ExchangeError.self) {
+            try rows(#"{"coin":"USDT","walletBalance":"10","locked":"","spotBorrow":"","borrowAmount":"4"}"#)
+        }
+        #expect(throws: ExchangeError.self) {
+            try rows(#"{"coin":"USDT","walletBalance":"10","locked":"","spotBorrow":"","borrowAmount":""}"#)
+        }
+        // Empty, without any debt: all of it is owned; an empty `locked` holds nothing.
+        let owned = try rows(#"{"coin":"USDT","walletBalance":"10","locked":"","spotBorrow":"","borrowAmount":"0"}"#)
+        #expect(owned.map(\.free) == ["10"] && owned.map(\.locked) == ["0"])
+        #expect(throws: ExchangeError.self) {
+            try rows(#"{"coin":"USDT","walletBalance":"10","locked":"","spotBorrow":"NaN","borrowAmount":"0"}"#)
+        }
     }
 
     /// Key info: the documented example's shape (scopes filled in, readOnly 1) and the IP-bound expiry sentinel.

@@ -127,8 +127,8 @@ enum BybitWallets {
 
     /// Rows of a `wallet-balance` answer: per coin `walletBalance − spotBorrow` (at least 0) as the holding, of
     /// which `locked` (at most the holding) is locked. A debt (`borrowAmount + accruedInterest` > 0) and a
-    /// non-zero `bonus` are noted. Throws `bad_response` for a missing listing, a missing `spotBorrow` in the
-    /// unified wallet, or an amount that is not a decimal, is negative, or is out of range.
+    /// non-zero `bonus` are noted. Throws `bad_response` for a missing listing, a `spotBorrow` the unified wallet
+    /// cannot do without (`spotBorrow(of:wallet:)`), or an amount that is not a decimal, is negative, or is out of range.
     static func tradingRows(_ answer: WalletAnswer, wallet: String, notes: inout [String]) throws -> [RawBalance] {
         guard let accounts = answer.list else {
             throw ExchangeError.incompleteListing(.bybit, detail: "\(wallet) wallet without list")
@@ -139,12 +139,10 @@ enum BybitWallets {
                 throw ExchangeError.incompleteListing(.bybit, detail: "\(wallet) account without coin")
             }
             for coin in coins {
-                guard wallet != unified || coin.spotBorrow != nil else {
-                    throw ExchangeError(.badResponse, exchange: .bybit, detail: "unified \(coin.coin) without spotBorrow")
-                }
                 let gross = try amount(coin.walletBalance.text, coin.coin)
-                let borrowed = try amount(coin.spotBorrow?.text ?? "0", coin.coin)
-                let held = try amount(coin.locked?.text ?? "0", coin.coin)
+                let borrowed = try spotBorrow(of: coin, wallet: wallet)
+                // `locked` only splits the holding into free and held, so an empty one is "nothing held".
+                let held = try amount(coin.locked.map { $0.text.isEmpty ? "0" : $0.text } ?? "0", coin.coin)
                 let net = try difference(gross, borrowed, coin.coin)
                 let owned = net.hasPrefix("-") ? "0" : net
                 let locked = try isLess(owned, than: held, coin.coin) ? owned : held
@@ -161,6 +159,20 @@ enum BybitWallets {
             }
         }
         return rows
+    }
+
+    /// The borrowed part of a coin's `walletBalance`. Bybit leaves fields that do not apply empty on some accounts
+    /// (UNVERIFIED for `spotBorrow`, §B.2), so an absent or empty `spotBorrow` counts as 0 only when the coin shows
+    /// no debt at all (`borrowAmount` present and 0, as spot borrowing is part of it); with a debt or no
+    /// `borrowAmount` the owned amount cannot be told and the read fails (`bad_response`). `CONTRACT` has no spot
+    /// borrowing.
+    static func spotBorrow(of coin: Coin, wallet: String) throws -> String {
+        if let text = coin.spotBorrow?.text, !text.isEmpty { return try amount(text, coin.coin) }
+        guard wallet == unified else { return "0" }
+        if let debt = coin.borrowAmount?.text, !debt.isEmpty, DecimalString.isZero(try amount(debt, coin.coin)) {
+            return "0"
+        }
+        throw ExchangeError(.badResponse, exchange: .bybit, detail: "unified \(coin.coin) without spotBorrow")
     }
 
     /// Rows of the Funding answer: `walletBalance` per coin, all free. Throws like `tradingRows`.
