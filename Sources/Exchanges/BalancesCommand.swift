@@ -8,6 +8,9 @@ public enum BalancesCommand {
         let passphrase: String?
         /// An `ExchangeRegion` id (OKX, Bybit); nil for the default host.
         let region: String?
+
+        /// Every field the input may have.
+        static let fields: Set<String> = ["apiKey", "apiSecret", "passphrase", "region"]
     }
 
     /// Reads `{"apiKey","apiSecret","passphrase","region"}` from `stdin`, fetches balances with the server configuration in
@@ -22,6 +25,13 @@ public enum BalancesCommand {
             let known = ExchangeID.allCases.map(\.rawValue).joined(separator: ", ")
             return failure(ExchangeError(.invalidRequest, message: "Unknown exchange \"\(exchange)\". Use one of: \(known)."),
                            exitCode: 2)
+        }
+        // A misspelt field ("regoin") would silently send the key to the default host: refuse it, as the API does.
+        if let object = (try? JSONSerialization.jsonObject(with: stdin)) as? [String: Any],
+           let unknown = object.keys.sorted().first(where: { !Input.fields.contains($0) }) {
+            return failure(ExchangeError(.invalidRequest, message:
+                "Unknown field \"\(unknown.prefix(40))\" on standard input; use \(Input.fields.sorted().joined(separator: ", ")).",
+                exchange: id), exitCode: 2)
         }
         guard let input = try? JSONDecoder().decode(Input.self, from: stdin) else {
             return failure(ExchangeError(.invalidRequest, message:

@@ -106,6 +106,37 @@ struct WalletRowsTests {
     }
 }
 
+extension WalletRowsTests {
+    /// What a read noticed but did not count (a debt) is kept with the connection and shown; the next successful
+    /// read replaces it, a failed one keeps it; too many or too long notes are bounded.
+    @Test func readNotesAreStoredShownReplacedAndBounded() async throws {
+        let debt = "unified USDT: walletBalance 1250 includes 200 borrowed (spotBorrow), counted 1050; debt 200.0123"
+        client.set(.success(AccountBalances(balances: [Self.dot], notes: [debt])))
+        _ = try await engine().sync(connectionID, trigger: .manual)
+        func shownNotes() throws -> [String]? {
+            let connections = try #require(try get("/api/v1/exchanges/connections")["connections"] as? [[String: Any]])
+            return connections.first { $0["id"] as? String == connectionID }?["notes"] as? [String]
+        }
+        #expect(try shownNotes() == [debt])
+
+        client.set(.failure(ExchangeError(.exchangeUnavailable, message: "down")))
+        _ = try await engine().sync(connectionID, trigger: .manual)
+        #expect(try shownNotes() == [debt])
+
+        let many = (1...25).map { "note \($0) " + String(repeating: "é", count: $0 == 1 ? 500 : 1) }
+        client.set(.success(AccountBalances(balances: [Self.dot], notes: many)))
+        _ = try await engine().sync(connectionID, trigger: .manual)
+        let bounded = try #require(try shownNotes())
+        #expect(bounded.count == ReadNotesJSON.maximumCount + 1)
+        #expect(bounded.first?.unicodeScalars.count == ReadNotesJSON.maximumLength && bounded.first?.hasSuffix("…") == true)
+        #expect(bounded.last == "… and 5 more.")
+
+        client.set(.success(AccountBalances(balances: [Self.dot])))
+        _ = try await engine().sync(connectionID, trigger: .manual)
+        #expect(try shownNotes() == [])
+    }
+}
+
 /// What the scripted client answers next; shared between the test and the clients the engine builds.
 final class ScriptedClient: @unchecked Sendable {
     private let lock = NSLock()

@@ -93,9 +93,14 @@ def test_invalid_credentials_show_the_error(page, user, sandbox):
     # Connecting with them fails too, inside the dialog, and nothing is added.
     dialog.get_by_role("button", name="Connect", exact=True).click()
     expect(result).to_contain_text("Could not connect")
-    expect(dialog.locator("#connect-apiSecret")).to_have_value("")
+    # The secret stays while the dialog is open, so a wrong region or label is fixed without pasting it again;
+    # closing the dialog clears it.
+    expect(dialog.locator("#connect-apiSecret")).to_have_value(account["apiSecret"])
     dialog.get_by_role("button", name="Cancel").click()
     expect(page.locator("li.card")).to_have_count(0)
+    dialog = open_connect_dialog(page)
+    expect(dialog.locator("#connect-apiSecret")).to_have_value("")
+    page.keyboard.press("Escape")
 
 
 def test_the_list_shows_status_and_last_sync(page, user, sandbox):

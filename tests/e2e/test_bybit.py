@@ -32,6 +32,10 @@ def test_uta_wallets_per_holding_and_the_overview_not_added(logged_in):
         "USDC": [("funding", "USDC", "300")],
         "USDT": [("earn-flexible", "USDT", "500"), ("unified", "USDT", "1050")],  # wallets sorted by name
     }
+    # Neither the debt nor the bot funds are holdings, but the person sees both on the connection.
+    notes = " ".join(connection["notes"])
+    assert "200 borrowed" in notes and "debt 200.0123" in notes, connection["notes"]
+    assert "TradingBot" in notes and "120.5" in notes, connection["notes"]
 
 
 def test_borrowed_coins_are_not_counted(logged_in):
@@ -47,11 +51,18 @@ def test_borrowed_coins_are_not_counted(logged_in):
                                     {"asset": "BTC", "free": "0.5", "wallet": "unified"}])
     assert logged_in.post(f"{API}/connections/{cid}/sync").status == 200
     assert wallets_by_asset(logged_in, cid) == {"BTC": [("unified", "BTC", "0.5")]}
+    assert any("debt" in note for note in connection_notes(logged_in, cid))
 
-    # The loan repaid with own coins: the whole balance counts.
+    # The loan repaid with own coins: the whole balance counts, and no debt is noted any more.
     set_balances("bybit", account, [{"asset": "USDT", "free": "40", "wallet": "unified"}])
     assert logged_in.post(f"{API}/connections/{cid}/sync").status == 200
     assert wallets_by_asset(logged_in, cid) == {"USDT": [("unified", "USDT", "40")]}
+    assert not any("debt" in note for note in connection_notes(logged_in, cid))
+
+
+def connection_notes(client, cid):
+    connections = client.fresh().get(f"{API}/connections").json()["connections"]
+    return next(c for c in connections if c["id"] == cid)["notes"]
 
 
 def test_missing_earn_scope_leaves_earn_unread(logged_in):

@@ -16,10 +16,11 @@ def demo_accounts():
 ACCOUNTS = {a["exchange"]: a for a in reversed(demo_accounts())}
 
 
-@pytest.mark.parametrize("exchange", ["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin", "bitvavo"])
+@pytest.mark.parametrize("exchange", ["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin", "okx", "bybit", "bitvavo"])
 def test_balances_for_each_exchange(exchange):
     account = [a for a in demo_accounts() if a["exchange"] == exchange][0]
-    stdin = json.dumps({"apiKey": account["apiKey"], "apiSecret": account["apiSecret"], "passphrase": account.get("passphrase")})
+    stdin = json.dumps({"apiKey": account["apiKey"], "apiSecret": account["apiSecret"], "passphrase": account.get("passphrase"),
+                        "region": account.get("region")})
     r = cli("exchange", "balances", exchange, stdin=stdin, check=False)
     assert r.returncode == 0, r.stdout + r.stderr
     balances = json.loads(r.stdout)["balances"]
@@ -42,6 +43,17 @@ def test_wrong_secret_is_a_json_error_without_secrets():
     assert error["code"] in ("invalid_passphrase", "invalid_signature", "invalid_credentials")
     assert "wrong-secret-value-1234" not in r.stdout + r.stderr
     assert account["passphrase"] not in r.stdout + r.stderr
+
+
+def test_a_misspelt_field_is_refused_rather_than_sending_the_key_to_the_default_host():
+    account = [a for a in demo_accounts() if a["exchange"] == "okx"][0]
+    stdin = json.dumps({"apiKey": account["apiKey"], "apiSecret": account["apiSecret"],
+                        "passphrase": account["passphrase"], "regoin": "eea"})
+    r = cli("exchange", "balances", "okx", stdin=stdin, check=False)
+    assert r.returncode == 2, r.stdout + r.stderr
+    error = json.loads(r.stdout)["error"]
+    assert error["code"] == "invalid_request" and '"regoin"' in error["message"]
+    assert account["apiSecret"] not in r.stdout + r.stderr
 
 
 def test_unknown_exchange_is_rejected():

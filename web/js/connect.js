@@ -13,7 +13,8 @@ const FAILURE_TITLES = {
 
 /** Every input of the form, by the API's field name. */
 const FIELDS = ['exchange', 'region', 'apiKey', 'apiSecret', 'passphrase', 'label'];
-/** Fields cleared after every Connect and whenever the dialog closes: they are never kept around. */
+/** Fields cleared after a successful Connect and whenever the dialog closes: they are never kept around. A failed
+ * Connect keeps them, so the person can fix the region or label without pasting the secret again. */
 const SECRET_FIELDS = ['apiSecret', 'passphrase'];
 
 let supported = null;
@@ -169,7 +170,6 @@ async function submit(action) {
     else await connect(body);
   } finally {
     setBusy(false);
-    if (action === 'connect') for (const field of SECRET_FIELDS) input(field).value = '';
   }
 }
 
@@ -180,7 +180,8 @@ async function testConnection(body) {
       const count = answer.balancesCount;
       showResult(permissionWarning(answer.permissions) ? 'warning' : 'success',
         `Connection works${typeof count === 'number' ? `: ${count} balance${count === 1 ? '' : 's'} found` : ''}.`,
-        answer.message, permissionWarning(answer.permissions));
+        answer.message, permissionWarning(answer.permissions),
+        ...(answer.notes || []).map((note) => `Not counted: ${note}`));
     } else {
       const error = (answer && answer.error) || {};
       showResult('error', FAILURE_TITLES[error.code] || 'The exchange refused these credentials.',
@@ -196,8 +197,9 @@ async function connect(body) {
     const answer = await api('POST', '/exchanges/connect', body);
     const connection = answer.connection;
     const warning = permissionWarning(connection.permissions);
+    for (const field of SECRET_FIELDS) input(field).value = '';
     byId('connect-dialog').close();
-    toast(`Connected ${connection.exchangeName || connection.exchange}` +
+    toast(`Connected to ${connection.exchangeName || connection.exchange}` +
       (typeof answer.holdingsCount === 'number' ? `: ${answer.holdingsCount} holdings synced.` : '.'), 'success');
     if (warning) toast(warning, 'warning');
     onConnected(connection, answer.holdingsCount);

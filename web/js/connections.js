@@ -57,6 +57,9 @@ function buildCard(id, actions) {
   card.regionItem = h('div', { hidden: true }, h('dt', { text: 'Host' }), h('dd', { class: 'region' }, card.region));
   card.warning = h('p', { class: 'warning', hidden: true });
   card.unread = h('p', { class: 'unread-wallets', hidden: true });
+  card.notesList = h('ul');
+  card.notes = h('div', { class: 'read-notes', hidden: true },
+    h('p', { class: 'read-notes-title', text: 'Noticed in the last sync, not counted as holdings:' }), card.notesList);
   card.errorCode = h('span', { class: 'error-code' });
   card.errorMessage = h('p', { class: 'error-message' });
   card.error = h('div', { class: 'error-box', hidden: true },
@@ -84,6 +87,7 @@ function buildCard(id, actions) {
       card.regionItem),
     card.warning,
     card.unread,
+    card.notes,
     card.error,
     h('div', { class: 'card-actions' }, card.sync, card.pause, card.disconnect),
     h('details', { class: 'holdings-details' }, card.holdingsSummary, card.holdingsTable, card.holdingsEmpty));
@@ -134,6 +138,12 @@ function updateCard(card, connection, holdings) {
     ? `⚠ Not read with this key: ${unread.map((w) => `${w.wallet}. ${w.message}`).join(' ')}`
     : '';
   show(card.unread, unread.length > 0);
+
+  // What the read noticed but did not count (a debt, funds in places not read): the total is right, and this says
+  // what it leaves out.
+  const notes = connection.notes || [];
+  card.notesList.replaceChildren(...notes.map((note) => h('li', { text: note })));
+  show(card.notes, notes.length > 0);
 
   const lastError = connection.lastError;
   show(card.error, Boolean(lastError));

@@ -28,6 +28,8 @@ public struct ConnectionRecord: Sendable {
     public var apiKeyHint: String?
     /// The wallets the key may not read, as stored JSON (`UnreadWalletsJSON`).
     public var unreadWallets: String?
+    /// What the last successful read noticed but did not count, as stored JSON (`ReadNotesJSON`).
+    public var readNotes: String?
     public var createdAt: String
     public var updatedAt: String
     /// Whether a live sync lease exists for it (joined in by the queries below).
@@ -59,6 +61,7 @@ public struct ConnectionRecord: Sendable {
         permissions = row.string("permissions")
         apiKeyHint = row.string("api_key_hint")
         unreadWallets = row.string("unread_wallets")
+        readNotes = row.string("read_notes")
         createdAt = row.string("created_at") ?? ""
         updatedAt = row.string("updated_at") ?? ""
         syncing = row.bool("syncing")

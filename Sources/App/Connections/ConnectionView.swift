@@ -41,6 +41,9 @@ struct ConnectionView: Encodable {
     let permissions: PermissionsView?
     /// Wallets the last successful sync could not read because the key lacks permission for them.
     let unreadWallets: [UnreadWallet]
+    /// What the last successful sync noticed but did not count: a debt (borrowed coins are not holdings), funds
+    /// in places Holdfast does not read, receipts of staked coins. Sentences, at most `ReadNotesJSON.maximumCount`.
+    let notes: [String]
     let holdingsCount: Int
     let createdAt: String
     let updatedAt: String
@@ -63,6 +66,7 @@ struct ConnectionView: Encodable {
         apiKeyHint = record.apiKeyHint
         permissions = record.permissions.flatMap { Self.permissions(fromJSON: $0, exchange: record.exchangeID) }
         unreadWallets = UnreadWalletsJSON.decode(record.unreadWallets)
+        notes = ReadNotesJSON.decode(record.readNotes)
         holdingsCount = record.holdingsCount
         createdAt = record.createdAt
         updatedAt = record.updatedAt

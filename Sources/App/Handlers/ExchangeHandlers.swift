@@ -106,6 +106,8 @@ enum ExchangeHandlers {
         let error: ErrorBody?
         /// Wallets the key may not read; present only on success.
         var unreadWallets: [UnreadWallet]? = nil
+        /// What the read noticed but did not count (a debt, funds in places not read); present only on success.
+        var notes: [String]? = nil
     }
 
     struct ErrorBody: Encodable {
@@ -134,7 +136,8 @@ enum ExchangeHandlers {
             return .json(TestResult(
                 success: true, message: message,
                 balancesCount: inspection.balances.count, permissions: inspection.permissions.map { ConnectionView.view(of: $0, exchange: input.exchange) },
-                clockOffsetMs: inspection.clockOffsetMs, error: nil, unreadWallets: inspection.unreadWallets))
+                clockOffsetMs: inspection.clockOffsetMs, error: nil, unreadWallets: inspection.unreadWallets,
+                notes: ReadNotesJSON.bounded(inspection.read.notes)))
         case .failure(let error) where error.isLocalBudgetRefusal:
             throw error.apiError
         case .failure(let error):

@@ -121,8 +121,8 @@ public final class SyncEngine: Sendable {
     private static func converse(with client: any ExchangeClient, permissions askPermissions: Bool,
                                  measureClock: Bool, logger: Logger) async throws -> Inspection {
         let read = try await client.readBalances()
-        // What the read reconciled rather than added (e.g. Binance LD rows against Simple Earn): kept for whoever
-        // investigates a total, never shown as an error.
+        // What the read reconciled rather than added (e.g. Binance LD rows against Simple Earn, a Bybit debt): logged
+        // for whoever investigates a total, and stored with the connection for its owner; never an error.
         for note in read.notes {
             logger.notice("balance read note", metadata: ["exchange": "\(client.exchange.rawValue)", "note": "\(note)"])
         }
@@ -292,10 +292,10 @@ public final class SyncEngine: Sendable {
             try db.run("""
                 UPDATE exchange_connections SET status = CASE WHEN status = 'disabled' THEN status ELSE 'active' END,
                     last_sync_at = ?, last_attempt_at = ?, next_attempt_at = ?, last_error = NULL, last_error_code = NULL,
-                    consecutive_failures = 0, needs_attention = 0, unread_wallets = ?, updated_at = ?
+                    consecutive_failures = 0, needs_attention = 0, unread_wallets = ?, read_notes = ?, updated_at = ?
                 WHERE id = ?
                 """, [.text(nowText), .text(nowText), .text(next), .text(UnreadWalletsJSON.encode(read.unreadWallets)),
-                      .text(nowText), .text(record.id)])
+                      .text(ReadNotesJSON.encode(read.notes)), .text(nowText), .text(record.id)])
         }
         try db.run("""
             INSERT INTO sync_runs (connection_id, trigger, started_at, finished_at, outcome, error_code, error_message, asset_count, duration_ms)

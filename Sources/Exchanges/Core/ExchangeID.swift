@@ -109,8 +109,10 @@ public struct ExchangeInfo: Sendable, Equatable {
             fieldLabels: [.apiKey: "API key", .apiSecret: "API secret"],
             readOnlyKeyHelp: """
             In Bybit open Account → API → Create New Key → System-generated API keys (Holdfast supports these \
-            HMAC keys only, not self-generated RSA keys). Choose "Read-Only" and tick the read scopes (Wallet, Earn). Keys without an IP restriction expire after 90 days; bind the \
-            key to your server's IP address to keep it. Pick the region your account belongs to.
+            HMAC keys only, not self-generated RSA keys). Choose "Read-Only" and tick the read scopes (Wallet, \
+            Earn). Keys without an IP restriction expire after 90 days; bind the key to your server's IP address \
+            to keep it. Pick the region your account belongs to. Bybit EU (api.bybit.eu) accepts only keys made \
+            for registered broker apps, so a key you create yourself cannot be used there.
             """,
             // Hosts per entity: exchanges-okx-bybit-bitvavo.md §B.1.
             regions: [
