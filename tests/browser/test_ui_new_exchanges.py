@@ -86,4 +86,7 @@ def test_a_key_on_the_wrong_regional_host_is_explained(page, user, sandbox, exch
     result = dialog.locator("#connect-result")
     expect(result).to_have_attribute("role", "alert")
     expect(result).to_contain_text(re.compile("region", re.I))
+    # The field to change is marked, with a hint of its own.
+    expect(dialog.get_by_label(re.compile("^Region"))).to_have_attribute("aria-invalid", "true")
+    expect(dialog.locator("#connect-region-error")).to_contain_text("region your account was opened in")
     screenshot(page, f"21-wrong-region-{exchange}")

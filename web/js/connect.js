@@ -184,6 +184,7 @@ async function testConnection(body) {
         ...(answer.notes || []).map((note) => `Not counted: ${note}`));
     } else {
       const error = (answer && answer.error) || {};
+      flagRegion(error.code);
       showResult('error', FAILURE_TITLES[error.code] || 'The exchange refused these credentials.',
         error.message || 'The test failed.');
     }
@@ -208,9 +209,21 @@ async function connect(body) {
   }
 }
 
+/**
+ * A key the exchange does not know may be a key of another regional host (OKX EEA/US, Bybit's entities): where the
+ * exchange has regions, the Region field is marked too, since it may be the one to change.
+ */
+function flagRegion(code) {
+  const exchange = selectedExchange();
+  if (code === 'invalid_credentials' && exchange && (exchange.regions || []).length > 0) {
+    setFieldError('region', 'Is this the region your account was opened in? A key works only on its own host.');
+  }
+}
+
 function reportFailure(error, title) {
   if (!(error instanceof ApiError)) throw error;
   if (error.status === 401) return;
+  flagRegion(error.code);
   const unplaced = error.fields ? showFieldErrors(error.fields) : [];
   if (error.code === 'conflict') title = 'Already connected.';
   showResult('error', title, error.message, ...unplaced);
