@@ -51,13 +51,12 @@ def test_borrowed_coins_are_not_counted(logged_in):
                                     {"asset": "BTC", "free": "0.5", "wallet": "unified"}])
     assert logged_in.post(f"{API}/connections/{cid}/sync").status == 200
     assert wallets_by_asset(logged_in, cid) == {"BTC": [("unified", "BTC", "0.5")]}
-    assert any("debt" in note for note in connection_notes(logged_in, cid))
+    assert any("includes 100 borrowed" in note for note in connection_notes(logged_in, cid))
 
-    # The loan repaid with own coins: the whole balance counts, and no debt is noted any more.
+    # The loan repaid with own coins: the whole balance counts.
     set_balances("bybit", account, [{"asset": "USDT", "free": "40", "wallet": "unified"}])
     assert logged_in.post(f"{API}/connections/{cid}/sync").status == 200
     assert wallets_by_asset(logged_in, cid) == {"USDT": [("unified", "USDT", "40")]}
-    assert not any("debt" in note for note in connection_notes(logged_in, cid))
 
 
 def connection_notes(client, cid):
