@@ -64,8 +64,15 @@ def test_timer_syncs_the_newer_exchanges(logged_in, exchange):
     assert before, "the demo account holds something"
     for amount in ("100", "250.5"):
         set_balances(exchange, account, [{"asset": "ADA", "free": amount, "locked": "0"}])
-        r = run_sync("--connection", cid)
-        assert r.returncode == 0, r.stderr
+        # Syncs back to back can outrun an endpoint's per-second allowance (OKX On-chain Earn: 3/s, 85 % used):
+        # the timer then defers rather than fails, and a later run syncs. Run again until it is not deferred.
+        deadline = time.time() + 15
+        while True:
+            r = run_sync("--connection", cid)
+            assert r.returncode == 0, r.stderr
+            if "outcome=deferred" not in r.stderr or time.time() > deadline:
+                break
+            time.sleep(0.2)
         assert "outcome=success" in r.stderr, r.stderr
         after = holdings(logged_in, cid)
         assert after["ADA"] == amount, after
