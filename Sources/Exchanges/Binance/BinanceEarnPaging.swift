@@ -66,17 +66,3 @@ enum BinanceEarnPaging {
         return rows
     }
 }
-
-/// An id Binance sends as a JSON string or a number (`positionId`, `productId`), kept as text.
-struct LenientID: Decodable, Sendable {
-    let text: String
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let string = try? container.decode(String.self) {
-            text = string
-        } else {
-            text = String(try container.decode(LenientInt64.self).value)
-        }
-    }
-}

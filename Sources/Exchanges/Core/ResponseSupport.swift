@@ -169,3 +169,18 @@ struct AmountText: Decodable, Sendable {
 enum JSONDecoderCache {
     static let decoder = JSONDecoder()
 }
+
+/// An id or code an exchange sends as a JSON string or a number (Binance `positionId`, `productId`; OKX `code`),
+/// kept as text.
+struct LenientID: Decodable, Sendable {
+    let text: String
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let string = try? container.decode(String.self) {
+            text = string
+        } else {
+            text = String(try container.decode(LenientInt64.self).value)
+        }
+    }
+}

@@ -8,21 +8,8 @@ import Foundation
 enum OKXErrors {
     /// The error envelope; `code` arrives as a string, tolerated as a number.
     private struct Body: Decodable {
-        let code: LenientCode?
+        let code: LenientID?
         let msg: String?
-    }
-
-    /// A code sent as `"50113"` or `50113`.
-    private struct LenientCode: Decodable {
-        let text: String
-        init(from decoder: Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let string = try? container.decode(String.self) {
-                text = string
-            } else {
-                text = String(try container.decode(Int64.self))
-            }
-        }
     }
 
     /// The codes that mean the key may not call this endpoint (§A.6 "key lacks permission": 50120, 50030).
