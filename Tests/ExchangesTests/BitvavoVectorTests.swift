@@ -5,25 +5,9 @@ import Testing
 
 /// The Bitvavo entries of `Vectors/okx-bybit-bitvavo.json` (exchanges-okx-bybit-bitvavo.md §D).
 private enum BitvavoVectors {
-    // Read-only after the lazy initializer runs once.
-    nonisolated(unsafe) static let entry: [String: Any] = {
-        let url = Bundle.module.url(forResource: "okx-bybit-bitvavo", withExtension: "json", subdirectory: "Vectors")!
-        let document = try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
-        return (document["vectors"] as! [[String: Any]]).first { $0["exchange"] as? String == "bitvavo" }!
-    }()
-
-    static let credentials: [String: String] = {
-        let url = Bundle.module.url(forResource: "okx-bybit-bitvavo", withExtension: "json", subdirectory: "Vectors")!
-        let document = try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
-        return (document["credentials_FAKE"] as! [String: Any])["bitvavo"] as! [String: String]
-    }()
-
-    /// Every signed request ccxt made: the flow's and the direct ones, as (url, headers).
-    static var requests: [(url: String, headers: [String: String])] {
-        let flow = (entry["flow_balance"] as! [String: Any])["requests"] as! [[String: Any]]
-        let direct = (entry["direct_requests"] as! [String: [String: Any]]).values
-        return (flow + direct).map { ($0["url"] as! String, $0["headers"] as! [String: String]) }
-    }
+    static var entry: [String: Any] { ExchangeVectorFile.vector("bitvavo") }
+    static var credentials: [String: String] { ExchangeVectorFile.credentials("bitvavo") }
+    static var requests: [(url: String, headers: [String: String])] { ExchangeVectorFile.requests("bitvavo") }
 
     /// The signed target of a production URL: `/v2/...?query`.
     static func target(_ url: String) -> String { String(url.dropFirst("https://api.bitvavo.com".count)) }

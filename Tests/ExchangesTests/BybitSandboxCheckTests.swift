@@ -7,8 +7,8 @@ import Testing
 /// file's known answers, and one-byte changes it must refuse; the region prefix of a regional host.
 struct BybitSandboxCheckTests {
     @Test func vectorsVerifyAndChangesAreRefused() throws {
-        let secret = BybitVectorFile.credentials["secret"]!
-        let checks = BybitVectorFile.vector["checks"] as! [[String: Any]]
+        let secret = ExchangeVectorFile.credentials("bybit")["secret"]!
+        let checks = ExchangeVectorFile.vector("bybit")["checks"] as! [[String: Any]]
         for check in checks {
             let prehash = check["string_to_sign"] as! String
             let signature = check["ccxt_X-BAPI-SIGN"] as! String

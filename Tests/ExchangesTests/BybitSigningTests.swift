@@ -14,8 +14,8 @@ struct BybitSigningTests {
     /// Each recorded request: the signature over its query (ccxt's bare trailing `?` signs an empty query), and
     /// the other headers as Holdfast sends them.
     @Test func everyRecordedRequest() throws {
-        let credentials = BybitVectorFile.credentials
-        let requests = BybitVectorFile.requests
+        let credentials = ExchangeVectorFile.credentials("bybit")
+        let requests = ExchangeVectorFile.requests("bybit")
         #expect(requests.count == 10)
         for (url, headers) in requests {
             let query = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).dropFirst().first
@@ -32,8 +32,8 @@ struct BybitSigningTests {
 
     /// The file's own checks: the signed string and both signatures.
     @Test func vectorChecks() {
-        let secret = BybitVectorFile.credentials["secret"]!
-        let checks = BybitVectorFile.vector["checks"] as! [[String: Any]]
+        let secret = ExchangeVectorFile.credentials("bybit")["secret"]!
+        let checks = ExchangeVectorFile.vector("bybit")["checks"] as! [[String: Any]]
         #expect(checks.count == 10)
         for check in checks {
             let signed = check["string_to_sign"] as! String

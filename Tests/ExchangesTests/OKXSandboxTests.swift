@@ -12,8 +12,8 @@ import FoundationNetworking
 /// signer: each refusal must come with OKX's code.
 struct OKXSandboxTests {
     @Test func vectorSignaturesVerifyAndOneByteChangesAreRefused() {
-        let secret = OKXVectorFile.credentials["secret"]!
-        let checks = OKXVectorFile.vector["checks"] as! [[String: Any]]
+        let secret = ExchangeVectorFile.credentials("okx")["secret"]!
+        let checks = ExchangeVectorFile.vector("okx")["checks"] as! [[String: Any]]
         let timestamp = "2023-11-14T22:13:20.000Z"
         for check in checks {
             let signed = check["string_to_sign"] as! String

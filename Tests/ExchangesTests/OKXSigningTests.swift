@@ -14,7 +14,7 @@ struct OKXSigningTests {
     }
 
     @Test func handVectorD6() throws {
-        let hand = OKXVectorFile.vector["hand_vector"] as! [String: Any]
+        let hand = ExchangeVectorFile.vector("okx")["hand_vector"] as! [String: Any]
         let inputs = hand["inputs"] as! [String: String]
         #expect(inputs["secret"] == "2D072B4696494744FD572D73CA700969")
         #expect(OKXSigner.signature(timestamp: inputs["timestamp"]!, method: inputs["method"]!,
@@ -26,8 +26,8 @@ struct OKXSigningTests {
     /// Every request ccxt signed (flows, direct calls, the demo request): our headers equal ccxt's, the
     /// passphrase in clear, the signature over path and query only.
     @Test func everyVectorRequest() throws {
-        let credentials = OKXVectorFile.credentials
-        let requests = OKXVectorFile.requests
+        let credentials = ExchangeVectorFile.credentials("okx")
+        let requests = ExchangeVectorFile.requests("okx")
         #expect(requests.count == 7)
         for request in requests {
             let url = try #require(URL(string: request.url))
@@ -41,14 +41,14 @@ struct OKXSigningTests {
             }
         }
         // The demo request differs only by its header (§A.2).
-        let demo = OKXVectorFile.vector["demo_request"] as! [String: Any]
+        let demo = ExchangeVectorFile.vector("okx")["demo_request"] as! [String: Any]
         #expect((demo["headers"] as! [String: String])["x-simulated-trading"] == "1")
     }
 
     /// The `checks` list: string to sign and signature, including the comma ccxt percent-encodes.
     @Test func everyCheck() {
-        let secret = OKXVectorFile.credentials["secret"]!
-        let checks = OKXVectorFile.vector["checks"] as! [[String: Any]]
+        let secret = ExchangeVectorFile.credentials("okx")["secret"]!
+        let checks = ExchangeVectorFile.vector("okx")["checks"] as! [[String: Any]]
         #expect(checks.count == 6)
         for check in checks {
             let signed = check["string_to_sign"] as! String
@@ -62,9 +62,9 @@ struct OKXSigningTests {
 
     /// www, eea and us hosts: the same signature, because the host is never signed (§D `regional_hosts`).
     @Test func regionalHostsSignIdentically() throws {
-        let regional = OKXVectorFile.vector["regional_hosts"] as! [String: [String: String]]
+        let regional = ExchangeVectorFile.vector("okx")["regional_hosts"] as! [String: [String: String]]
         #expect(Set(regional.keys) == ["okx", "myokx", "okxus"])
-        let secret = OKXVectorFile.credentials["secret"]!
+        let secret = ExchangeVectorFile.credentials("okx")["secret"]!
         for (_, entry) in regional {
             let url = try #require(URL(string: entry["url"]!))
             #expect(OKXSigner.signature(timestamp: "2023-11-14T22:13:20.000Z", method: "GET", requestPath: url.path,
