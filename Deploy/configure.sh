@@ -273,7 +273,8 @@ SOCKET=/run/holdfast/fcgi.sock CONF_DIR=$nginx_dir/holdfast SERVER_NAME=$server_
 } > "$work/site"
 
 # Everything this step may change, saved so a failed nginx -t puts back exactly what was there.
-managed=("$site" "$site_link" "$default_link")
+default_marker=$nginx_dir/holdfast/default-site-disabled  # uninstall puts the stock link back when it is there
+managed=("$site" "$site_link" "$default_link" "$default_marker")
 for file in "${nginx_files[@]}"; do managed+=("$nginx_dir/holdfast/$file"); done
 mkdir -p "$work/before"
 for path in "${managed[@]}"; do
@@ -315,6 +316,7 @@ stock_default() {
 }
 if stock_default; then
     rm -f "$default_link"
+    : > "$default_marker"
     log "disabled Debian's stock default site (its port-80 default_server took plain HTTP from Holdfast);" \
         "put it back with: ln -s ../sites-available/default $default_link"
 elif [ -e "$default_link" ] || [ -L "$default_link" ]; then
