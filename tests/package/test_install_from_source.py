@@ -1,10 +1,12 @@
 """Installing from source on a fresh Debian 12 (issue 18, items 1, 2, 3, 5, 6, 7, 12): `make install
 DESTDIR=<root>` stages this build's files into a debootstrap root with no Swift toolchain, then configure runs in
 the root as the Debian package's postinst or a live `make install` would run it (no systemd there), and nginx is
-started by hand on loopback test ports.
+started by hand on the site's ports.
 
 One root serves the module (apt-get in a fresh root takes most of a minute); a test that changes a setting puts it
-back. Ports: 3311 (plain HTTP) and 3312 (HTTPS), never 80/443, which other tests on this machine may use.
+back. The site listens on 3311 (plain HTTP) and 3312 (HTTPS), never 80/443, which other tests on this machine may
+use; and since a site listens on every address, the root's nginx runs in a network namespace of its own (only
+loopback in it), entered with nsenter to talk to it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import hashlib
 import os
 import re
 import shutil
-import socket
 import stat
 import subprocess
 import time
@@ -45,33 +46,39 @@ def configure(root: DebianRoot, check: bool = True, **env: str) -> subprocess.Co
     return root.run(CONFIGURE, env=env, check=check, timeout=300)
 
 
-def http_get(port: int, host: str, path: str = "/") -> tuple[str, dict[str, str]]:
-    """A plain HTTP/1.1 GET from the host to the root's nginx (they share loopback): status line and headers."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
-        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = connection.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+def start_nginx(root: DebianRoot) -> int:
+    """Starts the root's nginx in a new network namespace with only loopback up (nothing it listens on is
+    reachable from outside); returns the master's pid, whose namespace `http_get` enters."""
+    subprocess.run(["unshare", "-n", "sh", "-c",
+                    f"ip link set lo up && exec chroot {root.path} /usr/bin/env -i PATH=/usr/sbin:/usr/bin nginx"],
+                   check=True, timeout=30)
+    pid_file = root.host_path("/run/nginx.pid")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if pid_file.is_file() and pid_file.read_text().strip():
+            pid = int(pid_file.read_text())
+            try:
+                http_get(pid, HTTP_PORT, "localhost")
+                return pid
+            except AssertionError:
+                pass
+        time.sleep(0.1)
+    raise AssertionError("the root's nginx did not start answering within 20 s")
+
+
+def http_get(pid: int, port: int, host: str, path: str = "/") -> tuple[str, dict[str, str]]:
+    """A plain HTTP GET to the root's nginx, from inside its network namespace: status line and headers."""
+    result = subprocess.run(["nsenter", "-t", str(pid), "-n", "curl", "-sS", "-o", "/dev/null", "-D", "-",
+                             "--max-time", "10", "-H", f"Host: {host}", f"http://127.0.0.1:{port}{path}"],
+                            capture_output=True, text=True, timeout=30)
+    if result.returncode != 0:
+        raise AssertionError(f"no answer on port {port}: {result.stderr}")
+    head = result.stdout.split("\r\n\r\n", 1)[0].split("\r\n")
     headers = {}
     for line in head[1:]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     return head[0], headers
-
-
-def wait_for_port(port: int, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
 
 
 def read_setting(root: DebianRoot, name: str) -> str:
@@ -127,12 +134,11 @@ def installed():
         root.run(f"rm -f {' '.join(SNAKEOIL)}")
         staged = make_install(root.path)
         first = configure(root, SERVER_NAME="holdfast.test", HTTP_PORT=str(HTTP_PORT), HTTPS_PORT=str(HTTPS_PORT))
-        # Before nginx runs in the shared network namespace: nothing of its configuration may claim 80 or 443.
+        # Debian's default site (port 80) is off, so nginx listens on the test ports only.
         dump = root.run("nginx -T 2>/dev/null").stdout
-        assert not re.search(r"^\s*listen\s+(\[::\]:)?(80|443)\b", dump, re.M), "the root's nginx would take 80/443"
-        root.run("nginx")
-        wait_for_port(HTTP_PORT)
-        yield {"root": root, "staged": staged, "first": first}
+        assert not re.search(r"^\s*listen\s+(\[::\]:)?(80|443)\b", dump, re.M), "the root's nginx still listens on 80/443"
+        nginx = start_nginx(root)
+        yield {"root": root, "staged": staged, "first": first, "nginx": nginx}
     finally:
         root.close()
 
@@ -163,7 +169,7 @@ def test_an_unloadable_certificate_fails_and_nginx_keeps_its_previous_configurat
     assert snapshot(root, "/etc/nginx") == nginx_files
     assert root.host_path("/etc/nginx/sites-available/holdfast").read_text() == site
     root.run("nginx -t")
-    status, _ = http_get(HTTP_PORT, "holdfast.test")
+    status, _ = http_get(installed["nginx"], HTTP_PORT, "holdfast.test")
     assert status.startswith("HTTP/1.1 301"), status
 
 
@@ -195,7 +201,7 @@ def test_plain_http_gets_the_redirect_with_the_default_site_installed(installed)
     assert root.host_path("/etc/nginx/sites-available/default").is_file()
     # Holdfast's name, and a name nobody configured (a visit by IP address), the one Debian's default took.
     for host in ("holdfast.test", "203.0.113.7"):
-        status, headers = http_get(HTTP_PORT, host, "/portfolio?x=1")
+        status, headers = http_get(installed["nginx"], HTTP_PORT, host, "/portfolio?x=1")
         assert status.startswith("HTTP/1.1 301"), (host, status)
         assert headers["location"] == f"https://{host}:{HTTPS_PORT}/portfolio?x=1", headers
 
