@@ -43,7 +43,11 @@ def make_install(destdir: Path) -> subprocess.CompletedProcess:
 
 
 def configure(root: DebianRoot, check: bool = True, **env: str) -> subprocess.CompletedProcess:
-    return root.run(CONFIGURE, env=env, check=check, timeout=300)
+    """Runs configure in the root (as root, with only `env` besides PATH); with `check`, a failure shows its output."""
+    result = root.run(CONFIGURE, env=env, check=False, timeout=300)
+    if check and result.returncode != 0:
+        raise AssertionError(f"configure exited {result.returncode}:\n{result.stderr}")
+    return result
 
 
 def start_nginx(root: DebianRoot) -> int:
@@ -66,14 +70,17 @@ def start_nginx(root: DebianRoot) -> int:
     raise AssertionError("the root's nginx did not start answering within 20 s")
 
 
-def http_get(pid: int, port: int, host: str, path: str = "/") -> tuple[str, dict[str, str]]:
-    """A plain HTTP GET to the root's nginx, from inside its network namespace: status line and headers."""
-    result = subprocess.run(["nsenter", "-t", str(pid), "-n", "curl", "-sS", "-o", "/dev/null", "-D", "-",
-                             "--max-time", "10", "-H", f"Host: {host}", f"http://127.0.0.1:{port}{path}"],
+def http_get(pid: int, port: int, host: str, path: str = "/", scheme: str = "http",
+             body: Path | None = None) -> tuple[str, dict[str, str]]:
+    """A GET to the root's nginx, from inside its network namespace: status line and headers (the body into
+    `body` when given). HTTPS accepts the self-signed snakeoil certificate."""
+    result = subprocess.run(["nsenter", "-t", str(pid), "-n", "curl", "-sS", "-k", "-o", str(body or "/dev/null"),
+                             "-D", "-", "--max-time", "10", "-H", f"Host: {host}", f"{scheme}://127.0.0.1:{port}{path}"],
                             capture_output=True, text=True, timeout=30)
     if result.returncode != 0:
         raise AssertionError(f"no answer on port {port}: {result.stderr}")
-    head = result.stdout.split("\r\n\r\n", 1)[0].split("\r\n")
+    # text=True has turned curl's CRLF line ends into "\n".
+    head = result.stdout.split("\n\n", 1)[0].splitlines()
     headers = {}
     for line in head[1:]:
         name, _, value = line.partition(":")
@@ -184,12 +191,40 @@ def test_the_binaries_need_no_swift_toolchain(installed):
         assert needed and not [lib for lib in needed if re.match(r"lib(swift|Foundation|_Foundation|dispatch|BlocksRuntime)", lib)], needed
         linked = root.run(f"ldd {PREFIX}/libexec/holdfast/{name}").stdout
         assert "not found" not in linked, linked
-        root.run(f"{PREFIX}/bin/{name} --help")
+        if name != "holdfast-fcgi":  # the responder takes no arguments; it is started below
+            root.run(f"{PREFIX}/bin/{name} --help")
     assert not list(root.host_path("/usr").glob("**/libswiftCore.so"))
     # configure migrated the database as the service user; a second migrate finds nothing to do.
     database = root.host_path("/var/lib/holdfast/holdfast.sqlite")
     assert database.is_file() and database.stat().st_uid == int(root.run("id -u holdfast").stdout)
     root.run("holdfast migrate", user="holdfast")
+
+
+def test_the_responder_from_the_root_answers_through_the_site(installed, tmp_path):
+    """holdfast-fcgi started by hand as the service user (its wrapper finds the settings and keys) on the socket
+    the site names; /health through nginx's HTTPS server says the database is migrated."""
+    root = installed["root"]
+    root.run("install -d -o holdfast -g www-data -m 0750 /run/holdfast")
+    # nginx's workers (www-data) connect; systemd's socket unit would give the group, by hand the mode does.
+    responder = root.popen("holdfast-fcgi", user="holdfast", env={"HOLDFAST_SOCKET_MODE": "0666"},
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while not root.host_path("/run/holdfast/fcgi.sock").exists():
+            assert responder.poll() is None, responder.stderr.read()
+            assert time.monotonic() < deadline, "the responder made no socket within 20 s"
+            time.sleep(0.1)
+        body = tmp_path / "health.json"
+        status, headers = http_get(installed["nginx"], HTTPS_PORT, "holdfast.test", "/health", scheme="https", body=body)
+        assert status.startswith("HTTP/2 200") or status.startswith("HTTP/1.1 200"), status
+        assert '"migrations":"current"' in body.read_text(), body.read_text()
+        assert headers.get("strict-transport-security") == "max-age=63072000", headers
+    finally:
+        responder.terminate()
+        try:
+            responder.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            responder.kill()
 
 
 # ---- 3. Debian's default site ----
