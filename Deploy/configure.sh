@@ -209,7 +209,8 @@ for name in "${site_keys[@]}"; do log "  $name=${site_setting[$name]}"; done
 # only the settings file (never the caller's environment, which may name another database).
 as_service() { runuser -u $user -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
 # A holdfast without the backup command answers its help with the general one, hence the look for the flag.
-if as_service "$PREFIX/bin/holdfast" backup --help 2>&1 | grep -q -- --if-exists; then
+backup_help=$(as_service "$PREFIX/bin/holdfast" backup --help 2>&1 || true)
+if [[ $backup_help == *--if-exists* ]]; then
     if ! backup=$(as_service "$PREFIX/bin/holdfast" backup --if-exists); then
         fail "the backup before migrating failed (above); nothing was migrated. Free disk space or fix" \
              "$state_dir, then run $libexec/configure again"
