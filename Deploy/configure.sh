@@ -281,7 +281,11 @@ managed=("$site" "$site_link" "$default_link" "$default_marker")
 for file in "${nginx_files[@]}"; do managed+=("$nginx_dir/holdfast/$file"); done
 mkdir -p "$work/before"
 for path in "${managed[@]}"; do
-    if [ -e "$path" ] || [ -L "$path" ]; then cp -a --parents "$path" "$work/before"; fi
+    # (Not cp --parents: it looks the parents up relative to the working directory.)
+    if [ -e "$path" ] || [ -L "$path" ]; then
+        mkdir -p "$work/before$(dirname "$path")"
+        cp -a "$path" "$work/before$path"
+    fi
 done
 restore_nginx() {
     for path in "${managed[@]}"; do

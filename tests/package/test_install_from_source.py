@@ -350,3 +350,31 @@ def test_a_short_worker_count_is_warned(installed):
     assert "is too few for nginx" not in result.stderr, result.stderr
     # Debian's 768 worker_connections is still reported, as before.
     assert "has worker_connections 768" in result.stderr
+
+
+# ---- make install on the machine itself ----
+
+def test_sudo_make_install_with_a_server_name_installs_and_configures(debian_root):
+    """The README's command as an operator types it, on the server: `sudo make install SERVER_NAME=...` from a
+    checkout holding a release build (copied into the root; the root has no Swift). The variable survives sudo
+    and lands in the settings file; the stage and configure steps both ran."""
+    source = debian_root.host_path("/src")
+    source.mkdir()
+    for part in ("Makefile", "README.md", "Deploy", "nginx", "Migrations", "web", "scripts"):
+        copy = shutil.copytree if (REPO / part).is_dir() else shutil.copy2
+        copy(REPO / part, source / part)
+    (source / "bin").mkdir()
+    for name in ("holdfast", "holdfast-fcgi", "holdfast-sync"):
+        shutil.copy2(BIN / name, source / "bin" / name)
+    debian_root.run("printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d")
+    debian_root.run(f"apt-get install -y -q --no-install-recommends {PACKAGES} make sudo", timeout=900)
+
+    result = debian_root.run("cd /src && sudo make install SERVER_NAME=live.holdfast.test HTTP_PORT=3313 "
+                             "HTTPS_PORT=3314 RELEASE_BIN=/src/bin", check=False, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "installed the files under /usr/local" in result.stderr
+    assert "configure:   HOLDFAST_SERVER_NAME=live.holdfast.test" in result.stderr
+    assert read_setting(debian_root, "HOLDFAST_SERVER_NAME") == "live.holdfast.test"
+    assert "server_name live.holdfast.test;" in debian_root.host_path("/etc/nginx/sites-available/holdfast").read_text()
+    assert debian_root.host_path("/var/lib/holdfast/holdfast.sqlite").is_file()
+    debian_root.run("nginx -t")
