@@ -241,6 +241,27 @@ def test_plain_http_gets_the_redirect_with_the_default_site_installed(installed)
         assert headers["location"] == f"https://{host}:{HTTPS_PORT}/portfolio?x=1", headers
 
 
+def test_a_default_site_the_operator_changed_is_left_alone(installed):
+    """Only Debian's unmodified stock site is disabled: one the operator edited (here: moved to another port)
+    serves something of theirs, so it stays enabled, with a warning."""
+    root = installed["root"]
+    default = root.host_path("/etc/nginx/sites-available/default")
+    link = root.host_path("/etc/nginx/sites-enabled/default")
+    stock = default.read_text()
+    assert "listen 80 default_server;" in stock and "listen [::]:80 default_server;" in stock
+    default.write_text(stock.replace("listen 80 default_server;", "listen 3315 default_server;")
+                            .replace("listen [::]:80 default_server;", "listen [::]:3315 default_server;"))
+    link.symlink_to("/etc/nginx/sites-available/default")
+    try:
+        result = configure(root)
+        assert link.is_symlink(), result.stderr
+        assert "warning: kept /etc/nginx/sites-enabled/default (not Debian's unmodified stock site)" in result.stderr
+    finally:
+        link.unlink(missing_ok=True)
+        default.write_text(stock)
+        configure(root)
+
+
 # ---- 5. one settings file, never reverted ----
 
 def test_settings_survive_a_second_configure_and_a_differing_value_is_warned(installed):
