@@ -136,3 +136,22 @@ def test_a_database_from_a_newer_holdfast_is_refused_everywhere(tmp_path):
     assert sync.returncode == 78 and "made by a newer Holdfast" in sync.stderr, sync.stderr
     refused = cli("restore", str(newer), check=False, env_extra={"HOLDFAST_DATABASE": str(tmp_path / "target.sqlite")})
     assert refused.returncode == 1 and "newer Holdfast" in refused.stderr
+
+
+def test_services_stay_away_from_a_database_being_restored(tmp_path):
+    """A restore holds `<db>.lock` exclusively: a timer run skips (exit 0, says why), the responder does not start."""
+    import fcntl
+
+    database = tmp_path / "holdfast.sqlite"
+    shutil.copy(cli("backup").stdout.strip(), database)
+    extra = {"HOLDFAST_DATABASE": str(database)}
+    with open(f"{database}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        sync = subprocess.run([str(BIN / "holdfast-sync")], capture_output=True, text=True, env=dict(sync_env(), **extra), timeout=60)
+        assert sync.returncode == 0 and "restore of the database is in progress" in sync.stderr, sync.stderr
+        assert "sync run finished" not in sync.stderr
+        responder = run_responder(stack_env(**extra), tmp_path)
+        assert responder.returncode == 1 and "restore of the database is in progress" in responder.stderr
+    # Released: the timer runs again.
+    sync = subprocess.run([str(BIN / "holdfast-sync"), "--dry-run"], capture_output=True, text=True, env=dict(sync_env(), **extra), timeout=60)
+    assert sync.returncode == 0 and "due" in sync.stdout, sync.stderr
