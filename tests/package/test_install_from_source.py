@@ -314,6 +314,20 @@ def test_an_upgrade_from_a_site_written_once_keeps_its_name_in_the_settings(inst
     assert "server_name holdfast.test;" in site.read_text()
 
 
+def test_configure_backs_up_an_existing_database_before_migrating(installed):
+    """The first configure found no database (nothing to back up, no line); every later one copies it into
+    backups/ as the service user before `holdfast migrate`."""
+    root, first = installed["root"], installed["first"]
+    assert "backed up" not in first.stderr and "without a backup" not in first.stderr, first.stderr
+    result = configure(root)
+    match = re.search(r"backed up the database to (/var/lib/holdfast/backups/holdfast-\d{8}T\d{6}Z(?:-\d+)?\.sqlite)\n",
+                      result.stderr)
+    assert match, result.stderr
+    backup = root.host_path(match.group(1))
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert backup.stat().st_uid == int(root.run("id -u holdfast").stdout)
+
+
 def test_configure_again_changes_nothing(installed):
     root = installed["root"]
     folders = ("/etc/holdfast", "/etc/nginx", PREFIX, "/etc/systemd/system")
