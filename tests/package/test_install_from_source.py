@@ -335,6 +335,10 @@ def test_configure_again_changes_nothing(installed):
     result = configure(root)
     assert "generated" not in result.stderr and "wrote" not in result.stderr, result.stderr
     assert snapshot(root, *folders) == before
+    # The package's postinst leaves the units to its own systemd helpers.
+    result = configure(root, HOLDFAST_CONFIGURE_SYSTEMD="0")
+    assert "units left to the caller (HOLDFAST_CONFIGURE_SYSTEMD=0)" in result.stderr
+    assert snapshot(root, *folders) == before
 
 
 # ---- 6. staging holds no secrets ----
