@@ -18,8 +18,14 @@ test-deps: deps
 	@scripts/stack.sh test-deps
 	@$(PYTHON) -m pip install -q --root-user-action=ignore -r tests/requirements.txt
 
+# Self-contained binaries: the Swift standard library and Foundation are linked in statically and no rpath is
+# added, so a server needs no Swift toolchain (readelf -d: no RUNPATH, no libswift*/libFoundation* NEEDED). One
+# product at a time, because a static standard library cannot go into the fuzzers' shared library (make fuzz
+# builds that in .build-fuzz).
+RELEASE_PRODUCTS := holdfast holdfast-fcgi holdfast-sync holdfast-sandbox
 build: deps
-	swift build -c release
+	@for product in $(RELEASE_PRODUCTS); do \
+		swift build -c release --static-swift-stdlib --disable-local-rpath --product $$product || exit 1; done
 
 build-debug: deps
 	swift build
@@ -76,11 +82,18 @@ bench: build test-deps
 clean:
 	rm -rf .build state
 
-# Install on a server (Deploy/install.sh): `make build && sudo make install`. PREFIX (default /usr/local),
-# DESTDIR (stage without touching the system) and PURGE=1 (uninstall: also delete data and keys) pass through.
+# Install on a server: `make build && sudo make install SERVER_NAME=holdfast.example.org`. Deploy/install.sh
+# copies the files (PREFIX, default /usr/local); then, unless DESTDIR is set (staging only: no secrets, no
+# settings, no services), PREFIX/libexec/holdfast/configure sets up this machine (Deploy/configure.sh). The site
+# values SERVER_NAME, TLS_CERT, TLS_KEY, CORS_ORIGIN (or HOLDFAST_CORS_ORIGIN), HTTP_PORT and HTTPS_PORT go into
+# /etc/holdfast/holdfast.env when configure first writes it; make variables on the command line survive sudo.
+# PURGE=1 (uninstall) also deletes data and keys.
 PREFIX ?= /usr/local
 install:
 	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" BIN_DIR="$(RELEASE_BIN)" Deploy/install.sh
+	@if [ -z "$(DESTDIR)" ]; then \
+		SERVER_NAME="$(SERVER_NAME)" TLS_CERT="$(TLS_CERT)" TLS_KEY="$(TLS_KEY)" CORS_ORIGIN="$(CORS_ORIGIN)" \
+		HTTP_PORT="$(HTTP_PORT)" HTTPS_PORT="$(HTTPS_PORT)" "$(PREFIX)/libexec/holdfast/configure"; fi
 
 uninstall:
 	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" PURGE="$(PURGE)" Deploy/uninstall.sh
