@@ -18,8 +18,10 @@ test-deps: deps
 	@scripts/stack.sh test-deps
 	@$(PYTHON) -m pip install -q --root-user-action=ignore -r tests/requirements.txt
 
+# Self-contained binaries: the Swift standard library and Foundation are linked in statically, so a server
+# needs no Swift toolchain (readelf -d shows no RUNPATH and no libswift*/libFoundation* NEEDED).
 build: deps
-	swift build -c release
+	swift build -c release --static-swift-stdlib
 
 build-debug: deps
 	swift build
@@ -76,11 +78,18 @@ bench: build test-deps
 clean:
 	rm -rf .build state dist
 
-# Install on a server (Deploy/install.sh): `make build && sudo make install`. PREFIX (default /usr/local),
-# DESTDIR (stage without touching the system) and PURGE=1 (uninstall: also delete data and keys) pass through.
+# Install on a server: `make build && sudo make install SERVER_NAME=holdfast.example.org`. Deploy/install.sh
+# copies the files (PREFIX, default /usr/local); then, unless DESTDIR is set (staging only: no secrets, no
+# settings, no services), PREFIX/libexec/holdfast/configure sets up this machine (Deploy/configure.sh). The site
+# values SERVER_NAME, TLS_CERT, TLS_KEY, CORS_ORIGIN (or HOLDFAST_CORS_ORIGIN), HTTP_PORT and HTTPS_PORT go into
+# /etc/holdfast/holdfast.env when configure first writes it; make variables on the command line survive sudo.
+# PURGE=1 (uninstall) also deletes data and keys.
 PREFIX ?= /usr/local
 install:
 	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" BIN_DIR="$(RELEASE_BIN)" Deploy/install.sh
+	@if [ -z "$(DESTDIR)" ]; then \
+		SERVER_NAME="$(SERVER_NAME)" TLS_CERT="$(TLS_CERT)" TLS_KEY="$(TLS_KEY)" CORS_ORIGIN="$(CORS_ORIGIN)" \
+		HTTP_PORT="$(HTTP_PORT)" HTTPS_PORT="$(HTTPS_PORT)" "$(PREFIX)/libexec/holdfast/configure"; fi
 
 uninstall:
 	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" PURGE="$(PURGE)" Deploy/uninstall.sh
