@@ -2,7 +2,7 @@ import App
 import FastCGI
 import Foundation
 
-// The FastCGI responder: read settings, refuse an un-migrated database, then serve until SIGTERM.
+// The FastCGI responder: read settings, refuse a database it cannot serve (ServiceStartup), then serve until SIGTERM.
 let logger = LogSetup.logger("holdfast-fcgi")
 let environment = ProcessInfo.processInfo.environment
 
@@ -13,12 +13,10 @@ func fail(_ message: String) -> Never {
 
 do {
     let configuration = try Configuration.load(environment: environment)
+    // Held until exit; exits 78 when the database is not migrated, is newer, or no credential opens.
+    let databaseLock = ServiceStartup.begin(.responder, configuration: configuration, logger: logger)
+    defer { withExtendedLifetime(databaseLock) {} }
     let app = try Application(configuration: configuration, logger: logger)
-    switch try app.migrationStatus() {
-    case .current: break
-    case .pending(let names):
-        fail("the database \(configuration.databasePath) is not migrated (pending: \(names.joined(separator: ", "))). Run `holdfast migrate` first.")
-    }
     let listener = FastCGIServer.systemdListener(environment: environment)
         ?? .unixSocket(path: configuration.socketPath, mode: socketMode(environment))
     let server = FastCGIServer(listener: listener, workerCount: configuration.workerCount, logger: logger) { request in
