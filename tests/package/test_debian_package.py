@@ -241,7 +241,7 @@ def test_install_creates_the_user_and_secrets_migrates_serves_and_syncs(debian_r
     assert root.host_path(DATABASE).exists()
     # Every command runs from the package alone: no Swift toolchain in this root.
     assert not list(root.host_path("/usr").glob("**/libswiftCore.so"))
-    for command in ("holdfast --help", "holdfast-sync --help", "holdfast-fcgi --help"):
+    for command in ("holdfast --help", "holdfast-sync --help"):
         assert as_holdfast(root, command, check=False).returncode == 0, command
 
     # The operator's settings: this suite's ports and the sandbox's exchanges; configure renders the site again.
