@@ -116,17 +116,18 @@ def set_settings(root, values: dict[str, str]) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def unit_command(root, unit: str) -> str:
+def unit_command(root, unit: str, *, env: dict[str, str] | None = None, args: str = "") -> str:
     """A shell command that runs the unit's ExecStart as systemd would here: its Environment= defaults, then its
-    EnvironmentFile= (which wins), the secrets where LoadCredential= reads them, ${VAR} expanded."""
+    EnvironmentFile= (which wins), the secrets where LoadCredential= reads them, ${VAR} expanded; `env` adds what
+    systemd itself would supply (the socket), `args` goes after ExecStart's own arguments."""
     text = root.host_path(f"/lib/systemd/system/{unit}").read_text()
     exec_start = re.search(r"^ExecStart=(.+)$", text, re.M).group(1)
-    defaults = re.findall(r"^Environment=(\S+)$", text, re.M)
-    files = re.findall(r"^EnvironmentFile=(\S+)$", text, re.M)
     assert exec_start.startswith(LIBEXEC + "/"), exec_start
-    sources = "".join(f". {path}; " for path in files)
+    defaults = re.findall(r"^Environment=(\S+)$", text, re.M)
+    defaults += [f"{key}={value}" for key, value in (env or {}).items()]
+    sources = "".join(f". {path}; " for path in re.findall(r"^EnvironmentFile=(\S+)$", text, re.M))
     return (f"env -i {SERVICE_PATH} LANG=C.UTF-8 CREDENTIALS_DIRECTORY=/etc/holdfast {' '.join(defaults)} "
-            f"sh -c 'set -a; {sources}set +a; exec {exec_start}'")
+            f"sh -c 'set -a; {sources}set +a; exec {exec_start} {args}'")
 
 
 def wait_until(condition, what: str, seconds: float = 20):
@@ -222,7 +223,7 @@ def test_lintian_finds_no_error_or_warning(packages):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_install_creates_the_user_and_secrets_migrates_serves_and_syncs(debian_root, packages, sandbox):
+def test_install_creates_the_user_and_secrets_migrates_serves_and_syncs(debian_root, packages, sandbox, tmp_path):
     old, _, _ = packages
     root = debian_root
     prepare(root)
@@ -252,11 +253,16 @@ def test_install_creates_the_user_and_secrets_migrates_serves_and_syncs(debian_r
 
     # The responder as holdfast-fcgi.service runs it, on the socket holdfast-fcgi.socket would make.
     root.run("install -d -o holdfast -g www-data -m 2750 /run/holdfast")
-    root.popen(f"HOLDFAST_SOCKET=/run/holdfast/fcgi.sock HOLDFAST_SOCKET_MODE=0660 {unit_command(root, 'holdfast-fcgi.service')}",
-               user="holdfast", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_until(lambda: root.host_path("/run/holdfast/fcgi.sock").exists(), "the responder's socket")
-    root.run("nginx")
-    status, body = wait_until(lambda: https("GET", "/health"), "nginx answering")
+    responder_log = tmp_path / "holdfast-fcgi.log"
+    with responder_log.open("w") as log:
+        root.popen(unit_command(root, "holdfast-fcgi.service",
+                                env={"HOLDFAST_SOCKET": "/run/holdfast/fcgi.sock", "HOLDFAST_SOCKET_MODE": "0660"}),
+                   user="holdfast", stdout=log, stderr=log)
+    wait_until(lambda: root.host_path("/run/holdfast/fcgi.sock").exists(),
+               f"the responder's socket ({responder_log.read_text()[-2000:]})")
+    root.run("nginx </dev/null >/dev/null 2>/tmp/nginx-start.log || { cat /tmp/nginx-start.log >&2; exit 1; }")
+    wait_until(lambda: https("GET", "/health")[0] == 200, "GET /health through nginx answering 200")
+    status, body = https("GET", "/health")
     assert status == 200 and body["status"] == "ok", body
 
     # A user, an exchange connection on the sandbox, a sync run by holdfast-sync.service's command.
@@ -269,11 +275,11 @@ def test_install_creates_the_user_and_secrets_migrates_serves_and_syncs(debian_r
     status, connected = https("POST", "/api/v1/exchanges/connect", {
         "exchange": "kucoin", "apiKey": account["apiKey"], "apiSecret": account["apiSecret"],
         "passphrase": account["passphrase"]}, token, csrf)
-    assert status in (200, 201), connected
+    assert status == 201, connected
     connection = connected["connection"]["id"]
     sandbox_admin(KUCOIN_ADMIN_PORT, {"apiKey": account["apiKey"],
                                       "balances": [{"asset": "ADA", "free": "100", "locked": "0"}]})
-    sync = as_holdfast(root, f"{unit_command(root, 'holdfast-sync.service')} --connection {connection}", check=False)
+    sync = as_holdfast(root, unit_command(root, "holdfast-sync.service", args=f"--connection {connection}"), check=False)
     assert sync.returncode == 0, sync.stderr
     status, holdings = https("GET", f"/api/v1/exchanges/connections/{connection}/holdings", token=token)
     assert status == 200, holdings
