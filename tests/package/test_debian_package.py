@@ -86,7 +86,9 @@ def copy_in(root, deb: Path) -> str:
 
 def install(root, deb: Path) -> subprocess.CompletedProcess:
     """apt-get install of a local .deb: its dependencies come from the registry."""
-    return root.run(f"apt-get install -y -q {copy_in(root, deb)}", timeout=600)
+    result = root.run(f"apt-get install -y -q {copy_in(root, deb)}", timeout=600, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
 
 
 def as_holdfast(root, command: str, *, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
