@@ -18,10 +18,14 @@ test-deps: deps
 	@scripts/stack.sh test-deps
 	@$(PYTHON) -m pip install -q --root-user-action=ignore -r tests/requirements.txt
 
-# Self-contained binaries: the Swift standard library and Foundation are linked in statically, so a server
-# needs no Swift toolchain (readelf -d shows no RUNPATH and no libswift*/libFoundation* NEEDED).
+# Self-contained binaries: the Swift standard library and Foundation are linked in statically and no rpath is
+# added, so a server needs no Swift toolchain (readelf -d: no RUNPATH, no libswift*/libFoundation* NEEDED). One
+# product at a time, because a static standard library cannot go into the fuzzers' shared library (make fuzz
+# builds that in .build-fuzz).
+RELEASE_PRODUCTS := holdfast holdfast-fcgi holdfast-sync holdfast-sandbox
 build: deps
-	swift build -c release --static-swift-stdlib
+	@for product in $(RELEASE_PRODUCTS); do \
+		swift build -c release --static-swift-stdlib --disable-local-rpath --product $$product || exit 1; done
 
 build-debug: deps
 	swift build

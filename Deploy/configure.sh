@@ -153,12 +153,12 @@ old_site_value() {
 }
 if [ ! -e "$settings" ]; then
     cp "$share/holdfast.env.example" "$work/holdfast.env"
-    for key in "${site_keys[@]}"; do
-        value=$(given "$key")
-        [ -n "$value" ] || value=$(old_site_value "$key")
+    for name in "${site_keys[@]}"; do
+        value=$(given "$name")
+        [ -n "$value" ] || value=$(old_site_value "$name")
         [ -n "$value" ] || continue
         # awk takes the value from its environment, so no character in it is special.
-        KEY=$key VALUE=$(quoted "$value") awk -v OFS= '
+        KEY=$name VALUE=$(quoted "$value") awk -v OFS= '
             $0 ~ "^" ENVIRON["KEY"] "=" { print ENVIRON["KEY"], "=", ENVIRON["VALUE"]; done = 1; next }
             { print }
             END { if (!done) print ENVIRON["KEY"], "=", ENVIRON["VALUE"] }' "$work/holdfast.env" > "$work/holdfast.env.next"
@@ -167,16 +167,16 @@ if [ ! -e "$settings" ]; then
     install -m 0640 -o root -g $user "$work/holdfast.env" "$settings"
     log "wrote $settings (yours from now on: edit it, then run $libexec/configure again)"
 else
-    for key in "${site_keys[@]}"; do
-        value=$(given "$key")
-        if ! has_setting "$key"; then
-            [ -n "$value" ] || value=$(old_site_value "$key")
-            [ -n "$value" ] || value=${default_value[$key]}
-            printf '%s=%s\n' "$key" "$(quoted "$value")" >> "$settings"
-            log "added $key=$(quoted "$value") to $settings"
-        elif [ -n "$value" ] && [ "$value" != "$(setting "$key")" ]; then
-            warn "${given_name[$key]}=$value was not applied: $settings keeps $key=$(setting "$key")" \
-                 "(line $(setting_line "$key")); to change it, edit that line, then run $libexec/configure again"
+    for name in "${site_keys[@]}"; do
+        value=$(given "$name")
+        if ! has_setting "$name"; then
+            [ -n "$value" ] || value=$(old_site_value "$name")
+            [ -n "$value" ] || value=${default_value[$name]}
+            printf '%s=%s\n' "$name" "$(quoted "$value")" >> "$settings"
+            log "added $name=$(quoted "$value") to $settings"
+        elif [ -n "$value" ] && [ "$value" != "$(setting "$name")" ]; then
+            warn "${given_name[$name]}=$value was not applied: $settings keeps $name=$(setting "$name")" \
+                 "(line $(setting_line "$name")); to change it, edit that line, then run $libexec/configure again"
         fi
     done
     chown root:$user "$settings"
@@ -185,17 +185,17 @@ fi
 
 # The settings this run uses, checked before any of them reaches nginx's configuration.
 declare -A site_setting
-for key in "${site_keys[@]}"; do
-    site_setting[$key]=$(setting "$key")
-    [ -n "${site_setting[$key]}" ] || site_setting[$key]=${default_value[$key]}
+for name in "${site_keys[@]}"; do
+    site_setting[$name]=$(setting "$name")
+    [ -n "${site_setting[$name]}" ] || site_setting[$name]=${default_value[$name]}
 done
 server_name=${site_setting[HOLDFAST_SERVER_NAME]} cert=${site_setting[HOLDFAST_TLS_CERT]}
-key=${site_setting[HOLDFAST_TLS_KEY]} cors=${site_setting[HOLDFAST_CORS_ORIGIN]}
+tls_key=${site_setting[HOLDFAST_TLS_KEY]} cors=${site_setting[HOLDFAST_CORS_ORIGIN]}
 http_port=${site_setting[HOLDFAST_HTTP_PORT]} https_port=${site_setting[HOLDFAST_HTTPS_PORT]}
 invalid() { fail "$settings: $1 (line $(setting_line "$2")); fix that line, then run $libexec/configure again"; }
 [[ $server_name =~ ^[A-Za-z0-9._*~^$:[:space:]-]+$ ]] || invalid "HOLDFAST_SERVER_NAME='$server_name' is not a list of host names" HOLDFAST_SERVER_NAME
 [[ $cert =~ ^/[A-Za-z0-9._/@+-]+$ ]] || invalid "HOLDFAST_TLS_CERT='$cert' is not an absolute file path" HOLDFAST_TLS_CERT
-[[ $key =~ ^/[A-Za-z0-9._/@+-]+$ ]] || invalid "HOLDFAST_TLS_KEY='$key' is not an absolute file path" HOLDFAST_TLS_KEY
+[[ $tls_key =~ ^/[A-Za-z0-9._/@+-]+$ ]] || invalid "HOLDFAST_TLS_KEY='$tls_key' is not an absolute file path" HOLDFAST_TLS_KEY
 [[ $cors =~ ^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$ ]] || invalid "HOLDFAST_CORS_ORIGIN='$cors' is not an origin such as https://app.example.org" HOLDFAST_CORS_ORIGIN
 for port in http_port https_port; do
     [[ ${!port} =~ ^[0-9]{1,5}$ ]] && [ "${!port}" -ge 1 ] && [ "${!port}" -le 65535 ] ||
@@ -203,12 +203,14 @@ for port in http_port https_port; do
 done
 [ "$http_port" != "$https_port" ] || invalid "HOLDFAST_HTTP_PORT and HOLDFAST_HTTPS_PORT are both $http_port" HOLDFAST_HTTPS_PORT
 log "settings from $settings:"
-for key in "${site_keys[@]}"; do log "  $key=${site_setting[$key]}"; done
+for name in "${site_keys[@]}"; do log "  $name=${site_setting[$name]}"; done
 
 # 5. The database: a backup of what is there, then the migrations of this version, as the service user with
 # only the settings file (never the caller's environment, which may name another database).
 as_service() { runuser -u $user -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
-if as_service "$PREFIX/bin/holdfast" backup --help >/dev/null 2>&1; then
+# A holdfast without the backup command answers its help with the general one, hence the look for the flag.
+backup_help=$(as_service "$PREFIX/bin/holdfast" backup --help 2>&1 || true)
+if [[ $backup_help == *--if-exists* ]]; then
     if ! backup=$(as_service "$PREFIX/bin/holdfast" backup --if-exists); then
         fail "the backup before migrating failed (above); nothing was migrated. Free disk space or fix" \
              "$state_dir, then run $libexec/configure again"
@@ -243,9 +245,10 @@ fi
 # 7. nginx.
 # Debian's snakeoil pair is the placeholder certificate; ssl-cert makes it at its installation, but an image
 # may ship the package without the pair (nginx -t would then fail for the whole host).
-if [ "$cert" = $snakeoil_cert ] && [ "$key" = $snakeoil_key ] && { [ ! -e $snakeoil_cert ] || [ ! -e $snakeoil_key ]; }; then
+if [ "$cert" = $snakeoil_cert ] && [ "$tls_key" = $snakeoil_key ] && { [ ! -e $snakeoil_cert ] || [ ! -e $snakeoil_key ]; }; then
     if command -v make-ssl-cert >/dev/null; then
-        make-ssl-cert generate-default-snakeoil --force-overwrite
+        # It asks nothing for the default pair; noninteractive keeps debconf from looking for a terminal.
+        DEBIAN_FRONTEND=noninteractive make-ssl-cert generate-default-snakeoil --force-overwrite
         log "generated Debian's snakeoil certificate (self-signed: set HOLDFAST_TLS_CERT/HOLDFAST_TLS_KEY to a real one)"
     else
         warn "the snakeoil certificate is missing and ssl-cert is not installed: apt-get install ssl-cert," \
@@ -263,7 +266,7 @@ nginx_check() {
 nginx_check "nginx -t before any change" ||
     fail "nginx's configuration fails nginx -t before Holdfast changed anything (above): fix that first, then run $libexec/configure again"
 
-SOCKET=/run/holdfast/fcgi.sock CONF_DIR=$nginx_dir/holdfast SERVER_NAME=$server_name TLS_CERT=$cert TLS_KEY=$key \
+SOCKET=/run/holdfast/fcgi.sock CONF_DIR=$nginx_dir/holdfast SERVER_NAME=$server_name TLS_CERT=$cert TLS_KEY=$tls_key \
     CORS_ORIGIN=$cors SITE_HTTP_PORT=$http_port SITE_HTTPS_PORT=$https_port RATE_LIMIT_DRY_RUN=off \
     WEB_ROOT=$share/web "$libexec/render-nginx" "$share/nginx" "$work/nginx"
 {
@@ -273,7 +276,8 @@ SOCKET=/run/holdfast/fcgi.sock CONF_DIR=$nginx_dir/holdfast SERVER_NAME=$server_
 } > "$work/site"
 
 # Everything this step may change, saved so a failed nginx -t puts back exactly what was there.
-managed=("$site" "$site_link" "$default_link")
+default_marker=$nginx_dir/holdfast/default-site-disabled  # uninstall puts the stock link back when it is there
+managed=("$site" "$site_link" "$default_link" "$default_marker")
 for file in "${nginx_files[@]}"; do managed+=("$nginx_dir/holdfast/$file"); done
 mkdir -p "$work/before"
 for path in "${managed[@]}"; do
@@ -315,6 +319,7 @@ stock_default() {
 }
 if stock_default; then
     rm -f "$default_link"
+    : > "$default_marker"
     log "disabled Debian's stock default site (its port-80 default_server took plain HTTP from Holdfast);" \
         "put it back with: ln -s ../sites-available/default $default_link"
 elif [ -e "$default_link" ] || [ -L "$default_link" ]; then
@@ -330,8 +335,8 @@ if ! nginx_check "nginx -t"; then
         log "put the previous nginx files back, but they do not pass nginx -t either"
     fi
     if grep -qi 'cannot load certificate\|BIO_new_file\|no such file' "$work/nginx-t.log" 2>/dev/null ||
-       ! [ -r "$cert" ] || ! [ -r "$key" ]; then
-        fail "nginx cannot load the certificate $cert or its key $key: set HOLDFAST_TLS_CERT and HOLDFAST_TLS_KEY" \
+       ! [ -r "$cert" ] || ! [ -r "$tls_key" ]; then
+        fail "nginx cannot load the certificate $cert or its key $tls_key: set HOLDFAST_TLS_CERT and HOLDFAST_TLS_KEY" \
              "in $settings to a pair that exists (or apt-get install ssl-cert for the snakeoil placeholder)," \
              "then run $libexec/configure again"
     fi

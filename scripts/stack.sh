@@ -15,8 +15,9 @@ envfile=$state/holdfast.env
 
 log() { printf '%s\n' "$*" >&2; }
 
+# libcurl4-openssl-dev: make build links Foundation statically, and its URLSession links libcurl by name (-lcurl).
 deps() {
-  install_packages nginx libfcgi-dev libfcgi-bin libsqlite3-dev libssl-dev openssl curl
+  install_packages nginx libfcgi-dev libfcgi-bin libsqlite3-dev libssl-dev libcurl4-openssl-dev openssl curl
 }
 
 # What the tests and benchmarks need beyond running the stack: a browser, systemd-analyze, wrk, debootstrap,

@@ -1,6 +1,8 @@
-"""The deployment kit (Deploy/): `make install` staged with DESTDIR into a temp folder, then checked the way the
-target machine would: `systemd-analyze verify` on the installed units, `nginx -t` on the installed site, the
-installed binaries started as systemd would start them (socket activation, credentials directory).
+"""The deployment kit (Deploy/): `make install` staged with DESTDIR into a temp folder (install.sh only: files, no
+secrets or settings), then checked the way the target machine would: `systemd-analyze verify` on the installed
+units, `nginx -t` on the site rendered from the installed templates, the installed binaries started as systemd
+would start them (socket activation, credentials directory). configure itself, which needs root and a whole
+machine, runs in a Debian root in tests/package/test_install_from_source.py.
 
 Nothing here touches the real system or the running test stack: every path is under a temp folder, and the
 responder listens on a temp unix socket.
@@ -61,45 +63,69 @@ def installed(tmp_path_factory):
     cert, key = base / "cert.pem", base / "key.pem"
     run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=holdfast.test",
         "-keyout", str(key), "-out", str(cert))
-    make_install(stage, prefix, SERVER_NAME="holdfast.test", TLS_CERT=str(cert), TLS_KEY=str(key))
+    make_install(stage, prefix)
     prefix.symlink_to(stage / str(prefix).lstrip("/"))
     return {"base": base, "stage": stage, "prefix": prefix, "cert": cert, "key": key}
+
+
+def installed_settings(installed, tmp_path):
+    """The settings a first configure writes (the installed holdfast.env.example), with the state paths moved into
+    the temp folder, and a credentials directory of fresh secrets as LoadCredential= provides."""
+    settings = {}
+    example = installed["prefix"] / "share/holdfast/holdfast.env.example"
+    for line in example.read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.split("=", 1)
+            settings[name] = value
+    settings["HOLDFAST_DATABASE"] = str(tmp_path / "holdfast.sqlite")
+    settings["HOLDFAST_NONCE_DIRECTORY"] = str(tmp_path / "nonces")
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    for name in ("jwt-secret", "encryption-key"):
+        (credentials / name).write_text(os.urandom(32).hex() + "\n")
+    (credentials / "encryption-keys-previous").write_text("\n")
+    return settings, credentials
 
 
 def test_install_lays_out_the_tree_with_modes(installed):
     stage, prefix = installed["stage"], str(installed["prefix"]).lstrip("/")
     expected = {
-        "var/lib/holdfast": 0o750,
-        "etc/holdfast": 0o750,
-        "etc/holdfast/jwt-secret": 0o640,
-        "etc/holdfast/encryption-key": 0o640,
-        "etc/holdfast/encryption-keys-previous": 0o640,
-        "etc/holdfast/holdfast.env": 0o640,
+        f"{prefix}/libexec/holdfast/holdfast": 0o755,
+        f"{prefix}/libexec/holdfast/holdfast-fcgi": 0o755,
+        f"{prefix}/libexec/holdfast/holdfast-sync": 0o755,
+        f"{prefix}/libexec/holdfast/configure": 0o755,
+        f"{prefix}/libexec/holdfast/render-nginx": 0o755,
         f"{prefix}/bin/holdfast-fcgi": 0o755,
         f"{prefix}/bin/holdfast-sync": 0o755,
         f"{prefix}/bin/holdfast": 0o755,
-        f"{prefix}/libexec/holdfast/holdfast": 0o755,
+        f"{prefix}/share/holdfast/holdfast.env.example": 0o644,
         f"{prefix}/share/holdfast/migrations/0001_initial.sql": 0o644,
-        "etc/nginx/sites-available/holdfast": 0o644,
-        "etc/nginx/holdfast/holdfast-http.conf": 0o644,
-        "etc/nginx/holdfast/snippets/holdfast-locations.conf": 0o644,
+        f"{prefix}/share/holdfast/nginx/sites/holdfast.conf": 0o644,
+        f"{prefix}/share/holdfast/nginx/snippets/holdfast-locations.conf": 0o644,
+        f"{prefix}/share/holdfast/web/index.html": 0o644,
         **{f"etc/systemd/system/{unit}": 0o644 for unit in UNITS},
     }
     for path, mode in expected.items():
         assert stat.S_IMODE((stage / path).stat().st_mode) == mode, path
-    for name in ("jwt-secret", "encryption-key"):
-        assert re.fullmatch(r"[0-9a-f]{64}\n", (stage / "etc/holdfast" / name).read_text()), name
-    assert (stage / "etc/holdfast/jwt-secret").read_text() != (stage / "etc/holdfast/encryption-key").read_text()
     migrations = sorted(p.name for p in (ROOT / "Migrations").glob("*.sql"))
     assert sorted(p.name for p in (stage / prefix / "share/holdfast/migrations").iterdir()) == migrations
-    assert os.readlink(stage / "etc/nginx/sites-enabled/holdfast") == "/etc/nginx/sites-available/holdfast"
+    # One wrapper under three names; the binaries themselves are in libexec.
+    wrappers = {(stage / prefix / "bin" / name).read_bytes() for name in ("holdfast", "holdfast-fcgi", "holdfast-sync")}
+    assert len(wrappers) == 1 and next(iter(wrappers)).startswith(b"#!/bin/sh")
     assert not (stage / prefix / "bin/holdfast-sandbox").exists()
+    # Staging makes no secret, settings file, nginx site or state: configure does, on the target.
+    assert sorted(str(p.relative_to(stage)) for p in (stage / "etc").rglob("*") if not p.is_dir()) == sorted(
+        f"etc/systemd/system/{unit}" for unit in UNITS)
+    assert not (stage / "var").exists()
 
 
 def test_nothing_is_left_unrendered(installed):
-    stage = installed["stage"]
+    stage, prefix = installed["stage"], installed["prefix"]
+    # configure renders the nginx templates on the target, with the renderer that names every placeholder.
+    templates = stage / str(prefix).lstrip("/") / "share/holdfast/nginx"
+    renderer = stage / str(prefix).lstrip("/") / "libexec/holdfast/render-nginx"
     for path in stage.rglob("*"):
-        if path.is_file() and not path.is_symlink():
+        if path.is_file() and not path.is_symlink() and templates not in path.parents and path != renderer:
             data = path.read_bytes()
             if b"\0" in data[:4096]:  # binaries
                 continue
@@ -108,11 +134,11 @@ def test_nothing_is_left_unrendered(installed):
                 if not line.lstrip().startswith(b"#"):
                     assert not PLACEHOLDER.search(line), f"{path}: {line.decode()}"
     unit = (stage / "etc/systemd/system/holdfast-fcgi.service").read_text()
-    assert f"ExecStart={installed['prefix']}/bin/holdfast-fcgi\n" in unit
-    env = (stage / "etc/holdfast/holdfast.env").read_text()
-    assert f"HOLDFAST_MIGRATIONS_DIR={installed['prefix']}/share/holdfast/migrations\n" in env
-    site = (stage / "etc/nginx/sites-available/holdfast").read_text()
-    assert "server_name holdfast.test;" in site and f"ssl_certificate {installed['cert']};" in site
+    assert f"ExecStart={prefix}/libexec/holdfast/holdfast-fcgi\n" in unit
+    env = (prefix / "share/holdfast/holdfast.env.example").read_text()
+    assert f"HOLDFAST_MIGRATIONS_DIR={prefix}/share/holdfast/migrations\n" in env
+    assert f'PREFIX={prefix}\n' in (prefix / "libexec/holdfast/configure").read_text()
+    assert f'exec "{prefix}/libexec/holdfast/$name" "$@"' in (prefix / "bin/holdfast").read_text()
 
 
 def test_units_pass_systemd_analyze_verify(installed):
@@ -126,7 +152,8 @@ def test_verify_would_catch_a_missing_binary(installed, tmp_path):
     """The check above is meaningful: the same unit pointing at a binary that is not there fails."""
     unit = (installed["stage"] / "etc/systemd/system/holdfast-sync.service").read_text()
     broken = tmp_path / "holdfast-sync.service"
-    broken.write_text(unit.replace(f"{installed['prefix']}/bin/holdfast-sync", f"{tmp_path}/missing/holdfast-sync"))
+    broken.write_text(unit.replace(f"{installed['prefix']}/libexec/holdfast/holdfast-sync",
+                                  f"{tmp_path}/missing/holdfast-sync"))
     result = run("systemd-analyze", "verify", str(broken), check=False)
     assert result.returncode != 0 and "missing/holdfast-sync" in result.stderr
 
@@ -158,21 +185,29 @@ def test_units_have_the_agreed_settings(installed):
 
 
 def test_nginx_accepts_the_installed_site(installed, tmp_path):
-    """`nginx -t` on the installed site with the installed snippets. The only change: the absolute include
-    paths (/etc/nginx/holdfast/...) are pointed into the staging folder, since nothing is installed in /etc."""
-    stage = installed["stage"]
+    """`nginx -t` on the site rendered from the installed templates by the installed renderer, with the values
+    configure passes (a name, a certificate, non-default ports). The only change: the absolute include paths
+    (/etc/nginx/holdfast/...) point into the temp folder, since nothing is installed in /etc."""
+    prefix = installed["prefix"]
     conf = tmp_path / "conf"
-    shutil.copytree(stage / "etc/nginx", conf, symlinks=True)
+    env = dict(os.environ, SOCKET="/run/holdfast/fcgi.sock", CONF_DIR="/etc/nginx/holdfast", SERVER_NAME="holdfast.test",
+               TLS_CERT=str(installed["cert"]), TLS_KEY=str(installed["key"]), CORS_ORIGIN="https://app.holdfast.test",
+               SITE_HTTP_PORT="3321", SITE_HTTPS_PORT="3322", WEB_ROOT=f"{prefix}/share/holdfast/web")
+    run(str(prefix / "libexec/holdfast/render-nginx"), str(prefix / "share/holdfast/nginx"), str(conf), env=env)
     for path in conf.rglob("*"):
-        if path.is_file() and not path.is_symlink():
+        if path.is_file():
             text = path.read_text()
             for line in text.splitlines():
                 if "/etc/nginx/holdfast" in line:
                     assert line.strip().startswith("include /etc/nginx/holdfast/"), line
-            path.write_text(text.replace("/etc/nginx/holdfast/", f"{conf}/holdfast/"))
-    (tmp_path / "tmp").mkdir()
-    main = tmp_path / "nginx.conf"
+            path.write_text(text.replace("/etc/nginx/holdfast/", f"{conf}/"))
+    site = (conf / "sites/holdfast.conf").read_text()
+    assert "server_name holdfast.test;" in site and f"ssl_certificate {installed['cert']};" in site
+    assert "listen 3321;" in site and "listen 3322 ssl http2;" in site
+    assert "return 301 https://$host:3322$request_uri;" in site
     temp = tmp_path / "tmp"
+    temp.mkdir()
+    main = tmp_path / "nginx.conf"
     main.write_text(f"""
 pid {tmp_path}/nginx.pid;
 error_log {tmp_path}/error.log;
@@ -184,7 +219,7 @@ http {{
     proxy_temp_path {temp}/proxy;
     uwsgi_temp_path {temp}/uwsgi;
     scgi_temp_path {temp}/scgi;
-    include {conf}/sites-available/holdfast;
+    include {conf}/sites/holdfast.conf;
 }}
 """)
     result = run("nginx", "-t", "-q", "-e", str(tmp_path / "error.log"), "-p", str(tmp_path), "-c", str(main),
@@ -193,47 +228,25 @@ http {{
     assert "[emerg]" not in result.stderr
 
 
-def test_install_warns_when_nginx_allows_too_few_connections(tmp_path):
-    """A site file cannot raise worker_connections; install.sh reads nginx's main file and says so when it
-    allows fewer than the README recommends (Debian ships 768), and is quiet once it follows the README."""
-    debian = tmp_path / "debian-nginx.conf"
-    debian.write_text("user www-data;\nworker_processes auto;\nevents {\n\tworker_connections 768;\n}\n")
-    result = make_install(tmp_path / "stage", tmp_path / "prefix", NGINX_MAIN_CONF=str(debian))
-    assert f"warning: {debian} has worker_connections 768" in result.stderr, result.stderr
-    assert "worker_connections 8192" in result.stderr and "worker_rlimit_nofile 16384" in result.stderr
-
-    recommended = tmp_path / "recommended-nginx.conf"
-    recommended.write_text("worker_rlimit_nofile 16384;\nevents {\n    worker_connections 8192; # README\n}\n")
-    result = make_install(tmp_path / "stage", tmp_path / "prefix", NGINX_MAIN_CONF=str(recommended))
-    assert "warning" not in result.stderr, result.stderr
-
-
 def test_installed_binaries_run_as_systemd_starts_them(installed, tmp_path):
-    """The responder on a socket passed as fd 3 (LISTEN_FDS, as holdfast-fcgi.socket does), reading the
-    generated secrets from a credentials directory (as LoadCredential= provides) and the installed env file;
-    the CLI wrapper migrates and adds a user with the same files."""
-    stage, prefix = installed["stage"], installed["prefix"]
-    settings = {}
-    for line in (stage / "etc/holdfast/holdfast.env").read_text().splitlines():
-        if line and not line.startswith("#"):
-            name, value = line.split("=", 1)
-            settings[name] = value
-    # The installed file, with the state paths moved into the temp folder.
-    settings["HOLDFAST_DATABASE"] = str(tmp_path / "holdfast.sqlite")
-    settings["HOLDFAST_NONCE_DIRECTORY"] = str(tmp_path / "nonces")
-    env = {"PATH": os.environ["PATH"], "CREDENTIALS_DIRECTORY": str(stage / "etc/holdfast"), **settings}
+    """The responder on a socket passed as fd 3 (LISTEN_FDS, as holdfast-fcgi.socket does), started from libexec as
+    the unit does, reading secrets from a credentials directory (as LoadCredential= provides) and the settings a
+    first configure writes; the wrapper in bin migrates and adds a user with the same files."""
+    prefix = installed["prefix"]
+    settings, credentials = installed_settings(installed, tmp_path)
+    env = {"PATH": os.environ["PATH"], "CREDENTIALS_DIRECTORY": str(credentials), **settings}
 
     wrapper = str(prefix / "bin/holdfast")
     if os.getuid() == 0:
         refused = run(wrapper, "migrate", env=env, check=False)
-        assert refused.returncode == 64 and "sudo -u holdfast" in refused.stderr
+        assert refused.returncode == 64 and "sudo -u holdfast holdfast migrate" in refused.stderr
         env["HOLDFAST_ALLOW_ROOT"] = "1"
     run(wrapper, "migrate", env=env)
     run(wrapper, "user", "add", "deploy@example.com", input="a long deploy passphrase\n", env=env)
 
     sock = tmp_path / "fcgi.sock"
     activate = ["systemd-socket-activate", "-l", str(sock)] + [arg for name in env for arg in ("-E", name)]
-    responder = subprocess.Popen(activate + [str(prefix / "bin/holdfast-fcgi")], env=env,
+    responder = subprocess.Popen(activate + [str(prefix / "libexec/holdfast/holdfast-fcgi")], env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         for _ in range(100):
@@ -258,39 +271,29 @@ def test_installed_binaries_run_as_systemd_starts_them(installed, tmp_path):
 def test_install_twice_changes_nothing(installed):
     stage, prefix = installed["stage"], installed["prefix"]
     before = snapshot(stage)
-    make_install(stage, prefix, SERVER_NAME="holdfast.test", TLS_CERT=str(installed["cert"]),
-                 TLS_KEY=str(installed["key"]))
+    make_install(stage, prefix)
     assert snapshot(stage) == before
 
 
-def test_reinstall_keeps_operator_files(tmp_path):
+def test_uninstall_keeps_data_settings_and_keys_unless_purged(tmp_path):
+    """What configure made on a target (settings, keys, data, the site) stands in for a configured machine here."""
     stage, prefix = tmp_path / "stage", tmp_path / "prefix"
     make_install(stage, prefix)
-    site = stage / "etc/nginx/sites-available/holdfast"
-    env = stage / "etc/holdfast/holdfast.env"
-    secrets = {name: (stage / "etc/holdfast" / name).read_text() for name in ("jwt-secret", "encryption-key")}
-    site.write_text(site.read_text().replace("server_name _;", "server_name example.org;"))
-    env.write_text(env.read_text().replace("HOLDFAST_LOG_LEVEL=info", "HOLDFAST_LOG_LEVEL=debug"))
-    edited = {site: site.read_text(), env: env.read_text()}
+    kept = {"etc/holdfast/jwt-secret": "s", "etc/holdfast/encryption-key": "k", "etc/holdfast/holdfast.env": "x=1",
+            "var/lib/holdfast/holdfast.sqlite": "data", "etc/nginx/holdfast/site.d/mine.conf": "# mine"}
+    made = {"etc/nginx/sites-available/holdfast": "site", "etc/nginx/holdfast/holdfast-http.conf": "http",
+            "etc/nginx/holdfast/default-site-disabled": "", "etc/nginx/sites-available/default": "debian"}
+    for path, text in {**kept, **made}.items():
+        (stage / path).parent.mkdir(parents=True, exist_ok=True)
+        (stage / path).write_text(text)
+    (stage / "etc/nginx/sites-enabled").mkdir(parents=True)
+    (stage / "etc/nginx/sites-enabled/holdfast").symlink_to("/etc/nginx/sites-available/holdfast")
 
-    result = make_install(stage, prefix)
-    assert "kept your /etc/nginx/sites-available/holdfast" in result.stderr
-    for path, text in edited.items():
-        assert path.read_text() == text
-    assert "server_name _;" in (stage / "etc/nginx/sites-available/holdfast.new").read_text()
-    for name, value in secrets.items():
-        assert (stage / "etc/holdfast" / name).read_text() == value
-
-
-def test_uninstall_keeps_data_and_keys_unless_purged(tmp_path):
-    stage, prefix = tmp_path / "stage", tmp_path / "prefix"
-    make_install(stage, prefix)
-    (stage / "var/lib/holdfast/holdfast.sqlite").write_text("data")
     make_install(stage, prefix, target="uninstall")
     remaining = {str(p.relative_to(stage)) for p in stage.rglob("*") if not p.is_dir()}
-    assert remaining == {"etc/holdfast/jwt-secret", "etc/holdfast/encryption-key",
-                         "etc/holdfast/encryption-keys-previous", "etc/holdfast/holdfast.env",
-                         "var/lib/holdfast/holdfast.sqlite"}
+    assert remaining == set(kept) | {"etc/nginx/sites-available/default", "etc/nginx/sites-enabled/default"}
+    # configure had disabled Debian's default site; uninstall links it again.
+    assert os.readlink(stage / "etc/nginx/sites-enabled/default") == "/etc/nginx/sites-available/default"
     make_install(stage, prefix, target="uninstall", PURGE="1")
     assert not (stage / "etc/holdfast").exists() and not (stage / "var/lib/holdfast").exists()
 
@@ -309,14 +312,14 @@ def test_each_unit_gets_only_the_credentials_it_reads(installed, tmp_path):
     assert "jwt-secret" not in sync_credentials
     assert "jwt-secret" in loaded_credentials(stage, "holdfast-fcgi.service")
 
-    credentials = tmp_path / "credentials"
+    _, secrets = installed_settings(installed, tmp_path)
+    credentials = tmp_path / "sync-credentials"
     credentials.mkdir()
     for name in sync_credentials:
-        source = stage / "etc/holdfast" / name
-        (credentials / name).write_text(source.read_text() if source.exists() else "\n")
+        (credentials / name).write_text((secrets / name).read_text())
     settings = {"HOLDFAST_DATABASE": str(tmp_path / "holdfast.sqlite"), "HOLDFAST_NONCE_DIRECTORY": str(tmp_path / "nonces"),
                 "HOLDFAST_MIGRATIONS_DIR": str(ROOT / "Migrations")}
     env = {"PATH": os.environ["PATH"], "CREDENTIALS_DIRECTORY": str(credentials), **settings}
     run(str(BIN / "holdfast"), "migrate", env={**env, "HOLDFAST_ALLOW_ROOT": "1"})
-    result = run(str(prefix / "bin/holdfast-sync"), "--dry-run", env=env, check=False)
+    result = run(str(prefix / "libexec/holdfast/holdfast-sync"), "--dry-run", env=env, check=False)
     assert result.returncode == 0, result.stderr
