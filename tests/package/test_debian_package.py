@@ -336,3 +336,17 @@ def test_upgrade_backs_up_and_migrates_a_downgrade_is_refused_and_purge_removes_
     assert root.run("getent passwd holdfast", check=False).returncode != 0
     assert root.run("getent group holdfast", check=False).returncode != 0
     assert root.run("nginx -t", check=False).returncode == 0
+
+
+def test_a_source_install_on_the_machine_is_refused_before_any_file_is_replaced(debian_root, packages):
+    old, _, _ = packages
+    root = debian_root
+    prepare(root)
+    # What `make install` copies (PREFIX=/usr/local, units in /etc/systemd/system); its configure need not run.
+    subprocess.run([str(REPO / "Deploy/install.sh")], check=True, capture_output=True, timeout=300,
+                   env={**os.environ, "DESTDIR": str(root.path), "PREFIX": "/usr/local", "BIN_DIR": str(BIN)})
+    refused = root.run(f"apt-get install -y -q {copy_in(root, old)}", check=False, timeout=600)
+    assert refused.returncode != 0
+    assert "a source install (make install) is on this machine" in refused.stderr, refused.stderr[-3000:]
+    assert not root.host_path(LIBEXEC).exists()
+    assert root.run("dpkg-query -W -f '${Status}' holdfast", check=False).stdout != "install ok installed"
