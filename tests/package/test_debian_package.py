@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -313,6 +314,8 @@ def test_upgrade_backs_up_and_migrates_a_downgrade_is_refused_and_purge_removes_
     backups = list(root.host_path("/var/lib/holdfast/backups").glob("*.sqlite"))
     assert len(backups) == 1, backups
     assert stat(root, f"/var/lib/holdfast/backups/{backups[0].name}") == "holdfast:holdfast 600"
+    with sqlite3.connect(f"file:{backups[0]}?mode=ro", uri=True) as backup:  # taken before the migration
+        assert probe not in {name for (name,) in backup.execute("SELECT name FROM schema_migrations")}
     assert "kept@example.com" in as_holdfast(root, "holdfast user list").stdout
     assert migration_status(root)[probe] == "applied"
 
