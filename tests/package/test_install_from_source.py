@@ -268,6 +268,31 @@ def test_settings_survive_a_second_configure_and_a_differing_value_is_warned(ins
     assert "localhost:5173" in root.host_path("/etc/nginx/holdfast/holdfast-http.conf").read_text()
 
 
+def test_an_upgrade_from_a_site_written_once_keeps_its_name_in_the_settings(installed):
+    """An install before the settings file held the site wrote the site once and left it to the operator, who put
+    the name there. Upgrading must not revert it to `_`: configure moves it into holdfast.env and keeps the old
+    file beside the new rendering."""
+    root = installed["root"]
+    settings, site = root.host_path(SETTINGS), root.host_path("/etc/nginx/sites-available/holdfast")
+    before = {settings: settings.read_text(), site: site.read_text()}
+    old_settings = [line for line in before[settings].splitlines() if not line.startswith("HOLDFAST_SERVER_NAME=")]
+    settings.write_text("\n".join(old_settings) + "\n")
+    old_site = "\n".join(line for line in before[site].splitlines() if not line.startswith("# Rendered by configure"))
+    site.write_text(old_site.replace("server_name holdfast.test;", "server_name old.holdfast.test;") + "\n")
+    try:
+        result = configure(root)
+        assert f"added HOLDFAST_SERVER_NAME=old.holdfast.test to {SETTINGS}" in result.stderr, result.stderr
+        assert read_setting(root, "HOLDFAST_SERVER_NAME") == "old.holdfast.test"
+        assert "server_name old.holdfast.test;" in site.read_text()
+        assert "kept as /etc/nginx/holdfast/site.previous" in result.stderr
+        assert "old.holdfast.test" in root.host_path("/etc/nginx/holdfast/site.previous").read_text()
+    finally:
+        for path, text in before.items():
+            path.write_text(text)
+        configure(root)
+    assert "server_name holdfast.test;" in site.read_text()
+
+
 def test_configure_again_changes_nothing(installed):
     root = installed["root"]
     folders = ("/etc/holdfast", "/etc/nginx", PREFIX, "/etc/systemd/system")
