@@ -1,6 +1,7 @@
 """The Debian package (make deb) in a fresh Debian 12 root without a Swift toolchain: installed from the registry
 with its dependencies, served through nginx, synced against the sandbox on the host, upgraded (backup, data kept,
-new migration applied), refused a downgrade across a schema change, purged.
+new migration applied), refused a downgrade across a schema change, purged; refused beside a source install; its
+Depends computed from the binaries and lintian clean.
 
 The packages are built once per session from the release build (BIN_DIR): the current one as 1.0.0, and a newer
 1.0.1 from a copy of the tree with one extra, harmless migration, as the next release would add."""
