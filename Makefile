@@ -9,7 +9,7 @@ TEST_ENV := HOLDFAST_STATE_DIR=$(CURDIR)/state/test HOLDFAST_HTTP_PORT=3101 HOLD
 RELEASE_BIN = $(CURDIR)/.build/release
 PYTHON ?= python3
 
-.PHONY: deps test-deps build build-debug run stop test test-unit test-e2e test-browser test-fuzz test-package fuzz bench clean install uninstall
+.PHONY: deps test-deps build build-debug run stop test test-unit test-e2e test-browser test-fuzz test-package fuzz bench clean install uninstall deb
 
 deps:
 	@scripts/stack.sh deps
@@ -80,7 +80,7 @@ bench: build test-deps
 	@$(RELEASE_BIN)/holdfast bench vault
 
 clean:
-	rm -rf .build state
+	rm -rf .build state dist
 
 # Install on a server: `make build && sudo make install SERVER_NAME=holdfast.example.org`. Deploy/install.sh
 # copies the files (PREFIX, default /usr/local); then, unless DESTDIR is set (staging only: no secrets, no
@@ -97,3 +97,9 @@ install:
 
 uninstall:
 	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" PURGE="$(PURGE)" Deploy/uninstall.sh
+
+# The Debian package: dist/holdfast_<version>_<arch>.deb (Deploy/build-deb.sh, debhelper). The version comes
+# from the VERSION file unless given: make deb VERSION=1.2.3.
+VERSION ?= $(shell cat VERSION)
+deb: build
+	@VERSION="$(VERSION)" BIN_DIR="$(RELEASE_BIN)" Deploy/build-deb.sh

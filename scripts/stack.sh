@@ -20,9 +20,10 @@ deps() {
   install_packages nginx libfcgi-dev libfcgi-bin libsqlite3-dev libssl-dev libcurl4-openssl-dev openssl curl
 }
 
-# What the tests and benchmarks need beyond running the stack: a browser, systemd-analyze, wrk, debootstrap.
+# What the tests and benchmarks need beyond running the stack: a browser, systemd-analyze, wrk, debootstrap,
+# and Debian's packaging tools for make deb and its tests (debhelper, dpkg-dev, fakeroot, lintian).
 test_deps() {
-  install_packages chromium systemd wrk debootstrap
+  install_packages chromium systemd wrk debootstrap debhelper dpkg-dev fakeroot lintian
 }
 
 install_packages() {
