@@ -21,6 +21,11 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var isStorageUnavailable: Bool {
         [SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN].contains(primaryCode)
     }
+    /// True when the file cannot be opened or is not a usable database (a wrong path, permissions, another
+    /// file, corruption): waiting does not help, an operator must act.
+    public var isUnusableFile: Bool {
+        [SQLITE_CANTOPEN, SQLITE_NOTADB, SQLITE_CORRUPT, SQLITE_PERM].contains(primaryCode)
+    }
     /// True when another connection held the lock for longer than the busy timeout.
     public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
 

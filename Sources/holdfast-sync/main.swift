@@ -44,7 +44,8 @@ struct HoldfastSync: AsyncParsableCommand {
             throw error
         } catch {
             logger.critical("sync run failed", metadata: ["error": "\(error)"])
-            throw ExitCode.failure
+            // 78 (EX_CONFIG) for what no retry fixes (a setting, the migrations, the key), as the responder does.
+            throw ExitCode(StartupError.exitCode(for: error))
         }
     }
 
