@@ -22,6 +22,8 @@ public final class Application: Sendable {
     public let logger: Logger
     /// The sync engine shared with the timer.
     public let engine: SyncEngine
+    /// The responder's WAL checkpoints and their outcome, for `/metrics`.
+    public let checkpoints = WALCheckpoints()
     /// Refuse keys that can trade or withdraw (`HOLDFAST_REQUIRE_READ_ONLY_KEYS=1`).
     public let requireReadOnlyKeys: Bool
     let cipher: CredentialCipher

@@ -8,6 +8,16 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public let code: Int32
     public let message: String
     public let sql: String?
+    /// The operating system's errno behind an I/O error (`sqlite3_system_errno`), when there was one: it
+    /// tells a full disk (ENOSPC) from other I/O trouble.
+    public var systemErrno: Int32?
+
+    init(code: Int32, message: String, sql: String?, systemErrno: Int32? = nil) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+        self.systemErrno = systemErrno
+    }
 
     /// The primary result code (the low byte of the extended code).
     public var primaryCode: Int32 { code & 0xff }

@@ -24,7 +24,7 @@ do {
         fail("the database \(configuration.databasePath) is not migrated (pending: \(names.joined(separator: ", "))). Run `holdfast migrate` first.",
              code: StartupError.configurationExitCode)
     }
-    if let advice = WorkerCapacity.advice(workers: configuration.workerCount, environment: environment) {
+    if let advice = WorkerCapacity.advice(configuration: configuration) {
         logger.warning("\(advice)")
     }
     app.startMaintenance()
