@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import re
+import select
 import signal
 import sqlite3
 import ssl
@@ -141,22 +142,34 @@ def test_the_unit_does_not_restart_on_exit_78():
 # --- 12: worker capacity against nginx ----------------------------------------------------------------------
 
 def start_responder_reading_stderr(tmp_path, **overrides):
-    env = service_env(HOLDFAST_SOCKET=str(tmp_path / "fcgi.sock"), HOLDFAST_CHECKPOINT_SECONDS="3600", **overrides)
+    env = service_env(HOLDFAST_SOCKET=str(tmp_path / "fcgi.sock"), HOLDFAST_CHECKPOINT_SECONDS="3600",
+                      HOLDFAST_LOG_LEVEL="info", **overrides)
     return subprocess.Popen([str(BIN / "holdfast-fcgi")], env=env, stderr=subprocess.PIPE, text=True)
 
 
-def wait_for_socket(path, process, deadline=30):
+def wait_until_listening(process, deadline=30):
+    """The responder's stderr up to its `listening` line. Its socket file appears a moment before it blocks
+    SIGTERM for its signal-waiting thread, and a SIGTERM in between is swallowed by libfcgi's own handler, so
+    a test stops it only after this line."""
     end = time.monotonic() + deadline
-    while not path.exists():
-        assert process.poll() is None, process.stderr.read()
-        assert time.monotonic() < end, "the responder did not open its socket"
-        time.sleep(0.05)
+    seen = []
+    while not any("listening" in line for line in seen):
+        remaining = end - time.monotonic()
+        assert remaining > 0, "the responder never logged `listening`: " + "".join(seen)
+        ready, _, _ = select.select([process.stderr], [], [], remaining)
+        if ready:
+            line = process.stderr.readline()
+            assert line, "the responder exited: " + "".join(seen)
+            seen.append(line)
+    return "".join(seen)
 
 
 def stop(process):
+    """SIGTERM, then the rest of stderr. The responder must exit 0 promptly: its maintenance thread must not
+    take the signal away from the thread that waits for it."""
     process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=40)
+        assert process.wait(timeout=40) == 0
     finally:
         if process.poll() is None:
             process.kill()
@@ -171,9 +184,9 @@ def test_too_few_workers_for_nginx_warns_once_and_still_serves(tmp_path):
     process = start_responder_reading_stderr(tmp_path, HOLDFAST_NGINX_CONF=str(main),
                                              HOLDFAST_NGINX_UPSTREAM_CONF=str(upstream), HOLDFAST_WORKERS="96",
                                              HOLDFAST_EXCHANGE_CONCURRENCY="32")
-    wait_for_socket(tmp_path / "fcgi.sock", process)
+    err = wait_until_listening(process)
     assert process.poll() is None  # a warning, never a refusal
-    err = stop(process)
+    err += stop(process)
     warnings = [line for line in err.splitlines() if "HOLDFAST_WORKERS is 96" in line]
     assert len(warnings) == 1, err
     assert "warning" in warnings[0] and "HOLDFAST_WORKERS=161" in warnings[0] and "8 worker processes" in warnings[0]
@@ -185,8 +198,8 @@ def test_enough_workers_for_nginx_say_nothing(tmp_path):
     process = start_responder_reading_stderr(tmp_path, HOLDFAST_NGINX_CONF=str(main),
                                              HOLDFAST_NGINX_UPSTREAM_CONF=str(tmp_path / "missing.conf"),
                                              HOLDFAST_WORKERS="96", HOLDFAST_EXCHANGE_CONCURRENCY="32")
-    wait_for_socket(tmp_path / "fcgi.sock", process)
-    assert "HOLDFAST_WORKERS is" not in stop(process)
+    err = wait_until_listening(process)
+    assert "HOLDFAST_WORKERS is" not in err + stop(process)
 
 
 # --- 10: the WAL ---------------------------------------------------------------------------------------------
@@ -289,11 +302,12 @@ def test_health_says_writes_fail_on_a_full_disk_and_recovers_by_itself(tmp_path)
     responder = None
     try:
         env = service_env(HOLDFAST_DATABASE=str(mount / "holdfast.sqlite"), HOLDFAST_SOCKET=str(tmp_path / "fcgi.sock"),
-                          HOLDFAST_SOCKET_MODE="0600")
+                          HOLDFAST_SOCKET_MODE="0600", HOLDFAST_LOG_LEVEL="info")
         subprocess.run([str(BIN / "holdfast"), "migrate"], env=env, check=True, capture_output=True)
-        responder = subprocess.Popen([str(BIN / "holdfast-fcgi")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        responder = subprocess.Popen([str(BIN / "holdfast-fcgi")], env=env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True)
         sock = tmp_path / "fcgi.sock"
-        wait_for_socket(sock, responder)
+        wait_until_listening(responder)
         status, _, body = fcgi(str(sock), "GET", "/health")
         assert status == 200 and body["writes"] == "ok" and body["disk"]["status"] == "ok", body
 
