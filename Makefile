@@ -9,7 +9,7 @@ TEST_ENV := HOLDFAST_STATE_DIR=$(CURDIR)/state/test HOLDFAST_HTTP_PORT=3101 HOLD
 RELEASE_BIN = $(CURDIR)/.build/release
 PYTHON ?= python3
 
-.PHONY: deps test-deps build build-debug run stop test test-unit test-e2e test-browser test-fuzz fuzz bench clean install uninstall
+.PHONY: deps test-deps build build-debug run stop test test-unit test-e2e test-browser test-fuzz test-package fuzz bench clean install uninstall
 
 deps:
 	@scripts/stack.sh deps
@@ -30,7 +30,7 @@ run: build
 stop:
 	@scripts/stack.sh stop
 
-test: build test-deps test-unit test-e2e test-fuzz
+test: build test-deps test-unit test-e2e test-fuzz test-package
 
 # One test at a time: several suites check exchange clock windows of a few seconds against the in-process
 # sandbox, and with every suite in parallel on a 2-core machine CPU-heavy suites (scrypt, RSA) starve them.
@@ -51,6 +51,11 @@ test-e2e: build test-deps
 # The browser suite alone (make test runs it inside test-e2e); headless Debian Chromium, screenshots in artifacts/.
 test-browser: build test-deps
 	@BIN_DIR=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/browser
+
+# Deployment tests (tests/package): each in a fresh Debian 12 root made with debootstrap (cached in
+# /var/cache/holdfast-tests), with no Swift toolchain in it. They need root (chroot, mount), as CI has.
+test-package: build test-deps
+	@BIN_DIR=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/package
 
 # libFuzzer: a short pass in make test (8 s per target); `make fuzz` runs FUZZ_SECONDS (default 10 minutes) per target.
 FUZZ_SECONDS ?= 600

@@ -19,9 +19,9 @@ deps() {
   install_packages nginx libfcgi-dev libfcgi-bin libsqlite3-dev libssl-dev openssl curl
 }
 
-# What the tests and benchmarks need beyond running the stack: a browser, systemd-analyze, wrk.
+# What the tests and benchmarks need beyond running the stack: a browser, systemd-analyze, wrk, debootstrap.
 test_deps() {
-  install_packages chromium systemd wrk
+  install_packages chromium systemd wrk debootstrap
 }
 
 install_packages() {

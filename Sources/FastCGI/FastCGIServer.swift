@@ -45,8 +45,13 @@ public final class FastCGIServer: Sendable {
         return .inherited(fd: 3)
     }
 
-    /// Opens the socket, starts the workers and blocks until SIGTERM or SIGINT, then lets in-flight requests
-    /// finish (up to `drainSeconds`) and returns.
+    /// Opens the socket, starts the workers and blocks until SIGTERM or SIGINT, then stops accepting, lets
+    /// in-flight requests finish (up to `drainSeconds`) and returns.
+    ///
+    /// An inherited listener (socket activation) is never shut down: systemd shares that one socket with every
+    /// later start of the responder, and `shutdown()` acts on the socket, not on this process's descriptor, so
+    /// it would refuse every connection until the socket unit is restarted. Connections that arrive while the
+    /// responder is stopping stay queued in the socket for the next start.
     public func run(drainSeconds: Double = 35) throws {
         guard FCGX_Init() == 0 else { throw FastCGIError.initFailed }
         let fd = try openListener()
@@ -59,9 +64,10 @@ public final class FastCGIServer: Sendable {
         sigaddset(&signals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         signal(SIGPIPE, SIG_IGN)
+        WorkerWakeUp.install()
 
         for index in 0..<workerCount {
-            let thread = Thread { [self] in self.workerLoop(listenFD: fd) }
+            let thread = Thread { [self] in self.workerLoop(index: index, listenFD: fd) }
             thread.name = "fcgi-worker-\(index)"
             thread.stackSize = 1 << 20
             thread.start()
@@ -71,18 +77,44 @@ public final class FastCGIServer: Sendable {
         var received: Int32 = 0
         sigwait(&signals, &received)
         logger.info("stopping: finishing in-flight requests", metadata: ["signal": "\(received)"])
-        state.isStopping = true
-        // Wakes workers blocked in accept(); the next accept fails and they leave their loops.
-        shutdown(fd, Int32(SHUT_RDWR))
-        let deadline = Date().addingTimeInterval(drainSeconds)
-        while state.inFlight > 0 && Date() < deadline { usleep(20_000) }
+        stopWorkers(deadline: Date().addingTimeInterval(drainSeconds))
         logger.info("stopped", metadata: ["abandoned": "\(state.inFlight)"])
-        if case .unixSocket(let path, _) = listener { unlink(path) }
+        if case .unixSocket(let path, _) = listener {
+            close(fd)
+            unlink(path)
+        }
+    }
+
+    /// Makes every worker leave its loop: idle ones now, busy ones once their request is answered; returns
+    /// when no request is in flight any more (or at `deadline`).
+    ///
+    /// libfcgi's accept loop gives up when its shutdown flag is set and `accept()` returns EINTR, so each idle
+    /// worker is interrupted with `WorkerWakeUp.signal`. A worker can be between its flag check and `accept()`
+    /// when the signal lands, so the signal is repeated a few rounds. A worker waiting on a connection nginx
+    /// keeps open is not waited for: it holds no request, and exiting closes the connection.
+    private func stopWorkers(deadline: Date) {
+        state.isStopping = true
+        FCGX_ShutdownPending()
+        var rounds = 0
+        while Date() < deadline {
+            if state.runningWorkers == 0 { return }
+            if rounds >= 3 && state.inFlight == 0 { return }
+            for thread in state.idleWorkers() { pthread_kill(thread, WorkerWakeUp.signal) }
+            rounds += 1
+            usleep(20_000)
+        }
     }
 
     private func openListener() throws -> Int32 {
         switch listener {
         case .inherited(let fd):
+            // Anything but a listening stream socket here (a unit without Accept=no, a wrong fd) would make
+            // every accept fail; say so at start instead of running with no working worker.
+            var listening: Int32 = 0
+            var size = socklen_t(MemoryLayout<Int32>.size)
+            guard getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0, listening == 1 else {
+                throw FastCGIError.notListening(fd)
+            }
             return fd
         case .unixSocket(let path, let mode):
             unlink(path)
@@ -100,21 +132,39 @@ public final class FastCGIServer: Sendable {
         }
     }
 
-    private func workerLoop(listenFD: Int32) {
+    private func workerLoop(index: Int, listenFD: Int32) {
+        state.workerStarted()
+        defer { state.workerLeft() }
         // One heap-allocated request per worker: libfcgi keeps pointers into it between calls.
         let request = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
         defer { request.deallocate() }
-        guard FCGX_InitRequest(request, listenFD, 0) == 0 else {
+        guard FCGX_InitRequest(request, listenFD, FCGI_FAIL_ACCEPT_ON_INTR) == 0 else {
             logger.error("FCGX_InitRequest failed")
             return
         }
+        let me = pthread_self()
         while !state.isStopping {
-            guard FCGX_Accept_r(request) >= 0 else { break }
-            state.begin()
+            state.waiting(me)
+            let accepted = FCGX_Accept_r(request)
+            // Counted as in flight before it stops being idle, so the stopping thread never sees neither.
+            if accepted >= 0 { state.begin() }
+            state.notWaiting(me)
+            if accepted < 0 {
+                // EINTR from a signal that was not a stop (none is sent otherwise): accept again.
+                if state.isStopping { break }
+                // Not a stop: a passing shortage such as EMFILE (libfcgi retries the harmless ones itself).
+                // The listener was checked at start, so wait a moment and accept again rather than lose a worker.
+                if accepted != -EINTR {
+                    logger.error("accept failed; retrying in 1 s", metadata: ["errno": "\(-accepted)"])
+                    sleep(1)
+                }
+                continue
+            }
             serve(request)
             FCGX_Finish_r(request)
             state.end()
         }
+        // Closes a connection nginx kept open to this worker; the listener itself is never touched here.
         FCGX_Free(request, 1)
     }
 
@@ -195,11 +245,14 @@ public final class FastCGIServer: Sendable {
 public enum FastCGIError: Error, CustomStringConvertible {
     case initFailed
     case cannotListen(String)
+    case notListening(Int32)
 
     public var description: String {
         switch self {
         case .initFailed: "FCGX_Init failed"
         case .cannotListen(let path): "cannot listen on unix socket \(path) (does its directory exist and is it writable?)"
+        case .notListening(let fd):
+            "descriptor \(fd) passed by systemd (LISTEN_FDS) is not a listening socket (the socket unit needs Accept=no)"
         }
     }
 }
@@ -211,12 +264,39 @@ private final class ServerState: @unchecked Sendable {
     private let lock = NSLock()
     private var _inFlight = 0
     private var _isStopping = false
+    private var _running = 0
+    /// Workers blocked (or about to block) in `FCGX_Accept_r`, which a wake-up signal may interrupt.
+    private var _waiting: [pthread_t] = []
 
     var inFlight: Int { lock.withLock { _inFlight } }
+    var runningWorkers: Int { lock.withLock { _running } }
     var isStopping: Bool {
         get { lock.withLock { _isStopping } }
         set { lock.withLock { _isStopping = newValue } }
     }
     func begin() { lock.withLock { _inFlight += 1 } }
     func end() { lock.withLock { _inFlight -= 1 } }
+    func workerStarted() { lock.withLock { _running += 1 } }
+    func workerLeft() { lock.withLock { _running -= 1 } }
+    func waiting(_ thread: pthread_t) { lock.withLock { _waiting.append(thread) } }
+    func notWaiting(_ thread: pthread_t) {
+        lock.withLock { if let index = _waiting.firstIndex(of: thread) { _waiting.remove(at: index) } }
+    }
+    func idleWorkers() -> [pthread_t] { lock.withLock { _waiting } }
+}
+
+/// The signal that interrupts a worker's `accept()` when the responder stops.
+///
+/// SIGUSR1 is libfcgi's own "shut down" signal; the handler is installed here explicitly, doing nothing and
+/// without `SA_RESTART`, so the interrupted `accept()` returns EINTR whatever libfcgi's version installed.
+enum WorkerWakeUp {
+    static let signal = SIGUSR1
+
+    static func install() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(signal, &action, nil)
+    }
 }

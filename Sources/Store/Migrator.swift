@@ -21,6 +21,17 @@ public struct Migrator: Sendable {
         case pending([String])
     }
 
+    /// Where one migration stands in a database, as `holdfast migrate --status` prints it.
+    public enum State: String, Sendable, Equatable {
+        /// Shipped with this install and recorded in the database.
+        case applied
+        /// Shipped with this install, not yet applied.
+        case pending
+        /// Recorded in the database but not shipped with this install: made by a newer Holdfast.
+        case unknown
+    }
+
+    /// The shipped migrations, ordered by version.
     public let migrations: [Migration]
 
     public init(migrations: [Migration]) {
@@ -65,11 +76,42 @@ public struct Migrator: Sendable {
 
     /// Whether the database is fully migrated, without changing it.
     public func status(_ connection: Connection) throws -> Status {
-        let exists = try connection.queryOne(
-            "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") != nil
-        let applied = exists ? try verifiedAppliedVersions(connection) : []
+        let applied = try hasTable(connection) ? try verifiedAppliedVersions(connection) : []
         let pending = migrations.filter { !applied.contains($0.version) }.map(\.name)
         return pending.isEmpty ? .current : .pending(pending)
+    }
+
+    /// Every migration, shipped or recorded, with its state, ordered by version; changes nothing.
+    ///
+    /// Unlike `status`, an unknown applied migration is reported rather than thrown, so an operator can see
+    /// which newer migrations a database carries. A changed checksum still throws `checksumMismatch`.
+    /// A database without `schema_migrations` reports every shipped migration as pending.
+    public func report(_ connection: Connection) throws -> [(state: State, name: String)] {
+        var recorded: [Int: String] = [:]
+        if try hasTable(connection) {
+            for row in try connection.query("SELECT version, name, checksum FROM schema_migrations") {
+                guard let version = row.int("version") else { continue }
+                recorded[version] = row.string("name") ?? String(version)
+                if let migration = migrations.first(where: { $0.version == version }),
+                   migration.checksum != row.string("checksum") {
+                    throw MigrationError.checksumMismatch(migration.name)
+                }
+            }
+        }
+        let shipped = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0.name) })
+        return Set(recorded.keys).union(shipped.keys).sorted().map { version in
+            switch (shipped[version], recorded[version]) {
+            case (let name?, _?): (.applied, name)
+            case (let name?, nil): (.pending, name)
+            case (nil, let name): (.unknown, name ?? String(version))
+            }
+        }
+    }
+
+    /// True when the database has the `schema_migrations` table, i.e. it was ever migrated by Holdfast.
+    public func hasTable(_ connection: Connection) throws -> Bool {
+        try connection.queryOne(
+            "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") != nil
     }
 
     private func ensureTable(_ connection: Connection) throws {
@@ -102,9 +144,13 @@ public struct Migrator: Sendable {
 
 /// Why migrations could not be applied.
 public enum MigrationError: Error, CustomStringConvertible, Equatable {
+    /// A file in `Migrations/` is not named `NNNN_name.sql`.
     case badFileName(String)
+    /// Two files share a version number.
     case duplicateVersion
+    /// A shipped migration was edited after a database recorded it.
     case checksumMismatch(String)
+    /// The database records a migration this install does not ship: it was made by a newer Holdfast.
     case unknownApplied(String)
 
     public var description: String {
@@ -114,7 +160,8 @@ public enum MigrationError: Error, CustomStringConvertible, Equatable {
         case .checksumMismatch(let name):
             "migration \(name) was changed after it was applied; shipped migrations are immutable — add a new one"
         case .unknownApplied(let name):
-            "the database has migration \(name) applied, which this build does not know; is the binary older than the database?"
+            "the database has migration \(name) applied, made by a newer Holdfast: install that version or restore "
+                + "the backup taken before the upgrade (`holdfast restore PATH`)"
         }
     }
 }

@@ -2,7 +2,7 @@ import App
 import FastCGI
 import Foundation
 
-// The FastCGI responder: read settings, refuse an un-migrated database, then serve until SIGTERM.
+// The FastCGI responder: read settings, refuse a database it cannot serve (ServiceStartup), then serve until SIGTERM.
 let logger = LogSetup.logger("holdfast-fcgi")
 let environment = ProcessInfo.processInfo.environment
 
@@ -14,33 +14,25 @@ func fail(_ message: String, code: Int32) -> Never {
     exit(code)
 }
 
-let server: FastCGIServer
 do {
     let configuration = try Configuration.load(environment: environment)
+    // Held until exit; exits 78 when the database is not migrated, is newer, or no credential opens.
+    let databaseLock = ServiceStartup.begin(.responder, configuration: configuration, logger: logger)
+    defer { withExtendedLifetime(databaseLock) {} }
     let app = try Application(configuration: configuration, logger: logger)
-    switch try app.migrationStatus() {
-    case .current: break
-    case .pending(let names):
-        fail("the database \(configuration.databasePath) is not migrated (pending: \(names.joined(separator: ", "))). Run `holdfast migrate` first.",
-             code: StartupError.configurationExitCode)
-    }
     if let advice = WorkerCapacity.advice(configuration: configuration) {
         logger.warning("\(advice)")
     }
     app.startMaintenance()
     let listener = FastCGIServer.systemdListener(environment: environment)
         ?? .unixSocket(path: configuration.socketPath, mode: socketMode(environment))
-    server = FastCGIServer(listener: listener, workerCount: configuration.workerCount, logger: logger) { request in
+    let server = FastCGIServer(listener: listener, workerCount: configuration.workerCount, logger: logger) { request in
         app.handle(request)
     }
-} catch {
-    fail("cannot start: \(error)", code: StartupError.exitCode(for: error))
-}
-do {
     try server.run()
 } catch {
-    // A listener that cannot be bound or an accept loop that fails: a restart may well succeed.
-    fail("\(error)", code: StartupError.transientExitCode)
+    // A bad setting or key is permanent (78); a listener that cannot be bound may well work on a restart (1).
+    fail("\(error)", code: StartupError.exitCode(for: error))
 }
 
 /// `HOLDFAST_SOCKET_MODE` in octal (default 0660: the responder and nginx's group only).

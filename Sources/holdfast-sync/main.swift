@@ -20,13 +20,10 @@ struct HoldfastSync: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         do {
             let settings = try Configuration.load(environment: environment, needsSessions: false)
+            // Held for the run; exits 78 when the database is not migrated, is newer, or no credential opens.
+            let databaseLock = ServiceStartup.begin(.sync, configuration: settings, logger: logger)
+            defer { withExtendedLifetime(databaseLock) {} }
             let database = Database(path: settings.databasePath)
-            guard let directory = settings.migrationsDirectory else {
-                throw ConfigurationError(setting: "HOLDFAST_MIGRATIONS_DIR", problem: "is not set and no Migrations folder was found")
-            }
-            if case .pending(let names) = try database.read({ try Migrator(directory: directory).status($0) }) {
-                throw ConfigurationError(setting: "HOLDFAST_DATABASE", problem: "is not migrated (pending: \(names.joined(separator: ", "))); run `holdfast migrate`")
-            }
             if dryRun {
                 let due = try DueConnections.list(in: database)
                 for item in due { print("\(item.id) \(item.exchange) due since \(item.nextAttemptAt ?? "never synced")") }

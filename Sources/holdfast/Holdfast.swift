@@ -9,35 +9,7 @@ struct Holdfast: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "holdfast",
         abstract: "Administer a Holdfast installation.",
-        subcommands: [Migrate.self, UserCommand.self, KeysCommand.self, ImportLegacy.self, ExchangeCommand.self, BenchCommand.self])
-}
-
-/// `holdfast migrate`: applies pending migrations.
-struct Migrate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
-
-    @Flag(help: "Only report whether migrations are pending.")
-    var check = false
-
-    func run() throws {
-        let (path, directory) = try Configuration.databaseOnly()
-        guard let directory else {
-            throw ValidationError("no Migrations folder found; set HOLDFAST_MIGRATIONS_DIR")
-        }
-        let migrator = try Migrator(directory: directory)
-        let connection = try Connection(path: path)
-        if check {
-            switch try migrator.status(connection) {
-            case .current: print("database is current")
-            case .pending(let names):
-                print("pending: \(names.joined(separator: ", "))")
-                throw ExitCode(2)
-            }
-            return
-        }
-        let applied = try migrator.migrate(connection)
-        print(applied.isEmpty ? "database is current" : "applied \(applied.count): \(applied.joined(separator: ", "))")
-    }
+        subcommands: [Migrate.self, Backup.self, Restore.self, UserCommand.self, KeysCommand.self, ImportLegacy.self, ExchangeCommand.self, BenchCommand.self])
 }
 
 /// `holdfast user add|password|list|delete`: passwords come from stdin, never argv.

@@ -4,10 +4,11 @@ import Foundation
 import Store
 import Vault
 
-/// `holdfast keys rotate`: re-encrypts stored credentials under the active `ENCRYPTION_KEY`.
+/// `holdfast keys rotate|check`: re-encrypts stored credentials under the active `ENCRYPTION_KEY`, or checks
+/// that they open with the configured keys.
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage the keys that encrypt exchange credentials.", subcommands: [Rotate.self])
+        commandName: "keys", abstract: "Manage the keys that encrypt exchange credentials.", subcommands: [Rotate.self, Check.self])
 
     struct Rotate: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: """
@@ -22,6 +23,29 @@ struct KeysCommand: ParsableCommand {
             let report = try KeyRotation.rotate(Database(path: path), cipher: cipher)
             print("connections: \(report.connections), fields re-encrypted: \(report.fieldsRotated), "
                 + "already under the active key: \(report.fieldsAlreadyCurrent) (active key \(cipher.keyRing.activeKeyId))")
+        }
+    }
+}
+
+extension KeysCommand {
+    /// `holdfast keys check`: counts the stored credentials by the key they open with; exit 1 when credentials
+    /// are stored and none opens (the configured key is wrong, and the services refuse to start).
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: """
+            Count stored credentials: open with the current key, only with a previous key, with none. \
+            Exits 1 when none opens (a wrong ENCRYPTION_KEY). Changes nothing.
+            """)
+
+        func run() throws {
+            let environment = ProcessInfo.processInfo.environment
+            let (path, _) = try Configuration.databaseOnly(environment: environment)
+            let keyRing = try KeyRing.load(environment: environment)
+            let report = try KeyRingCheck.run(Database(path: path), keyRing: keyRing)
+            print("\(report.summary) (active key \(keyRing.activeKeyId))")
+            if report.nothingOpens { throw ExitCode.reporting(KeyRingCheck.nothingOpensMessage(report)) }
+            if report.openOnlyWithPrevious > 0 {
+                print("run `holdfast keys rotate` to re-encrypt them under the current key")
+            }
         }
     }
 }

@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+import Store
+
+/// What `holdfast-fcgi` and `holdfast-sync` check before any work, in one place so both refuse alike.
+///
+/// Both mains call `begin(_:configuration:logger:)` first. It takes the shared `DatabaseLock` (so
+/// `holdfast restore` cannot replace the database under them) and then checks what no retry can fix: the
+/// database is migrated, by no newer Holdfast, and the stored credentials open with the key ring. Those are
+/// permanent start-up errors: exit 78 (EX_CONFIG), which the responder's unit lists in
+/// `RestartPreventExitStatus=` so systemd does not restart it every 500 ms.
+public enum ServiceStartup {
+    /// Which service is starting: they differ only in what a held restore lock means.
+    public enum Role: Sendable {
+        /// The responder: it cannot serve while a restore runs, so it exits non-zero and is restarted later.
+        case responder
+        /// A timer run: a restore is a normal reason to skip one run, so it exits 0.
+        case sync
+    }
+
+    /// EX_CONFIG from sysexits.h: a permanent configuration error.
+    public static let permanentErrorExitCode: Int32 = 78
+
+    /// A permanent start-up error; `description` is the critical line to log (what, where, how to fix).
+    public struct Refusal: Error, CustomStringConvertible, Equatable {
+        public let description: String
+    }
+
+    /// Checks migrations, then keys, against `database`; throws `Refusal` for each permanent problem, and
+    /// `SQLiteError` when the database cannot be read at all. Reads only: a refusal changes no row.
+    public static func check(_ configuration: Configuration, database: Database) throws {
+        guard let directory = configuration.migrationsDirectory else {
+            throw Refusal(description: "HOLDFAST_MIGRATIONS_DIR is not set and no Migrations folder was found")
+        }
+        let migrator = try Migrator(directory: directory)
+        do {
+            if case .pending(let names) = try database.read({ try migrator.status($0) }) {
+                throw Refusal(description: "the database \(configuration.databasePath) is not migrated "
+                    + "(pending: \(names.joined(separator: ", "))); run `holdfast migrate`")
+            }
+        } catch let error as MigrationError {
+            throw Refusal(description: "the database \(configuration.databasePath): \(error)")
+        }
+        let keys = try KeyRingCheck.run(database, keyRing: configuration.keyRing)
+        if keys.nothingOpens { throw Refusal(description: KeyRingCheck.nothingOpensMessage(keys)) }
+    }
+
+    /// For the mains only: takes the lock and runs `check`, or logs one critical line and exits the process
+    /// (78 for a `Refusal`; for a held lock 0 for a sync run, 1 for the responder). Returns the lock, which
+    /// the caller keeps alive for as long as it uses the database.
+    public static func begin(_ role: Role, configuration: Configuration, logger: Logger) -> DatabaseLock {
+        do {
+            guard let lock = try DatabaseLock.acquire(for: configuration.databasePath, mode: .shared) else {
+                switch role {
+                case .sync:
+                    logger.notice("a restore of the database is in progress (holdfast restore); skipping this run")
+                    exit(0)
+                case .responder:
+                    logger.error("a restore of the database is in progress (holdfast restore); not starting")
+                    exit(1)
+                }
+            }
+            try check(configuration, database: Database(path: configuration.databasePath))
+            return lock
+        } catch let refusal as Refusal {
+            logger.critical("\(refusal.description)")
+            exit(permanentErrorExitCode)
+        } catch {
+            logger.critical("cannot check the database before starting: \(error)")
+            exit(1)
+        }
+    }
+}

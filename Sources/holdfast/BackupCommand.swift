@@ -1,0 +1,69 @@
+import App
+import ArgumentParser
+import Foundation
+import Store
+
+/// `holdfast backup [PATH] [--if-exists]`: a consistent online copy of the database (see `DatabaseBackup`).
+///
+/// Prints the backup's path on stdout and nothing else, so scripts (the package's postinst) can capture it.
+/// Exit codes: 0 written (or, with `--if-exists`, no database yet: prints nothing), 1 anything else.
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: """
+        Copy the database consistently while the services run (VACUUM INTO); mode 0600. \
+        Default: backups/holdfast-<UTC yyyyMMddTHHmmssZ>.sqlite beside the database.
+        """)
+
+    @Argument(help: "Where to write the copy (must not exist). Default: the backups/ folder beside the database.")
+    var path: String?
+
+    @Flag(help: "Exit 0 without output when there is no database yet (a first install).")
+    var ifExists = false
+
+    func run() throws {
+        let (database, _) = try Configuration.databaseOnly()
+        if ifExists && !FileManager.default.fileExists(atPath: database) { return }
+        do {
+            print(try DatabaseBackup.write(database: database, to: path))
+        } catch {
+            throw ExitCode.reporting("holdfast backup: \(error)")
+        }
+    }
+}
+
+/// `holdfast restore PATH`: replaces the database with a backup, with the services stopped (see
+/// `DatabaseRestore` for the checks and the order of work). Exit codes: 0 restored, 1 refused or failed
+/// (nothing changed).
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: """
+        Replace the database with a backup. Stop holdfast-fcgi and holdfast-sync.timer first. Checks the file \
+        (SQLite, integrity, a Holdfast database, no migration newer than this install) and keeps the replaced \
+        database beside it as <database>.before-restore-<stamp>.
+        """)
+
+    @Argument(help: "The backup file to restore.") var path: String
+
+    func run() throws {
+        let (database, directory) = try Configuration.databaseOnly()
+        guard let directory else { throw ValidationError("no Migrations folder found; set HOLDFAST_MIGRATIONS_DIR") }
+        let outcome: DatabaseRestore.Outcome
+        do {
+            outcome = try DatabaseRestore.restore(path, over: database, migrator: try Migrator(directory: directory))
+        } catch {
+            throw ExitCode.reporting("holdfast restore: not restored: \(error)")
+        }
+        print("restored \(path) to \(database)")
+        if let kept = outcome.keptPath { print("the replaced database is kept as \(kept)") }
+        if !outcome.pending.isEmpty {
+            print("run `holdfast migrate` before starting the services (pending: \(outcome.pending.joined(separator: ", ")))")
+        }
+    }
+}
+
+extension ExitCode {
+    /// Writes `message` to stderr and returns exit code `code` to throw: for work that failed after the
+    /// arguments were accepted, where ArgumentParser's usage text would only hide the message.
+    static func reporting(_ message: String, code: Int32 = 1) -> ExitCode {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        return ExitCode(code)
+    }
+}

@@ -1,0 +1,51 @@
+import App
+import ArgumentParser
+import Foundation
+import Store
+
+/// `holdfast migrate [--check | --status]`: applies pending migrations, or reports where the database stands.
+///
+/// Exit codes: 0 done (or current), 2 `--check` found pending migrations, 78 (EX_CONFIG) the database has a
+/// migration this install does not ship, i.e. it was migrated by a newer Holdfast (nothing is applied then).
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
+
+    @Flag(help: "Only report whether migrations are pending (exit 2 when some are).")
+    var check = false
+
+    @Flag(help: "Print one line per migration: applied NAME, pending NAME or unknown NAME (made by a newer Holdfast).")
+    var status = false
+
+    func run() throws {
+        let (path, directory) = try Configuration.databaseOnly()
+        guard let directory else {
+            throw ValidationError("no Migrations folder found; set HOLDFAST_MIGRATIONS_DIR")
+        }
+        let migrator = try Migrator(directory: directory)
+        if status {
+            // Reporting never creates a database: without one, every shipped migration is pending.
+            let report = FileManager.default.fileExists(atPath: path)
+                ? try migrator.report(Connection(path: path))
+                : migrator.migrations.map { (state: Migrator.State.pending, name: $0.name) }
+            for entry in report { print("\(entry.state.rawValue) \(entry.name)") }
+            return
+        }
+        let connection = try Connection(path: path)
+        do {
+            if check {
+                switch try migrator.status(connection) {
+                case .current: print("database is current")
+                case .pending(let names):
+                    print("pending: \(names.joined(separator: ", "))")
+                    throw ExitCode(2)
+                }
+                return
+            }
+            let applied = try migrator.migrate(connection)
+            print(applied.isEmpty ? "database is current" : "applied \(applied.count): \(applied.joined(separator: ", "))")
+        } catch let error as MigrationError {
+            guard case .unknownApplied = error else { throw error }
+            throw ExitCode.reporting("holdfast migrate: \(error)", code: ServiceStartup.permanentErrorExitCode)
+        }
+    }
+}
