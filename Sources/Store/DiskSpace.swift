@@ -15,6 +15,7 @@ public struct DiskSpace: Sendable, Equatable {
         availableBytes < min(64 * 1024 * 1024, max(totalBytes / 50, 1))
     }
 
+    /// Figures as statvfs reports them, in bytes (tests build their own).
     public init(availableBytes: Int64, totalBytes: Int64) {
         self.availableBytes = availableBytes
         self.totalBytes = totalBytes
