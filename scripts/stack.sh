@@ -68,6 +68,9 @@ write_env() {
     echo "ENCRYPTION_KEY=$enc"
     echo "HOLDFAST_COOKIE_SECURE=${HOLDFAST_COOKIE_SECURE:-1}"
     echo "HOLDFAST_LOG_LEVEL=${HOLDFAST_LOG_LEVEL:-info}"
+    # The responder checks HOLDFAST_WORKERS against this stack's nginx, not the host's.
+    echo "HOLDFAST_NGINX_CONF=$state/nginx/conf/local/nginx.conf"
+    echo "HOLDFAST_NGINX_UPSTREAM_CONF=$state/nginx/conf/holdfast-http.conf"
     # Every exchange and region host, from the sandbox itself (one list of exchanges and regions).
     local line var
     while IFS= read -r line; do

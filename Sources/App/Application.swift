@@ -22,6 +22,8 @@ public final class Application: Sendable {
     public let logger: Logger
     /// The sync engine shared with the timer.
     public let engine: SyncEngine
+    /// The responder's WAL checkpoints and their outcome, for `/metrics`.
+    public let checkpoints = WALCheckpoints()
     /// Refuse keys that can trade or withdraw (`HOLDFAST_REQUIRE_READ_ONLY_KEYS=1`).
     public let requireReadOnlyKeys: Bool
     let cipher: CredentialCipher
@@ -73,6 +75,12 @@ public final class Application: Sendable {
         }
         response.addHeader("X-Request-Id", request.requestID)
         response.addHeader("Cache-Control", "no-store")
+        // Every 503 says when to come back (RFC 9110 §10.2.3); a handler that knows better (an exchange's own
+        // Retry-After) has set it already. Clients and monitors that honour it stop hammering a sick server.
+        if response.status == 503, response.header("Retry-After") == nil {
+            response.addHeader("Retry-After", String(Self.defaultRetryAfterSeconds))
+        }
+        if request.method == "HEAD" { response = response.withoutBody() }
         let micros = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000
         // Debug, not info: nginx's access log already records every request with the same id and timings,
         // and a line per request at info level costs the responder a third of its time on a cheap request.
@@ -82,6 +90,10 @@ public final class Application: Sendable {
         ])
         return response
     }
+
+    /// `Retry-After` of a 503 whose handler did not choose one: long enough for a busy lock or a freed disk,
+    /// short enough that a monitor notices the recovery promptly.
+    public static let defaultRetryAfterSeconds = 30
 
     /// Whether every migration file has been applied; the responder refuses to start otherwise.
     public func migrationStatus() throws -> Migrator.Status {

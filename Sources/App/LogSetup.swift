@@ -3,11 +3,15 @@ import Logging
 
 /// Logging for every binary: swift-log to stderr (journald collects it under systemd), level from
 /// `HOLDFAST_LOG_LEVEL` (default `info`), and the current request's id on every line logged while serving it.
+/// Under systemd each line starts with its syslog priority (`JournalLogHandler`).
 public enum LogSetup {
     private static let once: Void = {
+        let environment = ProcessInfo.processInfo.environment
+        let journal = JournalStream.matches(environment["JOURNAL_STREAM"], identity: JournalStream.standardErrorIdentity())
         LoggingSystem.bootstrap { label in
-            var handler = RequestIDLogHandler(inner: StreamLogHandler.standardError(label: label))
-            let name = ProcessInfo.processInfo.environment["HOLDFAST_LOG_LEVEL"] ?? "info"
+            var handler = RequestIDLogHandler(
+                inner: JournalLogHandler(label: label, sink: StandardErrorStream(), prefixesPriority: journal))
+            let name = environment["HOLDFAST_LOG_LEVEL"] ?? "info"
             handler.logLevel = Logger.Level(rawValue: name.lowercased()) ?? .info
             return handler
         }

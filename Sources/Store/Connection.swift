@@ -8,11 +8,14 @@ import Foundation
 /// a `Database`.
 public final class Connection {
     let handle: OpaquePointer
+    let busyTimeoutMilliseconds: Int32
     private var statementCache: [String: Statement] = [:]
 
-    /// Opens (creating if needed) the database file at `path` and applies the connection settings every
-    /// Holdfast connection needs: WAL, a busy timeout, foreign keys on.
+    /// Opens (creating if needed, mode 0600) the database file at `path` and applies the connection settings
+    /// every Holdfast connection needs: WAL with a size limit, a busy timeout, foreign keys on.
     public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000) throws {
+        DatabaseFileMode.prepare(path)
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         var pointer: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &pointer, flags, nil)
@@ -28,6 +31,9 @@ public final class Connection {
         try execute("PRAGMA foreign_keys = ON")
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = NORMAL")
+        // Per connection, not stored in the file: without it a WAL that grew while a reader held an old
+        // snapshot keeps its size for ever, even after checkpoints catch up.
+        try execute("PRAGMA journal_size_limit = \(Self.walSizeLimitBytes)")
     }
 
     deinit {
@@ -42,7 +48,7 @@ public final class Connection {
         if status != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? lastErrorMessage
             sqlite3_free(errorMessage)
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql, systemErrno: systemErrno)
         }
     }
 
@@ -99,10 +105,17 @@ public final class Connection {
 
     var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
+    /// errno of the last failed system call SQLite made on this connection, nil when 0.
+    var systemErrno: Int32? {
+        let value = sqlite3_system_errno(handle)
+        return value == 0 ? nil : value
+    }
+
     /// Turns a SQLite status into a thrown `SQLiteError` unless it is one of `accepted`.
     func check(_ status: Int32, sql: String? = nil, accepting accepted: Set<Int32> = [SQLITE_OK]) throws {
         if !accepted.contains(status) {
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: lastErrorMessage, sql: sql)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: lastErrorMessage, sql: sql,
+                              systemErrno: systemErrno)
         }
     }
 }

@@ -8,6 +8,8 @@ import Foundation
 public final class Database: Sendable {
     /// The database file's path.
     public let path: String
+    /// Whether the last write failed because of the storage; `write` keeps it up to date.
+    public let writeHealth = WriteHealth()
     private let busyTimeoutMilliseconds: Int32
     private let key = "holdfast.sqlite.connection." + UUID().uuidString
 
@@ -23,9 +25,24 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`) on this thread's connection.
+    ///
+    /// A commit clears `writeHealth`; a failure caused by the storage (full disk, I/O error, read-only file)
+    /// is recorded there before it is rethrown.
     @discardableResult
     public func write<T>(_ body: (Connection) throws -> T) throws -> T {
-        try connection().transaction(body)
+        do {
+            let result = try connection().transaction(body)
+            writeHealth.recordSuccess()
+            return result
+        } catch {
+            writeHealth.record(error)
+            throw error
+        }
+    }
+
+    /// Runs a non-blocking WAL checkpoint on this thread's connection (`Connection.checkpoint()`).
+    public func checkpoint() throws -> CheckpointResult {
+        try connection().checkpoint()
     }
 
     private func connection() throws -> Connection {

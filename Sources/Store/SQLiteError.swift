@@ -8,6 +8,16 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public let code: Int32
     public let message: String
     public let sql: String?
+    /// The operating system's errno behind an I/O error (`sqlite3_system_errno`), when there was one: it
+    /// tells a full disk (ENOSPC) from other I/O trouble.
+    public var systemErrno: Int32?
+
+    init(code: Int32, message: String, sql: String?, systemErrno: Int32? = nil) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+        self.systemErrno = systemErrno
+    }
 
     /// The primary result code (the low byte of the extended code).
     public var primaryCode: Int32 { code & 0xff }
@@ -20,6 +30,11 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// True when the database could not take a write because the disk is full or the file is read-only.
     public var isStorageUnavailable: Bool {
         [SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN].contains(primaryCode)
+    }
+    /// True when the file cannot be opened or is not a usable database (a wrong path, permissions, another
+    /// file, corruption): waiting does not help, an operator must act.
+    public var isUnusableFile: Bool {
+        [SQLITE_CANTOPEN, SQLITE_NOTADB, SQLITE_CORRUPT, SQLITE_PERM].contains(primaryCode)
     }
     /// True when another connection held the lock for longer than the busy timeout.
     public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }

@@ -35,6 +35,19 @@ public struct Response: Sendable {
         return Response(status: status, headers: [("Content-Type", "application/json")], body: body)
     }
 
+    /// This response as the answer to a `HEAD`: the same status and header fields, no body, and the
+    /// `Content-Length` the body would have had (RFC 9110 §8.6 allows it, and monitors compare it).
+    ///
+    /// 204 and 304 never carry a `Content-Length`, so they only lose the (empty) body.
+    public func withoutBody() -> Response {
+        var response = self
+        if status != 204 && status != 304 && header("Content-Length") == nil {
+            response.addHeader("Content-Length", String(body.count))
+        }
+        response.body = []
+        return response
+    }
+
     /// An empty 204.
     public static var noContent: Response { Response(status: 204) }
 

@@ -2,6 +2,9 @@
 ///
 /// An unknown path is 404; a known path with another method is 405 with an `Allow` header.
 ///
+/// `HEAD` runs the `GET` route of the path (RFC 9110 §9.3.2: the same status and header fields as GET, no
+/// content); `Response.withoutBody()` then drops the body. Uptime monitors commonly send HEAD.
+///
 /// Each route has exactly one spelling. The path is the raw one the client sent (`REQUEST_URI`), and a raw
 /// path that is not canonical — a trailing slash, an empty segment (`//`), a `.` or `..` segment, or any
 /// percent-encoding — is 404 before any route is looked at. nginx matches its `location` blocks (and so its
@@ -37,12 +40,20 @@ public struct Router<Context: Sendable>: Sendable {
     /// The handler and parameters for `request`, or the 404/405 error.
     public func match(_ request: Request) throws -> (Handler, Parameters) {
         guard let segments = Self.canonicalSegments(request.path) else { throw APIError.notFound }
+        // A HEAD route of its own wins; otherwise HEAD is answered by the path's GET route.
+        let fallback = request.method == "HEAD" ? "GET" : nil
         var allowed: [String] = []
+        var viaFallback: (Handler, Parameters)?
         for route in routes {
             guard let parameters = Self.bind(route.segments, to: segments) else { continue }
             if route.method == request.method { return (route.handler, parameters) }
+            if route.method == fallback, viaFallback == nil { viaFallback = (route.handler, parameters) }
             allowed.append(route.method)
+            if route.method == "GET", !routes.contains(where: { $0.method == "HEAD" && $0.segments == route.segments }) {
+                allowed.append("HEAD")
+            }
         }
+        if let viaFallback { return viaFallback }
         if allowed.isEmpty { throw APIError.notFound }
         throw APIError.methodNotAllowed(allowed: allowed)
     }

@@ -6,9 +6,12 @@ import Foundation
 let logger = LogSetup.logger("holdfast-fcgi")
 let environment = ProcessInfo.processInfo.environment
 
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("holdfast-fcgi: \(message)\n".utf8))
-    exit(1)
+/// Logs one critical line (journald files it under `-p crit`) and exits with `code`: 78 (EX_CONFIG) for a
+/// start-up error a restart cannot fix, so systemd's `RestartPreventExitStatus=78` leaves the unit failed
+/// instead of restarting it every 500 ms for ever.
+func fail(_ message: String, code: Int32) -> Never {
+    logger.critical("\(message)")
+    exit(code)
 }
 
 do {
@@ -17,6 +20,10 @@ do {
     let databaseLock = ServiceStartup.begin(.responder, configuration: configuration, logger: logger)
     defer { withExtendedLifetime(databaseLock) {} }
     let app = try Application(configuration: configuration, logger: logger)
+    if let advice = WorkerCapacity.advice(configuration: configuration) {
+        logger.warning("\(advice)")
+    }
+    app.startMaintenance()
     let listener = FastCGIServer.systemdListener(environment: environment)
         ?? .unixSocket(path: configuration.socketPath, mode: socketMode(environment))
     let server = FastCGIServer(listener: listener, workerCount: configuration.workerCount, logger: logger) { request in
@@ -24,7 +31,8 @@ do {
     }
     try server.run()
 } catch {
-    fail("\(error)")
+    // A bad setting or key is permanent (78); a listener that cannot be bound may well work on a restart (1).
+    fail("\(error)", code: StartupError.exitCode(for: error))
 }
 
 /// `HOLDFAST_SOCKET_MODE` in octal (default 0660: the responder and nginx's group only).

@@ -37,11 +37,15 @@ struct HoldfastSync: AsyncParsableCommand {
             let runner = SyncRunner(engine: engine, database: database, concurrency: width, logger: logger)
             let deadline = maxDuration.map { ContinuousClock.now + .milliseconds(Int($0 * 1000)) }
             _ = try await runner.run(only: connection.map { [$0] }, deadline: deadline)
+            // Once per run, after the writes: bounds the WAL even when the responder is idle (socket-activated,
+            // not started). On a plain thread: the checkpoint blocks on file I/O.
+            await WALCheckpoints().runOnOwnThread(on: database, logger: logger)
         } catch let error as ValidationError {
             throw error
         } catch {
             logger.critical("sync run failed", metadata: ["error": "\(error)"])
-            throw ExitCode.failure
+            // 78 (EX_CONFIG) for what no retry fixes (a setting, the migrations, the key), as the responder does.
+            throw ExitCode(StartupError.exitCode(for: error))
         }
     }
 

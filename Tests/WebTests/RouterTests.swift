@@ -51,7 +51,7 @@ struct RouterTests {
         } catch let error as APIError {
             #expect(error.status == 405)
             #expect(error.code == "method_not_allowed")
-            #expect(error.headers["Allow"] == "DELETE, GET")
+            #expect(error.headers["Allow"] == "DELETE, GET, HEAD")
         } catch {
             Issue.record("unexpected \(error)")
         }

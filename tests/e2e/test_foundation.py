@@ -10,7 +10,10 @@ def test_health_is_ok_and_not_rate_limited(client):
     for _ in range(30):
         r = client.get("/health")
         assert r.status == 200, r
-    assert r.json() == {"status": "ok", "database": "ok", "migrations": "current"}
+    body = r.json()
+    assert {k: body[k] for k in ("status", "database", "migrations", "writes")} == {
+        "status": "ok", "database": "ok", "migrations": "current", "writes": "ok"}
+    assert body["disk"]["status"] in ("ok", "low") and body["disk"]["available_bytes"] > 0
     assert r.header("x-request-id")
 
 

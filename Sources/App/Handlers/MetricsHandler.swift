@@ -61,7 +61,32 @@ enum MetricsHandler {
         for row in statuses {
             text += "holdfast_connections{exchange=\"\(label(row.string("exchange") ?? ""))\",status=\"\(label(row.string("status") ?? ""))\"} \(row.int("n") ?? 0)\n"
         }
+        text += storageMetrics(app)
         return Response(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: Array(text.utf8))
+    }
+
+    /// The WAL's size and the responder's checkpoint outcomes (`WALCheckpoints`), and whether writes fail.
+    static func storageMetrics(_ app: Application) -> String {
+        let walBytes = (try? app.database.read { $0.walFileSize }) ?? 0
+        let checkpoints = app.checkpoints.current
+        var text = ""
+        func family(_ name: String, _ type: String, _ help: String) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+        }
+        family("holdfast_sqlite_wal_bytes", "gauge",
+               "Size of the database's write-ahead log; checkpoints keep it under \(Connection.walSizeLimitBytes) bytes unless a reader holds an old snapshot.")
+        text += "holdfast_sqlite_wal_bytes \(walBytes)\n"
+        family("holdfast_sqlite_checkpoints_total", "counter", "WAL checkpoints this responder ran since it started.")
+        text += "holdfast_sqlite_checkpoints_total \(checkpoints.total)\n"
+        family("holdfast_sqlite_checkpoints_incomplete_total", "counter",
+               "WAL checkpoints that could not complete because a reader held an old snapshot, since the responder started.")
+        text += "holdfast_sqlite_checkpoints_incomplete_total \(checkpoints.incompleteTotal)\n"
+        family("holdfast_sqlite_checkpoint_last_complete", "gauge",
+               "1 when the last WAL checkpoint completed, 0 when a reader kept it from completing (absent before the first).")
+        if let complete = checkpoints.lastComplete { text += "holdfast_sqlite_checkpoint_last_complete \(complete ? 1 : 0)\n" }
+        family("holdfast_sqlite_writes_failing", "gauge", "1 while the last write failed because of the storage (full disk, I/O error, read-only).")
+        text += "holdfast_sqlite_writes_failing \(app.database.writeHealth.currentFailure == nil ? 0 : 1)\n"
+        return text
     }
 
     /// Escapes a label value (backslash, quote, newline) per the exposition format.

@@ -1,0 +1,36 @@
+import Store
+import Vault
+
+/// Exit codes of the services at start, and which start-up errors a restart cannot fix.
+///
+/// systemd restarts a failed responder (`Restart=on-failure`) so that a crash costs half a second. A bad
+/// setting, an un-migrated database or a wrong key fails the same way on every start, so such errors exit 78
+/// (EX_CONFIG, sysexits(3)) and the unit says `RestartPreventExitStatus=78`: the unit stays failed with the
+/// reason in the journal instead of restarting every 500 ms for ever.
+public enum StartupError {
+    /// EX_CONFIG: a permanent start-up error; fix the settings, keys or database, then start again. The same
+    /// code `ServiceStartup` exits with when it refuses a database.
+    public static let configurationExitCode: Int32 = ServiceStartup.permanentErrorExitCode
+    /// Anything else (a crash, a lock held a little too long, a socket in use): worth a restart.
+    public static let transientExitCode: Int32 = 1
+
+    /// Whether `error`, thrown while starting, will recur on every start until an operator fixes something.
+    ///
+    /// Settings and keys (`ConfigurationError`, `KeyConfigurationError`), the migration timeline
+    /// (`MigrationError`: a database migrated by a newer Holdfast, a changed migration), what
+    /// `ServiceStartup` refuses (`ServiceStartup.Refusal`) and a database file
+    /// that cannot be opened or is not a database are permanent. A busy database, an I/O error or a full disk
+    /// are not: they can clear while systemd waits.
+    public static func isPermanent(_ error: any Error) -> Bool {
+        switch error {
+        case is ConfigurationError, is KeyConfigurationError, is MigrationError, is ServiceStartup.Refusal: true
+        case let error as SQLiteError: error.isUnusableFile
+        default: false
+        }
+    }
+
+    /// The process exit code for a start-up `error`.
+    public static func exitCode(for error: any Error) -> Int32 {
+        isPermanent(error) ? configurationExitCode : transientExitCode
+    }
+}
