@@ -45,6 +45,20 @@ public final class FastCGIServer: Sendable {
         return .inherited(fd: 3)
     }
 
+    /// Blocks SIGTERM and SIGINT in the calling thread and every thread it starts afterwards, and returns that
+    /// set; `run` waits for them with `sigwait`. The responder's main calls this first, before any thread
+    /// exists: libfcgi installs handlers that swallow SIGTERM, and a thread started with the signals unblocked
+    /// could take one, so a stop sent during start-up would be lost. Blocked, it stays pending until `run`.
+    @discardableResult
+    public static func blockStopSignals() -> sigset_t {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        return signals
+    }
+
     /// Opens the socket, starts the workers and blocks until SIGTERM or SIGINT, then stops accepting, lets
     /// in-flight requests finish (up to `drainSeconds`) and returns.
     ///
@@ -53,16 +67,9 @@ public final class FastCGIServer: Sendable {
     /// it would refuse every connection until the socket unit is restarted. Connections that arrive while the
     /// responder is stopping stay queued in the socket for the next start.
     public func run(drainSeconds: Double = 35) throws {
+        var signals = Self.blockStopSignals()
         guard FCGX_Init() == 0 else { throw FastCGIError.initFailed }
         let fd = try openListener()
-
-        // Block the stop signals in every thread we start, so only the waiting thread below receives them.
-        // libfcgi installs its own handlers that would otherwise swallow SIGTERM.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGTERM)
-        sigaddset(&signals, SIGINT)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
         signal(SIGPIPE, SIG_IGN)
         WorkerWakeUp.install()
 

@@ -3,6 +3,8 @@ import FastCGI
 import Foundation
 
 // The FastCGI responder: read settings, refuse a database it cannot serve (ServiceStartup), then serve until SIGTERM.
+// Before anything else: a stop signal that arrives during start-up waits for the server instead of being lost.
+FastCGIServer.blockStopSignals()
 let logger = LogSetup.logger("holdfast-fcgi")
 let environment = ProcessInfo.processInfo.environment
 
