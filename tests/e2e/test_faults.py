@@ -177,7 +177,9 @@ def test_slow_exchange_test_answers_before_nginx_gives_up(logged_in):
     assert elapsed < nginx_upstream_timeout() - 10, elapsed
 
 
-def fcgi_request(socket, method, path, body=b"", headers=None):
+def fcgi_exchange(socket, method, path, body=b"", headers=None):
+    """One request straight to a responder through cgi-fcgi: (status, headers with lower-case names, parsed JSON
+    or the raw body)."""
     env = {"REQUEST_METHOD": method, "REQUEST_URI": path, "SCRIPT_NAME": path, "CONTENT_LENGTH": str(len(body)),
            "PATH": os.environ.get("PATH", "")}
     for name, value in (headers or {}).items():
@@ -186,8 +188,31 @@ def fcgi_request(socket, method, path, body=b"", headers=None):
             env["CONTENT_TYPE"] = value
     out = subprocess.run(["cgi-fcgi", "-bind", "-connect", socket], input=body, env=env, capture_output=True, timeout=30).stdout
     head, _, payload = out.partition(b"\r\n\r\n")
-    status = int(head.split(b"\r\n")[0].split()[1])
-    return status, json.loads(payload) if payload.startswith(b"{") else payload
+    lines = head.decode().split("\r\n")
+    fields = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), fields, json.loads(payload) if payload.startswith(b"{") else payload
+
+
+def fcgi_request(socket, method, path, body=b"", headers=None):
+    """`fcgi_exchange` without the headers: (status, parsed JSON or raw body)."""
+    status, _, payload = fcgi_exchange(socket, method, path, body, headers)
+    return status, payload
+
+
+def fill(directory):
+    """Writes a file in `directory` until the filesystem refuses another byte; returns its path."""
+    filler = directory / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (1 << 16, 1 << 10, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+    return filler
 
 
 def own_responder(tmp_path, database_dir, email):
@@ -207,7 +232,7 @@ def own_responder(tmp_path, database_dir, email):
     return responder, sock, json.dumps({"email": email, "password": "correct horse battery staple"}).encode()
 
 
-def test_full_disk_writes_503_reads_work_and_recovery_without_restart(tmp_path):
+def test_full_disk_writes_503_reads_work_health_says_so_and_recovery_without_restart(tmp_path):
     mount = tmp_path / "disk"
     mount.mkdir()
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True).returncode != 0:
@@ -218,27 +243,36 @@ def test_full_disk_writes_503_reads_work_and_recovery_without_restart(tmp_path):
         status, login = fcgi_request(sock, "POST", "/api/v1/auth/login", login_body, {"Content-Type": "application/json"})
         assert status == 200
         auth = {"Authorization": "Bearer " + login["token"], "X-CSRF-Token": login["csrfToken"]}
+        status, _, body = fcgi_exchange(sock, "GET", "/health")
+        assert status == 200 and body["writes"] == "ok" and body["disk"]["status"] == "ok", body
 
-        # Fill the disk to the last byte.
-        filler = mount / "filler"
-        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
-        try:
-            for size in (1 << 16, 1 << 10, 1):
-                try:
-                    while True:
-                        os.write(fd, b"\0" * size)
-                except OSError:
-                    pass
-        finally:
-            os.close(fd)
-
+        filler = fill(mount)
         for _ in range(3):
-            status, body = fcgi_request(sock, "POST", "/api/v1/auth/login", login_body, {"Content-Type": "application/json"})
+            status, headers, body = fcgi_exchange(sock, "POST", "/api/v1/auth/login", login_body,
+                                                  {"Content-Type": "application/json"})
             assert status == 503 and body["error"]["code"] == "service_unavailable", (status, body)
+            assert headers.get("retry-after") == "30"
         status, body = fcgi_request(sock, "GET", "/api/v1/auth/me", headers=auth)
         assert status == 200 and body["user"]["email"] == "disk@example.com"
+        # /health tells a monitor that writes fail, though reads work.
+        status, headers, body = fcgi_exchange(sock, "GET", "/health")
+        assert status == 503 and headers.get("retry-after") == "30", (status, body)
+        assert body["status"] == "unavailable" and body["database"] == "ok" and body["writes"] == "failing"
+        assert body["writes_failure"]["reason"] == "disk_full", body
+        assert body["disk"]["status"] == "low" and body["disk"]["available_bytes"] < 64 * 1024
+        status, headers, body = fcgi_exchange(sock, "HEAD", "/health")
+        assert status == 503 and headers.get("retry-after") == "30" and body == b""
 
         filler.unlink()
+        # No write is made meanwhile: /health's own probe (at most every 5 s) finds the space again.
+        deadline = time.monotonic() + 20
+        while True:
+            status, headers, body = fcgi_exchange(sock, "GET", "/health")
+            if status == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert status == 200 and body["writes"] == "ok" and "writes_failure" not in body, body
+        assert "retry-after" not in headers
         status, body = fcgi_request(sock, "POST", "/api/v1/auth/login", login_body, {"Content-Type": "application/json"})
         assert status == 200, body
         status, _ = fcgi_request(sock, "POST", "/api/v1/auth/logout", headers=auth)

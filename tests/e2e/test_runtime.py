@@ -2,7 +2,6 @@
 permanent start-up error, journald priorities, 0600 database files, the worker check against nginx, and a WAL
 that a held reader makes grow and a checkpoint brings back under its limit."""
 import http.client
-import json
 import os
 import re
 import select
@@ -12,8 +11,6 @@ import ssl
 import subprocess
 import time
 from pathlib import Path
-
-import pytest
 
 from conftest import BIN, HTTPS_PORT, ROOT, STATE, Client
 
@@ -260,87 +257,4 @@ def test_database_files_are_the_owners_alone():
             assert file.stat().st_mode & 0o077 == 0, f"{file} is {oct(file.stat().st_mode & 0o777)}"
 
 
-# --- 11: a full disk ----------------------------------------------------------------------------------------
-
-def fcgi(socket, method, path, body=b"", headers=None):
-    """One request straight to a responder through cgi-fcgi: (status, headers, parsed JSON or raw body)."""
-    env = {"REQUEST_METHOD": method, "REQUEST_URI": path, "SCRIPT_NAME": path, "CONTENT_LENGTH": str(len(body)),
-           "PATH": os.environ.get("PATH", "")}
-    for name, value in (headers or {}).items():
-        env["HTTP_" + name.upper().replace("-", "_")] = value
-        if name.lower() == "content-type":
-            env["CONTENT_TYPE"] = value
-    out = subprocess.run(["cgi-fcgi", "-bind", "-connect", socket], input=body, env=env, capture_output=True,
-                         timeout=30).stdout
-    head, _, payload = out.partition(b"\r\n\r\n")
-    lines = head.decode().split("\r\n")
-    fields = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
-    return int(lines[0].split()[1]), fields, json.loads(payload) if payload.startswith(b"{") else payload
-
-
-def fill(directory):
-    """Writes a file in `directory` until the filesystem refuses another byte."""
-    filler = directory / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
-    try:
-        for size in (1 << 16, 1 << 10, 1):
-            try:
-                while True:
-                    os.write(fd, b"\0" * size)
-            except OSError:
-                pass
-    finally:
-        os.close(fd)
-    return filler
-
-
-def test_health_says_writes_fail_on_a_full_disk_and_recovers_by_itself(tmp_path):
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
-    responder = None
-    try:
-        env = service_env(HOLDFAST_DATABASE=str(mount / "holdfast.sqlite"), HOLDFAST_SOCKET=str(tmp_path / "fcgi.sock"),
-                          HOLDFAST_SOCKET_MODE="0600", HOLDFAST_LOG_LEVEL="info")
-        subprocess.run([str(BIN / "holdfast"), "migrate"], env=env, check=True, capture_output=True)
-        responder = subprocess.Popen([str(BIN / "holdfast-fcgi")], env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, text=True)
-        sock = tmp_path / "fcgi.sock"
-        wait_until_listening(responder)
-        status, _, body = fcgi(str(sock), "GET", "/health")
-        assert status == 200 and body["writes"] == "ok" and body["disk"]["status"] == "ok", body
-
-        filler = fill(mount)
-        login = json.dumps({"email": "nobody@example.com", "password": "wrong password"}).encode()
-        # A failed login counts the failure (a write), so it meets the full disk.
-        status, headers, body = fcgi(str(sock), "POST", "/api/v1/auth/login", login, {"Content-Type": "application/json"})
-        assert status == 503 and body["error"]["code"] == "service_unavailable", (status, body)
-        assert headers.get("retry-after") == "30"
-        status, headers, body = fcgi(str(sock), "GET", "/health")
-        assert status == 503 and headers.get("retry-after") == "30", (status, body)
-        assert body["status"] == "unavailable" and body["database"] == "ok" and body["writes"] == "failing"
-        assert body["writes_failure"]["reason"] == "disk_full", body
-        assert body["disk"]["status"] == "low" and body["disk"]["available_bytes"] < 64 * 1024
-        status, headers, body = fcgi(str(sock), "HEAD", "/health")
-        assert status == 503 and headers.get("retry-after") == "30" and body == b""
-
-        filler.unlink()
-        # No write is made meanwhile: /health's own probe (at most every 5 s) finds the space again.
-        deadline = time.monotonic() + 20
-        while True:
-            status, headers, body = fcgi(str(sock), "GET", "/health")
-            if status == 200 or time.monotonic() > deadline:
-                break
-            time.sleep(0.5)
-        assert status == 200 and body["writes"] == "ok" and "writes_failure" not in body, body
-        assert "retry-after" not in headers
-        assert responder.poll() is None
-    finally:
-        if responder:
-            responder.terminate()
-            try:
-                responder.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                responder.kill()
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+# --- 11: a full disk: test_faults.py, test_full_disk_writes_503_reads_work_health_says_so_and_recovery_without_restart

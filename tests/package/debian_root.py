@@ -131,6 +131,22 @@ class DebianRoot:
         argv += ["/bin/sh", "-c", command]
         return subprocess.Popen(argv, **kwargs)
 
+    def start_nginx(self, seconds: float = 20) -> int:
+        """Starts the root's nginx in a network namespace of its own with only loopback up, so nothing it listens
+        on (a site listens on every address) is reachable from outside or clashes with the host; returns the
+        master's pid, whose namespace `nsenter -t PID -n` enters to send requests. Processes left in the host's
+        namespace (a responder, reaching the sandbox) talk to it through unix sockets."""
+        subprocess.run(["unshare", "-n", "sh", "-c",
+                        f"ip link set lo up && exec chroot {self.path} /usr/bin/env -i PATH=/usr/sbin:/usr/bin nginx"],
+                       check=True, timeout=30)
+        pid_file = self.host_path("/run/nginx.pid")
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if pid_file.is_file() and pid_file.read_text().strip():
+                return int(pid_file.read_text())
+            time.sleep(0.1)
+        raise AssertionError(f"the root's nginx wrote no pid file within {seconds} s")
+
     def processes(self) -> list[int]:
         """The pids of every process whose root is this root."""
         pids = []

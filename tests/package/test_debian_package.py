@@ -148,18 +148,8 @@ def wait_until(condition, what: str, seconds: float = 20):
 
 
 # --- the root's nginx --------------------------------------------------------------------------------------
-# A site listens on every address, so the root's nginx runs in a network namespace of its own with only loopback
-# up (as in test_install_from_source.py); requests enter it with nsenter. The responder stays in this machine's
-# namespace, where it reaches the sandbox; nginx reaches the responder through its unix socket.
-
-def start_nginx(root) -> int:
-    """Starts the root's nginx in a new network namespace; returns the master's pid."""
-    subprocess.run(["unshare", "-n", "sh", "-c",
-                    f"ip link set lo up && exec chroot {root.path} /usr/bin/env -i PATH=/usr/sbin:/usr/bin nginx"],
-                   check=True, timeout=30)
-    pid_file = root.host_path("/run/nginx.pid")
-    return int(wait_until(lambda: pid_file.is_file() and pid_file.read_text().strip(), "nginx's pid file"))
-
+# In a network namespace of its own (DebianRoot.start_nginx); requests enter it with nsenter. The responder stays
+# in this machine's namespace, where it reaches the sandbox; nginx reaches the responder through its unix socket.
 
 def https(nginx: int, method: str, path: str, body=None, token=None, csrf=None) -> tuple[int, dict]:
     """A request to the root's nginx (master pid `nginx`) on HTTPS_PORT, from inside its network namespace
@@ -275,7 +265,7 @@ def test_install_creates_the_user_and_secrets_migrates_serves_and_syncs(debian_r
                    user="holdfast", stdout=log, stderr=log)
     wait_until(lambda: root.host_path("/run/holdfast/fcgi.sock").exists(),
                f"the responder's socket ({responder_log.read_text()[-2000:]})")
-    nginx = start_nginx(root)
+    nginx = root.start_nginx()
     wait_until(lambda: https(nginx, "GET", "/health")[0] == 200, "GET /health through nginx answering 200")
     status, body = https(nginx, "GET", "/health")
     assert status == 200 and body["status"] == "ok", body

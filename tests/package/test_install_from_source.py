@@ -51,22 +51,16 @@ def configure(root: DebianRoot, check: bool = True, **env: str) -> subprocess.Co
 
 
 def start_nginx(root: DebianRoot) -> int:
-    """Starts the root's nginx in a new network namespace with only loopback up (nothing it listens on is
-    reachable from outside); returns the master's pid, whose namespace `http_get` enters."""
-    subprocess.run(["unshare", "-n", "sh", "-c",
-                    f"ip link set lo up && exec chroot {root.path} /usr/bin/env -i PATH=/usr/sbin:/usr/bin nginx"],
-                   check=True, timeout=30)
-    pid_file = root.host_path("/run/nginx.pid")
+    """Starts the root's nginx (`DebianRoot.start_nginx`) and waits until it answers on HTTP_PORT; returns the
+    master's pid, whose namespace `http_get` enters."""
+    pid = root.start_nginx()
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        if pid_file.is_file() and pid_file.read_text().strip():
-            pid = int(pid_file.read_text())
-            try:
-                http_get(pid, HTTP_PORT, "localhost")
-                return pid
-            except AssertionError:
-                pass
-        time.sleep(0.1)
+        try:
+            http_get(pid, HTTP_PORT, "localhost")
+            return pid
+        except AssertionError:
+            time.sleep(0.1)
     raise AssertionError("the root's nginx did not start answering within 20 s")
 
 
