@@ -80,6 +80,13 @@ esac
 [ "$(id -u)" -eq 0 ] || fail "run as root: sudo $libexec/configure"
 [ -x "$libexec/holdfast" ] || fail "$libexec/holdfast is missing: install the files first (make install)"
 command -v nginx >/dev/null || fail "nginx is not installed: apt-get install nginx, then run $libexec/configure again"
+# The binaries carry Swift inside them but load Debian's libssl, libsqlite3, libfcgi and libcurl: name what is
+# missing before anything below misreads a loader error as something else.
+for binary in holdfast holdfast-fcgi holdfast-sync; do
+    missing=$(ldd "$libexec/$binary" 2>/dev/null | awk '/not found/ {print $1}' | sort -u | tr '\n' ' ')
+    [ -z "$missing" ] || fail "$libexec/$binary cannot load: ${missing% }. Install the runtime libraries:" \
+        "apt-get install libssl3 libsqlite3-0 libfcgi0ldbl libcurl4, then run $libexec/configure again"
+done
 getent group www-data >/dev/null || fail "group www-data (nginx's, on Debian) does not exist: install Debian's nginx"
 
 # The given site values: CORS_ORIGIN has HOLDFAST_CORS_ORIGIN as an older spelling (make install takes both).

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Logging
 
 /// Writes swift-log lines to a stream in `StreamLogHandler`'s format, each line prefixed with its syslog
@@ -58,9 +59,18 @@ private struct PriorityPrefixStream: TextOutputStream, Sendable {
 }
 
 /// Standard error, one `write(2)` per line so lines from different threads never interleave.
+///
+/// A line that cannot be written (stderr closed, a journal socket gone) is dropped: `FileHandle.write` would
+/// trap there, and a log line is never worth the process.
 struct StandardErrorStream: TextOutputStream, Sendable {
     mutating func write(_ string: String) {
-        FileHandle.standardError.write(Data(string.utf8))
+        var bytes = Array(string.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
     }
 }
 

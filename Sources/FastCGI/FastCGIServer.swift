@@ -69,7 +69,7 @@ public final class FastCGIServer: Sendable {
     public func run(drainSeconds: Double = 35) throws {
         var signals = Self.blockStopSignals()
         guard FCGX_Init() == 0 else { throw FastCGIError.initFailed }
-        let fd = try openListener()
+        let (fd, ownSocket) = try openListener()
         signal(SIGPIPE, SIG_IGN)
         WorkerWakeUp.install()
 
@@ -86,9 +86,9 @@ public final class FastCGIServer: Sendable {
         logger.info("stopping: finishing in-flight requests", metadata: ["signal": "\(received)"])
         stopWorkers(deadline: Date().addingTimeInterval(drainSeconds))
         logger.info("stopped", metadata: ["abandoned": "\(state.inFlight)"])
-        if case .unixSocket(let path, _) = listener {
+        if case .unixSocket(let path, _) = listener, let ownSocket {
             close(fd)
-            unlink(path)
+            UnixSocketPath.removeIfStill(path, inode: ownSocket)
         }
     }
 
@@ -112,7 +112,9 @@ public final class FastCGIServer: Sendable {
         }
     }
 
-    private func openListener() throws -> Int32 {
+    /// The listening descriptor, and for a socket this process binds, the inode of its path (to remove it at
+    /// stop only while it is still ours).
+    private func openListener() throws -> (Int32, ino_t?) {
         switch listener {
         case .inherited(let fd):
             // Anything but a listening stream socket here (a unit without Accept=no, a wrong fd) would make
@@ -122,13 +124,18 @@ public final class FastCGIServer: Sendable {
             guard getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0, listening == 1 else {
                 throw FastCGIError.notListening(fd)
             }
-            return fd
+            return (fd, nil)
         case .unixSocket(let path, let mode):
-            unlink(path)
+            switch UnixSocketPath.occupant(of: path) {
+            case .nothing: break
+            case .staleSocket: unlink(path)
+            case .listeningSocket: throw FastCGIError.socketInUse(path)
+            case .otherFile: throw FastCGIError.notASocket(path)
+            }
             let fd = FCGX_OpenSocket(path, 1024)
             guard fd >= 0 else { throw FastCGIError.cannotListen(path) }
             chmod(path, mode)
-            return fd
+            return (fd, UnixSocketPath.inode(of: path))
         }
     }
 
@@ -253,11 +260,16 @@ public enum FastCGIError: Error, CustomStringConvertible {
     case initFailed
     case cannotListen(String)
     case notListening(Int32)
+    case socketInUse(String)
+    case notASocket(String)
 
     public var description: String {
         switch self {
         case .initFailed: "FCGX_Init failed"
         case .cannotListen(let path): "cannot listen on unix socket \(path) (does its directory exist and is it writable?)"
+        case .socketInUse(let path):
+            "another process already serves \(path) (holdfast-fcgi.socket or a running responder); not taking it over"
+        case .notASocket(let path): "\(path) exists and is not a socket; not removing it"
         case .notListening(let fd):
             "descriptor \(fd) passed by systemd (LISTEN_FDS) is not a listening socket (the socket unit needs Accept=no)"
         }

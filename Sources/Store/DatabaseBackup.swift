@@ -12,11 +12,15 @@ public enum DatabaseBackup {
         case noDatabase(String)
         /// The target exists; a backup never replaces a file.
         case targetExists(String)
+        /// The target's folder is missing or this user may not write into it.
+        case folderNotWritable(String)
 
         public var description: String {
             switch self {
             case .noDatabase(let path): "there is no database at \(path) (check HOLDFAST_DATABASE)"
             case .targetExists(let path): "\(path) already exists; a backup never replaces a file"
+            case .folderNotWritable(let folder):
+                "cannot write into \(folder) (missing, or not writable by this user); choose a folder the service user may write, such as the default backups/ beside the database"
             }
         }
     }
@@ -48,6 +52,9 @@ public enum DatabaseBackup {
         let destination: String
         if let target {
             guard !FileSystem.exists(target) else { throw Failure.targetExists(target) }
+            // Said plainly here: SQLite's own error for it is "unable to open database: <name>.partial".
+            let folder = FileSystem.folder(of: target)
+            guard access(folder, W_OK | X_OK) == 0 else { throw Failure.folderNotWritable(folder) }
             destination = target
         } else {
             let folder = defaultFolder(for: databasePath)

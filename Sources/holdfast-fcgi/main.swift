@@ -5,6 +5,18 @@ import Foundation
 // The FastCGI responder: read settings, refuse a database it cannot serve (ServiceStartup), then serve until SIGTERM.
 // Before anything else: a stop signal that arrives during start-up waits for the server instead of being lost.
 FastCGIServer.blockStopSignals()
+let usage = """
+    usage: holdfast-fcgi
+    The FastCGI responder behind nginx. It takes no arguments: settings come from the environment (README,
+    "Configuration"; installed: /etc/holdfast/holdfast.env), and under systemd the socket from holdfast-fcgi.socket.
+
+    """
+// Anything on the command line is a person asking for help, never a request to start a second responder.
+if CommandLine.arguments.count > 1 {
+    let asked = ["--help", "-h", "help"].contains(CommandLine.arguments[1])
+    if asked { print(usage, terminator: "") } else { FileHandle.standardError.write(Data(("holdfast-fcgi: takes no arguments\n" + usage).utf8)) }
+    exit(asked ? 0 : 64)
+}
 let logger = LogSetup.logger("holdfast-fcgi")
 let environment = ProcessInfo.processInfo.environment
 

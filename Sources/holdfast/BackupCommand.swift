@@ -54,7 +54,13 @@ struct Restore: ParsableCommand {
         print("restored \(path) to \(database)")
         if let kept = outcome.keptPath { print("the replaced database is kept as \(kept)") }
         if !outcome.pending.isEmpty {
-            print("run `holdfast migrate` before starting the services (pending: \(outcome.pending.joined(separator: ", ")))")
+            // Two situations end here: a restore of an older backup on this version (migrate), or the first step
+            // of going back to an older version (install that one; migrating would block the downgrade again).
+            print("""
+                the restored database lacks migrations this install ships (\(outcome.pending.joined(separator: ", "))): \
+                to stay on this version run `holdfast migrate` before starting the services; to go back to an older \
+                version, install it now without migrating (README, "Upgrade")
+                """)
         }
     }
 }

@@ -62,6 +62,15 @@ struct BackupRestoreTests {
         #expect(FileManager.default.contents(atPath: target) == Data("keep".utf8))
     }
 
+    @Test func backupIntoAFolderItCannotWriteSaysSo() throws {
+        try makeDatabase(database, body: "live")
+        let missing = folder + "/no-such-folder"
+        #expect(throws: DatabaseBackup.Failure.folderNotWritable(missing)) {
+            try DatabaseBackup.write(database: database, to: missing + "/copy.sqlite")
+        }
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
     // MARK: restore
 
     @Test func restoreReplacesTheDatabaseAndKeepsTheOldOneWithItsWAL() throws {

@@ -258,3 +258,28 @@ def test_database_files_are_the_owners_alone():
 
 
 # --- 11: a full disk: test_faults.py, test_full_disk_writes_503_reads_work_health_says_so_and_recovery_without_restart
+
+
+def test_a_failed_sync_is_a_warning_in_the_journal(logged_in, tmp_path):
+    """`journalctl -p warning` must show a connection that keeps failing: the sync line and the run summary of a
+    failed sync carry priority 4, a successful one stays at 6."""
+    from sandbox import credentials, new_account, set_faults
+    account = new_account("kucoin")
+    cid = logged_in.post("/api/v1/exchanges/connect", credentials(account)).json()["connection"]["id"]
+
+    def timer_lines():
+        read_end, write_end = os.pipe()
+        st = os.fstat(write_end)
+        env = service_env(JOURNAL_STREAM=f"{st.st_dev}:{st.st_ino}", JWT_SECRET=None)
+        with os.fdopen(read_end, "rb") as reader:
+            subprocess.run([str(BIN / "holdfast-sync"), "--connection", cid], env=env, stderr=write_end,
+                           stdout=subprocess.DEVNULL, timeout=60)
+            os.close(write_end)
+            return reader.read().decode().splitlines()
+
+    lines = timer_lines()
+    assert any(line.startswith("<6>") and "outcome=success" in line for line in lines), lines
+    set_faults("kucoin", account, outage="unavailable")
+    lines = timer_lines()
+    assert any(line.startswith("<4>") and "outcome=failure" in line for line in lines), lines
+    assert any(line.startswith("<4>") and "sync run finished" in line and "failed=1" in line for line in lines), lines

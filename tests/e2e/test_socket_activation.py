@@ -176,3 +176,62 @@ def test_a_connection_nginx_keeps_open_does_not_hold_up_the_stop(unit, tmp_path)
         assert unit.get("/health")[0] == 200
     finally:
         assert stop(responder)[0] == 0
+
+
+def by_hand(env, socket_path, *args):
+    """holdfast-fcgi started the way a person would, on its own socket path (no LISTEN_FDS)."""
+    return subprocess.Popen([str(BIN / "holdfast-fcgi"), *args], env={**env, "HOLDFAST_SOCKET": str(socket_path)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_responder_started_by_hand_never_takes_over_systemds_socket(unit, tmp_path):
+    env = responder_env(tmp_path)
+    served = unit.start_responder(env)
+    try:
+        assert unit.get("/health")[0] == 200
+        intruder = by_hand(env, unit.path)
+        _, err = intruder.communicate(timeout=30)
+        assert intruder.returncode != 0 and "another process already serves" in err, err
+        assert os.path.exists(unit.path) and unit.still_listening()
+        assert unit.get("/health")[0] == 200  # nginx would still be served
+    finally:
+        assert stop(served)[0] == 0
+
+
+def test_help_prints_and_exits_without_serving(unit, tmp_path):
+    env = responder_env(tmp_path)
+    helped = by_hand(env, unit.path, "--help")
+    out, _ = helped.communicate(timeout=30)
+    assert helped.returncode == 0 and "takes no arguments" in out
+    wrong = by_hand(env, unit.path, "--version")
+    _, err = wrong.communicate(timeout=30)
+    assert wrong.returncode == 64 and "takes no arguments" in err
+    assert unit.still_listening()
+
+
+def test_a_stale_socket_is_replaced_and_removed_again_at_stop(tmp_path):
+    """A socket file left by a responder that died (nobody accepts on it) is taken over; at stop the responder
+    removes the socket it made, and only that one."""
+    env = responder_env(tmp_path)
+    path = tmp_path / "own.sock"
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(str(path))
+    stale.close()  # the file stays; nothing listens
+    responder = by_hand(env, path)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+                    conn.settimeout(30)
+                    conn.connect(str(path))
+                    assert fastcgi_get(conn, "/health")[0] == 200
+                    break
+            except (ConnectionRefusedError, FileNotFoundError):
+                time.sleep(0.05)
+        else:
+            pytest.fail("the responder never served on the stale socket's path")
+    finally:
+        code, log = stop(responder)
+    assert code == 0, log
+    assert not path.exists()

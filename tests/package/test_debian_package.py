@@ -321,9 +321,11 @@ def test_upgrade_backs_up_and_migrates_a_downgrade_is_refused_and_purge_removes_
     assert root.run("dpkg-query -W -f '${Version} ${Status}' holdfast").stdout == f"{NEW_VERSION} install ok installed"
     assert migration_status(root)[probe] == "applied"
 
-    # Purge: files, data, keys and the user gone; the host's nginx still passes nginx -t.
+    # Purge: files, data, keys, the site's logs and the user gone; the host's nginx still passes nginx -t.
+    root.run("touch /var/log/nginx/holdfast.access.log /var/log/nginx/holdfast.access.log.2.gz")
     root.run("apt-get purge -y -q holdfast", timeout=300)
     for path in ("/var/lib/holdfast", "/etc/holdfast", LIBEXEC, "/usr/share/holdfast", "/usr/bin/holdfast",
+                 "/var/log/nginx/holdfast.access.log", "/var/log/nginx/holdfast.access.log.2.gz",
                  "/lib/systemd/system/holdfast-fcgi.service", "/etc/nginx/sites-enabled/holdfast",
                  "/etc/nginx/sites-available/holdfast", "/etc/nginx/holdfast"):
         assert not root.host_path(path).exists() and not root.host_path(path).is_symlink(), path

@@ -218,7 +218,8 @@ public final class SyncEngine: Sendable {
             try? SyncLease.release(record.id, holder: holder, in: database)
             failure = ExchangeError(.exchangeUnavailable, message: "The result could not be saved; try again.")
         }
-        logger.info("sync", metadata: [
+        // A failure is a warning, so `journalctl -p warning` shows connections that keep failing.
+        logger.log(level: failure == nil ? .info : .warning, "sync", metadata: [
             "connection": "\(record.id)", "exchange": "\(record.exchange)", "trigger": "\(trigger.rawValue)",
             "outcome": "\(failure == nil ? "success" : "failure")", "error_code": "\(failure?.code.rawValue ?? "")",
             "duration_ms": "\(duration.milliseconds)", "assets": "\(holdingsCount)",

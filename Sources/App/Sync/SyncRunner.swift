@@ -76,7 +76,7 @@ public struct SyncRunner: Sendable {
             }
             summary.notStarted = targets.count - next
         }
-        logger.info("sync run finished", metadata: [
+        logger.log(level: summary.failed > 0 ? .warning : .info, "sync run finished", metadata: [
             "due": "\(summary.due)", "succeeded": "\(summary.succeeded)", "failed": "\(summary.failed)", "deferred": "\(summary.deferred)",
             "skipped_in_progress": "\(summary.skippedInProgress)",
             "skipped_not_due": "\(summary.skippedNotDue)", "not_started": "\(summary.notStarted)",
