@@ -41,8 +41,9 @@ public enum ServiceStartup {
         } catch let error as MigrationError {
             throw Refusal(description: "the database \(configuration.databasePath): \(error)")
         }
-        let keys = try KeyRingCheck.run(database, keyRing: configuration.keyRing)
-        if keys.nothingOpens { throw Refusal(description: KeyRingCheck.nothingOpensMessage(keys)) }
+        if let keys = try KeyRingCheck.nothingOpens(database, keyRing: configuration.keyRing) {
+            throw Refusal(description: KeyRingCheck.nothingOpensMessage(keys))
+        }
     }
 
     /// For the mains only: takes the lock and runs `check`, or logs one critical line and exits the process

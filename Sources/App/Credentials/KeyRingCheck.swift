@@ -36,6 +36,18 @@ public enum KeyRingCheck {
 
     /// Checks every connection in `database` against `keyRing`. Throws only `SQLiteError`.
     public static func run(_ database: Database, keyRing: KeyRing) throws -> Report {
+        try scan(database, keyRing: keyRing, stopAtFirstOpen: false)
+    }
+
+    /// For the services' start (a timer run every minute): whether the key ring is wrong needs only the first
+    /// connection that opens, not every credential opened. The report is complete when nothing opens, which
+    /// is the only case whose counts are shown. Throws only `SQLiteError`.
+    public static func nothingOpens(_ database: Database, keyRing: KeyRing) throws -> Report? {
+        let report = try scan(database, keyRing: keyRing, stopAtFirstOpen: true)
+        return report.nothingOpens ? report : nil
+    }
+
+    private static func scan(_ database: Database, keyRing: KeyRing, stopAtFirstOpen: Bool) throws -> Report {
         let cipher = CredentialCipher(keyRing: keyRing)
         let rows = try database.read { db in
             try db.query("SELECT id, api_key_encrypted, api_secret_encrypted, passphrase_encrypted FROM exchange_connections")
@@ -58,11 +70,14 @@ public enum KeyRingCheck {
             }
             if !opens {
                 report.openWithNone += 1
-            } else if onlyActive {
+                continue
+            }
+            if onlyActive {
                 report.openWithActive += 1
             } else {
                 report.openOnlyWithPrevious += 1
             }
+            if stopAtFirstOpen { break }
         }
         return report
     }
