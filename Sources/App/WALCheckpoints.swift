@@ -88,16 +88,8 @@ extension Application {
             }
         }
         thread.name = "holdfast-maintenance"
-        // The responder waits for SIGTERM/SIGINT with sigwait on its main thread after blocking them there, and
-        // a process-directed signal goes to any thread that does not block it, where libfcgi's handler would
-        // swallow it and the responder would never stop. A new thread inherits its creator's mask, so block
-        // them around the start.
-        var stopSignals = sigset_t(), previous = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGTERM)
-        sigaddset(&stopSignals, SIGINT)
-        pthread_sigmask(SIG_BLOCK, &stopSignals, &previous)
+        // No signal mask of its own: the responder blocks SIGTERM/SIGINT before any thread starts
+        // (`FastCGIServer.blockStopSignals`), and this thread inherits that mask.
         thread.start()
-        pthread_sigmask(SIG_SETMASK, &previous, nil)
     }
 }
