@@ -8,12 +8,6 @@ import Vault
 /// (EX_CONFIG, sysexits(3)) and the unit says `RestartPreventExitStatus=78`: the unit stays failed with the
 /// reason in the journal instead of restarting every 500 ms for ever.
 public enum StartupError {
-    /// EX_CONFIG: a permanent start-up error; fix the settings, keys or database, then start again. The same
-    /// code `ServiceStartup` exits with when it refuses a database.
-    public static let configurationExitCode: Int32 = ServiceStartup.permanentErrorExitCode
-    /// Anything else (a crash, a lock held a little too long, a socket in use): worth a restart.
-    public static let transientExitCode: Int32 = 1
-
     /// Whether `error`, thrown while starting, will recur on every start until an operator fixes something.
     ///
     /// Settings and keys (`ConfigurationError`, `KeyConfigurationError`), the migration timeline
@@ -29,8 +23,9 @@ public enum StartupError {
         }
     }
 
-    /// The process exit code for a start-up `error`.
+    /// The process exit code for a start-up `error`: `ServiceStartup.permanentErrorExitCode` (78) when it is
+    /// permanent, else 1 (a lock held a little too long, a socket in use: worth a restart).
     public static func exitCode(for error: any Error) -> Int32 {
-        isPermanent(error) ? configurationExitCode : transientExitCode
+        isPermanent(error) ? ServiceStartup.permanentErrorExitCode : 1
     }
 }
