@@ -252,6 +252,7 @@ def test_a_held_reader_grows_the_wal_and_the_timer_brings_it_back():
 
 def test_database_files_are_the_owners_alone():
     path = database()
+    assert path.exists(), path  # the stack's database, made by `holdfast migrate` with the shell's umask
     for file in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
         if file.exists():
             assert file.stat().st_mode & 0o077 == 0, f"{file} is {oct(file.stat().st_mode & 0o777)}"
