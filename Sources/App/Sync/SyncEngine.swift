@@ -163,7 +163,7 @@ public final class SyncEngine: Sendable {
         let startedAt = Date()
         let record: ConnectionRecord
         do {
-            guard let found = try database.read({ try ConnectionRecord.find(id, in: $0) }) else { throw SyncError.notFound }
+            guard let found = try await database.read({ try ConnectionRecord.find(id, in: $0) }) else { throw SyncError.notFound }
             record = found
             guard try SyncLease.acquire(record.id, holder: holder, in: database) else { throw SyncError.inProgress }
             // Checked with the lease held: a sync that finished before it was taken has moved the next attempt on.
@@ -209,7 +209,8 @@ public final class SyncEngine: Sendable {
         let duration = ContinuousClock.now - started
         var holdingsCount = 0
         do {
-            holdingsCount = try database.write { db in
+            let (failure, read) = (failure, read)
+            holdingsCount = try await database.write { db in
                 try self.record(outcome: failure, read: read, for: record, trigger: trigger, holder: holder,
                            startedAt: startedAt, duration: duration, in: db)
             }
