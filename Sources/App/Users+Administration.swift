@@ -33,13 +33,10 @@ extension Users {
     /// Every user, oldest first.
     public static func list(in database: Database) throws -> [Summary] {
         try database.read { db in
-            try db.query("""
-                SELECT u.id, u.email, u.created_at,
-                       (SELECT count(*) FROM exchange_connections c WHERE c.user_id = u.id) AS connections
-                FROM users u ORDER BY u.created_at, u.email
-                """).map { row in
+            let connections = try ConnectionStore.countsByUser(in: db)
+            return try db.query("SELECT u.id, u.email, u.created_at FROM users u ORDER BY u.created_at, u.email").map { row in
                 Summary(id: row.string("id") ?? "", email: row.string("email") ?? "",
-                        createdAt: row.string("created_at") ?? "", connections: row.int("connections") ?? 0)
+                        createdAt: row.string("created_at") ?? "", connections: connections[row.string("id") ?? ""] ?? 0)
             }
         }
     }
@@ -81,16 +78,15 @@ extension Users {
 
     private static func footprint(ofUserID id: String, in db: Connection) throws -> Footprint {
         func count(_ sql: String) throws -> Int { try db.queryOne(sql, [.text(id)])?.int("n") ?? 0 }
-        let mine = "SELECT id FROM exchange_connections WHERE user_id = ?1"
         var footprint = Footprint()
         footprint.sessions = try count("SELECT count(*) AS n FROM sessions WHERE user_id = ?1")
-        footprint.connections = try count("SELECT count(*) AS n FROM exchange_connections WHERE user_id = ?1")
+        footprint.connections = try ConnectionStore.count(userID: id, in: db)
         footprint.portfolios = try count("SELECT count(*) AS n FROM portfolios WHERE user_id = ?1")
         footprint.holdings = try count("""
             SELECT count(*) AS n FROM holdings WHERE portfolio_id IN (SELECT id FROM portfolios WHERE user_id = ?1)
             """)
-        footprint.syncRuns = try count("SELECT count(*) AS n FROM sync_runs WHERE connection_id IN (\(mine))")
-        footprint.syncLeases = try count("SELECT count(*) AS n FROM sync_leases WHERE connection_id IN (\(mine))")
+        footprint.syncRuns = try SyncRunStore.count(userID: id, in: db)
+        footprint.syncLeases = try ConnectionStore.leaseCount(userID: id, in: db)
         return footprint
     }
 }

@@ -25,7 +25,7 @@ struct HoldfastSync: AsyncParsableCommand {
             defer { withExtendedLifetime(databaseLock) {} }
             let database = Database(path: settings.databasePath)
             if dryRun {
-                let due = try DueConnections.list(in: database)
+                let due = try await database.read { try ConnectionStore.due(in: $0) }
                 for item in due { print("\(item.id) \(item.exchange) due since \(item.nextAttemptAt ?? "never synced")") }
                 print("\(due.count) connection\(due.count == 1 ? "" : "s") due")
                 return
