@@ -43,24 +43,39 @@ struct LoginThrottleStoreTests {
 
     /// Many attempts at once on one account, each on its own thread and connection: the count and the lock
     /// check are one write transaction, so exactly `freeFailures` attempts get through to a password check and
-    /// every later one is refused with 429. (Reading outside the write would let several read the same count.)
+    /// every later one is refused with 429. The test holds the write lock until every attempt has begun (the
+    /// throttle's clock is read first thing), so an implementation that read the count before its write
+    /// transaction would see the same count in many attempts and let them all through.
     @Test func parallelAttemptsAreEachCountedOnceAndTheLockHolds() throws {
         let clock = StoreFixtures.epoch
-        let throttle = LoginThrottle(database: database, jwtSecret: Array("test-secret-test-secret-test-secret-0001".utf8),
-                                     now: { clock })
         let attempts = 24
+        let begun = DispatchSemaphore(value: 0)
+        let throttle = LoginThrottle(database: database, jwtSecret: Array("test-secret-test-secret-test-secret-0001".utf8),
+                                     now: { begun.signal(); return clock })
         let admitted = Counter()
         let refused = Counter()
-        DispatchQueue.concurrentPerform(iterations: attempts) { _ in
-            do {
-                _ = try throttle.admit(email: "ada@example.com")
-                admitted.increment()
-            } catch let error as APIError where error.status == 429 {
-                refused.increment()
-            } catch {
-                Issue.record("unexpected error \(error)")
+        let failed = Counter()
+        let finished = DispatchGroup()
+        try database.write { _ in
+            for _ in 0..<attempts {
+                finished.enter()
+                Thread.detachNewThread {
+                    defer { finished.leave() }
+                    do {
+                        _ = try throttle.admit(email: "ada@example.com")
+                        admitted.increment()
+                    } catch let error as APIError where error.status == 429 {
+                        refused.increment()
+                    } catch {
+                        failed.increment()
+                    }
+                }
             }
+            for _ in 0..<attempts { #expect(begun.wait(timeout: .now() + 30) == .success) }
         }
+        // Bounded, and proves every thread ended.
+        #expect(finished.wait(timeout: .now() + 60) == .success)
+        #expect(failed.value == 0)
         #expect(admitted.value == LoginThrottle.freeFailures)
         #expect(refused.value == attempts - LoginThrottle.freeFailures)
         let stored = try entry(throttle.key(for: "ADA@example.com "))
