@@ -42,14 +42,13 @@ extension HoldingStore {
         }
     }
 
-    /// The wallet rows of the holdings `scope` selects, by holding id, in wallet order. `scope` is one of this
-    /// aggregate's fixed conditions on `portfolios p` (never caller text), with its own bindings.
-    static func wallets(where scope: String, _ bindings: [SQLValue], in db: Connection) throws -> [Int: [Wallet]] {
+    /// The wallet rows of the holdings in `scope`, by holding id, in wallet order.
+    static func wallets(in scope: Scope, in db: Connection) throws -> [Int: [Wallet]] {
         let rows = try db.query("""
             SELECT w.holding_id, w.wallet, w.raw_asset, w.free, w.locked
             FROM holding_wallets w JOIN holdings h ON h.id = w.holding_id JOIN portfolios p ON p.id = h.portfolio_id
-            WHERE \(scope) ORDER BY w.wallet, w.raw_asset
-            """, bindings)
+            WHERE \(scope.condition) ORDER BY w.wallet, w.raw_asset
+            """, scope.bindings)
         var result: [Int: [Wallet]] = [:]
         for row in rows {
             guard let holding = row.int("holding_id"), let wallet = row.string("wallet"), let raw = row.string("raw_asset"),

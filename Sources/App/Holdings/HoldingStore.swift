@@ -99,12 +99,12 @@ enum HoldingStore {
 
     /// Every holding in `userID`'s portfolios, by asset symbol, with its wallets.
     static func holdings(ofUser userID: String, in db: Connection) throws -> [Holding] {
-        try holdings(where: "p.user_id = ?", [.text(userID)], in: db)
+        try holdings(in: .user(userID), in: db)
     }
 
     /// The holdings of the portfolio `connectionID` owns, by asset symbol, with their wallets.
     static func holdings(ofConnection connectionID: String, in db: Connection) throws -> [Holding] {
-        try holdings(where: "p.exchange_connection_id = ?", [.text(connectionID)], in: db)
+        try holdings(in: .connection(connectionID), in: db)
     }
 
     /// How many portfolios `userID` owns and how many holdings are in them (what deleting the user removes).
@@ -116,15 +116,34 @@ enum HoldingStore {
         return (row?.int("portfolios") ?? 0, row?.int("holdings") ?? 0)
     }
 
-    /// The holdings `scope` selects (a fixed condition on `portfolios p`, written in this file, with its own
-    /// bindings), by symbol, with their wallets; both queries run in the caller's transaction.
-    private static func holdings(where scope: String, _ bindings: [SQLValue], in db: Connection) throws -> [Holding] {
-        let wallets = try self.wallets(where: scope, bindings, in: db)
+    /// Which portfolios a listing reads: a user's, or the one a connection owns. Each case is one fixed
+    /// condition on `portfolios p`, so no caller text ever reaches the SQL.
+    enum Scope {
+        case user(String)
+        case connection(String)
+
+        var condition: String {
+            switch self {
+            case .user: "p.user_id = ?"
+            case .connection: "p.exchange_connection_id = ?"
+            }
+        }
+
+        var bindings: [SQLValue] {
+            switch self {
+            case .user(let id), .connection(let id): [.text(id)]
+            }
+        }
+    }
+
+    /// The holdings in `scope`, by symbol, with their wallets; both queries run in the caller's transaction.
+    private static func holdings(in scope: Scope, in db: Connection) throws -> [Holding] {
+        let wallets = try self.wallets(in: scope, in: db)
         return try db.query("""
             SELECT h.id, h.portfolio_id, t.symbol, h.amount, h.free, h.locked, h.updated_at
             FROM holdings h JOIN tokens t ON t.id = h.token_id JOIN portfolios p ON p.id = h.portfolio_id
-            WHERE \(scope) ORDER BY t.symbol, h.portfolio_id
-            """, bindings).compactMap { row in
+            WHERE \(scope.condition) ORDER BY t.symbol, h.portfolio_id
+            """, scope.bindings).compactMap { row in
             guard let id = row.int("id"), let portfolioID = row.string("portfolio_id"), let asset = row.string("symbol"),
                   let amount = row.string("amount") else { return nil }
             return Holding(id: id, portfolioID: portfolioID, asset: asset, amount: amount, free: row.string("free"),
