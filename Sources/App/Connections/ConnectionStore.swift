@@ -103,15 +103,6 @@ public enum ConnectionStore {
         }
     }
 
-    /// How many connections each user has, by user id (users without any are absent).
-    static func countsByUser(in db: Connection) throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for row in try db.query("SELECT user_id, count(*) AS n FROM exchange_connections GROUP BY user_id") {
-            if let user = row.string("user_id") { counts[user] = row.int("n") ?? 0 }
-        }
-        return counts
-    }
-
     /// How many connections `userID` has.
     static func count(userID: String, in db: Connection) throws -> Int {
         try db.queryOne("SELECT count(*) AS n FROM exchange_connections WHERE user_id = ?", [.text(userID)])?.int("n") ?? 0

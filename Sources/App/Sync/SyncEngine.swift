@@ -288,10 +288,10 @@ public final class SyncEngine: Sendable {
             try ConnectionStore.recordFailure(record.id, code: failure.code.rawValue, message: failure.message, failures: failures,
                                               needsAttention: attention, nextAttemptAt: next, at: nowText, in: db)
         } else {
-            let portfolio = try HoldingsWriter.portfolioID(for: record.id, userID: record.userID,
+            let portfolio = try HoldingStore.portfolioID(for: record.id, userID: record.userID,
                                                            name: record.label ?? record.exchangeID?.info.displayName ?? record.exchange,
                                                            at: nowText, in: db)
-            holdingsCount = try HoldingsWriter.replace(portfolioID: portfolio, with: read.balances, at: nowText, in: db)
+            holdingsCount = try HoldingStore.replace(portfolioID: portfolio, with: read.balances, at: nowText, in: db)
             let next = Timestamp.format(now.addingTimeInterval(TimeInterval(record.syncInterval)))
             try ConnectionStore.recordSuccess(record.id, nextAttemptAt: next, unreadWallets: UnreadWalletsJSON.encode(read.unreadWallets),
                                               readNotes: ReadNotesJSON.encode(read.notes), at: nowText, in: db)

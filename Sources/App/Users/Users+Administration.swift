@@ -32,13 +32,7 @@ extension Users {
 
     /// Every user, oldest first.
     public static func list(in database: Database) throws -> [Summary] {
-        try database.read { db in
-            let connections = try ConnectionStore.countsByUser(in: db)
-            return try db.query("SELECT u.id, u.email, u.created_at FROM users u ORDER BY u.created_at, u.email").map { row in
-                Summary(id: row.string("id") ?? "", email: row.string("email") ?? "",
-                        createdAt: row.string("created_at") ?? "", connections: connections[row.string("id") ?? ""] ?? 0)
-            }
-        }
+        try database.read { db in try UserStore.list(in: db) }
     }
 
     /// What deleting the user with `email` would remove, without removing anything; `UserError.notFound` if
@@ -60,31 +54,24 @@ extension Users {
         try database.write { db in
             let (id, storedEmail) = try user(email: email, in: db)
             let removed = try footprint(ofUserID: id, in: db)
-            try db.run("DELETE FROM users WHERE id = ?", [.text(id)])
+            try UserStore.delete(id: id, in: db)
             try throttle.forget(email: storedEmail, in: db)
             return removed
         }
     }
 
-    /// The id and stored email of the user with `email` (trimmed), or `UserError.notFound`.
+    /// The id and stored email of the user with `email` (trimmed, ASCII case ignored), or `UserError.notFound`.
     private static func user(email: String, in db: Connection) throws -> (id: String, email: String) {
         let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let row = try db.queryOne("SELECT id, email FROM users WHERE email = ?", [.text(email)]),
-              let id = row.string("id") else {
-            throw UserError.notFound
-        }
-        return (id, row.string("email") ?? email)
+        guard let user = try UserStore.find(email: email, in: db) else { throw UserError.notFound }
+        return (user.id, user.email)
     }
 
     private static func footprint(ofUserID id: String, in db: Connection) throws -> Footprint {
-        func count(_ sql: String) throws -> Int { try db.queryOne(sql, [.text(id)])?.int("n") ?? 0 }
         var footprint = Footprint()
-        footprint.sessions = try count("SELECT count(*) AS n FROM sessions WHERE user_id = ?1")
+        footprint.sessions = try SessionStore.count(ofUser: id, in: db)
+        (footprint.portfolios, footprint.holdings) = try HoldingStore.counts(ofUser: id, in: db)
         footprint.connections = try ConnectionStore.count(userID: id, in: db)
-        footprint.portfolios = try count("SELECT count(*) AS n FROM portfolios WHERE user_id = ?1")
-        footprint.holdings = try count("""
-            SELECT count(*) AS n FROM holdings WHERE portfolio_id IN (SELECT id FROM portfolios WHERE user_id = ?1)
-            """)
         footprint.syncRuns = try SyncRunStore.count(userID: id, in: db)
         footprint.syncLeases = try ConnectionStore.leaseCount(userID: id, in: db)
         return footprint
