@@ -116,7 +116,8 @@ struct ConnectionHandlerTests {
         #expect(response.status == 503)
         #expect(response.errorCode == ErrorCode.rateLimited.rawValue)
         #expect(response.header("Retry-After") == "7")
-        #expect(!(response.error?["message"] as? String ?? "").isEmpty)
+        let message = response.error?["message"] as? String
+        #expect(message?.contains("7 seconds") == true)
         let connection = try #require(response.json["connection"] as? [String: Any])
         #expect(connection["id"] as? String == id)
         #expect((connection["lastError"] as? [String: Any])?["code"] as? String == "rate_limited")
