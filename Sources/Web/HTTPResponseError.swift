@@ -25,8 +25,11 @@ public protocol HTTPResponseError: Error {
 }
 
 extension HTTPResponseError {
+    /// No header fields beyond those every response gets.
     public var headers: [String: String] { [:] }
+    /// No per-field messages.
     public var fields: [String: String]? { nil }
+    /// Nothing beside `error`.
     public var bodyMembers: (any Encodable & Sendable)? { nil }
 
     /// The `code`/`message` pair as it appears in bodies that report an error without failing the request
