@@ -47,13 +47,13 @@ let package = Package(
 
         .executableTarget(name: "holdfast-fcgi", dependencies: ["App", "FastCGI"]),
         .executableTarget(name: "holdfast", dependencies: [
-            "App", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "App", "Store", "Vault", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "holdfast-sync", dependencies: [
             "App", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "holdfast-sandbox", dependencies: [
-            "Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Sandbox", "Exchanges", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // libFuzzer targets (`make fuzz` links them into a fuzzer), and a replayer for saved inputs.
@@ -61,11 +61,14 @@ let package = Package(
         .executableTarget(name: "holdfast-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Replay"),
 
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "CSQLite"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Store", "Web", "Vault", "Exchanges", "Sandbox"]),
-        .testTarget(name: "VaultTests", dependencies: ["Vault"], resources: [.copy("Vectors")]),
-        .testTarget(name: "ExchangesTests", dependencies: ["Exchanges", "Sandbox"], resources: [.copy("Vectors")]),
+        .testTarget(name: "AppTests", dependencies: [
+            "App", "Store", "Web", "Vault", "Exchanges", "Sandbox", "Primitives",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "Primitives"], resources: [.copy("Vectors")]),
+        .testTarget(name: "ExchangesTests", dependencies: ["Exchanges", "Sandbox", "Primitives"], resources: [.copy("Vectors")]),
     ],
     swiftLanguageModes: [.v6]
 )
