@@ -49,7 +49,7 @@ struct TimerRunTests {
                                         logger: Logger(label: "test"))
         #expect(status == 0)
         #expect(try DueConnections.list(in: t.app.database).isEmpty)
-        let records = try t.app.database.read { db in try ids.map { try ConnectionRecord.find($0, in: db) } }
+        let records = try await t.app.database.read { db in try ids.map { try ConnectionRecord.find($0, in: db) } }
         for record in records {
             #expect(record?.lastSyncAt != nil && record?.lastErrorCode == nil)
         }
