@@ -49,8 +49,8 @@ struct ConfigurationTests {
     @Test(arguments: [
         ("HOLDFAST_SOCKET_MODE", "rw-rw----"), ("HOLDFAST_SOCKET_MODE", "1777"),
         ("HOLDFAST_SYNC_CONCURRENCY", "0"), ("HOLDFAST_SYNC_CONCURRENCY", "many"),
-        ("HOLDFAST_CHECKPOINT_SECONDS", "0"), ("HOLDFAST_REQUIRE_READ_ONLY_KEYS", "yes"),
-        ("HOLDFAST_COOKIE_SECURE", "true"), ("HOLDFAST_LOG_LEVEL", "loud"), ("HOLDFAST_SESSION_HOURS", "0"),
+        ("HOLDFAST_CHECKPOINT_SECONDS", "-3"), ("HOLDFAST_REQUIRE_READ_ONLY_KEYS", "yes"),
+        ("HOLDFAST_COOKIE_SECURE", "true"), ("HOLDFAST_LOG_LEVEL", "loud"), ("HOLDFAST_SESSION_HOURS", "999"),
     ])
     func unusableValueNamesTheSetting(_ setting: String, _ value: String) {
         do {
