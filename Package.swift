@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "holdfast", targets: ["holdfast"]),
         .executable(name: "holdfast-sync", targets: ["holdfast-sync"]),
         .executable(name: "holdfast-sandbox", targets: ["holdfast-sandbox"]),
+        .executable(name: "holdfast-bench", targets: ["holdfast-bench"]),
         .library(name: "HoldfastFuzz", type: .dynamic, targets: ["FuzzTargets"]),
     ],
     dependencies: [
@@ -55,6 +56,10 @@ let package = Package(
         .executableTarget(name: "holdfast-sandbox", dependencies: [
             "Sandbox", "Exchanges", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Benchmarks and their seed data (`make bench`, Benchmarks/*.sh): never installed on a server.
+        .executableTarget(name: "holdfast-bench", dependencies: [
+            "App", "Store", "Vault", "Primitives", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         // libFuzzer targets (`make fuzz` links them into a fuzzer), and a replayer for saved inputs.
         .target(name: "FuzzTargets", dependencies: ["App", "FastCGI", "Web", "Vault", "Exchanges", "Sandbox"], path: "Fuzz/Targets"),
@@ -68,6 +73,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "Primitives"], resources: [.copy("Vectors")]),
+        .testTarget(name: "BenchTests", dependencies: ["holdfast-bench"]),
         .testTarget(name: "ExchangesTests", dependencies: ["Exchanges", "Sandbox", "Primitives"], resources: [.copy("Vectors")]),
     ],
     swiftLanguageModes: [.v6]
