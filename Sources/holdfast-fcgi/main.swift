@@ -33,7 +33,7 @@ func fail(_ message: String, code: Int32) -> Never {
 do {
     let configuration = try Configuration.load(environment: environment)
     // Held until exit; exits 78 when the database is not migrated, is newer, or no credential opens.
-    let databaseLock = ServiceStartup.begin(.responder, configuration: configuration, logger: logger)
+    let databaseLock = ServiceStartup.begin(configuration: configuration, logger: logger)
     defer { withExtendedLifetime(databaseLock) {} }
     let app = try Application(configuration: configuration, logger: logger)
     if let advice = WorkerCapacity.advice(configuration: configuration) {

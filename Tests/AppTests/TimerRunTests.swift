@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Sandbox
+import Store
 import Testing
 @testable import App
 
@@ -53,6 +54,18 @@ struct TimerRunTests {
         for record in records {
             #expect(record?.lastSyncAt != nil && record?.lastErrorCode == nil)
         }
+    }
+
+    /// A restore in progress (the exclusive lock held) skips the run: exit 0, nothing synced.
+    @Test func aRunDuringARestoreSkipsAndSucceeds() async throws {
+        let sandbox = try SandboxServer(fixture: .demo)
+        let t = try TestApp(extraEnvironment: sandbox.environment)
+        let ids = try Self.seeded(t, sandbox, count: 1)
+        let restore = try #require(try DatabaseLock.acquire(for: t.app.configuration.databasePath, mode: .exclusive))
+        let status = await TimerRun.run(TimerRun.Options(), configuration: t.app.configuration, logger: Logger(label: "test"))
+        withExtendedLifetime(restore) {}
+        #expect(status == 0)
+        #expect(try DueConnections.list(in: t.app.database).map(\.id) == ids)
     }
 
     @Test func anUnmigratedDatabaseExitsWithThePermanentStatus() async throws {

@@ -236,10 +236,9 @@ def own_responder(tmp_path, database_dir, email):
     subprocess.run([str(BIN / "holdfast"), "user", "add", email], input=b"correct horse battery staple\n", env=env, check=True, capture_output=True)
     responder = subprocess.Popen([str(BIN / "holdfast-fcgi")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sock = str(tmp_path / "fcgi.sock")
-    for _ in range(100):
-        if os.path.exists(sock):
-            break
-        time.sleep(0.05)
+    # Bounded, and failing here with the reason rather than later with a confusing connection error.
+    wait_until(lambda: os.path.exists(sock) or responder.poll() is not None, timeout=15, message="the responder's socket")
+    assert responder.poll() is None, responder.stderr.read().decode(errors="replace")
     return responder, sock, json.dumps({"email": email, "password": "correct horse battery staple"}).encode()
 
 

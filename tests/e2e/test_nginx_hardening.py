@@ -440,6 +440,7 @@ def test_slow_clients_from_one_address_do_not_take_the_server_down():
                     except OSError:
                         pass
             health.append(poll_health(monitor_address))
+            # Time is the subject: slow clients trickle a byte every 0.2 s for 12 s while /health must answer.
             time.sleep(0.2)
 
         assert health and all(status == 200 for status in health), health

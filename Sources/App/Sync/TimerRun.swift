@@ -65,6 +65,10 @@ public enum TimerRun {
             // not started). On a plain thread: the checkpoint blocks on file I/O.
             await WALCheckpoints().runOnOwnThread(on: database, logger: logger)
             return 0
+        } catch let refusal as ServiceStartup.Refusal {
+            // The same one critical line the responder logs for the same database.
+            logger.critical("\(refusal.description)")
+            return ServiceStartup.permanentErrorExitCode
         } catch {
             logger.critical("sync run failed", metadata: ["error": "\(error)"])
             return StartupError.exitCode(for: error)
