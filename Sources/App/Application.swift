@@ -48,7 +48,7 @@ public final class Application: Sendable {
         cipher = CredentialCipher(keyRing: configuration.keyRing)
         engine = try SyncEngine.build(configuration: configuration, database: database,
                                       concurrency: configuration.exchangeConcurrency, logger: logger, makeClient: makeClient)
-        requireReadOnlyKeys = configuration.environment["HOLDFAST_REQUIRE_READ_ONLY_KEYS"] == "1"
+        requireReadOnlyKeys = configuration.requireReadOnlyKeys
         router = Routes.build()
     }
 
@@ -95,7 +95,6 @@ public final class Application: Sendable {
 
     /// Whether every migration file has been applied; the responder refuses to start otherwise.
     public func migrationStatus() throws -> Migrator.Status {
-        guard let migrator else { throw ConfigurationError(setting: "HOLDFAST_MIGRATIONS_DIR", problem: "is not set and no Migrations folder was found") }
-        return try database.read { try migrator.status($0) }
+        try MigrationCheck.status(of: database, migrator: migrator ?? MigrationCheck.migrator(directory: nil))
     }
 }
