@@ -22,7 +22,7 @@ test-deps: deps
 # added, so a server needs no Swift toolchain (readelf -d: no RUNPATH, no libswift*/libFoundation* NEEDED). One
 # product at a time, because a static standard library cannot go into the fuzzers' shared library (make fuzz
 # builds that in .build-fuzz).
-RELEASE_PRODUCTS := holdfast holdfast-fcgi holdfast-sync holdfast-sandbox
+RELEASE_PRODUCTS := holdfast holdfast-fcgi holdfast-sync holdfast-sandbox holdfast-bench
 build: deps
 	@for product in $(RELEASE_PRODUCTS); do \
 		swift build -c release --static-swift-stdlib --disable-local-rpath --product $$product || exit 1; done
@@ -77,7 +77,7 @@ bench: build test-deps
 	@BIN_DIR=$(RELEASE_BIN) $(PYTHON) Benchmarks/slow_exchange.py
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/sync.sh
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/budget.sh
-	@$(RELEASE_BIN)/holdfast bench vault
+	@$(RELEASE_BIN)/holdfast-bench vault
 
 clean:
 	rm -rf .build state dist

@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "holdfast", targets: ["holdfast"]),
         .executable(name: "holdfast-sync", targets: ["holdfast-sync"]),
         .executable(name: "holdfast-sandbox", targets: ["holdfast-sandbox"]),
+        .executable(name: "holdfast-bench", targets: ["holdfast-bench"]),
         .library(name: "HoldfastFuzz", type: .dynamic, targets: ["FuzzTargets"]),
     ],
     dependencies: [
@@ -47,13 +48,17 @@ let package = Package(
 
         .executableTarget(name: "holdfast-fcgi", dependencies: ["App", "FastCGI"]),
         .executableTarget(name: "holdfast", dependencies: [
-            "App", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "App", "Store", "Vault", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "holdfast-sync", dependencies: [
             "App", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "holdfast-sandbox", dependencies: [
-            "Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Sandbox", "Exchanges", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Benchmarks and their seed data (`make bench`, Benchmarks/*.sh): never installed on a server.
+        .executableTarget(name: "holdfast-bench", dependencies: [
+            "App", "Store", "Vault", "Primitives", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // libFuzzer targets (`make fuzz` links them into a fuzzer), and a replayer for saved inputs.
@@ -61,11 +66,15 @@ let package = Package(
         .executableTarget(name: "holdfast-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Replay"),
 
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "CSQLite"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Store", "Web", "Vault", "Exchanges", "Sandbox"]),
-        .testTarget(name: "VaultTests", dependencies: ["Vault"], resources: [.copy("Vectors")]),
-        .testTarget(name: "ExchangesTests", dependencies: ["Exchanges", "Sandbox"], resources: [.copy("Vectors")]),
+        .testTarget(name: "AppTests", dependencies: [
+            "App", "Store", "Web", "Vault", "Exchanges", "Sandbox", "Primitives",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "Primitives"], resources: [.copy("Vectors")]),
+        .testTarget(name: "BenchTests", dependencies: ["holdfast-bench"]),
+        .testTarget(name: "ExchangesTests", dependencies: ["Exchanges", "Sandbox", "Primitives"], resources: [.copy("Vectors")]),
     ],
     swiftLanguageModes: [.v6]
 )
