@@ -62,7 +62,8 @@ def test_three_timers_fetch_each_due_connection_exactly_once(tmp_path):
     accounts = [new_account(exchange) for _ in range(PER_EXCHANGE) for exchange in EXCHANGES]
     fixture = tmp_path / "accounts.json"
     fixture.write_text(json.dumps({"accounts": accounts}))
-    seeded = cli("bench", "seed-connections", "--count", str(len(accounts)), "--user", email, "--fixture", str(fixture))
+    seeded = subprocess.run([str(BIN / "holdfast-bench"), "seed-connections", "--count", str(len(accounts)), "--user", email,
+                             "--fixture", str(fixture)], capture_output=True, text=True, env=sync_env(), timeout=120)
     assert f"seeded {len(accounts)} connections" in seeded.stdout, seeded.stderr
 
     with sqlite3.connect(database_path()) as db:
