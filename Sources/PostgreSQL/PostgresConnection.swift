@@ -35,6 +35,9 @@ public final class PostgresConnection {
             throw PostgresError(sqlState: nil, message: "cannot connect: \(message)", sql: nil, connectionBroken: true)
         }
         handle = pointer
+        // Notices (`relation … already exists, skipping`) would go to stderr line by line; what matters reaches us
+        // as errors or results, so drop them.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         try setClientEncoding()
     }
 
@@ -46,8 +49,9 @@ public final class PostgresConnection {
     /// Whether the connection still works, found without a round trip: libpq notices a closed connection only when
     /// it reads, so read whatever arrived (`PQconsumeInput` never blocks) — a terminated backend's goodbye and EOF.
     var isAlive: Bool {
-        if isBroken { return false }
-        _ = PQconsumeInput(handle)
+        // A terminated backend leaves its last message and then EOF; one read returns the message, and only the
+        // next one, finding EOF, marks the connection bad. An idle healthy connection has nothing to read.
+        for _ in 0..<3 where !isBroken { _ = PQconsumeInput(handle) }
         return !isBroken
     }
 
@@ -126,14 +130,21 @@ public final class PostgresConnection {
                                 + "\(bindings.count) were bound", sql: statement.sql)
         }
         let parameters = bindings.map(PostgresType.parameter)
-        // libpq copies the parameters while sending, so buffers only need to outlive the call.
+        // Text-format parameters travel as C strings (libpq ignores their length), so a NUL would silently cut
+        // the value short; PostgreSQL text cannot hold one anyway.
+        if let position = parameters.firstIndex(where: { !$0.binary && $0.bytes?.contains(0) == true }) {
+            throw PostgresError(sqlState: nil, message: "parameter \(position + 1) contains a NUL character, which "
+                                + "PostgreSQL text cannot hold", sql: statement.sql)
+        }
+        // Each buffer is NUL-terminated for the text format; libpq copies them while sending, so they only need
+        // to outlive the call.
         let buffers: [UnsafeMutablePointer<CChar>?] = parameters.map { parameter in
             guard let bytes = parameter.bytes else { return nil }
-            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(bytes.count, 1))
-            bytes.withUnsafeBytes { raw in
-                if let base = raw.baseAddress { buffer.withMemoryRebound(to: UInt8.self, capacity: bytes.count) {
-                    $0.update(from: base.assumingMemoryBound(to: UInt8.self), count: bytes.count) } }
+            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+            bytes.withUnsafeBytes { source in
+                if let base = source.baseAddress { UnsafeMutableRawPointer(buffer).copyMemory(from: base, byteCount: source.count) }
             }
+            buffer[bytes.count] = 0
             return buffer
         }
         defer { buffers.forEach { $0?.deallocate() } }

@@ -38,7 +38,8 @@ struct PlaceholderTests {
     }
 
     @Test func dollarSignsThatOpenNoQuoteAreLeftAlone() {
-        #expect(rewrite("SELECT $1, a$b, ?") == ("SELECT $1, a$b, $2", 2))
+        #expect(rewrite("SELECT a$b, x$1, ?") == ("SELECT a$b, x$1, $1", 1))
+        #expect(rewrite("SELECT 5$, ?") == ("SELECT 5$, $1", 1))
     }
 
     @Test func unterminatedLiteralRunsToTheEnd() {
