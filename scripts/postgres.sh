@@ -57,6 +57,17 @@ ensure_service_user() {
   useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$service_user"
 }
 
+# The server is a daemon: it must not keep open the descriptors its caller left us (a test reading our stdout
+# through a pipe whose write end leaked into us would wait for EOF as long as the server runs). Run in a subshell;
+# 255 is the script itself, which bash reads.
+without_inherited_fds() {
+  local fd
+  for fd in /proc/$BASHPID/fd/*; do
+    fd=${fd##*/}
+    case $fd in 0|1|2|255) ;; *) eval "exec $fd>&-" 2>/dev/null || true ;; esac
+  done
+}
+
 port() { cat "$dir/port" 2>/dev/null || true; }
 
 url() {
@@ -100,7 +111,7 @@ start() {
   local bin; bin=$(bindir)
   if running; then url; return; fi
   [ -f "$data/PG_VERSION" ] || init_cluster
-  as_server_user "$bin/pg_ctl" start -D "$data" -l "$dir/server.log" -w -t 60 >/dev/null \
+  ( without_inherited_fds; as_server_user "$bin/pg_ctl" start -D "$data" -l "$dir/server.log" -w -t 60 >/dev/null ) \
     || { log "the server did not start; its log:"; tail -20 "$dir/server.log" >&2; exit 1; }
   # The database tests connect to, made once.
   if ! as_server_user "$bin/psql" -h "$dir" -p "$(port)" -U "$db_user" -d postgres -Atqc \
