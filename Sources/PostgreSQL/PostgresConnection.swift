@@ -199,3 +199,7 @@ public final class PostgresConnection {
             .joined(separator: " ")
     }
 }
+
+// Not Sendable, on purpose and visibly: a libpq connection is for one thread at a time (see the type's comment).
+@available(*, unavailable)
+extension PostgresConnection: Sendable {}

@@ -45,7 +45,8 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         var text = "PostgreSQL error"
         if let sqlState { text += " \(sqlState)" }
         text += ": \(message)"
-        if let sql { text += " (in: \(sql))" }
+        // A failed migration's statement is a whole file: the start says which one it was.
+        if let sql { text += " (in: \(sql.count > 300 ? sql.prefix(300) + "…" : sql))" }
         return text
     }
 }

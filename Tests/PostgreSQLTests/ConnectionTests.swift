@@ -108,6 +108,13 @@ struct ConnectionTests {
         #expect(!error.description.contains("secret-value"))
     }
 
+    @Test func longStatementIsShortenedInTheDescriptionOnly() throws {
+        let sql = "SELEKT " + String(repeating: "x", count: 1_000)
+        let error = try #require(throws: PostgresError.self) { try db.execute(sql) }
+        #expect(error.sql == sql)
+        #expect(error.description.count < 500)
+    }
+
     @Test func syntaxErrorKeepsTheConnectionUsable() throws {
         let error = try #require(throws: PostgresError.self) { try db.execute("SELEKT 1") }
         #expect(error.sqlState == "42601")
