@@ -16,6 +16,8 @@ public final class PostgresConnection {
     /// The password of the connection string, to scrub from libpq's messages (which never should, but a
     /// malformed string may be echoed back). Empty when the string has none.
     private let secrets: [String]
+    /// True between a transaction's BEGIN and its end, so a lost connection is not silently re-opened in between.
+    private var transactionOpen = false
 
     /// Connects to `connectionString`: a `postgres://` / `postgresql://` URL or a libpq keyword string
     /// (`host=… dbname=…`). TLS is what the string asks for (`sslmode=require`, `verify-full` …): libpq does it.
@@ -104,6 +106,8 @@ public final class PostgresConnection {
             throw PostgresError(sqlState: nil, message: "transactions do not nest: one is already open", sql: begin)
         }
         try execute(begin)
+        transactionOpen = true
+        defer { transactionOpen = false }
         do {
             let result = try body(self)
             // COMMIT of a transaction in which a statement failed succeeds with the tag ROLLBACK: report it, or a
@@ -175,6 +179,11 @@ public final class PostgresConnection {
     /// Re-establishes a connection libpq found broken, with the same parameters (`PQreset`).
     private func reconnectIfBroken() throws {
         guard isBroken else { return }
+        // Reconnecting inside a transaction would run the rest of its statements one by one, outside of it.
+        if transactionOpen {
+            throw PostgresError(sqlState: nil, message: "the connection was lost inside a transaction, which the "
+                                + "server rolled back", sql: nil, connectionBroken: true)
+        }
         PQreset(handle)
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = ConnectionString.scrub(Self.lastError(of: handle), removing: secrets)

@@ -41,6 +41,22 @@ struct LostConnectionTests {
         #expect(try db.queryOne("SELECT count(*) AS n FROM t")?.int("n") == 0)
     }
 
+    @Test func transactionThatSwallowsTheLossDoesNotGoOnOutsideOfIt() throws {
+        let db = try database.connect()
+        try db.execute("CREATE TABLE t (v TEXT)")
+        let error = try #require(throws: PostgresError.self) {
+            try db.transaction { db in
+                try db.run("INSERT INTO t VALUES ('first')")
+                try terminate(db)
+                _ = try? db.run("INSERT INTO t VALUES ('lost')")
+                try db.run("INSERT INTO t VALUES ('would be alone')")
+            }
+        }
+        #expect(error.isConnectionLost)
+        // Outside the transaction the connection reconnects, and nothing of the transaction was kept.
+        #expect(try db.queryOne("SELECT count(*) AS n FROM t")?.int("n") == 0)
+    }
+
     @Test func unreachableServerIsAClearErrorWithoutThePassword() throws {
         let password = "pa55-Secret-word"
         // Port 1 on loopback: nothing listens there, so the connection is refused at once.
