@@ -57,6 +57,14 @@ public final class PostgresConnection {
         return !isBroken
     }
 
+    /// Makes the connection fit for its next user: rolls back a transaction its last user left open (an `execute
+    /// ("BEGIN")` without its end). False when it cannot be reused and should be closed.
+    func prepareForReuse() -> Bool {
+        if isBroken { return false }
+        if PQtransactionStatus(handle) != PQTRANS_IDLE { PQexec(handle, "ROLLBACK").map(PQclear) }
+        return PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
     /// The server process serving this connection (`pg_backend_pid()`), for logs and tests.
     public var backendProcessID: Int32 { PQbackendPID(handle) }
 

@@ -93,7 +93,7 @@ public final class PostgresPool: @unchecked Sendable {
     }
 
     private func checkIn(_ connection: PostgresConnection) {
-        if connection.isBroken {
+        if !connection.prepareForReuse() {
             // Closing it frees its slot; the next checkout opens a fresh connection.
             release()
             return

@@ -64,6 +64,16 @@ struct PoolTests {
         #expect(pool.openConnections == 1)
     }
 
+    @Test func transactionLeftOpenIsRolledBackBeforeTheNextUser() throws {
+        let pool = PostgresPool(connectionString: database.url, size: 1, checkoutTimeout: 5)
+        try pool.withConnection { db in
+            try db.execute("CREATE TABLE notes (v TEXT)")
+            try db.execute("BEGIN")
+            try db.run("INSERT INTO notes VALUES ('never committed')")
+        }
+        #expect(try pool.write { try $0.queryOne("SELECT count(*) AS n FROM notes")?.int("n") } == 0)
+    }
+
     @Test func unreachableServerFreesTheSlot() throws {
         let pool = PostgresPool(connectionString: "postgresql://holdfast@127.0.0.1:1/x?connect_timeout=5", size: 1,
                                 checkoutTimeout: 0.2)
