@@ -98,12 +98,14 @@ public final class PostgresConnection {
     /// - Throws: what `body` throws; a `PostgresError` when the commit fails (a serialization failure is
     ///   `isSerializationFailure`: retry the whole transaction) or when a statement of the body failed and the
     ///   body went on regardless (the server then rolled everything back). Transactions do not nest.
+    @discardableResult
     public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try inTransaction(begin: "BEGIN", body)
     }
 
     /// Runs `body` in a read-only transaction that sees one snapshot for all its statements
     /// (`REPEATABLE READ READ ONLY`): two queries in it never see different commits.
+    @discardableResult
     public func readTransaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try inTransaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }

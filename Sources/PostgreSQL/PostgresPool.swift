@@ -37,6 +37,7 @@ public final class PostgresPool: @unchecked Sendable {
     ///
     /// - Throws: `PostgresPoolError.checkoutTimedOut` when none became free in time; `PostgresError` when a new
     ///   connection cannot be opened; whatever `body` throws.
+    @discardableResult
     public func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         let connection = try checkOut()
         defer { checkIn(connection) }
@@ -44,11 +45,13 @@ public final class PostgresPool: @unchecked Sendable {
     }
 
     /// Runs `body` in a write transaction (`PostgresConnection.transaction`) on a pooled connection.
+    @discardableResult
     public func write<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try withConnection { try $0.transaction(body) }
     }
 
     /// Runs `body` in a read-only snapshot transaction (`PostgresConnection.readTransaction`).
+    @discardableResult
     public func read<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try withConnection { try $0.readTransaction(body) }
     }
