@@ -23,11 +23,15 @@ let package = Package(
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CPostgreSQL", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Crypto primitives over OpenSSL: the only module that calls libcrypto.
         .target(name: "Primitives", dependencies: ["COpenSSL"]),
         // SQLite connection, statements, transactions and migrations: the only module that calls sqlite3.
         .target(name: "Store", dependencies: ["CSQLite", "Primitives"]),
+        // PostgreSQL connection, pool and migrations over libpq: the only module that calls libpq. It speaks the
+        // Store's values (`SQLValue`, `Row`) so the same stores can run on either database.
+        .target(name: "PostgreSQL", dependencies: ["CPostgreSQL", "Store"]),
         // HTTP vocabulary that knows nothing of FastCGI: Request, Response, errors, router, JSON.
         .target(name: "Web"),
         // The FastCGI accept loop and the params/response mapping: the only module that calls libfcgi.
@@ -67,6 +71,7 @@ let package = Package(
 
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CSQLite"]),
+        .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "Store"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "FastCGI"]),
         .testTarget(name: "AppTests", dependencies: [
             "App", "Store", "Web", "Vault", "Exchanges", "Sandbox", "Primitives",
