@@ -25,6 +25,12 @@ extension ConnectionStore {
     /// Claims connection `id` for `holder` at `now`; with `onlyIfDue`, only while the due rule still holds.
     /// Run it inside a write transaction: the check and the lease must commit together.
     static func claim(_ id: String, holder: String, onlyIfDue: Bool, now: Date = Date(), in db: Connection) throws -> Claim {
+        guard UUIDs.isValid(id) else { return .notFound }
+        // Lock the connection's row before reading it, with a portable no-op UPDATE: SQLite's `BEGIN IMMEDIATE`
+        // already serializes writers, but on a database with row locks (PostgreSQL at READ COMMITTED) this is
+        // what makes the due check below see a sync result that commits while the claim waits, rather than
+        // the snapshot from before it.
+        try db.run("UPDATE exchange_connections SET status = status WHERE id = ?", [.text(id.lowercased())])
         guard let record = try find(id, in: db, now: now) else { return .notFound }
         if onlyIfDue && !record.due { return .notDue }
         let acquired = Timestamp.format(now)
