@@ -71,7 +71,7 @@ struct AttentionCodesTests {
         #expect(r.string("last_error_code") == "region_restricted")
         #expect(r.int("needs_attention") == 1 && r.string("next_attempt_at") == nil)
         let farFuture = Date().addingTimeInterval(30 * 86_400)
-        #expect(try !DueConnections.list(in: t.app.database, now: farFuture).map(\.id).contains(id))
+        #expect(try !t.due(now: farFuture).map(\.id).contains(id))
     }
 
     /// A stored Coinbase key that cannot be read fails locally with `invalid_key_format` and waits for the user.

@@ -68,7 +68,7 @@ import Vault
             }
         }
         for (region, id) in ids {
-            let record = try #require(try t.app.database.read { try ConnectionRecord.find(id, in: $0) })
+            let record = try #require(try t.app.database.read { try ConnectionStore.find(id, in: $0) })
             #expect(record.region == region)
             let credentials = try t.app.engine.open(record)
             #expect(credentials.region == region)

@@ -100,7 +100,7 @@ struct RequestBudgetSyncTests {
             #expect(abs(next.timeIntervalSince1970 - minuteEnd) <= 2)
             #expect(try runs(id) == 0)
         }
-        #expect(try DueConnections.list(in: t.app.database).isEmpty)
+        #expect(try t.due().isEmpty)
         let metrics = t.request("GET", "/metrics")
         #expect(String(decoding: metrics.body, as: UTF8.self).contains("holdfast_sync_deferred_total{exchange=\"binance\"} 2"))
 
@@ -108,7 +108,7 @@ struct RequestBudgetSyncTests {
         // budget affords them.
         let dueAgain = try deferred.compactMap { try row($0).string("next_attempt_at").flatMap(Timestamp.parse) }.max() ?? Date()
         try await Task.sleep(nanoseconds: UInt64(max(0, dueAgain.timeIntervalSinceNow + 0.1) * 1_000_000_000))
-        #expect(Set(try DueConnections.list(in: t.app.database).map(\.id)) == Set(deferred))
+        #expect(Set(try t.due().map(\.id)) == Set(deferred))
         let second = try await runner.run()
         #expect(second.due == 2 && second.succeeded == 2 && second.deferred == 0 && second.failed == 0)
         let stats = try await sandboxStats()

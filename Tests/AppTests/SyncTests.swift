@@ -75,10 +75,10 @@ struct SyncTests {
         let paused = try storeConnection(.binance, apiKey: "k2", status: "disabled")
         let manualOnly = try storeConnection(.binance, apiKey: "k3", autoSync: false)
         let waiting = try storeConnection(.binance, apiKey: "k4", needsAttention: true)
-        let due = try DueConnections.list(in: t.app.database, now: now).map(\.id)
+        let due = try t.due(now: now).map(\.id)
         #expect(Set(due) == [never, past])
         #expect(due.first == never)  // never synced comes first
-        let later = try DueConnections.list(in: t.app.database, now: now.addingTimeInterval(61)).map(\.id)
+        let later = try t.due(now: now.addingTimeInterval(61)).map(\.id)
         #expect(Set(later) == [never, past, future])
         _ = (paused, manualOnly, waiting)
     }
@@ -98,7 +98,7 @@ struct SyncTests {
     @Test func aConnectionListedByTwoRunsIsSyncedOnce() async throws {
         let id = try storeConnection(.kucoin)
         // Both timer processes listed it as due; the first syncs it, the second finds it no longer due.
-        #expect(try DueConnections.list(in: t.app.database).map(\.id) == [id])
+        #expect(try t.due().map(\.id) == [id])
         let first = try await t.app.engine.sync(id, trigger: .scheduled, onlyIfDue: true)
         #expect(first.success)
         await #expect(throws: SyncEngine.SyncError.notDue) {
@@ -161,17 +161,17 @@ struct SyncTests {
         let r = try row(id)
         #expect(r.int("needs_attention") == 1 && r.string("next_attempt_at") == nil)
         let farFuture = Date().addingTimeInterval(30 * 86_400)
-        #expect(try !DueConnections.list(in: t.app.database, now: farFuture).map(\.id).contains(id))
+        #expect(try !t.due(now: farFuture).map(\.id).contains(id))
     }
 
     @Test func leaseContentionAndStaleLeaseTakeover() async throws {
         let id = try storeConnection(.binance)
         // A live holder (this very process) blocks a second sync.
-        #expect(try SyncLease.acquire(id, holder: SyncLease.holderID(), in: t.app.database))
+        #expect(try t.claim(id, holder: SyncLease.holderID()))
         await #expect(throws: SyncEngine.SyncError.inProgress) { try await t.app.engine.sync(id, trigger: .manual) }
         try await t.app.database.write { try $0.run("DELETE FROM sync_leases") }
         // A lease held by a process that no longer exists is taken over at once.
-        #expect(try SyncLease.acquire(id, holder: "999999:12345:deadbeef", in: t.app.database))
+        #expect(try t.claim(id, holder: "999999:12345:deadbeef"))
         let outcome = try await t.app.engine.sync(id, trigger: .manual)
         #expect(outcome.success)
         // An expired lease is taken over even if its holder looks alive.
@@ -208,6 +208,6 @@ struct SyncTests {
         #expect(stats.requests > before)
         #expect(stats.maxInFlight <= 2)
         #expect(stats.maxInFlight == 2)  // and the two slots were really used in parallel
-        #expect(try DueConnections.list(in: t.app.database).isEmpty)
+        #expect(try t.due().isEmpty)
     }
 }

@@ -65,3 +65,18 @@ extension Response {
     /// `error.code` of an error body.
     var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
 }
+
+extension TestApp {
+    /// The connections due at `now`, by the store's one due rule.
+    func due(now: Date = Date()) throws -> [ConnectionStore.Due] {
+        try app.database.read { try ConnectionStore.due(in: $0, now: now) }
+    }
+
+    /// Claims connection `id`'s sync lease for `holder` whether or not it is due; true when taken.
+    func claim(_ id: String, holder: String) throws -> Bool {
+        if case .claimed = try app.database.write({ try ConnectionStore.claim(id, holder: holder, onlyIfDue: false, in: $0) }) {
+            return true
+        }
+        return false
+    }
+}

@@ -38,19 +38,19 @@ struct TimerRunTests {
         #expect(status == 0)
         #expect(output.lines.last == "2 connections due")
         for id in ids { #expect(output.lines.contains { $0.hasPrefix(id + " ") }) }
-        #expect(try Set(DueConnections.list(in: t.app.database).map(\.id)) == Set(ids))
+        #expect(try Set(t.due().map(\.id)) == Set(ids))
     }
 
     @Test func aRunSyncsEveryDueConnection() async throws {
         let sandbox = try SandboxServer(fixture: .demo)
         let t = try TestApp(extraEnvironment: sandbox.environment)
         let ids = try Self.seeded(t, sandbox, count: 3)
-        #expect(try DueConnections.list(in: t.app.database).count == ids.count)
+        #expect(try t.due().count == ids.count)
         let status = await TimerRun.run(TimerRun.Options(concurrency: 2), configuration: t.app.configuration,
                                         logger: Logger(label: "test"))
         #expect(status == 0)
-        #expect(try DueConnections.list(in: t.app.database).isEmpty)
-        let records = try await t.app.database.read { db in try ids.map { try ConnectionRecord.find($0, in: db) } }
+        #expect(try t.due().isEmpty)
+        let records = try await t.app.database.read { db in try ids.map { try ConnectionStore.find($0, in: db) } }
         for record in records {
             #expect(record?.lastSyncAt != nil && record?.lastErrorCode == nil)
         }
@@ -65,7 +65,7 @@ struct TimerRunTests {
         let status = await TimerRun.run(TimerRun.Options(), configuration: t.app.configuration, logger: Logger(label: "test"))
         withExtendedLifetime(restore) {}
         #expect(status == 0)
-        #expect(try DueConnections.list(in: t.app.database).map(\.id) == ids)
+        #expect(try t.due().map(\.id) == ids)
     }
 
     @Test func anUnmigratedDatabaseExitsWithThePermanentStatus() async throws {

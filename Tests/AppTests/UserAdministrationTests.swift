@@ -40,7 +40,7 @@ struct UserAdministrationTests {
         let outcome = try await t.app.engine.sync(synced, trigger: .manual)
         #expect(outcome.success, "\(outcome)")
         let leased = try connect(userID, .kraken)
-        #expect(try SyncLease.acquire(leased, holder: SyncLease.holderID(), in: t.app.database))
+        #expect(try t.claim(leased, holder: SyncLease.holderID()))
         let (token, _) = try t.login(email)
         // After the login: a successful one clears the count.
         for _ in 1...2 { _ = t.request("POST", "/api/v1/auth/login", json: #"{"email":"\#(email)","password":"wrong password"}"#) }

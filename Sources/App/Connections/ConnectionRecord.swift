@@ -2,8 +2,9 @@ import Exchanges
 import Foundation
 import Store
 
-/// One `exchange_connections` row as the application reads it. The encrypted fields stay encrypted here;
-/// only the sync engine opens them, and only for the length of one exchange call.
+/// One `exchange_connections` row as the application reads it (`ConnectionStore` reads and writes them). The
+/// encrypted fields stay encrypted here; only the sync engine opens them, and only for the length of one
+/// exchange call.
 public struct ConnectionRecord: Sendable {
     public var id: String
     public var userID: String
@@ -14,7 +15,7 @@ public struct ConnectionRecord: Sendable {
     public var passphraseEncrypted: String?
     /// The `ExchangeRegion` id of the host the key belongs to; nil for the exchange's default host.
     public var region: String?
-    public var status: String
+    public var status: ConnectionStatus
     public var lastSyncAt: String?
     public var lastAttemptAt: String?
     public var nextAttemptAt: String?
@@ -36,6 +37,11 @@ public struct ConnectionRecord: Sendable {
     public var syncing: Bool
     /// How many holdings its portfolio has.
     public var holdingsCount: Int
+    /// Whether the timer syncs it at all (not paused, auto-sync on, not waiting for the person), by the one
+    /// due rule (`ConnectionStore+Due`), as of the query's time.
+    public var scheduled: Bool
+    /// Whether it is due now: scheduled and its next attempt time reached, by the same rule.
+    public var due: Bool
 
     init?(_ row: Row) {
         guard let id = row.string("id"), let userID = row.string("user_id"), let exchange = row.string("exchange"),
@@ -48,7 +54,7 @@ public struct ConnectionRecord: Sendable {
         apiSecretEncrypted = apiSecret
         passphraseEncrypted = row.string("passphrase_encrypted")
         region = row.string("region")
-        status = row.string("status") ?? "active"
+        status = row.string("status").flatMap(ConnectionStatus.init(rawValue:)) ?? .active
         lastSyncAt = row.string("last_sync_at")
         lastAttemptAt = row.string("last_attempt_at")
         nextAttemptAt = row.string("next_attempt_at")
@@ -66,36 +72,10 @@ public struct ConnectionRecord: Sendable {
         updatedAt = row.string("updated_at") ?? ""
         syncing = row.bool("syncing")
         holdingsCount = row.int("holdings_count") ?? 0
+        scheduled = row.bool("scheduled")
+        due = row.bool("due")
     }
 
     /// The exchange id, when it is one this build knows.
     public var exchangeID: ExchangeID? { ExchangeID(rawValue: exchange) }
-
-    /// The SELECT every connection query starts from; `?1` is the current time for the lease check.
-    static let selectSQL = """
-        SELECT c.*, EXISTS (SELECT 1 FROM sync_leases l WHERE l.connection_id = c.id AND l.expires_at > ?1) AS syncing,
-            (SELECT count(*) FROM holdings h JOIN portfolios p ON p.id = h.portfolio_id
-             WHERE p.exchange_connection_id = c.id) AS holdings_count
-        FROM exchange_connections c
-        """
-
-    /// The connection `id` if it belongs to `userID`; another user's connection is as absent as a missing one.
-    static func find(_ id: String, userID: String, in db: Connection, now: Date = Date()) throws -> ConnectionRecord? {
-        guard UUIDs.isValid(id) else { return nil }
-        return try db.queryOne(selectSQL + " WHERE c.id = ?2 AND c.user_id = ?3",
-                               [.text(Timestamp.format(now)), .text(id.lowercased()), .text(userID)]).flatMap(ConnectionRecord.init)
-    }
-
-    /// The connection `id`, whoever owns it (the timer's view).
-    static func find(_ id: String, in db: Connection, now: Date = Date()) throws -> ConnectionRecord? {
-        guard UUIDs.isValid(id) else { return nil }
-        return try db.queryOne(selectSQL + " WHERE c.id = ?2", [.text(Timestamp.format(now)), .text(id.lowercased())])
-            .flatMap(ConnectionRecord.init)
-    }
-
-    /// Every connection of `userID`, oldest first.
-    static func all(userID: String, in db: Connection, now: Date = Date()) throws -> [ConnectionRecord] {
-        try db.query(selectSQL + " WHERE c.user_id = ?2 ORDER BY c.created_at, c.id", [.text(Timestamp.format(now)), .text(userID)])
-            .compactMap(ConnectionRecord.init)
-    }
 }

@@ -29,7 +29,7 @@ struct ConnectionView: Encodable {
     /// The region's name with its host ("EEA (eea.okx.com)"); null when `region` is.
     let regionName: String?
     let label: String?
-    let status: String
+    let status: ConnectionStatus
     let syncing: Bool
     let needsAttention: Bool
     let lastSyncAt: String?
@@ -72,9 +72,10 @@ struct ConnectionView: Encodable {
         updatedAt = record.updatedAt
     }
 
-    /// When the timer will sync it next: nothing while paused, with auto-sync off, or waiting for the user.
+    /// When the timer will sync it next: nothing unless the due rule schedules it (`ConnectionRecord.scheduled`,
+    /// computed by the store's one definition); a connection never attempted is due since it was created.
     static func nextSync(_ record: ConnectionRecord) -> String? {
-        guard record.status != "disabled", record.autoSync, !record.needsAttention else { return nil }
+        guard record.scheduled else { return nil }
         return record.nextAttemptAt ?? record.createdAt
     }
 

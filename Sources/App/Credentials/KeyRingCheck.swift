@@ -49,17 +49,14 @@ public enum KeyRingCheck {
 
     private static func scan(_ database: Database, keyRing: KeyRing, stopAtFirstOpen: Bool) throws -> Report {
         let cipher = CredentialCipher(keyRing: keyRing)
-        let rows = try database.read { db in
-            try db.query("SELECT id, api_key_encrypted, api_secret_encrypted, passphrase_encrypted FROM exchange_connections")
-        }
+        let connections = try database.read { try ConnectionStore.sealedCredentials(in: $0) }
         var report = Report()
-        for row in rows {
-            guard let id = row.string("id") else { continue }
+        for connection in connections {
+            let id = connection.id
             report.stored += 1
             var opens = true
             var onlyActive = true
-            for (column, field) in KeyRotation.columns {
-                guard let stored = row.string(column) else { continue }
+            for (field, stored) in connection.fields {
                 // The plaintext is discarded at once; only whether it opened matters here.
                 guard (try? cipher.open(stored, connectionId: id, field: field)) != nil,
                       let parsed = try? StoredCredential(parsing: stored) else {

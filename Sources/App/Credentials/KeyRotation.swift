@@ -19,31 +19,18 @@ public enum KeyRotation {
     public static func rotate(_ database: Database, cipher: CredentialCipher) throws -> Report {
         try database.write { db in
             var report = Report()
-            let rows = try db.query("SELECT id, api_key_encrypted, api_secret_encrypted, passphrase_encrypted FROM exchange_connections")
-            for row in rows {
-                guard let id = row.string("id") else { continue }
+            for connection in try ConnectionStore.sealedCredentials(in: db) {
                 report.connections += 1
-                var updates: [String: String] = [:]
-                for (column, field) in columns {
-                    guard let stored = row.string(column) else { continue }
-                    if let rotated = try cipher.reencrypt(stored, connectionId: id, field: field) {
-                        updates[column] = rotated
+                for (field, stored) in connection.fields {
+                    if let rotated = try cipher.reencrypt(stored, connectionId: connection.id, field: field) {
+                        try ConnectionStore.replaceSealed(field, of: connection.id, with: rotated, in: db)
                         report.fieldsRotated += 1
                     } else {
                         report.fieldsAlreadyCurrent += 1
                     }
                 }
-                for (column, value) in updates {
-                    // Column names come from the fixed table above, never from input.
-                    try db.run("UPDATE exchange_connections SET \(column) = ? WHERE id = ?", [.text(value), .text(id)])
-                }
             }
             return report
         }
     }
-
-    /// The credential columns and the vault field each one is bound to.
-    static let columns: [(String, CredentialField)] = [
-        ("api_key_encrypted", .apiKey), ("api_secret_encrypted", .apiSecret), ("passphrase_encrypted", .passphrase),
-    ]
 }

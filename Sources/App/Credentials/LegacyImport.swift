@@ -23,18 +23,18 @@ public enum LegacyImport {
         }
         let decryptor = LegacyDecryptor(key: legacyKey)
         let now = Timestamp.now()
-        var prepared: [[SQLValue]] = []
+        var prepared: [ConnectionStore.NewConnection] = []
         var portfolioNames: [(connectionID: String, name: String)] = []
         for (index, row) in rows.enumerated() {
             let id = UUID().uuidString.lowercased()
-            func secret(_ column: String, _ field: CredentialField, required: Bool) throws -> SQLValue {
+            func secret(_ column: String, _ field: CredentialField, required: Bool) throws -> String? {
                 guard let stored = row[column] as? String, !stored.isEmpty else {
                     if required { throw LegacyImportError.badRow(index: index, reason: "\(column) is missing") }
-                    return .null
+                    return nil
                 }
                 do {
                     let plain = try decryptor.open(stored)
-                    return .text(try cipher.seal(plain, connectionId: id, field: field))
+                    return try cipher.seal(plain, connectionId: id, field: field)
                 } catch {
                     throw LegacyImportError.badRow(index: index, reason: "\(column) does not decrypt with HOLDFAST_LEGACY_ENCRYPTION_KEY")
                 }
@@ -45,22 +45,22 @@ public enum LegacyImport {
             guard var exchange = (row["exchange"] as? String)?.lowercased(), knownExchanges.contains(exchange) else {
                 throw LegacyImportError.badRow(index: index, reason: "exchange is not one of \(knownExchanges.sorted().joined(separator: ", "))")
             }
-            if exchange == "coinbase" && passphrase != .null { exchange = "coinbaseexchange" }
-            let status = (row["status"] as? String).flatMap { ["active", "disabled", "error"].contains($0) ? $0 : nil } ?? "active"
-            let autoSync = (row["auto_sync"] as? Bool) ?? true
-            let interval = min(max((row["sync_interval"] as? Int) ?? 300, 60), 86_400)
+            if exchange == "coinbase" && passphrase != nil { exchange = "coinbaseexchange" }
             let label = row["label"] as? String
-            prepared.append([.text(id), .text(userID), .text(exchange), .optionalText(label), apiKey, apiSecret, passphrase,
-                             .text(status), .bool(autoSync), .int(interval), .text(now), .text(now)])
+            // `required` secrets are never nil here: a missing one threw above.
+            var connection = ConnectionStore.NewConnection(id: id, userID: userID, exchange: exchange, label: label,
+                                                           apiKeyEncrypted: apiKey ?? "", apiSecretEncrypted: apiSecret ?? "",
+                                                           passphraseEncrypted: passphrase, createdAt: now)
+            // A status the seed had that Holdfast does not know imports as active.
+            connection.status = (row["status"] as? String).flatMap(ConnectionStatus.init(rawValue:)) ?? .active
+            connection.autoSync = (row["auto_sync"] as? Bool) ?? true
+            connection.syncInterval = min(max((row["sync_interval"] as? Int) ?? 300, 60), 86_400)
+            prepared.append(connection)
             portfolioNames.append((id, label ?? exchange))
         }
         try database.write { db in
-            for values in prepared {
-                try db.run("""
-                    INSERT INTO exchange_connections (id, user_id, exchange, label, api_key_encrypted, api_secret_encrypted,
-                        passphrase_encrypted, status, auto_sync, sync_interval, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, values)
+            for connection in prepared {
+                try ConnectionStore.insert(connection, in: db)
             }
             for portfolio in portfolioNames {
                 _ = try HoldingStore.portfolioID(for: portfolio.connectionID, userID: userID, name: portfolio.name, at: now, in: db)

@@ -11,67 +11,58 @@ enum ConnectionHandlers {
     typealias Parameters = Router<Application>.Parameters
 
     static func list(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
-        let records = try app.database.read { try ConnectionRecord.all(userID: session.userID, in: $0) }
+        let records = try app.database.read { try ConnectionStore.all(userID: session.userID, in: $0) }
         return .json(["connections": records.map(ConnectionView.init)])
     }
 
     /// The caller's connection named in the path, or 404.
     static func owned(_ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> ConnectionRecord {
-        guard let id = parameters["id"],
-              let record = try app.database.read({ try ConnectionRecord.find(id, userID: session.userID, in: $0) }) else {
+        try app.database.read { try owned(parameters, session, in: $0) }
+    }
+
+    /// The caller's connection named in the path, read in the caller's transaction, or 404.
+    static func owned(_ parameters: Parameters, _ session: AuthenticatedSession, in db: Connection) throws -> ConnectionRecord {
+        guard let id = parameters["id"], let record = try ConnectionStore.find(id, userID: session.userID, in: db) else {
             throw APIError.notFound
         }
         return record
     }
 
     static func delete(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
-        let record = try owned(parameters, app, session)
-        // Cascades remove its portfolio, holdings, lease and history in the same statement's transaction.
+        // Cascades remove its portfolio, holdings, lease and history in the same transaction.
         try app.database.write { db in
-            try db.run("DELETE FROM exchange_connections WHERE id = ? AND user_id = ?", [.text(record.id), .text(session.userID)])
+            let record = try owned(parameters, session, in: db)
+            try ConnectionStore.delete(record.id, userID: session.userID, in: db)
         }
         return .noContent
     }
 
     /// `PATCH`: label, autoSync, syncInterval (60 s to one day), status active/disabled.
+    ///
+    /// The row is read and written in one write transaction (`ConnectionStore.change`): a sync that commits
+    /// its error and backoff while the request is parsed is not overwritten by a stale copy.
     static func update(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
-        let record = try owned(parameters, app, session)
+        // Someone else's or a missing connection is a 404 before the body is judged, as for every other route;
+        // this read only decides that, the write below reads the row again.
+        let id = try owned(parameters, app, session).id
         var body = try JSONBody(request)
         body.rejectUnknownFields(allowing: ["label", "autoSync", "syncInterval", "status"])
         let label = body.string("label", required: false, maxLength: 100)
         let autoSync = body.bool("autoSync")
         let interval = body.int("syncInterval", in: 60...86_400)
         let status = body.string("status", required: false, maxLength: 20)
-        if let status, !["active", "disabled"].contains(status) { body.note("status", "must be active or disabled") }
+        let newStatus = status.flatMap(ConnectionStatus.init(rawValue:))
+        if status != nil, newStatus != .active && newStatus != .disabled {
+            body.note("status", "must be \(ConnectionStatus.active.rawValue) or \(ConnectionStatus.disabled.rawValue)")
+        }
         try body.validate()
 
-        let now = Date()
-        let nowText = Timestamp.format(now)
-        try app.database.write { db in
-            var newStatus = record.status
-            var nextAttempt = record.nextAttemptAt
-            if status == "disabled" { newStatus = "disabled" }
-            if status == "active" && record.status == "disabled" {
-                newStatus = "active"
-                nextAttempt = nowText  // resuming makes it due at once
-            }
-            let newInterval = interval ?? record.syncInterval
-            if interval != nil, newStatus != "disabled" {
-                let base = record.lastAttemptAt.flatMap(Timestamp.parse) ?? now
-                nextAttempt = Timestamp.format(max(now, base.addingTimeInterval(TimeInterval(newInterval))))
-            }
-            let newLabel: SQLValue = body.has("label")
-                ? .optionalText(label.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 })
-                : .optionalText(record.label)
-            // Any change by the user counts as attention: automatic retries resume.
-            try db.run("""
-                UPDATE exchange_connections SET label = ?, auto_sync = ?, sync_interval = ?, status = ?, next_attempt_at = ?,
-                    needs_attention = 0, consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures END, updated_at = ?
-                WHERE id = ? AND user_id = ?
-                """, [newLabel, .bool(autoSync ?? record.autoSync), .int(newInterval), .text(newStatus), .optionalText(nextAttempt),
-                      .bool(record.needsAttention), .text(nowText), .text(record.id), .text(session.userID)])
+        let change = ConnectionStore.SettingsChange(label: body.has("label") ? .some(label) : nil, autoSync: autoSync,
+                                                    syncInterval: interval, status: newStatus)
+        let updated = try app.database.write { db in
+            guard let updated = try ConnectionStore.change(id, userID: session.userID, change, in: db) else { throw APIError.notFound }
+            return updated
         }
-        let updated = try owned(parameters, app, session)
         return .json(["connection": ConnectionView(updated)])
     }
 
@@ -105,14 +96,12 @@ enum ConnectionHandlers {
     }
 
     static func syncs(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
-        let record = try owned(parameters, app, session)
-        let rows = try app.database.read { db in
-            try db.query("SELECT * FROM sync_runs WHERE connection_id = ? ORDER BY id DESC LIMIT 50", [.text(record.id)])
+        let entries = try app.database.read { db in
+            try SyncRunStore.recent(connectionID: try owned(parameters, session, in: db).id, in: db)
         }
-        let runs = rows.map {
-            SyncRunView(startedAt: $0.string("started_at") ?? "", finishedAt: $0.string("finished_at") ?? "",
-                        trigger: $0.string("trigger") ?? "", outcome: $0.string("outcome") ?? "",
-                        errorCode: $0.string("error_code"), assetCount: $0.int("asset_count"), durationMs: $0.int("duration_ms") ?? 0)
+        let runs = entries.map {
+            SyncRunView(startedAt: $0.startedAt, finishedAt: $0.finishedAt, trigger: $0.trigger, outcome: $0.outcome,
+                        errorCode: $0.errorCode, assetCount: $0.assetCount, durationMs: $0.durationMs)
         }
         return .json(["syncs": runs])
     }
@@ -120,7 +109,7 @@ enum ConnectionHandlers {
     /// `POST /connections/:id/sync`: sync now.
     static func sync(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
         let record = try owned(parameters, app, session)
-        if record.status == "disabled" {
+        if record.status == .disabled {
             throw APIError.conflict("This connection is paused; resume it before syncing.", code: .connectionPaused)
         }
         let engine = app.engine
@@ -142,8 +131,8 @@ enum ConnectionHandlers {
     /// `POST /sync-all`: every connection that is not paused, in parallel (bounded by the exchange gate),
     /// continuing past failures.
     static func syncAll(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
-        let ids = try app.database.read { try ConnectionRecord.all(userID: session.userID, in: $0) }
-            .filter { $0.status != "disabled" }.map(\.id)
+        let ids = try app.database.read { try ConnectionStore.all(userID: session.userID, in: $0) }
+            .filter { $0.status != .disabled }.map(\.id)
         let engine = app.engine
         let results: [SyncAllResult] = runBlocking {
             await withTaskGroup(of: SyncAllResult.self) { group in

@@ -166,21 +166,19 @@ enum ExchangeHandlers {
         let sealed = try seal(input.credentials, connectionID: id, cipher: app.cipher)
         let holdingsCount = try app.database.write { db in
             try rejectDuplicate(input, userID: session.userID, cipher: app.cipher, in: db)
-            try db.run("""
-                INSERT INTO exchange_connections (id, user_id, exchange, label, api_key_encrypted, api_secret_encrypted,
-                    passphrase_encrypted, region, status, permissions, api_key_hint, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
-                """, [.text(id), .text(session.userID), .text(input.exchange.rawValue), .optionalText(input.label),
-                      .text(sealed.apiKey), .text(sealed.apiSecret), .optionalText(sealed.passphrase),
-                      .optionalText(input.credentials.region),
-                      .optionalText(ConnectionView.json(inspection.permissions)), .text(ConnectionView.keyHint(input.credentials.apiKey)),
-                      .text(now), .text(now)])
-            guard let record = try ConnectionRecord.find(id, in: db) else { throw APIError.internalError }
+            var new = ConnectionStore.NewConnection(id: id, userID: session.userID, exchange: input.exchange.rawValue,
+                                                    label: input.label, apiKeyEncrypted: sealed.apiKey,
+                                                    apiSecretEncrypted: sealed.apiSecret, passphraseEncrypted: sealed.passphrase,
+                                                    createdAt: now)
+            new.region = input.credentials.region
+            new.permissions = ConnectionView.json(inspection.permissions)
+            new.apiKeyHint = ConnectionView.keyHint(input.credentials.apiKey)
+            try ConnectionStore.insert(new, in: db)
             // The balances were just fetched: the first sync commits them in this same transaction.
-            return try engine.record(outcome: nil, read: inspection.read, for: record, trigger: .connect,
+            return try engine.record(outcome: nil, read: inspection.read, for: id, trigger: .connect,
                                      holder: "connect", startedAt: started, duration: .milliseconds(Int(Date().timeIntervalSince(started) * 1000)), in: db)
         }
-        let record = try app.database.read { try ConnectionRecord.find(id, in: $0) }
+        let record = try app.database.read { try ConnectionStore.find(id, in: $0) }
         guard let record else { throw APIError.internalError }
         return .json(ConnectionResult(connection: ConnectionView(record), holdingsCount: holdingsCount), status: 201)
     }
@@ -207,11 +205,8 @@ enum ExchangeHandlers {
     /// The same check on a given connection: connect repeats it inside its write transaction, so two
     /// simultaneous connects of one key cannot both pass.
     static func rejectDuplicate(_ input: CredentialsInput, userID: String, cipher: CredentialCipher, in db: Connection) throws {
-        let rows = try db.query("SELECT id, api_key_encrypted FROM exchange_connections WHERE user_id = ? AND exchange = ?",
-                                [.text(userID), .text(input.exchange.rawValue)])
-        for row in rows {
-            guard let id = row.string("id"), let stored = row.string("api_key_encrypted"),
-                  let apiKey = try? cipher.open(stored, connectionId: id, field: .apiKey) else { continue }
+        for (id, stored) in try ConnectionStore.sealedAPIKeys(userID: userID, exchange: input.exchange.rawValue, in: db) {
+            guard let apiKey = try? cipher.open(stored, connectionId: id, field: .apiKey) else { continue }
             if apiKey == input.credentials.apiKey {
                 throw APIError.conflict("This \(input.exchange.info.displayName) API key is already connected.")
             }

@@ -4,20 +4,14 @@ import Web
 
 /// `GET /metrics` in the Prometheus text format (0.0.4). nginx serves it to loopback only.
 ///
-/// Counters come from `sync_counters`, which the sync engine bumps in the same transaction as each sync's
+/// Counters come from `sync_counters` (`SyncRunStore`), which the sync engine bumps in the same transaction as each sync's
 /// result, so they survive restarts and never go backwards.
 enum MetricsHandler {
     static func metrics(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application) throws -> Response {
         let now = Date()
         let (counters, deferrals, due, statuses, oldest) = try app.database.read { db in
-            (try db.query("SELECT exchange, outcome, error_code, count FROM sync_counters ORDER BY exchange, outcome, error_code"),
-             try db.query("SELECT exchange, count FROM sync_deferrals ORDER BY exchange"),
-             try DueConnections.count(in: db, now: now),
-             try db.query("SELECT exchange, status, count(*) AS n FROM exchange_connections GROUP BY exchange, status ORDER BY exchange, status"),
-             try db.queryOne("""
-                SELECT min(coalesce(last_sync_at, created_at)) AS oldest FROM exchange_connections
-                WHERE status != 'disabled' AND auto_sync = 1
-                """)?.string("oldest"))
+            (try SyncRunStore.counters(in: db), try SyncRunStore.deferrals(in: db), try ConnectionStore.dueCount(in: db, now: now),
+             try ConnectionStore.countsByExchangeAndStatus(in: db), try ConnectionStore.oldestSyncOfAutoSynced(in: db))
         }
         var text = ""
         func family(_ name: String, _ type: String, _ help: String) {
@@ -26,13 +20,12 @@ enum MetricsHandler {
         var attempts: [String: Int] = [:]
         var successes: [String: Int] = [:]
         family("holdfast_sync_failures_total", "counter", "Failed syncs by exchange and error code.")
-        for row in counters {
-            let exchange = row.string("exchange") ?? "", count = row.int("count") ?? 0
-            attempts[exchange, default: 0] += count
-            if row.string("outcome") == "success" {
-                successes[exchange, default: 0] += count
+        for counter in counters {
+            attempts[counter.exchange, default: 0] += counter.count
+            if counter.outcome == "success" {
+                successes[counter.exchange, default: 0] += counter.count
             } else {
-                text += "holdfast_sync_failures_total{exchange=\"\(label(exchange))\",error_code=\"\(label(row.string("error_code") ?? ""))\"} \(count)\n"
+                text += "holdfast_sync_failures_total{exchange=\"\(label(counter.exchange))\",error_code=\"\(label(counter.errorCode))\"} \(counter.count)\n"
             }
         }
         family("holdfast_sync_attempts_total", "counter", "Sync attempts by exchange.")
@@ -46,8 +39,8 @@ enum MetricsHandler {
         family("holdfast_sync_deferred_total", "counter",
                "Scheduled syncs deferred because the exchange's request budget could not afford them that run.")
         // A deferral is not an attempt: the request budget kept the sync from being tried at all.
-        for row in deferrals {
-            text += "holdfast_sync_deferred_total{exchange=\"\(label(row.string("exchange") ?? ""))\"} \(row.int("count") ?? 0)\n"
+        for deferral in deferrals {
+            text += "holdfast_sync_deferred_total{exchange=\"\(label(deferral.exchange))\"} \(deferral.count)\n"
         }
         let totalAttempts = attempts.values.reduce(0, +), totalSuccesses = successes.values.reduce(0, +)
         family("holdfast_sync_success_ratio", "gauge", "Successful syncs over all attempts since install (1 when none yet).")
@@ -58,8 +51,8 @@ enum MetricsHandler {
         let age = oldest.flatMap(Timestamp.parse).map { max(0, now.timeIntervalSince($0)) } ?? 0
         text += "holdfast_sync_oldest_success_age_seconds \(Int(age))\n"
         family("holdfast_connections", "gauge", "Exchange connections by exchange and status.")
-        for row in statuses {
-            text += "holdfast_connections{exchange=\"\(label(row.string("exchange") ?? ""))\",status=\"\(label(row.string("status") ?? ""))\"} \(row.int("n") ?? 0)\n"
+        for entry in statuses {
+            text += "holdfast_connections{exchange=\"\(label(entry.exchange))\",status=\"\(label(entry.status))\"} \(entry.count)\n"
         }
         text += storageMetrics(app)
         return Response(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: Array(text.utf8))

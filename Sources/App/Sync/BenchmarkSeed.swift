@@ -29,15 +29,14 @@ public enum BenchmarkSeed {
             for index in 0..<count {
                 let account = accounts[index % accounts.count]
                 let id = UUIDs.make()
-                try db.run("""
-                    INSERT INTO exchange_connections (id, user_id, exchange, label, api_key_encrypted, api_secret_encrypted,
-                        passphrase_encrypted, api_key_hint, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.text(id), .text(userID), .text(account.exchange), .text("bench \(index)"),
-                          .text(try cipher.seal(account.apiKey, connectionId: id, field: .apiKey)),
-                          .text(try cipher.seal(account.apiSecret, connectionId: id, field: .apiSecret)),
-                          .optionalText(try account.passphrase.map { try cipher.seal($0, connectionId: id, field: .passphrase) }),
-                          .text(ConnectionView.keyHint(account.apiKey)), .text(now), .text(now)])
+                var connection = ConnectionStore.NewConnection(
+                    id: id, userID: userID, exchange: account.exchange, label: "bench \(index)",
+                    apiKeyEncrypted: try cipher.seal(account.apiKey, connectionId: id, field: .apiKey),
+                    apiSecretEncrypted: try cipher.seal(account.apiSecret, connectionId: id, field: .apiSecret),
+                    passphraseEncrypted: try account.passphrase.map { try cipher.seal($0, connectionId: id, field: .passphrase) },
+                    createdAt: now)
+                connection.apiKeyHint = ConnectionView.keyHint(account.apiKey)
+                try ConnectionStore.insert(connection, in: db)
                 ids.append(id)
             }
             return ids

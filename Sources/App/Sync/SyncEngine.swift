@@ -153,23 +153,22 @@ public final class SyncEngine: Sendable {
     // MARK: Syncing a stored connection
 
     /// Syncs connection `id`. Exchange failures come back in the outcome (and are recorded); only a missing
-    /// connection or a sync already running throw.
+    /// connection, a sync already running, or (with `onlyIfDue`) one no longer due throw.
     ///
-    /// With `onlyIfDue` (the timer's runs over the connections they listed as due), a connection that is no longer
-    /// due once its lease is held throws `notDue`: two timer processes listing at once sync it once, not twice.
+    /// With `onlyIfDue` (the timer's runs over the connections they listed as due), the claim re-checks the due
+    /// rule in the same transaction that takes the lease (`ConnectionStore.claim`): several timers listing at
+    /// once sync each connection once, not once each.
     public func sync(_ id: String, trigger: Trigger, holder: String = SyncLease.holderID(),
                      onlyIfDue: Bool = false) async throws(SyncError) -> Outcome {
         let started = ContinuousClock.now
         let startedAt = Date()
         let record: ConnectionRecord
         do {
-            guard let found = try await database.read({ try ConnectionRecord.find(id, in: $0) }) else { throw SyncError.notFound }
-            record = found
-            guard try SyncLease.acquire(record.id, holder: holder, in: database) else { throw SyncError.inProgress }
-            // Checked with the lease held: a sync that finished before it was taken has moved the next attempt on.
-            if onlyIfDue, !(try DueConnections.isDue(record.id, in: database)) {
-                try SyncLease.release(record.id, holder: holder, in: database)
-                throw SyncError.notDue
+            switch try await database.write({ try ConnectionStore.claim(id, holder: holder, onlyIfDue: onlyIfDue, in: $0) }) {
+            case .claimed(let claimed): record = claimed
+            case .notFound: throw SyncError.notFound
+            case .inProgress: throw SyncError.inProgress
+            case .notDue: throw SyncError.notDue
             }
         } catch let error as SyncError {
             throw error
@@ -193,10 +192,10 @@ public final class SyncEngine: Sendable {
                                                slotWait: deadline, waitForBudget: trigger != .scheduled)
             read = inspection.read
         } catch let error as ExchangeError where error.isLocalBudgetRefusal {
-            if trigger == .scheduled { return recordDeferral(record, holder: holder, error: error, started: started) }
+            if trigger == .scheduled { return await recordDeferral(record, holder: holder, error: error, started: started) }
             // Nothing was sent, so nothing is known about the connection: its status, backoff and history stay
             // as they were, and the person gets `rate_limited` with Retry-After (503).
-            try? SyncLease.release(record.id, holder: holder, in: database)
+            await release(record.id, holder: holder)
             return Outcome(connectionID: record.id, error: error, holdingsCount: 0, duration: ContinuousClock.now - started)
         } catch let error as ExchangeError {
             failure = error
@@ -211,12 +210,12 @@ public final class SyncEngine: Sendable {
         do {
             let (failure, read) = (failure, read)
             holdingsCount = try await database.write { db in
-                try self.record(outcome: failure, read: read, for: record, trigger: trigger, holder: holder,
-                           startedAt: startedAt, duration: duration, in: db)
+                try self.record(outcome: failure, read: read, for: record.id, trigger: trigger, holder: holder,
+                                startedAt: startedAt, duration: duration, in: db)
             }
         } catch {
             logger.error("sync result could not be saved", metadata: ["connection": "\(record.id)", "error": "\(error)"])
-            try? SyncLease.release(record.id, holder: holder, in: database)
+            await release(record.id, holder: holder)
             failure = ExchangeError(.exchangeUnavailable, message: "The result could not be saved; try again.")
         }
         // A failure is a warning, so `journalctl -p warning` shows connections that keep failing.
@@ -228,25 +227,31 @@ public final class SyncEngine: Sendable {
         return Outcome(connectionID: record.id, error: failure, holdingsCount: holdingsCount, duration: duration)
     }
 
+    /// Gives the lease back in its own transaction, off the cooperative pool; a failure is logged, and the
+    /// lease then simply expires.
+    private func release(_ id: String, holder: String) async {
+        do {
+            try await database.write { try ConnectionStore.release(id, holder: holder, in: $0) }
+        } catch {
+            logger.error("sync lease could not be released", metadata: ["connection": "\(id)", "error": "\(error)"])
+        }
+    }
+
     /// A scheduled sync the request budget could not afford: the connection is due again when the budget said
     /// (`retryAfter`), with no failure, no backoff and no history row; only the `deferred` counter moves. The
     /// lease is released so the next run can take it.
     private func recordDeferral(_ record: ConnectionRecord, holder: String, error: ExchangeError,
-                         started: ContinuousClock.Instant) -> Outcome {
+                                started: ContinuousClock.Instant) async -> Outcome {
         let until = Date().addingTimeInterval(TimeInterval(max(1, error.retryAfter ?? 60)))
         do {
-            try database.write { db in
-                try db.run("UPDATE exchange_connections SET next_attempt_at = ? WHERE id = ?",
-                           [.text(Timestamp.format(until)), .text(record.id)])
-                try db.run("""
-                    INSERT INTO sync_deferrals (exchange, count) VALUES (?, 1)
-                    ON CONFLICT(exchange) DO UPDATE SET count = count + 1
-                    """, [.text(record.exchange)])
-                try SyncLease.release(record.id, holder: holder, in: db)
+            try await database.write { db in
+                try ConnectionStore.deferSync(record.id, until: Timestamp.format(until), in: db)
+                try SyncRunStore.recordDeferral(exchange: record.exchange, in: db)
+                try ConnectionStore.release(record.id, holder: holder, in: db)
             }
         } catch {
             logger.error("sync deferral could not be saved", metadata: ["connection": "\(record.id)", "error": "\(error)"])
-            try? SyncLease.release(record.id, holder: holder, in: database)
+            await release(record.id, holder: holder)
         }
         let duration = ContinuousClock.now - started
         logger.info("sync", metadata: [
@@ -265,56 +270,37 @@ public final class SyncEngine: Sendable {
     }
 
     /// Writes a sync's result: holdings and schedule on success, error and backoff on failure, always a
-    /// history row and the lease's release. Returns the holdings count. Runs inside one transaction.
-    func record(outcome failure: ExchangeError?, read: AccountBalances, for record: ConnectionRecord, trigger: Trigger,
+    /// history row and the lease's release. Returns the holdings count. Runs inside the caller's write
+    /// transaction, and reads the connection again there: a `PATCH` committed while the exchange answered (a
+    /// new interval, label or pause) is built on, not overwritten.
+    func record(outcome failure: ExchangeError?, read: AccountBalances, for id: String, trigger: Trigger,
                 holder: String, startedAt: Date, duration: Duration, in db: Connection) throws -> Int {
         let now = Date()
         let nowText = Timestamp.format(now)
         // The connection may have been deleted while the exchange answered: then there is nothing to write.
-        guard try db.queryOne("SELECT 1 AS present FROM exchange_connections WHERE id = ?", [.text(record.id)]) != nil else { return 0 }
+        guard let record = try ConnectionStore.find(id, in: db, now: now) else { return 0 }
         var holdingsCount = 0
         if let failure {
             // A manual sync starts the failure count afresh: the person is looking at it now.
             let failures = (trigger == .scheduled ? record.consecutiveFailures : 0) + 1
             let attention = SyncBackoff.needsAttention(failure.code.rawValue)
             let next = attention ? nil : Timestamp.format(now.addingTimeInterval(SyncBackoff.delay(failures: failures, retryAfter: failure.retryAfter)))
-            try db.run("""
-                UPDATE exchange_connections SET status = CASE WHEN status = 'disabled' THEN status ELSE 'error' END,
-                    last_error_code = ?, last_error = ?, last_attempt_at = ?, next_attempt_at = ?,
-                    consecutive_failures = ?, needs_attention = ?, updated_at = ?
-                WHERE id = ?
-                """, [.text(failure.code.rawValue), .text(failure.message), .text(nowText), .optionalText(next),
-                      .int(failures), .bool(attention), .text(nowText), .text(record.id)])
+            try ConnectionStore.recordFailure(record.id, code: failure.code.rawValue, message: failure.message, failures: failures,
+                                              needsAttention: attention, nextAttemptAt: next, at: nowText, in: db)
         } else {
             let portfolio = try HoldingStore.portfolioID(for: record.id, userID: record.userID,
                                                            name: record.label ?? record.exchangeID?.info.displayName ?? record.exchange,
                                                            at: nowText, in: db)
             holdingsCount = try HoldingStore.replace(portfolioID: portfolio, with: read.balances, at: nowText, in: db)
             let next = Timestamp.format(now.addingTimeInterval(TimeInterval(record.syncInterval)))
-            try db.run("""
-                UPDATE exchange_connections SET status = CASE WHEN status = 'disabled' THEN status ELSE 'active' END,
-                    last_sync_at = ?, last_attempt_at = ?, next_attempt_at = ?, last_error = NULL, last_error_code = NULL,
-                    consecutive_failures = 0, needs_attention = 0, unread_wallets = ?, read_notes = ?, updated_at = ?
-                WHERE id = ?
-                """, [.text(nowText), .text(nowText), .text(next), .text(UnreadWalletsJSON.encode(read.unreadWallets)),
-                      .text(ReadNotesJSON.encode(read.notes)), .text(nowText), .text(record.id)])
+            try ConnectionStore.recordSuccess(record.id, nextAttemptAt: next, unreadWallets: UnreadWalletsJSON.encode(read.unreadWallets),
+                                              readNotes: ReadNotesJSON.encode(read.notes), at: nowText, in: db)
         }
-        try db.run("""
-            INSERT INTO sync_runs (connection_id, trigger, started_at, finished_at, outcome, error_code, error_message, asset_count, duration_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(record.id), .text(trigger.rawValue), .text(Timestamp.format(startedAt)), .text(nowText),
-                  .text(failure == nil ? "success" : "failure"), .optionalText(failure?.code.rawValue),
-                  .optionalText(failure?.message), failure == nil ? .int(holdingsCount) : .null, .int(duration.milliseconds)])
-        try db.run("""
-            INSERT INTO sync_counters (exchange, outcome, error_code, count) VALUES (?, ?, ?, 1)
-            ON CONFLICT(exchange, outcome, error_code) DO UPDATE SET count = count + 1
-            """, [.text(record.exchange), .text(failure == nil ? "success" : "failure"), .text(failure?.code.rawValue ?? "")])
-        // Keep the history bounded: the newest 200 runs per connection.
-        try db.run("""
-            DELETE FROM sync_runs WHERE connection_id = ?1 AND id NOT IN
-                (SELECT id FROM sync_runs WHERE connection_id = ?1 ORDER BY id DESC LIMIT 200)
-            """, [.text(record.id)])
-        try SyncLease.release(record.id, holder: holder, in: db)
+        try SyncRunStore.record(.init(connectionID: record.id, exchange: record.exchange, trigger: trigger,
+                                      startedAt: Timestamp.format(startedAt), finishedAt: nowText, errorCode: failure?.code.rawValue,
+                                      errorMessage: failure?.message, assetCount: failure == nil ? holdingsCount : nil,
+                                      durationMs: duration.milliseconds), in: db)
+        try ConnectionStore.release(record.id, holder: holder, in: db)
         return holdingsCount
     }
 }

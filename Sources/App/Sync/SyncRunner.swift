@@ -35,7 +35,13 @@ public struct SyncRunner: Sendable {
 
     /// Syncs `ids` (or every due connection), starting no new sync after `deadline`.
     public func run(only ids: [String]? = nil, deadline: ContinuousClock.Instant? = nil) async throws -> Summary {
-        let targets = try ids ?? DueConnections.list(in: database).map(\.id)
+        let targets: [String]
+        if let ids {
+            targets = ids
+        } else {
+            // Listed off the cooperative pool; each claim re-checks that its connection is still due.
+            targets = try await database.read { try ConnectionStore.due(in: $0) }.map(\.id)
+        }
         // Connections this run listed itself are synced only while still due; ids asked for by name always are.
         let listed = ids == nil
         var summary = Summary(due: targets.count)

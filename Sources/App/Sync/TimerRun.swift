@@ -50,7 +50,7 @@ public enum TimerRun {
             defer { withExtendedLifetime(held) {} }
             let database = Database(path: configuration.databasePath)
             if options.dryRun {
-                let due = try await BlockingWork.run { try DueConnections.list(in: database) }
+                let due = try await database.read { try ConnectionStore.due(in: $0) }
                 for item in due { output("\(item.id) \(item.exchange) due since \(item.nextAttemptAt ?? "never synced")") }
                 output("\(due.count) connection\(due.count == 1 ? "" : "s") due")
                 return 0

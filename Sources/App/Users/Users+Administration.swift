@@ -71,13 +71,9 @@ extension Users {
         var footprint = Footprint()
         footprint.sessions = try SessionStore.count(ofUser: id, in: db)
         (footprint.portfolios, footprint.holdings) = try HoldingStore.counts(ofUser: id, in: db)
-        // MERGE: these three counts belong to `ConnectionStore` (`exchange_connections`, `sync_leases`) and
-        // `SyncRunStore` (`sync_runs`), which are built on other branches of issue 12; they move there at merge.
-        func count(_ sql: String) throws -> Int { try db.queryOne(sql, [.text(id)])?.int("n") ?? 0 }
-        let mine = "SELECT id FROM exchange_connections WHERE user_id = ?1"
-        footprint.connections = try count("SELECT count(*) AS n FROM exchange_connections WHERE user_id = ?1")
-        footprint.syncRuns = try count("SELECT count(*) AS n FROM sync_runs WHERE connection_id IN (\(mine))")
-        footprint.syncLeases = try count("SELECT count(*) AS n FROM sync_leases WHERE connection_id IN (\(mine))")
+        footprint.connections = try ConnectionStore.count(userID: id, in: db)
+        footprint.syncRuns = try SyncRunStore.count(userID: id, in: db)
+        footprint.syncLeases = try ConnectionStore.leaseCount(userID: id, in: db)
         return footprint
     }
 }

@@ -1,0 +1,66 @@
+import Foundation
+import Store
+
+/// Claims: the `sync_leases` row that says "this connection is being synced by X until T".
+///
+/// Claiming is one write transaction that re-reads the connection, re-checks that it is still due when asked
+/// to, and takes the lease only if it is free, expired, or held by a process that no longer exists. Several
+/// timers that listed the same due connection therefore fetch it once: whichever claims second finds it
+/// either leased or, once the first sync has committed its next attempt time, no longer due. A process that
+/// dies mid-sync leaves a lease that simply expires; the engine's transactions never depend on it for
+/// consistency.
+extension ConnectionStore {
+    /// What a claim found.
+    enum Claim {
+        /// The lease is now `holder`'s; the connection as read in the claiming transaction.
+        case claimed(ConnectionRecord)
+        /// No such connection (deleted, or never existed).
+        case notFound
+        /// Another live holder's unexpired lease.
+        case inProgress
+        /// Asked to claim only if due, and it is not (another run synced it, or it was paused, since listed).
+        case notDue
+    }
+
+    /// Claims connection `id` for `holder` at `now`; with `onlyIfDue`, only while the due rule still holds.
+    /// Run it inside a write transaction: the check and the lease must commit together.
+    static func claim(_ id: String, holder: String, onlyIfDue: Bool, now: Date = Date(), in db: Connection) throws -> Claim {
+        guard UUIDs.isValid(id) else { return .notFound }
+        // Lock the connection's row before reading it, with a portable no-op UPDATE: SQLite's `BEGIN IMMEDIATE`
+        // already serializes writers, but on a database with row locks (PostgreSQL at READ COMMITTED) this is
+        // what makes the due check below see a sync result that commits while the claim waits, rather than
+        // the snapshot from before it.
+        try db.run("UPDATE exchange_connections SET status = status WHERE id = ?", [.text(id.lowercased())])
+        guard let record = try find(id, in: db, now: now) else { return .notFound }
+        if onlyIfDue && !record.due { return .notDue }
+        let acquired = Timestamp.format(now)
+        let expires = Timestamp.format(now.addingTimeInterval(SyncLease.duration))
+        let taken = try db.run("""
+            INSERT INTO sync_leases (connection_id, holder, acquired_at, expires_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT(connection_id) DO UPDATE SET holder = excluded.holder, acquired_at = excluded.acquired_at,
+                expires_at = excluded.expires_at
+            WHERE sync_leases.expires_at <= excluded.acquired_at
+            """, [.text(record.id), .text(holder), .text(acquired), .text(expires)]) == 1
+        if taken { return .claimed(record) }
+        // A lease whose holder process is gone (killed mid-sync) is taken over at once rather than after it
+        // expires (`SyncLease.isAlive`).
+        guard let current = try db.queryOne("SELECT holder FROM sync_leases WHERE connection_id = ?", [.text(record.id)])?
+            .string("holder"), !SyncLease.isAlive(current) else { return .inProgress }
+        let takenOver = try db.run("""
+            UPDATE sync_leases SET holder = ?, acquired_at = ?, expires_at = ? WHERE connection_id = ? AND holder = ?
+            """, [.text(holder), .text(acquired), .text(expires), .text(record.id), .text(current)]) == 1
+        return takenOver ? .claimed(record) : .inProgress
+    }
+
+    /// Gives the lease back, inside the caller's transaction, only if `holder` still has it.
+    static func release(_ id: String, holder: String, in db: Connection) throws {
+        try db.run("DELETE FROM sync_leases WHERE connection_id = ? AND holder = ?", [.text(id), .text(holder)])
+    }
+
+    /// How many leases `userID`'s connections hold (what deleting the user removes).
+    static func leaseCount(userID: String, in db: Connection) throws -> Int {
+        try db.queryOne("""
+            SELECT count(*) AS n FROM sync_leases WHERE connection_id IN (SELECT id FROM exchange_connections WHERE user_id = ?)
+            """, [.text(userID)])?.int("n") ?? 0
+    }
+}
