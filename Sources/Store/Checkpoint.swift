@@ -46,3 +46,12 @@ extension SQLiteConnection {
         return Int64(info.st_size)
     }
 }
+
+extension Database {
+    /// The size of this database's `-wal` file in bytes, 0 when there is none. A `stat`, no connection.
+    public var walFileSize: Int64 {
+        var info = stat()
+        guard stat(path + "-wal", &info) == 0 else { return 0 }
+        return Int64(info.st_size)
+    }
+}

@@ -25,12 +25,12 @@ struct Migrate: ParsableCommand {
         if status {
             // Reporting never creates a database: without one, every shipped migration is pending.
             let report = FileManager.default.fileExists(atPath: path)
-                ? try migrator.report(Connection(path: path))
+                ? try migrator.report(SQLiteConnection(path: path))
                 : migrator.migrations.map { (state: Migrator.State.pending, name: $0.name) }
             for entry in report { print("\(entry.state.rawValue) \(entry.name)") }
             return
         }
-        let connection = try Connection(path: path)
+        let connection = try SQLiteConnection(path: path)
         do {
             if check {
                 switch try migrator.status(connection) {

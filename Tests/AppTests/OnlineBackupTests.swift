@@ -60,7 +60,7 @@ struct OnlineBackupTests {
         }
         flag.stop()
         for copy in copies {
-            let connection = try Connection(path: copy)
+            let connection = try SQLiteConnection(path: copy)
             #expect(try connection.query("PRAGMA integrity_check").compactMap { $0.string("integrity_check") } == ["ok"])
             #expect(try Migrator(directory: TestApp.migrations).status(connection) == .current)
             let keys = try KeyRingCheck.run(Database(path: copy), keyRing: t.app.configuration.keyRing)

@@ -149,7 +149,7 @@ struct RequestBudgetSyncTests {
         #expect(after.string("status") == before.string("status") && after.string("last_error_code") == nil)
         #expect(after.int("consecutive_failures") == 0 && after.string("next_attempt_at") == before.string("next_attempt_at"))
         #expect(try runs(id) == 0)
-        #expect(try t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_leases")?.int("n") } == 0)
+        #expect(try await t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_leases")?.int("n") } == 0)
     }
 
     func sandboxStats() async throws -> [String: Any] {

@@ -92,7 +92,7 @@ struct SyncTests {
         let next = try #require(after.string("next_attempt_at").flatMap(Timestamp.parse))
         #expect(abs(next.timeIntervalSinceNow - 300) < 30)
         #expect(try holdings(id)["BTC"] == "0.5")
-        #expect(try t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_leases")?.int("n") } == 0)
+        #expect(try await t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_leases")?.int("n") } == 0)
     }
 
     @Test func aConnectionListedByTwoRunsIsSyncedOnce() async throws {
@@ -104,8 +104,8 @@ struct SyncTests {
         await #expect(throws: SyncEngine.SyncError.notDue) {
             _ = try await t.app.engine.sync(id, trigger: .scheduled, onlyIfDue: true)
         }
-        #expect(try t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_runs")?.int("n") } == 1)
-        #expect(try t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_leases")?.int("n") } == 0)
+        #expect(try await t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_runs")?.int("n") } == 1)
+        #expect(try await t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_leases")?.int("n") } == 0)
         // A run asked for this connection by name syncs it even though it is not due.
         let runner = SyncRunner(engine: t.app.engine, database: t.app.database, concurrency: 1, logger: Logger(label: "test"))
         let summary = try await runner.run(only: [id])
@@ -169,13 +169,13 @@ struct SyncTests {
         // A live holder (this very process) blocks a second sync.
         #expect(try SyncLease.acquire(id, holder: SyncLease.holderID(), in: t.app.database))
         await #expect(throws: SyncEngine.SyncError.inProgress) { try await t.app.engine.sync(id, trigger: .manual) }
-        try t.app.database.write { try $0.run("DELETE FROM sync_leases") }
+        try await t.app.database.write { try $0.run("DELETE FROM sync_leases") }
         // A lease held by a process that no longer exists is taken over at once.
         #expect(try SyncLease.acquire(id, holder: "999999:12345:deadbeef", in: t.app.database))
         let outcome = try await t.app.engine.sync(id, trigger: .manual)
         #expect(outcome.success)
         // An expired lease is taken over even if its holder looks alive.
-        try t.app.database.write { db in
+        try await t.app.database.write { db in
             try db.run("INSERT INTO sync_leases (connection_id, holder, acquired_at, expires_at) VALUES (?, ?, '2020-01-01T00:00:00.000Z', '2020-01-01T00:03:00.000Z')",
                        [.text(id), .text(SyncLease.holderID())])
         }
@@ -190,7 +190,7 @@ struct SyncTests {
             #expect(sandbox.state.apply(FixtureUpdate(account: account), exchange: .kucoin))
             let id = UUID().uuidString.lowercased()
             let cipher = CredentialCipher(keyRing: t.app.configuration.keyRing)
-            try t.app.database.write { db in
+            try await t.app.database.write { db in
                 try db.run("""
                     INSERT INTO exchange_connections (id, user_id, exchange, api_key_encrypted, api_secret_encrypted, passphrase_encrypted, created_at, updated_at)
                     VALUES (?, ?, 'kucoin', ?, ?, ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')

@@ -91,17 +91,17 @@ struct WalletRowsTests {
             WalletBalance(wallet: "spot", rawAsset: "DOT", free: "13.5", locked: "0")])
         client.set(.success(AccountBalances(balances: [unstaked])))
         _ = try await engine().sync(connectionID, trigger: .manual)
-        let rows = try t.app.database.read { db in
+        let rows = try await t.app.database.read { db in
             try db.query("SELECT w.wallet, w.raw_asset, w.free FROM holding_wallets w ORDER BY w.wallet")
         }
         #expect(rows.map { $0.string("raw_asset") } == ["DOT"])
         #expect(rows.first?.string("free") == "13.5")
-        #expect(try t.app.database.read { try $0.queryOne("SELECT unread_wallets FROM exchange_connections")?.string("unread_wallets") } == "[]")
+        #expect(try await t.app.database.read { try $0.queryOne("SELECT unread_wallets FROM exchange_connections")?.string("unread_wallets") } == "[]")
 
         client.set(.failure(ExchangeError(.exchangeUnavailable, message: "down")))
         let failed = try await engine().sync(connectionID, trigger: .manual)
         #expect(!failed.success)
-        let after = try t.app.database.read { try $0.query("SELECT wallet, raw_asset, free FROM holding_wallets") }
+        let after = try await t.app.database.read { try $0.query("SELECT wallet, raw_asset, free FROM holding_wallets") }
         #expect(after.map { $0.string("free") } == ["13.5"])
     }
 }
