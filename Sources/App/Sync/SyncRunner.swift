@@ -35,7 +35,9 @@ public struct SyncRunner: Sendable {
 
     /// Syncs `ids` (or every due connection), starting no new sync after `deadline`.
     public func run(only ids: [String]? = nil, deadline: ContinuousClock.Instant? = nil) async throws -> Summary {
-        let targets = try ids ?? DueConnections.list(in: database).map(\.id)
+        let database = self.database
+        // The listing blocks on SQLite: it runs on a blocking-work thread, not the cooperative pool.
+        let targets = try await BlockingWork.run { try ids ?? DueConnections.list(in: database).map(\.id) }
         // Connections this run listed itself are synced only while still due; ids asked for by name always are.
         let listed = ids == nil
         var summary = Summary(due: targets.count)
