@@ -14,16 +14,15 @@ struct BlockingWorkTests {
             released.set()
             for _ in 0..<blocked { release.signal() }
         }.start()
-        let jobs = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<blocked { group.addTask { try await BlockingWork.run { release.wait() } } }
-                try await group.waitForAll()
-            }
+        let probe = try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<blocked { group.addTask { try await BlockingWork.run { release.wait() } } }
+            // The jobs go first, so that if they landed on the cooperative pool they would hold its threads.
+            await Task.yield()
+            let ranWhileBlocked = await Task.detached { !released.isSet }.value
+            probeRan.signal()
+            try await group.waitForAll()
+            return ranWhileBlocked
         }
-        await Task.yield()
-        let probe = await Task.detached { !released.isSet }.value
-        probeRan.signal()
-        try await jobs.value
         #expect(probe, "a task had to wait for blocked BlockingWork jobs")
     }
 
