@@ -5,7 +5,7 @@ import Store
 import Web
 
 /// Failed logins counted per account, beside nginx's per-address limit, so many addresses guessing one
-/// account's password are slowed down too. The one owner of the `login_throttle` table.
+/// account's password are slowed down too. The policy; its table, `login_throttle`, is `LoginThrottleStore`'s.
 ///
 /// Rows are keyed by an HMAC of the normalized email, and unknown emails are counted exactly like known ones,
 /// so neither the answers nor their timing tell whether an account exists. After `freeFailures` consecutive
@@ -55,19 +55,15 @@ public struct LoginThrottle: Sendable {
         let key = self.key(for: email)
         let now = self.now()
         let decision: Result<Attempt, APIError> = try database.write { db in
-            try db.run("DELETE FROM login_throttle WHERE last_failure_at < ?",
-                       [.text(Timestamp.format(now.addingTimeInterval(-Self.memory)))])
-            let row = try db.queryOne("SELECT failures, locked_until FROM login_throttle WHERE key = ?", [.text(key)])
-            if let until = row?.string("locked_until").flatMap(Timestamp.parse), until > now {
+            try LoginThrottleStore.deleteFailures(before: now.addingTimeInterval(-Self.memory), in: db)
+            let entry = try LoginThrottleStore.entry(key: key, in: db)
+            if let until = entry?.lockedUntil, until > now {
                 return .failure(Self.throttled(retryAfter: Int(until.timeIntervalSince(now).rounded(.up))))
             }
-            let failures = (row?.int("failures") ?? 0) + 1
+            let failures = (entry?.failures ?? 0) + 1
             let lock = Self.lockDuration(afterFailures: failures)
-            try db.run("""
-                INSERT INTO login_throttle (key, failures, last_failure_at, locked_until) VALUES (?1, ?2, ?3, ?4)
-                ON CONFLICT(key) DO UPDATE SET failures = ?2, last_failure_at = ?3, locked_until = ?4
-                """, [.text(key), .integer(Int64(failures)), .text(Timestamp.format(now)),
-                      lock.map { .text(Timestamp.format(now.addingTimeInterval($0))) } ?? .null])
+            try LoginThrottleStore.save(key: key, failures: failures, failedAt: now,
+                                        lockedUntil: lock.map { now.addingTimeInterval($0) }, in: db)
             return .success(Attempt(key: key, failures: failures, lockedFor: lock.map { Int($0) }))
         }
         return try decision.get()
@@ -75,7 +71,7 @@ public struct LoginThrottle: Sendable {
 
     /// The password was right: the key's count starts again.
     public func succeeded(_ attempt: Attempt) throws {
-        try database.write { db in try db.run("DELETE FROM login_throttle WHERE key = ?", [.text(attempt.key)]) }
+        try database.write { db in try LoginThrottleStore.delete(key: attempt.key, in: db) }
     }
 
     /// The password was wrong: when this attempt locked the key, says so in a warning an operator can alert on.
@@ -95,7 +91,7 @@ public struct LoginThrottle: Sendable {
 
     /// Removes the row for `email` inside the caller's transaction (a user being deleted).
     public func forget(email: String, in db: Connection) throws {
-        try db.run("DELETE FROM login_throttle WHERE key = ?", [.text(key(for: email))])
+        try LoginThrottleStore.delete(key: key(for: email), in: db)
     }
 
     /// How long the failure that brings the count to `failures` locks the key: none before `freeFailures`,
@@ -114,7 +110,7 @@ public struct LoginThrottle: Sendable {
     }
 
     /// Emails are compared trimmed and lowercased, so case or spaces do not make a new key. Lowercasing folds
-    /// more than the users table's ASCII NOCASE does; that only ever merges keys, never splits an account's.
+    /// more than the users lookup's ASCII `lower` does; that only ever merges keys, never splits an account's.
     public static func normalize(_ email: String) -> String {
         email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }

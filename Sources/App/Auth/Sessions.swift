@@ -9,8 +9,8 @@ public struct AuthenticatedSession: Sendable {
     public let email: String
 }
 
-/// Creates, checks and revokes login sessions. A session is a row in `sessions` named by the JWT's `sid`,
-/// so logging out revokes a token before it expires.
+/// Creates, checks and revokes login sessions. A session is a row in `sessions` (owned by `SessionStore`)
+/// named by the JWT's `sid`, so logging out revokes a token before it expires.
 public struct Sessions: Sendable {
     /// The name of the cookie that carries the session token for browsers, given whether it is `Secure`.
     ///
@@ -33,13 +33,9 @@ public struct Sessions: Sendable {
         let sessionID = UUID().uuidString.lowercased()
         let expiresAt = now.addingTimeInterval(lifetime)
         try database.write { db in
-            try db.run(
-                "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                [.text(sessionID), .text(userID), .text(Timestamp.format(now)), .text(Timestamp.format(expiresAt))])
+            try SessionStore.insert(id: sessionID, userID: userID, createdAt: now, expiresAt: expiresAt, in: db)
             // Keep the table small: drop this user's sessions that ended more than a day ago.
-            try db.run(
-                "DELETE FROM sessions WHERE user_id = ? AND expires_at < ?",
-                [.text(userID), .text(Timestamp.format(now.addingTimeInterval(-86_400)))])
+            try SessionStore.deleteExpired(ofUser: userID, before: now.addingTimeInterval(-86_400), in: db)
         }
         let seconds = Int(now.timeIntervalSince1970)
         let claims = JWT.Claims(sub: userID, sid: sessionID, iat: seconds, nbf: seconds, exp: Int(expiresAt.timeIntervalSince1970))
@@ -57,25 +53,14 @@ public struct Sessions: Sendable {
         }
         // The token's `exp` equals the session's expiry and was checked above; the row says whether the
         // session was revoked (logout, password change) since.
-        let row = try database.read { db in
-            try db.queryOne("""
-                SELECT s.user_id, u.email
-                FROM sessions s JOIN users u ON u.id = s.user_id
-                WHERE s.id = ? AND s.revoked_at IS NULL
-                """, [.text(claims.sid)])
-        }
-        guard let row, row.string("user_id") == claims.sub, let email = row.string("email") else {
-            throw APIError.unauthorized
-        }
-        return AuthenticatedSession(userID: claims.sub, sessionID: claims.sid, email: email)
+        let owner = try database.read { db in try SessionStore.liveOwner(ofSession: claims.sid, at: now, in: db) }
+        guard let owner, owner.userID == claims.sub else { throw APIError.unauthorized }
+        return AuthenticatedSession(userID: claims.sub, sessionID: claims.sid, email: owner.email)
     }
 
     /// Revokes a session (logout).
     public func revoke(_ sessionID: String) throws {
-        try database.write { db in
-            try db.run("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                       [.text(Timestamp.now()), .text(sessionID)])
-        }
+        try database.write { db in try SessionStore.revoke(id: sessionID, at: Timestamp.now(), in: db) }
     }
 
     /// The bearer token, or else the session cookie's value when it was sent exactly once.

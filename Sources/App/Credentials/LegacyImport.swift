@@ -18,14 +18,13 @@ public enum LegacyImport {
         guard let rows = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
             throw LegacyImportError.notAnArrayOfObjects
         }
-        guard let user = try database.read({ try $0.queryOne("SELECT id FROM users WHERE email = ?", [.text(email)]) }),
-              let userID = user.string("id") else {
+        guard let userID = try database.read({ try UserStore.find(email: email, in: $0) })?.id else {
             throw LegacyImportError.unknownUser(email)
         }
         let decryptor = LegacyDecryptor(key: legacyKey)
         let now = Timestamp.now()
         var prepared: [[SQLValue]] = []
-        var portfolios: [[SQLValue]] = []
+        var portfolioNames: [(connectionID: String, name: String)] = []
         for (index, row) in rows.enumerated() {
             let id = UUID().uuidString.lowercased()
             func secret(_ column: String, _ field: Vault.CredentialField, required: Bool) throws -> SQLValue {
@@ -53,8 +52,7 @@ public enum LegacyImport {
             let label = row["label"] as? String
             prepared.append([.text(id), .text(userID), .text(exchange), .optionalText(label), apiKey, apiSecret, passphrase,
                              .text(status), .bool(autoSync), .int(interval), .text(now), .text(now)])
-            portfolios.append([.text(UUID().uuidString.lowercased()), .text(userID), .text(id),
-                               .text(label ?? exchange), .text(now), .text(now)])
+            portfolioNames.append((id, label ?? exchange))
         }
         try database.write { db in
             for values in prepared {
@@ -64,8 +62,8 @@ public enum LegacyImport {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, values)
             }
-            for values in portfolios {
-                try db.run("INSERT INTO portfolios (id, user_id, exchange_connection_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", values)
+            for portfolio in portfolioNames {
+                _ = try HoldingStore.portfolioID(for: portfolio.connectionID, userID: userID, name: portfolio.name, at: now, in: db)
             }
         }
         return prepared.count

@@ -35,25 +35,23 @@ enum AuthHandlers {
         // Before anything else: a locked account key is refused without a password check (429), the same way
         // whether or not the account exists.
         let attempt = try app.loginThrottle.admit(email: email)
-        let user = try app.database.read { db in
-            try db.queryOne("SELECT id, email, password_hash FROM users WHERE email = ?", [.text(email)])
-        }
-        guard let user, let hash = user.string("password_hash"), let userID = user.string("id") else {
+        let user = try app.database.read { db in try UserStore.find(email: email, in: db) }
+        guard let user else {
             app.passwords.burnEquivalentTime(password)
             app.loginThrottle.failed(attempt, userID: nil, client: request.remoteAddress, logger: app.logger)
             throw loginFailed
         }
-        guard app.passwords.verify(password, against: hash) else {
-            app.loginThrottle.failed(attempt, userID: userID, client: request.remoteAddress, logger: app.logger)
+        guard app.passwords.verify(password, against: user.passwordHash) else {
+            app.loginThrottle.failed(attempt, userID: user.id, client: request.remoteAddress, logger: app.logger)
             throw loginFailed
         }
         try app.loginThrottle.succeeded(attempt)
 
-        let session = try app.sessions.start(userID: userID)
+        let session = try app.sessions.start(userID: user.id)
         var response = Response.json(LoginBody(
             token: session.token, csrfToken: app.csrf.token(for: session.sessionID),
             expiresAt: Timestamp.format(session.expiresAt),
-            user: UserBody(id: userID, email: user.string("email") ?? email)))
+            user: UserBody(id: user.id, email: user.email)))
         response.addHeader("Set-Cookie", cookie(value: session.token, maxAge: Int(app.configuration.sessionLifetime), app: app))
         return response
     }

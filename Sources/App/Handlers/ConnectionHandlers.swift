@@ -86,18 +86,10 @@ enum ConnectionHandlers {
 
     static func holdings(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
         let record = try owned(parameters, app, session)
-        let (rows, wallets) = try app.database.read { db in
-            (try db.query("""
-                SELECT h.id, t.symbol, h.amount, h.free, h.locked, h.updated_at
-                FROM holdings h JOIN tokens t ON t.id = h.token_id JOIN portfolios p ON p.id = h.portfolio_id
-                WHERE p.exchange_connection_id = ? ORDER BY t.symbol
-                """, [.text(record.id)]),
-             try WalletView.byHolding(where: "p.exchange_connection_id = ?", [.text(record.id)], in: db))
-        }
-        let holdings = rows.map {
-            HoldingView(asset: $0.string("symbol") ?? "", amount: $0.string("amount") ?? "0", free: $0.string("free"),
-                        locked: $0.string("locked"), updatedAt: $0.string("updated_at") ?? "",
-                        wallets: $0.int("id").flatMap { wallets[$0] } ?? [])
+        let stored = try app.database.read { db in try HoldingStore.holdings(ofConnection: record.id, in: db) }
+        let holdings = stored.map {
+            HoldingView(asset: $0.asset, amount: $0.amount, free: $0.free, locked: $0.locked, updatedAt: $0.updatedAt,
+                        wallets: $0.wallets.map(WalletView.init))
         }
         return .json(["holdings": holdings])
     }

@@ -29,37 +29,35 @@ enum PortfolioHandlers {
         let totals: [AmountView]
     }
 
+    /// `GET /api/v1/portfolios`: both lists are read in ONE `database.read`, so the holdings belong to the same
+    /// commit as the portfolios (a sync committing in between cannot make a total disagree with its parts).
     static func list(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
-        let (portfolioRows, holdingRows, walletRows) = try app.database.read { db in
-            (try db.query("""
-                SELECT p.id, p.name, p.exchange_connection_id, c.exchange
-                FROM portfolios p LEFT JOIN exchange_connections c ON c.id = p.exchange_connection_id
-                WHERE p.user_id = ? ORDER BY p.created_at, p.id
-                """, [.text(session.userID)]),
-             try db.query("""
-                SELECT h.id, h.portfolio_id, t.symbol, h.amount
-                FROM holdings h JOIN tokens t ON t.id = h.token_id JOIN portfolios p ON p.id = h.portfolio_id
-                WHERE p.user_id = ? ORDER BY t.symbol
-                """, [.text(session.userID)]),
-             try WalletView.byHolding(where: "p.user_id = ?", [.text(session.userID)], in: db))
+        let (portfolios, holdings) = try app.database.read { db in
+            (try HoldingStore.portfolios(ofUser: session.userID, in: db),
+             try HoldingStore.holdings(ofUser: session.userID, in: db))
         }
+        return .json(body(portfolios: portfolios, holdings: holdings))
+    }
+
+    /// The response for `portfolios` and their `holdings`: each portfolio with its holdings (by asset), and one
+    /// total per asset across them, summed exactly from the stored decimal strings.
+    static func body(portfolios: [HoldingStore.Portfolio], holdings: [HoldingStore.Holding]) -> Body {
         var byPortfolio: [String: [HoldingView]] = [:]
         var amountsByAsset: [String: [String]] = [:]
-        for row in holdingRows {
-            guard let portfolio = row.string("portfolio_id"), let asset = row.string("symbol"), let amount = row.string("amount") else { continue }
-            let wallets = row.int("id").flatMap { walletRows[$0] } ?? []
-            byPortfolio[portfolio, default: []].append(HoldingView(asset: asset, amount: amount, wallets: wallets))
-            amountsByAsset[asset, default: []].append(amount)
+        for holding in holdings {
+            byPortfolio[holding.portfolioID, default: []].append(
+                HoldingView(asset: holding.asset, amount: holding.amount, wallets: holding.wallets.map(WalletView.init)))
+            amountsByAsset[holding.asset, default: []].append(holding.amount)
         }
-        let portfolios = portfolioRows.compactMap { row -> PortfolioView? in
-            guard let id = row.string("id") else { return nil }
-            return PortfolioView(id: id, name: row.string("name") ?? "", connectionId: row.string("exchange_connection_id"),
-                                 exchange: row.string("exchange"), holdings: byPortfolio[id] ?? [])
+        let views = portfolios.map { portfolio in
+            PortfolioView(id: portfolio.id, name: portfolio.name, connectionId: portfolio.connectionID,
+                          exchange: portfolio.exchange, holdings: byPortfolio[portfolio.id] ?? [])
         }
-        // Exact decimal sums of the stored strings; an unparseable amount would be a bug upstream, shown as-is.
+        // An unparseable amount would be a bug upstream, shown as-is rather than hidden.
         let totals = amountsByAsset.keys.sorted().map { asset in
-            AmountView(asset: asset, amount: DecimalString.sum(amountsByAsset[asset]!) ?? amountsByAsset[asset]!.joined(separator: "+"))
+            let amounts = amountsByAsset[asset] ?? []
+            return AmountView(asset: asset, amount: DecimalString.sum(amounts) ?? amounts.joined(separator: "+"))
         }
-        return .json(Body(portfolios: portfolios, totals: totals))
+        return Body(portfolios: views, totals: totals)
     }
 }

@@ -286,10 +286,10 @@ public final class SyncEngine: Sendable {
                 """, [.text(failure.code.rawValue), .text(failure.message), .text(nowText), .optionalText(next),
                       .int(failures), .bool(attention), .text(nowText), .text(record.id)])
         } else {
-            let portfolio = try HoldingsWriter.portfolioID(for: record.id, userID: record.userID,
+            let portfolio = try HoldingStore.portfolioID(for: record.id, userID: record.userID,
                                                            name: record.label ?? record.exchangeID?.info.displayName ?? record.exchange,
                                                            at: nowText, in: db)
-            holdingsCount = try HoldingsWriter.replace(portfolioID: portfolio, with: read.balances, at: nowText, in: db)
+            holdingsCount = try HoldingStore.replace(portfolioID: portfolio, with: read.balances, at: nowText, in: db)
             let next = Timestamp.format(now.addingTimeInterval(TimeInterval(record.syncInterval)))
             try db.run("""
                 UPDATE exchange_connections SET status = CASE WHEN status = 'disabled' THEN status ELSE 'active' END,

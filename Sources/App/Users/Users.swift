@@ -4,7 +4,8 @@ import Web
 
 /// Creating users (from the CLI; there is no public sign-up).
 public enum Users {
-    /// Adds a user and returns its id. Refuses a malformed email, a short password, or an email in use.
+    /// Adds a user and returns its id. Refuses a malformed email, a short password, or an email in use in any
+    /// ASCII case (`UserError`).
     public static func add(email rawEmail: String, password: String, in database: Database, hasher: PasswordHasher = PasswordHasher()) throws -> String {
         let email = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines)
         guard isPlausibleEmail(email) else { throw UserError.invalidEmail }
@@ -12,28 +13,22 @@ public enum Users {
         let hash = try hasher.hash(password)
         let id = UUID().uuidString.lowercased()
         let now = Timestamp.now()
-        do {
-            try database.write { db in
-                try db.run("INSERT INTO users (id, email, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                           [.text(id), .text(email), .text(hash), .text(now), .text(now)])
-            }
-        } catch let error as SQLiteError where error.isUniqueViolation {
-            throw UserError.emailTaken
+        try database.write { db in
+            try UserStore.insert(id: id, email: email, passwordHash: hash, at: now, in: db)
         }
         return id
     }
 
-    /// Changes a user's password and revokes their sessions, in one transaction.
+    /// Changes the password of the user with `email` (ASCII case ignored) and revokes their sessions, in one
+    /// transaction, so no session opened with the old password survives the change.
     public static func setPassword(email: String, password: String, in database: Database, hasher: PasswordHasher = PasswordHasher()) throws {
         guard password.count >= 10 else { throw UserError.passwordTooShort }
         let hash = try hasher.hash(password)
         let now = Timestamp.now()
         try database.write { db in
-            guard let row = try db.queryOne("SELECT id FROM users WHERE email = ?", [.text(email)]), let id = row.string("id") else {
-                throw UserError.notFound
-            }
-            try db.run("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", [.text(hash), .text(now), .text(id)])
-            try db.run("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", [.text(now), .text(id)])
+            guard let user = try UserStore.find(email: email, in: db) else { throw UserError.notFound }
+            try UserStore.setPasswordHash(hash, ofUser: user.id, at: now, in: db)
+            try SessionStore.revokeAll(ofUser: user.id, at: now, in: db)
         }
     }
 

@@ -1,0 +1,165 @@
+import Exchanges
+import Foundation
+import Store
+
+/// The one owner of the holdings aggregate, tables `portfolios`, `tokens`, `holdings` and `holding_wallets`:
+/// every statement on them is here or in `HoldingStore+Wallets.swift`. Callers open the transaction, so a
+/// sync replaces holdings inside its one transaction and a handler reads several lists from one snapshot.
+///
+/// Amounts stay decimal strings from the exchange's text to the TEXT columns and back: never a Double.
+enum HoldingStore {
+    /// A portfolio as listings show it. `connectionID` and `exchange` are nil for a portfolio no connection owns.
+    struct Portfolio: Sendable, Equatable {
+        let id: String
+        let name: String
+        let connectionID: String?
+        let exchange: String?
+    }
+
+    /// One holding: an asset's amounts in one portfolio (decimal strings; `free`/`locked` nil on rows written
+    /// before they were recorded), with its wallet rows in wallet order.
+    struct Holding: Sendable, Equatable {
+        let id: Int
+        let portfolioID: String
+        let asset: String
+        let amount: String
+        let free: String?
+        let locked: String?
+        /// ISO-8601 UTC text of the sync that last wrote it.
+        let updatedAt: String
+        let wallets: [Wallet]
+    }
+
+    /// The id of the portfolio owned by `connectionID`, creating it (owned by `userID`, named `name`) if needed.
+    static func portfolioID(for connectionID: String, userID: String, name: String, at now: String, in db: Connection) throws -> String {
+        if let id = try db.queryOne("SELECT id FROM portfolios WHERE exchange_connection_id = ?", [.text(connectionID)])?.string("id") {
+            return id
+        }
+        let id = UUIDs.make()
+        _ = try db.run("""
+            INSERT INTO portfolios (id, user_id, exchange_connection_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, [.text(id), .text(userID), .text(connectionID), .text(name), .text(now), .text(now)])
+        return id
+    }
+
+    /// Replaces the holdings of `portfolioID` with `balances` and returns how many holdings it now has.
+    ///
+    /// Upserts every non-zero balance (creating unknown tokens) with its wallet rows, then deletes holdings of
+    /// assets that are gone or zero (their wallet rows go with them: `ON DELETE CASCADE`). A holding that stays
+    /// keeps its id, so nothing that refers to it is orphaned. Runs in the caller's transaction (the sync's).
+    static func replace(portfolioID: String, with balances: [Balance], at now: String, in db: Connection) throws -> Int {
+        var kept: Set<Int> = []
+        for balance in balances where !DecimalString.isZero(balance.total) {
+            let tokenID = try tokenID(for: balance.asset, at: now, in: db)
+            guard let holdingID = try db.queryOne("""
+                INSERT INTO holdings (portfolio_id, token_id, amount, free, locked, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(portfolio_id, token_id) DO UPDATE SET amount = excluded.amount, free = excluded.free,
+                    locked = excluded.locked, updated_at = excluded.updated_at
+                RETURNING id
+                """, [.text(portfolioID), .int(tokenID), .text(balance.total), .text(balance.free), .text(balance.locked),
+                      .text(now), .text(now)])?.int("id") else { continue }
+            try replaceWallets(of: holdingID, with: balance.wallets, in: db)
+            kept.insert(tokenID)
+        }
+        let stored = try db.query("SELECT token_id FROM holdings WHERE portfolio_id = ?", [.text(portfolioID)])
+        for row in stored {
+            guard let tokenID = row.int("token_id"), !kept.contains(tokenID) else { continue }
+            _ = try db.run("DELETE FROM holdings WHERE portfolio_id = ? AND token_id = ?", [.text(portfolioID), .int(tokenID)])
+        }
+        return kept.count
+    }
+
+    /// The id of the token `symbol`, inserting it first when unknown. Two statements rather than an upsert
+    /// with `RETURNING`: `DO NOTHING` returns no row for an existing token, and `DO UPDATE` would rewrite a
+    /// shared row on every sync.
+    private static func tokenID(for symbol: String, at now: String, in db: Connection) throws -> Int {
+        _ = try db.run("INSERT INTO tokens (symbol, created_at) VALUES (?, ?) ON CONFLICT(symbol) DO NOTHING",
+                       [.text(symbol), .text(now)])
+        guard let id = try db.queryOne("SELECT id FROM tokens WHERE symbol = ?", [.text(symbol)])?.int("id") else {
+            // The insert above either added the row or found it: a missing row means the database is broken.
+            throw HoldingStoreError.tokenMissing(symbol)
+        }
+        return id
+    }
+
+    /// The portfolios of `userID`, oldest first, each with the exchange of the connection that owns it. Joins
+    /// `exchange_connections` read-only; the rows returned are portfolios, so the statement lives here.
+    static func portfolios(ofUser userID: String, in db: Connection) throws -> [Portfolio] {
+        try db.query("""
+            SELECT p.id, p.name, p.exchange_connection_id, c.exchange
+            FROM portfolios p LEFT JOIN exchange_connections c ON c.id = p.exchange_connection_id
+            WHERE p.user_id = ? ORDER BY p.created_at, p.id
+            """, [.text(userID)]).compactMap { row in
+            guard let id = row.string("id") else { return nil }
+            return Portfolio(id: id, name: row.string("name") ?? "", connectionID: row.string("exchange_connection_id"),
+                             exchange: row.string("exchange"))
+        }
+    }
+
+    /// Every holding in `userID`'s portfolios, by asset symbol, with its wallets.
+    static func holdings(ofUser userID: String, in db: Connection) throws -> [Holding] {
+        try holdings(in: .user(userID), in: db)
+    }
+
+    /// The holdings of the portfolio `connectionID` owns, by asset symbol, with their wallets.
+    static func holdings(ofConnection connectionID: String, in db: Connection) throws -> [Holding] {
+        try holdings(in: .connection(connectionID), in: db)
+    }
+
+    /// How many portfolios `userID` owns and how many holdings are in them (what deleting the user removes).
+    static func counts(ofUser userID: String, in db: Connection) throws -> (portfolios: Int, holdings: Int) {
+        let row = try db.queryOne("""
+            SELECT (SELECT count(*) FROM portfolios WHERE user_id = ?1) AS portfolios,
+                   (SELECT count(*) FROM holdings h JOIN portfolios p ON p.id = h.portfolio_id WHERE p.user_id = ?1) AS holdings
+            """, [.text(userID)])
+        return (row?.int("portfolios") ?? 0, row?.int("holdings") ?? 0)
+    }
+
+    /// Which portfolios a listing reads: a user's, or the one a connection owns. Each case is one fixed
+    /// condition on `portfolios p`, so no caller text ever reaches the SQL.
+    enum Scope {
+        case user(String)
+        case connection(String)
+
+        var condition: String {
+            switch self {
+            case .user: "p.user_id = ?"
+            case .connection: "p.exchange_connection_id = ?"
+            }
+        }
+
+        var bindings: [SQLValue] {
+            switch self {
+            case .user(let id), .connection(let id): [.text(id)]
+            }
+        }
+    }
+
+    /// The holdings in `scope`, by symbol, with their wallets; both queries run in the caller's transaction.
+    private static func holdings(in scope: Scope, in db: Connection) throws -> [Holding] {
+        let wallets = try self.wallets(in: scope, in: db)
+        return try db.query("""
+            SELECT h.id, h.portfolio_id, t.symbol, h.amount, h.free, h.locked, h.updated_at
+            FROM holdings h JOIN tokens t ON t.id = h.token_id JOIN portfolios p ON p.id = h.portfolio_id
+            WHERE \(scope.condition) ORDER BY t.symbol, h.portfolio_id
+            """, scope.bindings).compactMap { row in
+            guard let id = row.int("id"), let portfolioID = row.string("portfolio_id"), let asset = row.string("symbol"),
+                  let amount = row.string("amount") else { return nil }
+            return Holding(id: id, portfolioID: portfolioID, asset: asset, amount: amount, free: row.string("free"),
+                           locked: row.string("locked"), updatedAt: row.string("updated_at") ?? "",
+                           wallets: wallets[id] ?? [])
+        }
+    }
+}
+
+/// A holdings table broke an invariant the schema should guarantee.
+enum HoldingStoreError: Error, CustomStringConvertible {
+    case tokenMissing(String)
+
+    var description: String {
+        switch self {
+        case .tokenMissing(let symbol): "token \(symbol) is missing right after its insert"
+        }
+    }
+}
