@@ -4,7 +4,7 @@ import Foundation
 ///
 /// SQLite waits for its busy timeout (up to 5 s) and `fsync`s on commit; done on the cooperative pool (two
 /// threads on a 2-core VPS) that wait stalls every exchange call in the process. Async callers therefore get
-/// these overloads: same closure, same transaction, but the calling task suspends while a GCD thread blocks.
+/// these overloads: same closure, same transaction, but the calling task suspends while a blocking-work thread waits.
 extension Database {
     /// `read(_:)` on a blocking-work thread; the task suspends until it returns.
     @discardableResult
