@@ -13,6 +13,7 @@ PYTHON ?= python3
 
 deps:
 	@scripts/stack.sh deps
+	@scripts/postgres.sh deps
 
 test-deps: deps
 	@scripts/stack.sh test-deps
@@ -22,7 +23,7 @@ test-deps: deps
 # added, so a server needs no Swift toolchain (readelf -d: no RUNPATH, no libswift*/libFoundation* NEEDED). One
 # product at a time, because a static standard library cannot go into the fuzzers' shared library (make fuzz
 # builds that in .build-fuzz).
-RELEASE_PRODUCTS := holdfast holdfast-fcgi holdfast-sync holdfast-sandbox
+RELEASE_PRODUCTS := holdfast holdfast-fcgi holdfast-sync holdfast-sandbox holdfast-bench
 build: deps
 	@for product in $(RELEASE_PRODUCTS); do \
 		swift build -c release --static-swift-stdlib --disable-local-rpath --product $$product || exit 1; done
@@ -41,8 +42,10 @@ test: build test-deps test-unit test-e2e test-fuzz test-package
 # One test at a time: several suites check exchange clock windows of a few seconds against the in-process
 # sandbox, and with every suite in parallel on a 2-core machine CPU-heavy suites (scrypt, RSA) starve them.
 # Measured here: 18–25 s one at a time, about 20 s in parallel (with those failures).
+# The PostgreSQL module's tests use a throwaway server (scripts/postgres.sh), stopped on exit: pass, fail or Ctrl-C.
 test-unit: deps
-	swift test --no-parallel
+	@trap 'scripts/postgres.sh stop' EXIT; url=$$(scripts/postgres.sh start) || exit 1; \
+		HOLDFAST_TEST_POSTGRES_URL=$$url swift test --no-parallel
 
 # The e2e stack starts once; the browser suite (tests/browser) runs in the same pytest session and brings up its
 # own stack beside it, with rate limits in dry run (see tests/browser/conftest.py for why).
@@ -77,7 +80,7 @@ bench: build test-deps
 	@BIN_DIR=$(RELEASE_BIN) $(PYTHON) Benchmarks/slow_exchange.py
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/sync.sh
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/budget.sh
-	@$(RELEASE_BIN)/holdfast bench vault
+	@$(RELEASE_BIN)/holdfast-bench vault
 
 clean:
 	rm -rf .build state dist

@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "holdfast", targets: ["holdfast"]),
         .executable(name: "holdfast-sync", targets: ["holdfast-sync"]),
         .executable(name: "holdfast-sandbox", targets: ["holdfast-sandbox"]),
+        .executable(name: "holdfast-bench", targets: ["holdfast-bench"]),
         .library(name: "HoldfastFuzz", type: .dynamic, targets: ["FuzzTargets"]),
     ],
     dependencies: [
@@ -22,11 +23,15 @@ let package = Package(
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CPostgreSQL", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Crypto primitives over OpenSSL: the only module that calls libcrypto.
         .target(name: "Primitives", dependencies: ["COpenSSL"]),
         // SQLite connection, statements, transactions and migrations: the only module that calls sqlite3.
         .target(name: "Store", dependencies: ["CSQLite", "Primitives"]),
+        // PostgreSQL connection, pool and migrations over libpq: the only module that calls libpq. It speaks the
+        // Store's values (`SQLValue`, `Row`) so the same stores can run on either database.
+        .target(name: "PostgreSQL", dependencies: ["CPostgreSQL", "Store"]),
         // HTTP vocabulary that knows nothing of FastCGI: Request, Response, errors, router, JSON.
         .target(name: "Web"),
         // The FastCGI accept loop and the params/response mapping: the only module that calls libfcgi.
@@ -47,13 +52,17 @@ let package = Package(
 
         .executableTarget(name: "holdfast-fcgi", dependencies: ["App", "FastCGI"]),
         .executableTarget(name: "holdfast", dependencies: [
-            "App", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "App", "Store", "Vault", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "holdfast-sync", dependencies: [
             "App", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "holdfast-sandbox", dependencies: [
-            "Sandbox", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Sandbox", "Exchanges", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Benchmarks and their seed data (`make bench`, Benchmarks/*.sh): never installed on a server.
+        .executableTarget(name: "holdfast-bench", dependencies: [
+            "App", "Store", "Vault", "Primitives", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // libFuzzer targets (`make fuzz` links them into a fuzzer), and a replayer for saved inputs.
@@ -61,11 +70,16 @@ let package = Package(
         .executableTarget(name: "holdfast-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Replay"),
 
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "CSQLite"]),
+        .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "Store"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "FastCGI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Store", "Web", "Vault", "Exchanges", "Sandbox"]),
-        .testTarget(name: "VaultTests", dependencies: ["Vault"], resources: [.copy("Vectors")]),
-        .testTarget(name: "ExchangesTests", dependencies: ["Exchanges", "Sandbox"], resources: [.copy("Vectors")]),
+        .testTarget(name: "AppTests", dependencies: [
+            "App", "Store", "Web", "Vault", "Exchanges", "Sandbox", "Primitives",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "Primitives"], resources: [.copy("Vectors")]),
+        .testTarget(name: "BenchTests", dependencies: ["holdfast-bench"]),
+        .testTarget(name: "ExchangesTests", dependencies: ["Exchanges", "Sandbox", "Primitives"], resources: [.copy("Vectors")]),
     ],
     swiftLanguageModes: [.v6]
 )

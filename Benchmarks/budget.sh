@@ -34,7 +34,7 @@ i=1
 for ex in BINANCE COINBASE COINBASEEXCHANGE KRAKEN KUCOIN; do export "HOLDFAST_${ex}_BASE_URL=http://127.0.0.1:$((base + i))"; i=$((i + 1)); done
 "$bin/holdfast" migrate >/dev/null
 printf '%s\n' 'benchmark password 1' | "$bin/holdfast" user add bench@example.com >/dev/null
-"$bin/holdfast" bench seed-connections --count "$count" --user bench@example.com --fixture "$state/fixture.json" >/dev/null
+"$bin/holdfast-bench" seed-connections --count "$count" --user bench@example.com --fixture "$state/fixture.json" >/dev/null
 for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$((base + 1))/__sandbox/stats" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS -X POST "http://127.0.0.1:$((base + 1))/__sandbox/stats/reset" >/dev/null
 

@@ -8,9 +8,10 @@ import Web
 /// The whole HTTP application behind one entry point, `handle(_:)`, which the FastCGI responder and the
 /// in-process tests call alike.
 ///
-/// It owns the router and the services handlers use, and it is the one place where errors become responses:
-/// an `APIError` becomes its JSON body; storage trouble becomes 503; anything else is logged with the
-/// request id and becomes a bare 500 `internal`, so no SQL, path or stack ever reaches a client.
+/// It owns the router and the services handlers use, and `serve` is the one place where errors become
+/// responses (`response(for:)`): an `HTTPResponseError` becomes its JSON body, an `ExchangeError` its catalogue
+/// code and status, storage trouble 503; anything else is logged with the request id and becomes a bare 500
+/// `internal`, so no SQL, path or stack ever reaches a client.
 public final class Application: Sendable {
     public let configuration: Configuration
     public let database: Database
@@ -47,7 +48,7 @@ public final class Application: Sendable {
         cipher = CredentialCipher(keyRing: configuration.keyRing)
         engine = try SyncEngine.build(configuration: configuration, database: database,
                                       concurrency: configuration.exchangeConcurrency, logger: logger, makeClient: makeClient)
-        requireReadOnlyKeys = configuration.environment["HOLDFAST_REQUIRE_READ_ONLY_KEYS"] == "1"
+        requireReadOnlyKeys = configuration.requireReadOnlyKeys
         router = Routes.build()
     }
 
@@ -62,16 +63,13 @@ public final class Application: Sendable {
         let logger = self.logger
         var response: Response
         do {
+            // The transport's refusal to read the body is answered here like any other error.
+            if let refusal = request.bodyRefusal { throw refusal }
             let (handler, parameters) = try router.match(request)
             response = try handler(request, parameters, self)
-        } catch let error as APIError {
-            response = error.response
-        } catch let error as SQLiteError where error.isBusy || error.isStorageUnavailable {
-            logger.error("storage unavailable", metadata: ["error": "\(error.code)"])
-            response = APIError.unavailable("The database is temporarily unavailable; try again shortly.").response
         } catch {
-            logger.error("unhandled error", metadata: ["error": "\(String(describing: error))"])
-            response = APIError.internalError.response
+            // The one site where errors become responses (the router's 404/405 included).
+            response = self.response(for: error)
         }
         response.addHeader("X-Request-Id", request.requestID)
         response.addHeader("Cache-Control", "no-store")
@@ -97,7 +95,6 @@ public final class Application: Sendable {
 
     /// Whether every migration file has been applied; the responder refuses to start otherwise.
     public func migrationStatus() throws -> Migrator.Status {
-        guard let migrator else { throw ConfigurationError(setting: "HOLDFAST_MIGRATIONS_DIR", problem: "is not set and no Migrations folder was found") }
-        return try database.read { try migrator.status($0) }
+        try MigrationCheck.status(of: database, migrator: migrator ?? MigrationCheck.migrator(directory: nil))
     }
 }

@@ -5,22 +5,39 @@ import Logging
 /// `HOLDFAST_LOG_LEVEL` (default `info`), and the current request's id on every line logged while serving it.
 /// Under systemd each line starts with its syslog priority (`JournalLogHandler`).
 public enum LogSetup {
-    private static let once: Void = {
-        let environment = ProcessInfo.processInfo.environment
-        let journal = JournalStream.matches(environment["JOURNAL_STREAM"], identity: JournalStream.standardErrorIdentity())
-        LoggingSystem.bootstrap { label in
-            var handler = RequestIDLogHandler(
-                inner: JournalLogHandler(label: label, sink: StandardErrorStream(), prefixesPriority: journal))
-            let name = environment["HOLDFAST_LOG_LEVEL"] ?? "info"
-            handler.logLevel = Logger.Level(rawValue: name.lowercased()) ?? .info
-            return handler
-        }
-    }()
+    /// The handler factory, installed once per process (swift-log allows one bootstrap).
+    private static let bootstrap = Bootstrap()
 
-    /// Bootstraps logging once and returns a logger named `label`.
-    public static func logger(_ label: String) -> Logger {
-        _ = once
+    /// Bootstraps logging once and returns a logger named `label`. `environment` is the process's: its
+    /// `HOLDFAST_LOG_LEVEL` sets the level (an unusable value logs at `info` here; `Configuration.load` then
+    /// refuses it by name), and systemd's `JOURNAL_STREAM` (process protocol, read only here) says whether
+    /// stderr is the journal.
+    public static func logger(_ label: String, environment: [String: String]) -> Logger {
+        bootstrap.once(level: (try? Configuration.logLevel(environment: environment)) ?? .info,
+                       journal: JournalStream.matches(environment["JOURNAL_STREAM"],
+                                                      identity: JournalStream.standardErrorIdentity()))
         return Logger(label: label)
+    }
+
+    /// Runs `LoggingSystem.bootstrap` the first time only.
+    ///
+    /// `@unchecked Sendable`: `done` is only read or written under `lock`.
+    private final class Bootstrap: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = false
+
+        func once(level: Logger.Level, journal: Bool) {
+            lock.withLock {
+                guard !done else { return }
+                done = true
+                LoggingSystem.bootstrap { label in
+                    var handler = RequestIDLogHandler(
+                        inner: JournalLogHandler(label: label, sink: StandardErrorStream(), prefixesPriority: journal))
+                    handler.logLevel = level
+                    return handler
+                }
+            }
+        }
     }
 }
 

@@ -70,17 +70,12 @@ public final class WALCheckpoints: @unchecked Sendable {
 }
 
 extension Application {
-    /// Starts the responder's maintenance thread: a WAL checkpoint every `HOLDFAST_CHECKPOINT_SECONDS`
-    /// (default 60). A plain thread, not a task: a checkpoint does blocking file I/O, which must stay off
+    /// Starts the responder's maintenance thread: a WAL checkpoint every `configuration.checkpointInterval`
+    /// seconds (`HOLDFAST_CHECKPOINT_SECONDS`). A plain thread, not a task: a checkpoint does blocking file I/O, which must stay off
     /// Swift's cooperative pool, and it uses its own SQLite connection (one per thread, as `Database` keeps).
     public func startMaintenance() {
-        var interval = 60.0
-        if let text = configuration.environment["HOLDFAST_CHECKPOINT_SECONDS"], !text.isEmpty {
-            if let value = Double(text), value >= 1, value <= 86_400 { interval = value } else {
-                logger.warning("HOLDFAST_CHECKPOINT_SECONDS must be a number of seconds from 1 to 86400; using 60")
-            }
-        }
-        let checkpoints = self.checkpoints, database = self.database, logger = self.logger, seconds = interval
+        let checkpoints = self.checkpoints, database = self.database, logger = self.logger
+        let seconds = configuration.checkpointInterval
         let thread = Thread {
             while true {
                 Thread.sleep(forTimeInterval: seconds)

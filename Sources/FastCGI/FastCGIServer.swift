@@ -185,19 +185,21 @@ public final class FastCGIServer: Sendable {
     private func serve(_ raw: UnsafeMutablePointer<FCGX_Request>) {
         let params = Self.params(of: raw)
         let requestID = Self.requestID(from: params["HTTP_X_REQUEST_ID"])
-        let response: Response
+        // A body that cannot be read is not answered here: the request goes on without it, marked with the
+        // refusal, and the application's one error site answers it like any other error.
+        var refusal: APIError?
+        var body: [UInt8] = []
         switch CGIMapping.contentLength(params: params) {
         case .none:
-            response = APIError.badRequest("Content-Length is not a number.").response
+            refusal = .badRequest("Content-Length is not a number.")
         case .some(let length) where length > Self.maximumBodyBytes:
-            response = APIError.payloadTooLarge.response
+            refusal = .payloadTooLarge
         case .some:
-            if let body = Self.readBody(raw.pointee.in) {
-                response = handler(CGIMapping.request(params: params, body: body, requestID: requestID))
-            } else {
-                response = APIError.payloadTooLarge.response
-            }
+            if let read = Self.readBody(raw.pointee.in) { body = read } else { refusal = .payloadTooLarge }
         }
+        var request = CGIMapping.request(params: params, body: body, requestID: requestID)
+        request.bodyRefusal = refusal
+        let response = handler(request)
         var finalResponse = response
         if finalResponse.header("X-Request-Id") == nil { finalResponse.addHeader("X-Request-Id", requestID) }
         write(CGIMapping.headerBlock(for: finalResponse), to: raw.pointee.out)

@@ -2,6 +2,11 @@
 public struct Row: Sendable {
     public let columns: [String: SQLValue]
 
+    /// A row of `columns` by name: how a database module other than this one (PostgreSQL) hands back rows.
+    public init(columns: [String: SQLValue]) {
+        self.columns = columns
+    }
+
     /// The column as text, or nil when NULL or absent.
     public func string(_ name: String) -> String? {
         switch columns[name] {

@@ -57,3 +57,9 @@ public struct KeyRing: Sendable {
         }
     }
 }
+
+extension KeyRing {
+    /// PBKDF2-HMAC-SHA256 iterations that derive each key from its text: loading a ring costs this per key, once
+    /// per process (the vault benchmark reports it).
+    public static let derivationIterations = VaultKey.iterations
+}

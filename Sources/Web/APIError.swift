@@ -1,32 +1,20 @@
-/// The stable error codes of the API. Clients may switch on these; never rename one.
-public enum ErrorCode: String, Sendable, Codable {
-    case badRequest = "bad_request"
-    case validationFailed = "validation_failed"
-    case unauthorized
-    case csrfFailed = "csrf_failed"
-    case forbidden
-    case notFound = "not_found"
-    case methodNotAllowed = "method_not_allowed"
-    case conflict
-    case payloadTooLarge = "payload_too_large"
-    case unsupportedMediaType = "unsupported_media_type"
-    case rateLimited = "rate_limited"
-    case serviceUnavailable = "service_unavailable"
-    case `internal`
-}
-
-/// An error that knows how it looks on the wire: status, stable code, a message for people, and for
+/// The everyday `HTTPResponseError`: a catalogue code with its status, a message for people, and for
 /// validation failures one message per bad field.
-///
-/// Anything thrown by a handler that is not an `APIError` becomes a logged 500 `internal` with a generic
-/// message, so SQL, paths and stack traces never reach a response body.
-public struct APIError: Error, Sendable, Equatable {
+public struct APIError: HTTPResponseError, Sendable, Equatable {
     public var status: Int
     public var code: String
     public var message: String
     public var fields: [String: String]?
     public var headers: [String: String]
 
+    /// An error with `code`'s status from the catalogue. `code` must be one the responder sends
+    /// (`ErrorCode.status` not nil); an nginx-only code would be a bug, answered as 500.
+    public init(_ code: ErrorCode, _ message: String, fields: [String: String]? = nil, headers: [String: String] = [:]) {
+        self.init(status: code.status ?? 500, code: code.rawValue, message: message, fields: fields, headers: headers)
+    }
+
+    /// An error with an explicit status and code. Prefer `init(_:_:)`: `code` must be an `ErrorCode` raw value,
+    /// and the status the catalogue gives it.
     public init(status: Int, code: String, message: String, fields: [String: String]? = nil, headers: [String: String] = [:]) {
         self.status = status
         self.code = code
@@ -35,41 +23,22 @@ public struct APIError: Error, Sendable, Equatable {
         self.headers = headers
     }
 
-    public init(_ status: Int, _ code: ErrorCode, _ message: String, fields: [String: String]? = nil) {
-        self.init(status: status, code: code.rawValue, message: message, fields: fields)
-    }
-
-    public static func badRequest(_ message: String) -> APIError { APIError(400, .badRequest, message) }
+    public static func badRequest(_ message: String) -> APIError { APIError(.badRequest, message) }
     public static func validation(_ fields: [String: String]) -> APIError {
-        APIError(422, .validationFailed, "Some fields are invalid.", fields: fields)
+        APIError(.validationFailed, "Some fields are invalid.", fields: fields)
     }
-    public static let unauthorized = APIError(401, .unauthorized, "Authentication required.")
-    public static let csrfFailed = APIError(403, .csrfFailed, "Missing or invalid CSRF token.")
-    public static let notFound = APIError(404, .notFound, "Not found.")
+    public static let unauthorized = APIError(.unauthorized, "Authentication required.")
+    public static let csrfFailed = APIError(.csrfFailed, "Missing or invalid CSRF token.")
+    public static let notFound = APIError(.notFound, "Not found.")
     public static func methodNotAllowed(allowed: [String]) -> APIError {
-        var error = APIError(405, .methodNotAllowed, "Method not allowed.")
-        error.headers["Allow"] = allowed.joined(separator: ", ")
-        return error
+        APIError(.methodNotAllowed, "Method not allowed.", headers: ["Allow": allowed.joined(separator: ", ")])
     }
-    public static func conflict(_ message: String, code: String = ErrorCode.conflict.rawValue) -> APIError {
-        APIError(status: 409, code: code, message: message)
+    /// A 409: `conflict`, or a more specific code of that status (`sync_in_progress`, `connection_paused`).
+    public static func conflict(_ message: String, code: ErrorCode = .conflict) -> APIError {
+        APIError(code, message)
     }
-    public static let payloadTooLarge = APIError(413, .payloadTooLarge, "The request body is larger than 64 KiB.")
-    public static let unsupportedMediaType = APIError(415, .unsupportedMediaType, "Send the body as application/json.")
-    public static let internalError = APIError(500, .internal, "Internal error.")
-    public static func unavailable(_ message: String) -> APIError { APIError(503, .serviceUnavailable, message) }
-
-    /// The `{"error":{...}}` response.
-    public var response: Response {
-        var response = Response.json(Envelope(error: Body(code: code, message: message, fields: fields)), status: status)
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { response.addHeader(name, value) }
-        return response
-    }
-
-    private struct Envelope: Encodable { let error: Body }
-    private struct Body: Encodable {
-        let code: String
-        let message: String
-        let fields: [String: String]?
-    }
+    public static let payloadTooLarge = APIError(.payloadTooLarge, "The request body is larger than 64 KiB.")
+    public static let unsupportedMediaType = APIError(.unsupportedMediaType, "Send the body as application/json.")
+    public static let internalError = APIError(.internal, "Internal error.")
+    public static func unavailable(_ message: String) -> APIError { APIError(.serviceUnavailable, message) }
 }

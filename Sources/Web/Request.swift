@@ -14,6 +14,10 @@ public struct Request: Sendable {
     public var remoteAddress: String
     /// The id that tags every log line of this request and comes back in `X-Request-Id`.
     public var requestID: String
+    /// Why the transport did not read the body (a Content-Length that is not a number, a body over the limit),
+    /// or nil. The body is then empty. The transport does not answer such a request itself: the application
+    /// throws this before routing, so its response comes from the one site that turns errors into responses.
+    public var bodyRefusal: APIError?
 
     public init(
         method: String, path: String, query: String = "", headers: [String: String] = [:], body: [UInt8] = [],

@@ -30,7 +30,7 @@ public struct Response: Sendable {
         } catch {
             // Only a bug in a response type gets here; say so without internals.
             return Response(status: 500, headers: [("Content-Type", "application/json")],
-                            body: Array(#"{"error":{"code":"internal","message":"Internal error."}}"#.utf8))
+                            body: Array(#"{"error":{"code":"\#(ErrorCode.internal.rawValue)","message":"Internal error."}}"#.utf8))
         }
         return Response(status: status, headers: [("Content-Type", "application/json")], body: body)
     }

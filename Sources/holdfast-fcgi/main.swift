@@ -17,8 +17,10 @@ if CommandLine.arguments.count > 1 {
     if asked { print(usage, terminator: "") } else { FileHandle.standardError.write(Data(("holdfast-fcgi: takes no arguments\n" + usage).utf8)) }
     exit(asked ? 0 : 64)
 }
-let logger = LogSetup.logger("holdfast-fcgi")
+// The one read of the process environment: settings (`Configuration`) and systemd's protocol variables
+// (`LISTEN_FDS`/`LISTEN_PID`, `JOURNAL_STREAM`) are all taken from this map.
 let environment = ProcessInfo.processInfo.environment
+let logger = LogSetup.logger("holdfast-fcgi", environment: environment)
 
 /// Logs one critical line (journald files it under `-p crit`) and exits with `code`: 78 (EX_CONFIG) for a
 /// start-up error a restart cannot fix, so systemd's `RestartPreventExitStatus=78` leaves the unit failed
@@ -31,7 +33,7 @@ func fail(_ message: String, code: Int32) -> Never {
 do {
     let configuration = try Configuration.load(environment: environment)
     // Held until exit; exits 78 when the database is not migrated, is newer, or no credential opens.
-    let databaseLock = ServiceStartup.begin(.responder, configuration: configuration, logger: logger)
+    let databaseLock = ServiceStartup.begin(configuration: configuration, logger: logger)
     defer { withExtendedLifetime(databaseLock) {} }
     let app = try Application(configuration: configuration, logger: logger)
     if let advice = WorkerCapacity.advice(configuration: configuration) {
@@ -39,7 +41,7 @@ do {
     }
     app.startMaintenance()
     let listener = FastCGIServer.systemdListener(environment: environment)
-        ?? .unixSocket(path: configuration.socketPath, mode: socketMode(environment))
+        ?? .unixSocket(path: configuration.socketPath, mode: mode_t(configuration.socketMode))
     let server = FastCGIServer(listener: listener, workerCount: configuration.workerCount, logger: logger) { request in
         app.handle(request)
     }
@@ -47,9 +49,4 @@ do {
 } catch {
     // A bad setting or key is permanent (78); a listener that cannot be bound may well work on a restart (1).
     fail("\(error)", code: StartupError.exitCode(for: error))
-}
-
-/// `HOLDFAST_SOCKET_MODE` in octal (default 0660: the responder and nginx's group only).
-func socketMode(_ environment: [String: String]) -> mode_t {
-    environment["HOLDFAST_SOCKET_MODE"].flatMap { mode_t($0, radix: 8) } ?? 0o660
 }

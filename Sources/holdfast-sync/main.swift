@@ -1,9 +1,9 @@
 import App
 import ArgumentParser
 import Foundation
-import Store
 
 /// `holdfast-sync`: run by a systemd timer every minute; syncs the connections that are due, then exits.
+/// Everything but argument parsing is `TimerRun`, which the tests call in process.
 @main
 struct HoldfastSync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,43 +15,26 @@ struct HoldfastSync: AsyncParsableCommand {
     @Option(help: "Start no new sync after this many seconds.") var maxDuration: Double?
     @Option(help: "Syncs at once (default HOLDFAST_SYNC_CONCURRENCY or 8).") var concurrency: Int?
 
-    func run() async throws {
-        let logger = LogSetup.logger("holdfast-sync")
-        let environment = ProcessInfo.processInfo.environment
-        do {
-            let settings = try Configuration.load(environment: environment, needsSessions: false)
-            // Held for the run; exits 78 when the database is not migrated, is newer, or no credential opens.
-            let databaseLock = ServiceStartup.begin(.sync, configuration: settings, logger: logger)
-            defer { withExtendedLifetime(databaseLock) {} }
-            let database = Database(path: settings.databasePath)
-            if dryRun {
-                let due = try DueConnections.list(in: database)
-                for item in due { print("\(item.id) \(item.exchange) due since \(item.nextAttemptAt ?? "never synced")") }
-                print("\(due.count) connection\(due.count == 1 ? "" : "s") due")
-                return
-            }
-            let width = try concurrency ?? Self.number(environment["HOLDFAST_SYNC_CONCURRENCY"]) ?? 8
-            guard (1...256).contains(width) else { throw ValidationError("--concurrency must be between 1 and 256") }
-            let engine = try SyncEngine.build(configuration: settings, database: database, concurrency: width, logger: logger,
-                                              forTimer: true)
-            let runner = SyncRunner(engine: engine, database: database, concurrency: width, logger: logger)
-            let deadline = maxDuration.map { ContinuousClock.now + .milliseconds(Int($0 * 1000)) }
-            _ = try await runner.run(only: connection.map { [$0] }, deadline: deadline)
-            // Once per run, after the writes: bounds the WAL even when the responder is idle (socket-activated,
-            // not started). On a plain thread: the checkpoint blocks on file I/O.
-            await WALCheckpoints().runOnOwnThread(on: database, logger: logger)
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            logger.critical("sync run failed", metadata: ["error": "\(error)"])
-            // 78 (EX_CONFIG) for what no retry fixes (a setting, the migrations, the key), as the responder does.
-            throw ExitCode(StartupError.exitCode(for: error))
+    func validate() throws {
+        if let concurrency, !TimerRun.concurrencyRange.contains(concurrency) {
+            throw ValidationError("--concurrency must be between 1 and 256")
         }
     }
 
-    static func number(_ text: String?) throws -> Int? {
-        guard let text, !text.isEmpty else { return nil }
-        guard let value = Int(text) else { throw ValidationError("HOLDFAST_SYNC_CONCURRENCY must be a whole number") }
-        return value
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let logger = LogSetup.logger("holdfast-sync", environment: environment)
+        let status: Int32
+        do {
+            let configuration = try Configuration.load(environment: environment, needsSessions: false)
+            let options = TimerRun.Options(connection: connection, dryRun: dryRun, maxDuration: maxDuration,
+                                           concurrency: concurrency)
+            status = await TimerRun.run(options, configuration: configuration, logger: logger)
+        } catch {
+            // A setting no retry fixes: 78 (EX_CONFIG), as the responder exits.
+            logger.critical("sync run failed", metadata: ["error": "\(error)"])
+            status = StartupError.exitCode(for: error)
+        }
+        if status != 0 { throw ExitCode(status) }
     }
 }

@@ -44,10 +44,10 @@ struct Restore: ParsableCommand {
 
     func run() throws {
         let (database, directory) = try Configuration.databaseOnly()
-        guard let directory else { throw ValidationError("no Migrations folder found; set HOLDFAST_MIGRATIONS_DIR") }
+        let migrator = try MigrationCheck.migrator(directory: directory)
         let outcome: DatabaseRestore.Outcome
         do {
-            outcome = try DatabaseRestore.restore(path, over: database, migrator: try Migrator(directory: directory))
+            outcome = try DatabaseRestore.restore(path, over: database, migrator: migrator)
         } catch {
             throw ExitCode.reporting("holdfast restore: not restored: \(error)")
         }

@@ -1,6 +1,5 @@
 import App
 import ArgumentParser
-import Exchanges
 import Foundation
 
 /// `holdfast exchange balances EXCHANGE`: reads `{"apiKey","apiSecret","passphrase","region"}` on stdin and prints the
@@ -19,8 +18,9 @@ struct ExchangeCommand: ParsableCommand {
         func run() throws {
             let input = FileHandle.standardInput.readDataToEndOfFile()
             let name = exchange
-            let environment = ProcessInfo.processInfo.environment
-            let (output, status, warnings) = runBlocking { await BalancesCommand.run(exchange: name, stdin: input, environment: environment) }
+            let (output, status, warnings) = runBlocking {
+                await BalancesReport.run(exchange: name, stdin: input, environment: ProcessInfo.processInfo.environment)
+            }
             print(output)
             // The balances leave out wallets the key may not read: say so where a person running it will see it.
             for warning in warnings {

@@ -17,9 +17,8 @@ struct KeysCommand: ParsableCommand {
             """)
 
         func run() throws {
-            let environment = ProcessInfo.processInfo.environment
-            let (path, _) = try Configuration.databaseOnly(environment: environment)
-            let cipher = CredentialCipher(keyRing: try KeyRing.load(environment: environment))
+            let (path, _) = try Configuration.databaseOnly()
+            let cipher = CredentialCipher(keyRing: try Configuration.loadKeyRing())
             let report = try KeyRotation.rotate(Database(path: path), cipher: cipher)
             print("connections: \(report.connections), fields re-encrypted: \(report.fieldsRotated), "
                 + "already under the active key: \(report.fieldsAlreadyCurrent) (active key \(cipher.keyRing.activeKeyId))")
@@ -37,9 +36,8 @@ extension KeysCommand {
             """)
 
         func run() throws {
-            let environment = ProcessInfo.processInfo.environment
-            let (path, _) = try Configuration.databaseOnly(environment: environment)
-            let keyRing = try KeyRing.load(environment: environment)
+            let (path, _) = try Configuration.databaseOnly()
+            let keyRing = try Configuration.loadKeyRing()
             let report = try KeyRingCheck.run(Database(path: path), keyRing: keyRing)
             print("\(report.summary) (active key \(keyRing.activeKeyId))")
             if report.nothingOpens { throw ExitCode.reporting(KeyRingCheck.nothingOpensMessage(report)) }
@@ -60,49 +58,11 @@ struct ImportLegacy: ParsableCommand {
     @Argument(help: "A JSON array of the seed's exchange_connections rows.") var file: String
 
     func run() throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let legacyKey = environment["HOLDFAST_LEGACY_ENCRYPTION_KEY"], !legacyKey.isEmpty else {
-            throw ValidationError("HOLDFAST_LEGACY_ENCRYPTION_KEY is not set: it must hold the seed backend's ENCRYPTION_KEY")
-        }
-        let (path, _) = try Configuration.databaseOnly(environment: environment)
-        let cipher = CredentialCipher(keyRing: try KeyRing.load(environment: environment))
+        let legacyKey = try Configuration.legacyEncryptionKey()
+        let (path, _) = try Configuration.databaseOnly()
+        let cipher = CredentialCipher(keyRing: try Configuration.loadKeyRing())
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
         let count = try LegacyImport.run(data: data, email: user, legacyKey: legacyKey, database: Database(path: path), cipher: cipher)
         print("imported \(count) connection\(count == 1 ? "" : "s") for \(user)")
-    }
-}
-
-/// `holdfast bench vault`: prints the vault's per-field costs (a benchmark, not a test).
-struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Print performance figures, and seed data for benchmarks.",
-        subcommands: [VaultBench.self, SeedConnections.self])
-
-    struct VaultBench: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "vault", abstract: "Seal/open cost per field and per connection.")
-        @Option(help: "Iterations per measurement.") var iterations = 20_000
-
-        func run() {
-            print(VaultBenchmark(iterations: iterations).report())
-        }
-    }
-
-    /// `holdfast bench seed-connections`: due connections for the sync benchmark (Benchmarks/sync.sh).
-    struct SeedConnections: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "seed-connections", abstract: "Add COUNT due connections for USER from a sandbox fixture's accounts.")
-        @Option(help: "How many connections.") var count = 1000
-        @Option(help: "The owner's email.") var user: String
-        @Option(help: "A sandbox fixture JSON (holdfast-sandbox --print-fixture).") var fixture: String
-
-        func run() throws {
-            struct Fixture: Decodable { let accounts: [BenchmarkSeed.Account] }
-            let environment = ProcessInfo.processInfo.environment
-            let (path, _) = try Configuration.databaseOnly(environment: environment)
-            let accounts = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: URL(fileURLWithPath: fixture))).accounts
-            let ids = try BenchmarkSeed.seed(count: count, accounts: accounts, userEmail: user, database: Database(path: path),
-                                             keyRing: try KeyRing.load(environment: environment))
-            print("seeded \(ids.count) connections")
-        }
     }
 }

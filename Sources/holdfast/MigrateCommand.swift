@@ -18,10 +18,7 @@ struct Migrate: ParsableCommand {
 
     func run() throws {
         let (path, directory) = try Configuration.databaseOnly()
-        guard let directory else {
-            throw ValidationError("no Migrations folder found; set HOLDFAST_MIGRATIONS_DIR")
-        }
-        let migrator = try Migrator(directory: directory)
+        let migrator = try MigrationCheck.migrator(directory: directory)
         if status {
             // Reporting never creates a database: without one, every shipped migration is pending.
             let report = FileManager.default.fileExists(atPath: path)
@@ -30,10 +27,9 @@ struct Migrate: ParsableCommand {
             for entry in report { print("\(entry.state.rawValue) \(entry.name)") }
             return
         }
-        let connection = try SQLiteConnection(path: path)
         do {
             if check {
-                switch try migrator.status(connection) {
+                switch try MigrationCheck.status(of: Database(path: path), migrator: migrator) {
                 case .current: print("database is current")
                 case .pending(let names):
                     print("pending: \(names.joined(separator: ", "))")
@@ -41,7 +37,7 @@ struct Migrate: ParsableCommand {
                 }
                 return
             }
-            let applied = try migrator.migrate(connection)
+            let applied = try migrator.migrate(SQLiteConnection(path: path))
             print(applied.isEmpty ? "database is current" : "applied \(applied.count): \(applied.joined(separator: ", "))")
         } catch let error as MigrationError {
             guard case .unknownApplied = error else { throw error }

@@ -32,8 +32,7 @@ extension UserCommand {
         @Flag(help: "Really delete; without it, only report what would be deleted.") var yes = false
 
         func run() throws {
-            let environment = ProcessInfo.processInfo.environment
-            let (path, _) = try Configuration.databaseOnly(environment: environment)
+            let (path, _) = try Configuration.databaseOnly()
             let database = Database(path: path)
             guard yes else {
                 let footprint = try Users.footprint(email: email, in: database)
@@ -43,7 +42,7 @@ extension UserCommand {
                     """.utf8))
                 throw ExitCode.failure
             }
-            let throttle = LoginThrottle(database: database, jwtSecret: try Configuration.loadSecret(environment: environment))
+            let throttle = LoginThrottle(database: database, jwtSecret: try Configuration.loadSecret())
             let removed = try Users.delete(email: email, in: database, throttle: throttle)
             print("deleted user \(email) and \(removed)")
         }

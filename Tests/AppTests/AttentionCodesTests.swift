@@ -24,8 +24,8 @@ struct AttentionCodesTests {
     func needsAttentionAnd422(code: ExchangeError.Code) {
         #expect(SyncBackoff.needsAttention(code.rawValue))
         let error = ExchangeError(code, exchange: .binance)
-        #expect(error.httpStatus == 422)
-        #expect(error.apiError.code == code.rawValue)
+        #expect(error.httpError.status == 422)
+        #expect(error.httpError.code == code.rawValue)
     }
 
     /// The API description lists every code of the taxonomy, so a new code cannot be left out of it.

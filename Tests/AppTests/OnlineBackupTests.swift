@@ -7,16 +7,19 @@ import Vault
 /// `holdfast backup` while the database is being written, as it is when the responder serves and a sync
 /// runs: every copy is whole, migrated, and its credentials open with the key ring.
 struct OnlineBackupTests {
-    /// Set by the test, read by the writer threads.
+    /// Set by the test, read by the writer threads; counts their writes and which of them have returned.
     final class StopFlag: @unchecked Sendable {
-        // @unchecked: `stopped` is only touched under `lock`.
+        // @unchecked: `stopped`, `count` and `done` are only touched under `lock`.
         private let lock = NSLock()
         private var stopped = false
         private var count = 0
+        private var done = 0
         func stop() { lock.withLock { stopped = true } }
         var isStopped: Bool { lock.withLock { stopped } }
         func wrote() { lock.withLock { count += 1 } }
         var writes: Int { lock.withLock { count } }
+        func finished() { lock.withLock { done += 1 } }
+        var finishedWriters: Int { lock.withLock { done } }
     }
 
     @Test func copiesTakenDuringWritesAreConsistentAndOpenWithTheKeyRing() throws {
@@ -45,6 +48,7 @@ struct OnlineBackupTests {
                         // A busy timeout under this load is possible and harmless here; the copies are what is tested.
                     }
                 }
+                flag.finished()
             }
         }
         writers.forEach { $0.start() }
@@ -59,6 +63,10 @@ struct OnlineBackupTests {
             copies.append(try DatabaseBackup.write(database: database.path))
         }
         flag.stop()
+        // A writer that hangs (a lock never released by the backup) must fail the test, not be left behind.
+        let stopping = Date()
+        while flag.finishedWriters < writers.count && Date().timeIntervalSince(stopping) < 30 { usleep(1_000) }
+        #expect(flag.finishedWriters == writers.count, "a writer thread did not finish within 30 s of being stopped")
         for copy in copies {
             let connection = try SQLiteConnection(path: copy)
             #expect(try connection.query("PRAGMA integrity_check").compactMap { $0.string("integrity_check") } == ["ok"])

@@ -150,7 +150,7 @@ struct RequestBudgetSyncTests {
         let id = try storeBinanceConnection()
         let before = try row(id)
         let outcome = try await t.app.engine.sync(id, trigger: .manual)
-        #expect(outcome.error?.isLocalBudgetRefusal == true && outcome.error?.httpStatus == 503)
+        #expect(outcome.error?.isLocalBudgetRefusal == true && outcome.error?.httpError.status == 503)
         let after = try row(id)
         #expect(after.string("status") == before.string("status") && after.string("last_error_code") == nil)
         #expect(after.int("consecutive_failures") == 0 && after.string("next_attempt_at") == before.string("next_attempt_at"))

@@ -237,32 +237,4 @@ struct ClientSuccessTests {
             #expect((stats["maxInFlight"] as? Int ?? 0) >= 4)
         }
     }
-
-    @Test func balancesCommandPrintsJSON() async throws {
-        try await SandboxHarness.run { h in
-            let account = h.account(.kucoin)
-            let input = try JSONSerialization.data(withJSONObject: [
-                "apiKey": account.apiKey, "apiSecret": account.apiSecret, "passphrase": account.passphrase!,
-            ])
-            var environment = h.sandbox.environment
-            environment["HOLDFAST_NONCE_DIRECTORY"] = h.nonceDirectory.path
-            let (output, code, warnings) = await BalancesCommand.run(exchange: "kucoin", stdin: input, environment: environment)
-            #expect(code == 0)
-            #expect(output.contains(#"{"asset":"BTC","free":"0.45","locked":"0.05","total":"0.5","wallets":[{"wallet":"#))
-            #expect(output.hasSuffix(#""unreadWallets":[]}"#))
-            #expect(warnings.isEmpty)
-            #expect(!output.contains(account.apiSecret))
-
-            let wrong = try JSONSerialization.data(withJSONObject: [
-                "apiKey": account.apiKey, "apiSecret": account.apiSecret, "passphrase": "nope",
-            ])
-            let (failure, failureCode, _) = await BalancesCommand.run(exchange: "kucoin", stdin: wrong, environment: environment)
-            #expect(failureCode != 0)
-            #expect(failure.hasPrefix(#"{"error":{"code":"invalid_passphrase","message":"#))
-            #expect(!failure.contains("nope"))
-
-            let (unknown, unknownCode, _) = await BalancesCommand.run(exchange: "ftx", stdin: input, environment: environment)
-            #expect(unknownCode == 2 && unknown.contains("invalid_request"))
-        }
-    }
 }

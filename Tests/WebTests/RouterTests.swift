@@ -58,7 +58,7 @@ struct RouterTests {
     }
 
     @Test func errorBodyShape() throws {
-        let response = APIError.validation(["email": "is required"]).response
+        let response = Response(error: APIError.validation(["email": "is required"]))
         #expect(response.status == 422)
         #expect(String(decoding: response.body, as: UTF8.self)
             == #"{"error":{"code":"validation_failed","fields":{"email":"is required"},"message":"Some fields are invalid."}}"#)

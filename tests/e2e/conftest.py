@@ -9,6 +9,7 @@ import itertools
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,28 @@ class Client:
         self.token = r.json()["token"]
         self.csrf = r.json()["csrfToken"]
         return r
+
+
+def wait_until(condition, timeout, interval=0.05, message="condition"):
+    """Polls `condition` until it returns something truthy and returns that; fails the test after `timeout`
+    seconds. The bounded wait for a condition that tests use instead of a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message} not met within {timeout} s")
+        time.sleep(interval)
+
+
+def process_running(pid):
+    """Whether `pid` is a process that still runs (a zombie waiting for its parent to reap it does not)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return fields[0] not in ("Z", "X")
 
 
 def cli(*args, stdin=None, check=True, env_extra=None):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT, STATE, Client, cli
+from conftest import BIN, ROOT, STATE, Client, cli, process_running, wait_until
 from sandbox import admin, clear_faults, credentials, new_account, set_balances, set_faults
 from test_connections import API, connect, database_path, holdings
 from test_sync_timer import start_sync, run_sync, sync_env
@@ -23,13 +23,19 @@ from test_sync_timer import start_sync, run_sync, sync_env
 
 def test_sigkill_responder_gives_502_json_and_it_comes_back(client):
     pid = int((STATE / "run" / "fcgi.pid").read_text())
-    os.kill(pid, signal.SIGKILL)
-    r = client.get("/api/v1/auth/me")
-    # nginx answers for the dead upstream in the API's error shape (or the restart already won the race).
-    if r.status == 502:
-        assert r.error_code == "service_unavailable" and r.header("content-type") == "application/json"
-    else:
-        assert r.status == 401
+    # The supervisor is paused while the responder is dead, so the request below meets a dead upstream every
+    # time instead of racing the restart (which made a 401 from the new responder an accepted answer).
+    supervisor = int((STATE / "run" / "fcgi-supervisor.pid").read_text())
+    os.kill(supervisor, signal.SIGSTOP)
+    try:
+        os.kill(pid, signal.SIGKILL)
+        wait_until(lambda: not process_running(pid), timeout=10, message="the killed responder gone")
+        r = client.get("/api/v1/auth/me")
+    finally:
+        os.kill(supervisor, signal.SIGCONT)
+    # nginx answers for the dead upstream in the API's error shape.
+    assert r.status == 502, r
+    assert r.error_code == "service_unavailable" and r.header("content-type") == "application/json"
     deadline = time.time() + 15
     while time.time() < deadline:
         if client.get("/health").status == 200:
@@ -53,6 +59,7 @@ def test_sigkill_timer_at_random_points_twenty_times(logged_in):
         set_balances("kucoin", account, sets[target])
         set_faults("kucoin", account, latencyMs=rng.randint(0, 150))
         timer = start_sync("--connection", cid)
+        # Time is the subject here: a kill at a random point of the run (seeded, so a failure replays).
         time.sleep(rng.uniform(0.0, 0.6))
         timer.send_signal(signal.SIGKILL)
         timer.wait(timeout=10)
@@ -110,8 +117,12 @@ def test_four_writers_beside_the_timer_lose_nothing():
         t.start()
     for t in threads:
         t.join(timeout=300)
+    # A writer still running has neither failed nor finished: it hung, and its missing writes are the bug.
+    hung = [email for email, t in zip(writers, threads) if t.is_alive()]
     stop.set()
     timer_thread.join(timeout=120)
+    assert not hung, f"writers did not finish within 300 s: {hung}"
+    assert not timer_thread.is_alive(), "the timer loop did not finish within 120 s of being stopped"
     assert not failures, failures[:5]
     assert timer_runs and all(code == 0 for code in timer_runs), timer_runs
     log = (STATE / "logs" / "fcgi.log").read_text()
@@ -225,10 +236,9 @@ def own_responder(tmp_path, database_dir, email):
     subprocess.run([str(BIN / "holdfast"), "user", "add", email], input=b"correct horse battery staple\n", env=env, check=True, capture_output=True)
     responder = subprocess.Popen([str(BIN / "holdfast-fcgi")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sock = str(tmp_path / "fcgi.sock")
-    for _ in range(100):
-        if os.path.exists(sock):
-            break
-        time.sleep(0.05)
+    # Bounded, and failing here with the reason rather than later with a confusing connection error.
+    wait_until(lambda: os.path.exists(sock) or responder.poll() is not None, timeout=15, message="the responder's socket")
+    assert responder.poll() is None, responder.stderr.read().decode(errors="replace")
     return responder, sock, json.dumps({"email": email, "password": "correct horse battery staple"}).encode()
 
 
@@ -302,7 +312,9 @@ def test_sigterm_finishes_in_flight_requests_then_exits(tmp_path):
             sock, "POST", "/api/v1/exchanges/connect", body,
             {"Content-Type": "application/json", "Authorization": "Bearer " + login["token"], "X-CSRF-Token": login["csrfToken"]})))
         slow.start()
-        time.sleep(0.8)  # the connect is now waiting on the exchange
+        # SIGTERM only once the connect is waiting on the exchange (2.5 s per request), not after a guessed time.
+        wait_until(lambda: admin("kraken", "GET", "/__sandbox/stats")["inFlight"] > 0, timeout=10,
+                   message="the connect waiting on the exchange")
         responder.send_signal(signal.SIGTERM)
         slow.join(timeout=30)
         assert result["answer"][0] == 201, result  # the in-flight request completed

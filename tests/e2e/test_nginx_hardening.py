@@ -259,6 +259,7 @@ def test_retry_after_is_when_the_refusing_limit_admits_again():
              "expensive": lambda: expensive.post("/api/v1/exchanges/test", {"exchange": "binance"}),
              "general": lambda: general.get("/api/v1/auth/me")}
     for name in sorted(refused, key=lambda n: refused[n][0] + retry[n]):
+        # Time is the subject: each limit must let the client in again once its Retry-After has passed.
         time.sleep(max(0.0, refused[name][0] + retry[name] - time.monotonic()))
         assert again[name]().status == 401, name
 
@@ -439,6 +440,7 @@ def test_slow_clients_from_one_address_do_not_take_the_server_down():
                     except OSError:
                         pass
             health.append(poll_health(monitor_address))
+            # Time is the subject: slow clients trickle a byte every 0.2 s for 12 s while /health must answer.
             time.sleep(0.2)
 
         assert health and all(status == 200 for status in health), health

@@ -42,10 +42,18 @@ public struct JWT: Sendable {
     /// Signs `claims` into a token.
     public func sign(_ claims: Claims) -> String {
         let header = Self.encodedHeader
-        let payload = Base64.urlEncode(Array((try? JSON.sortedEncoder.encode(claims)) ?? Data()))
+        let payload = Base64.urlEncode(Array((try? Self.claimsEncoder().encode(claims)) ?? Data()))
         let input = header + "." + payload
         let signature = HMAC.authenticationCode(.sha256, for: Array(input.utf8), using: secret)
         return input + "." + Base64.urlEncode(signature)
+    }
+
+    /// Sorted keys, so a token's payload bytes depend only on its claims (the API's `JSON.encoder` also
+    /// leaves slashes unescaped; tokens keep the encoding they always had).
+    private static func claimsEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
     }
 
     /// The claims of a valid token, or the reason it is not valid.
@@ -118,13 +126,5 @@ private final class VerifiedTokenCache: @unchecked Sendable {
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[token] = claims
         }
-    }
-}
-
-private enum JSON {
-    static var sortedEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
     }
 }

@@ -25,7 +25,7 @@ public struct LoginThrottle: Sendable {
     /// A key whose last failure is older than this is forgotten (its count starts again).
     public static let memory: TimeInterval = 86_400
     /// The `error.code` of a refused login.
-    public static let errorCode = "login_throttled"
+    public static let errorCode = ErrorCode.loginThrottled.rawValue
 
     let database: Database
     private let hmacKey: [UInt8]
@@ -104,8 +104,7 @@ public struct LoginThrottle: Sendable {
 
     /// The answer while a key is locked: the same for known and unknown emails.
     static func throttled(retryAfter seconds: Int) -> APIError {
-        APIError(status: 429, code: errorCode,
-                 message: "Too many failed sign-ins for this account; try again later.",
+        APIError(.loginThrottled, "Too many failed sign-ins for this account; try again later.",
                  headers: ["Retry-After": String(max(1, seconds))])
     }
 

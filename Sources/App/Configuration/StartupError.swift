@@ -1,3 +1,4 @@
+import Exchanges
 import Store
 import Vault
 
@@ -10,14 +11,15 @@ import Vault
 public enum StartupError {
     /// Whether `error`, thrown while starting, will recur on every start until an operator fixes something.
     ///
-    /// Settings and keys (`ConfigurationError`, `KeyConfigurationError`), the migration timeline
+    /// Settings and keys (`ConfigurationError`, `KeyConfigurationError`, `ExchangeConfigurationError`), the migration timeline
     /// (`MigrationError`: a database migrated by a newer Holdfast, a changed migration), what
     /// `ServiceStartup` refuses (`ServiceStartup.Refusal`) and a database file
     /// that cannot be opened or is not a database are permanent. A busy database, an I/O error or a full disk
     /// are not: they can clear while systemd waits.
     public static func isPermanent(_ error: any Error) -> Bool {
         switch error {
-        case is ConfigurationError, is KeyConfigurationError, is MigrationError, is ServiceStartup.Refusal: true
+        case is ConfigurationError, is KeyConfigurationError, is ExchangeConfigurationError, is MigrationError,
+             is ServiceStartup.Refusal: true
         case let error as SQLiteError: error.isUnusableFile
         default: false
         }

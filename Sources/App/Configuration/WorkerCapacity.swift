@@ -53,12 +53,10 @@ public enum WorkerCapacity {
             + "\(mainPath)), then restart holdfast-fcgi."
     }
 
-    /// `advice` for this host: nginx's main file from `HOLDFAST_NGINX_CONF` (default /etc/nginx/nginx.conf),
-    /// Holdfast's upstream from `HOLDFAST_NGINX_UPSTREAM_CONF` (default /etc/nginx/holdfast/holdfast-http.conf).
+    /// `advice` for this host: nginx's files from `configuration.nginx` (`HOLDFAST_NGINX_CONF`,
+    /// `HOLDFAST_NGINX_UPSTREAM_CONF`).
     public static func advice(configuration: Configuration) -> String? {
-        let environment = configuration.environment
-        let mainPath = nonEmpty(environment["HOLDFAST_NGINX_CONF"]) ?? "/etc/nginx/nginx.conf"
-        let upstreamPath = nonEmpty(environment["HOLDFAST_NGINX_UPSTREAM_CONF"]) ?? "/etc/nginx/holdfast/holdfast-http.conf"
+        let mainPath = configuration.nginx.mainPath, upstreamPath = configuration.nginx.upstreamPath
         return advice(workers: configuration.workerCount, exchangeConcurrency: configuration.exchangeConcurrency,
                       mainConfiguration: try? String(contentsOfFile: mainPath, encoding: .utf8), mainPath: mainPath,
                       upstreamConfiguration: try? String(contentsOfFile: upstreamPath, encoding: .utf8),
@@ -80,10 +78,5 @@ public enum WorkerCapacity {
         text.split(separator: "\n", omittingEmptySubsequences: false)
             .map { line in line.firstIndex(of: "#").map { line[..<$0] } ?? line }
             .joined(separator: "\n")
-    }
-
-    private static func nonEmpty(_ value: String?) -> String? {
-        guard let value, !value.isEmpty else { return nil }
-        return value
     }
 }

@@ -27,7 +27,7 @@ public enum LegacyImport {
         var portfolioNames: [(connectionID: String, name: String)] = []
         for (index, row) in rows.enumerated() {
             let id = UUID().uuidString.lowercased()
-            func secret(_ column: String, _ field: Vault.CredentialField, required: Bool) throws -> SQLValue {
+            func secret(_ column: String, _ field: CredentialField, required: Bool) throws -> SQLValue {
                 guard let stored = row[column] as? String, !stored.isEmpty else {
                     if required { throw LegacyImportError.badRow(index: index, reason: "\(column) is missing") }
                     return .null

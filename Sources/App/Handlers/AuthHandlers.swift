@@ -22,7 +22,7 @@ enum AuthHandlers {
     }
 
     /// One message for every failed login, so the answer never tells whether the email exists.
-    static let loginFailed = APIError(status: 401, code: ErrorCode.unauthorized.rawValue, message: "Invalid email or password.")
+    static let loginFailed = APIError(.unauthorized, "Invalid email or password.")
 
     /// `POST /api/v1/auth/login {email, password}` → token, CSRF token, expiry, and the session cookie.
     static func login(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application) throws -> Response {

@@ -117,43 +117,26 @@ enum ConnectionHandlers {
         return .json(["syncs": runs])
     }
 
-    /// The error body of a failed sync: the exchange's error plus the connection as it now stands.
-    struct SyncFailure: Encodable {
-        let error: ExchangeHandlers.ErrorBody
-        let connection: ConnectionView
-    }
-
     /// `POST /connections/:id/sync`: sync now.
     static func sync(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
         let record = try owned(parameters, app, session)
         if record.status == "disabled" {
-            throw APIError.conflict("This connection is paused; resume it before syncing.", code: "connection_paused")
+            throw APIError.conflict("This connection is paused; resume it before syncing.", code: .connectionPaused)
         }
         let engine = app.engine
         let result: Result<SyncEngine.Outcome, SyncEngine.SyncError> = runBlocking {
             do throws(SyncEngine.SyncError) { return .success(try await engine.sync(record.id, trigger: .manual)) } catch { return .failure(error) }
         }
-        let outcome: SyncEngine.Outcome
-        switch result {
-        case .success(let value): outcome = value
-        case .failure(.notFound): throw APIError.notFound
-        case .failure(.inProgress), .failure(.notDue):
-            throw APIError.conflict("A sync of this connection is already running.", code: "sync_in_progress")
-        }
+        let outcome = try result.get()
         let updated = try owned(parameters, app, session)
-        if let error = outcome.error {
-            var response = Response.json(SyncFailure(error: .init(code: error.code.rawValue, message: error.message),
-                                                     connection: ConnectionView(updated)), status: error.httpStatus)
-            if let retryAfter = error.retryAfter { response.addHeader("Retry-After", String(retryAfter)) }
-            return response
-        }
+        if let error = outcome.error { throw SyncFailedError(failure: error, connection: ConnectionView(updated)) }
         return .json(ConnectionResult(connection: ConnectionView(updated), holdingsCount: outcome.holdingsCount))
     }
 
     struct SyncAllResult: Encodable {
         let connectionId: String
         let success: Bool
-        let error: ExchangeHandlers.ErrorBody?
+        let error: ErrorDetail?
     }
 
     /// `POST /sync-all`: every connection that is not paused, in parallel (bounded by the exchange gate),
@@ -168,13 +151,10 @@ enum ConnectionHandlers {
                     group.addTask {
                         do throws(SyncEngine.SyncError) {
                             let outcome = try await engine.sync(id, trigger: .manual)
-                            return SyncAllResult(connectionId: id, success: outcome.success,
-                                                 error: outcome.error.map { .init(code: $0.code.rawValue, message: $0.message) })
-                        } catch SyncEngine.SyncError.inProgress {
-                            return SyncAllResult(connectionId: id, success: false,
-                                                 error: .init(code: "sync_in_progress", message: "A sync of this connection is already running."))
+                            return SyncAllResult(connectionId: id, success: outcome.success, error: outcome.error?.httpError.detail)
                         } catch {
-                            return SyncAllResult(connectionId: id, success: false, error: .init(code: "not_found", message: "The connection was removed."))
+                            // Each connection's failure is reported with the code it would have alone.
+                            return SyncAllResult(connectionId: id, success: false, error: error.detail)
                         }
                     }
                 }

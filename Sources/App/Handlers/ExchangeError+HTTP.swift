@@ -1,15 +1,36 @@
 import Exchanges
 import Web
 
-extension ExchangeError {
-    /// The HTTP status for a request that failed because of the exchange: the person must fix something
-    /// (422), or the exchange is having trouble and a later try may work (503, with Retry-After when known).
-    var httpStatus: Int { SyncBackoff.transientCodes.contains(code.rawValue) ? 503 : 422 }
+extension ExchangeError.Code {
+    /// The catalogue code of each taxonomy code, written out case by case: the compiler refuses a new
+    /// `ExchangeError.Code` until it is given one here, and the HTTP status comes with it from the catalogue
+    /// (422 when the person must act, 503 when a later try may work). Deliberately not derived from the retry
+    /// policy (`SyncBackoff`): what a client is told and when the timer retries are separate decisions.
+    var errorCode: ErrorCode {
+        switch self {
+        case .invalidCredentials: .invalidCredentials
+        case .invalidPassphrase: .invalidPassphrase
+        case .invalidSignature: .invalidSignature
+        case .permissionDenied: .permissionDenied
+        case .ipNotAllowed: .ipNotAllowed
+        case .regionRestricted: .regionRestricted
+        case .invalidKeyFormat: .invalidKeyFormat
+        case .invalidRequest: .invalidRequest
+        case .clockSkew: .clockSkew
+        case .nonceConflict: .nonceConflict
+        case .rateLimited: .rateLimited
+        case .exchangeUnavailable: .exchangeUnavailable
+        case .timeout: .timeout
+        case .badResponse: .badResponse
+        }
+    }
+}
 
-    /// The error as an API error, with the taxonomy code as the stable code.
-    var apiError: APIError {
-        var error = APIError(status: httpStatus, code: code.rawValue, message: message)
-        if let retryAfter { error.headers["Retry-After"] = String(retryAfter) }
-        return error
+extension ExchangeError {
+    /// This failure as an HTTP error: its catalogue code and status, its message, and `Retry-After` when the
+    /// exchange (or Holdfast's own request budget) said when to come back. Handlers simply throw the
+    /// `ExchangeError`; `Application.serve` calls this.
+    var httpError: APIError {
+        APIError(code.errorCode, message, headers: retryAfter.map { ["Retry-After": String($0)] } ?? [:])
     }
 }

@@ -103,16 +103,11 @@ enum ExchangeHandlers {
         let balancesCount: Int?
         let permissions: ConnectionView.PermissionsView?
         let clockOffsetMs: Int64?
-        let error: ErrorBody?
+        let error: ErrorDetail?
         /// Wallets the key may not read; present only on success.
         var unreadWallets: [UnreadWallet]? = nil
         /// What the read noticed but did not count (a debt, funds in places not read); present only on success.
         var notes: [String]? = nil
-    }
-
-    struct ErrorBody: Encodable {
-        let code: String
-        let message: String
     }
 
     /// Tries the credentials against the exchange; saves nothing. The exchange's verdict is a 200; only a
@@ -124,7 +119,7 @@ enum ExchangeHandlers {
         case .success(let value): input = value
         case .failure(let error):
             return .json(TestResult(success: false, message: nil, balancesCount: nil, permissions: nil, clockOffsetMs: nil,
-                                    error: ErrorBody(code: error.code.rawValue, message: error.message)))
+                                    error: error.httpError.detail))
         }
         switch inspect(input, user: session.userID, app: app, measureClock: true) {
         case .success(let inspection):
@@ -139,10 +134,10 @@ enum ExchangeHandlers {
                 clockOffsetMs: inspection.clockOffsetMs, error: nil, unreadWallets: inspection.unreadWallets,
                 notes: ReadNotesJSON.bounded(inspection.read.notes)))
         case .failure(let error) where error.isLocalBudgetRefusal:
-            throw error.apiError
+            throw error
         case .failure(let error):
             return .json(TestResult(success: false, message: nil, balancesCount: nil, permissions: nil,
-                                    clockOffsetMs: error.clockOffsetMs, error: ErrorBody(code: error.code.rawValue, message: error.message)))
+                                    clockOffsetMs: error.clockOffsetMs, error: error.httpError.detail))
         }
     }
 
@@ -151,7 +146,7 @@ enum ExchangeHandlers {
         let input: CredentialsInput
         switch normalized(try readCredentials(request, allowLabel: true)) {
         case .success(let value): input = value
-        case .failure(let error): throw error.apiError
+        case .failure(let error): throw error
         }
         try rejectDuplicate(input, userID: session.userID, app: app)
         let engine = app.engine
@@ -159,11 +154,11 @@ enum ExchangeHandlers {
         let inspection: SyncEngine.Inspection
         switch inspect(input, user: session.userID, app: app, measureClock: false) {
         case .success(let value): inspection = value
-        case .failure(let error): throw error.apiError
+        case .failure(let error): throw error
         }
         if app.requireReadOnlyKeys, let permissions = inspection.permissions, permissions.canTrade == true || permissions.canWithdraw == true {
-            throw APIError(status: 422, code: "read_only_key_required",
-                           message: "This key can trade or withdraw, and this server only accepts read-only keys. Create a key with read permission only.")
+            throw APIError(.readOnlyKeyRequired, "This key can trade or withdraw, and this server only accepts read-only keys. "
+                           + "Create a key with read permission only.")
         }
 
         let id = UUIDs.make()

@@ -4,6 +4,9 @@ import Vault
 
 /// Seeds connections for the sync benchmark: `count` connections of `userEmail`, spread over the given
 /// sandbox accounts, due at once. Encrypted exactly as real connections are, in one transaction.
+///
+/// Called by `holdfast-bench seed-connections` and the timer's tests. It stays in App, beside the other
+/// statements on `exchange_connections`, until the connection store owns its insert; then only the loop moves.
 public enum BenchmarkSeed {
     /// An account to copy credentials from.
     public struct Account: Decodable, Sendable {

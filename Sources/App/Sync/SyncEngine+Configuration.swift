@@ -19,7 +19,7 @@ extension SyncEngine {
         let limits = forTimer
             ? ExchangeGate.Limits(total: concurrency, perExchange: concurrency, perUser: concurrency)
             : ExchangeGate.Limits(concurrency: concurrency)
-        var exchanges = try ExchangeConfiguration.fromEnvironment(configuration.environment)
+        var exchanges = configuration.exchanges
         exchanges.nonceStore = ExchangeNonceStore(database: database)
         exchanges.budget = RequestBudgetStore(database: database)
         return SyncEngine(database: database, cipher: CredentialCipher(keyRing: configuration.keyRing), exchanges: exchanges,

@@ -1,3 +1,4 @@
+import Foundation
 import Primitives
 
 /// Bearer tokens for the Coinbase Advanced Trade API, built like the official coinbase-advanced-py 1.8.4
@@ -35,50 +36,3 @@ public enum CoinbaseJWT {
         return signingInput + "." + Base64.urlEncode(signature)
     }
 }
-
-/// Minimal JSON writer with a fixed member order, so token bytes are reproducible.
-enum JSONText {
-    /// A JSON scalar.
-    enum Value {
-        case string(String)
-        case integer(Int64)
-        /// JSON text already rendered (a nested array or object).
-        case raw(String)
-    }
-
-    /// `{"k":v,…}` in the given order.
-    static func object(_ members: [(String, Value)]) -> String {
-        "{" + members.map { key, value in
-            let text: String
-            switch value {
-            case .string(let string): text = quoted(string)
-            case .integer(let number): text = String(number)
-            case .raw(let json): text = json
-            }
-            return quoted(key) + ":" + text
-        }.joined(separator: ",") + "}"
-    }
-
-    /// A JSON string literal with the mandatory escapes.
-    static func quoted(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    output += String(format: "\\u%04x", scalar.value)
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
-    }
-}
-
-import Foundation

@@ -111,7 +111,7 @@ public struct ExchangeConfiguration: Sendable {
     /// `HOLDFAST_NONCE_DIRECTORY`; budget limits by the variables of `BudgetLimits.fromEnvironment`. Throws on a
     /// variable that is not an http(s) URL with a host, or not a usable limit.
     public static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment, timeout: TimeInterval = 30
+        _ environment: [String: String], timeout: TimeInterval = 30
     ) throws -> ExchangeConfiguration {
         var overrides: [ExchangeID: URL] = [:]
         var regionOverrides: [ExchangeID: [String: URL]] = [:]

@@ -13,8 +13,9 @@ public enum ExchangeID: String, CaseIterable, Sendable, Codable, Hashable {
     public var info: ExchangeInfo { ExchangeInfo.all[self]! }
 }
 
-/// A credential part an exchange asks for.
-public enum CredentialField: String, Sendable, Codable, CaseIterable {
+/// A credential part an exchange asks for, as a form and the API name it: the raw value is the JSON member
+/// (`apiKey`). Not `Vault.CredentialField`, whose raw value is the stored column (`api_key`).
+public enum CredentialInput: String, Sendable, Codable, CaseIterable {
     case apiKey, apiSecret, passphrase
 }
 
@@ -25,9 +26,9 @@ public struct ExchangeInfo: Sendable, Equatable {
     /// Name shown to users.
     public let displayName: String
     /// Credential fields the exchange requires, in form order.
-    public let requiredFields: [CredentialField]
+    public let requiredFields: [CredentialInput]
     /// How to label each field in a form (exchanges name them differently).
-    public let fieldLabels: [CredentialField: String]
+    public let fieldLabels: [CredentialInput: String]
     /// Steps to create a read-only key.
     public let readOnlyKeyHelp: String
     /// The hosts a key may belong to, the default first; empty when the exchange has one host for everyone.

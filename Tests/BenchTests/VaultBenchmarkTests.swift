@@ -1,5 +1,5 @@
 import Testing
-@testable import Vault
+@testable import holdfast_bench
 
 /// The benchmark runs end to end (with few iterations) and reports every measurement.
 struct VaultBenchmarkTests {

@@ -1,7 +1,9 @@
+import Exchanges
 import Foundation
 
-/// The logic behind `holdfast exchange balances EXCHANGE`: credentials as JSON on stdin, balances as JSON out.
-public enum BalancesCommand {
+/// The logic behind `holdfast exchange balances EXCHANGE` (the command itself lives in the `holdfast`
+/// executable): credentials as JSON on stdin, balances as JSON out. Here, not in the executable, so tests call it.
+public enum BalancesReport {
     private struct Input: Decodable {
         let apiKey: String?
         let apiSecret: String?
@@ -13,8 +15,8 @@ public enum BalancesCommand {
         static let fields: Set<String> = ["apiKey", "apiSecret", "passphrase", "region"]
     }
 
-    /// Reads `{"apiKey","apiSecret","passphrase","region"}` from `stdin`, fetches balances with the server configuration in
-    /// `environment`, and returns `{"balances":[{"asset","free","locked","total","wallets":[{"wallet","rawAsset",
+    /// Reads `{"apiKey","apiSecret","passphrase","region"}` from `stdin`, fetches balances with the exchanges' settings in
+    /// `environment` (`Configuration.exchanges`), and returns `{"balances":[{"asset","free","locked","total","wallets":[{"wallet","rawAsset",
     /// "free","locked"}]}],"unreadWallets":[{"wallet","reason","message"}]}` with exit code 0 (a wallet the key may
     /// not read is listed, not an error, and named again in `warnings`), or `{"error":{"code","message"}}` with
     /// exit code 1 (2 for bad input). Output never contains secrets.
@@ -40,7 +42,7 @@ public enum BalancesCommand {
         }
         let configuration: ExchangeConfiguration
         do {
-            configuration = try ExchangeConfiguration.fromEnvironment(environment, timeout: timeout)
+            configuration = try Configuration.exchanges(environment: environment, timeout: timeout)
         } catch {
             return failure(ExchangeError(.invalidRequest, message: "Server configuration error: \(error).", exchange: id),
                            exitCode: 2)

@@ -1,24 +1,25 @@
 import Foundation
 import Primitives
+import Vault
 
-/// Measures what the vault costs in a warm process, for `holdfast bench vault`.
+/// Measures what the vault costs in a warm process, for `holdfast-bench vault`.
 ///
 /// Uses throwaway random keys and secrets, never the configured ones. Per-operation figures are medians of
 /// individually timed calls, after a warm-up, so one scheduler hiccup does not skew them.
-public struct VaultBenchmark: Sendable {
+struct VaultBenchmark: Sendable {
     /// Timed calls per per-field and per-connection measurement.
-    public let iterations: Int
+    let iterations: Int
     /// Timed key ring loads and legacy record opens (each costs a full PBKDF2, so few are enough).
-    public let slowIterations: Int
+    let slowIterations: Int
 
     /// A benchmark with `iterations` timed calls per fast measurement.
-    public init(iterations: Int = 20_000, slowIterations: Int = 5) {
+    init(iterations: Int = 20_000, slowIterations: Int = 5) {
         self.iterations = max(iterations, 1)
         self.slowIterations = max(slowIterations, 1)
     }
 
     /// Runs every measurement and returns printable lines; a failure becomes a line rather than a crash.
-    public func report() -> String {
+    func report() -> String {
         do {
             return try measure().joined(separator: "\n")
         } catch {
@@ -35,7 +36,7 @@ public struct VaultBenchmark: Sendable {
         let active = secret(), previous = secret()
         let environment = ["ENCRYPTION_KEY": active]
         let load = try median(slowIterations) { _ = try KeyRing.load(environment: environment) }
-        lines.append(line("key ring load, 1 key (PBKDF2-HMAC-SHA256, \(VaultKey.iterations) iterations)", load))
+        lines.append(line("key ring load, 1 key (PBKDF2-HMAC-SHA256, \(KeyRing.derivationIterations) iterations)", load))
         let loadTwo = try median(slowIterations) { _ = try KeyRing(activeKey: active, previousKeys: [previous]) }
         lines.append(line("key ring load, active + 1 previous", loadTwo))
 
@@ -94,20 +95,5 @@ public struct VaultBenchmark: Sendable {
         let value = seconds >= 1e-3
             ? String(format: "%.1f", seconds * 1e3) + " ms" : String(format: "%.1f", seconds * 1e6) + " µs"
         return label.padding(toLength: 64, withPad: " ", startingAt: 0) + value
-    }
-}
-
-/// Writes records in the seed backend's format, so the benchmark has unique-salt legacy data to open.
-enum LegacyFixture {
-    /// `plaintext` sealed as the seed backend did: fresh salt and IV, PBKDF2 key, no associated data.
-    static func seal(_ plaintext: String, password: String) throws -> String {
-        let salt = SecureRandom.bytes(LegacyDecryptor.saltByteCount)
-        var derived = try KeyDerivation.pbkdf2SHA256(
-            password: Array(password.utf8), salt: salt, iterations: LegacyDecryptor.iterations,
-            keyLength: AESGCM.keyByteCount)
-        let key = SymmetricKey(consuming: &derived)
-        let box = try AESGCM.seal(
-            Array(plaintext.utf8), using: key, nonce: SecureRandom.bytes(LegacyDecryptor.ivByteCount))
-        return [salt, box.nonce, box.tag, box.ciphertext].map { Base64.encode($0) }.joined(separator: ":")
     }
 }

@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+import Store
+
+/// One run of `holdfast-sync` (the systemd timer's service), callable in process: the executable only parses
+/// its arguments and calls `run(_:configuration:logger:)`, and tests call the same function.
+///
+/// The run takes the shared database lock (a restore in progress skips the run), refuses a database that
+/// is not migrated or whose credentials no key opens, then either lists what is due (`dryRun`) or syncs it,
+/// and checkpoints the WAL once at the end.
+public enum TimerRun {
+    /// What the command line asked for.
+    public struct Options: Sendable, Equatable {
+        /// Sync only this connection, whether due or not.
+        public var connection: String?
+        /// List the due connections and sync nothing.
+        public var dryRun = false
+        /// Start no new sync after this many seconds from the start of the run.
+        public var maxDuration: Double?
+        /// Syncs at once; nil means `Configuration.syncConcurrency`.
+        public var concurrency: Int?
+
+        public init(connection: String? = nil, dryRun: Bool = false, maxDuration: Double? = nil, concurrency: Int? = nil) {
+            self.connection = connection
+            self.dryRun = dryRun
+            self.maxDuration = maxDuration
+            self.concurrency = concurrency
+        }
+    }
+
+    /// The range `--concurrency` and `HOLDFAST_SYNC_CONCURRENCY` must fall in.
+    public static let concurrencyRange = 1...256
+
+    /// Runs once and returns the process exit status: 0 when the run did its job (exchange failures are
+    /// recorded per connection and do not fail it; a restore in progress skips the run), 78 (EX_CONFIG) for
+    /// what no retry fixes (a setting, the migrations, the key: `StartupError.isPermanent`), 1 otherwise.
+    /// `output` receives the dry run's lines (stdout in the executable); `makeClient` replaces the exchange
+    /// clients in tests.
+    public static func run(_ options: Options, configuration: Configuration, logger: Logger,
+                           output: @Sendable (String) -> Void = { print($0) },
+                           makeClient: SyncEngine.ClientFactory? = nil) async -> Int32 {
+        do {
+            // Held for the run, so `holdfast restore` cannot replace the database under it. Opening blocks on
+            // `flock` and SQLite, so it runs on a blocking-work thread.
+            let held = try await BlockingWork.run { try ServiceStartup.open(configuration: configuration).map(HeldLock.init) }
+            guard let held else {
+                logger.notice("a restore of the database is in progress (holdfast restore); skipping this run")
+                return 0
+            }
+            defer { withExtendedLifetime(held) {} }
+            let database = Database(path: configuration.databasePath)
+            if options.dryRun {
+                let due = try await BlockingWork.run { try DueConnections.list(in: database) }
+                for item in due { output("\(item.id) \(item.exchange) due since \(item.nextAttemptAt ?? "never synced")") }
+                output("\(due.count) connection\(due.count == 1 ? "" : "s") due")
+                return 0
+            }
+            let width = options.concurrency ?? configuration.syncConcurrency
+            let engine = try SyncEngine.build(configuration: configuration, database: database, concurrency: width,
+                                              logger: logger, makeClient: makeClient, forTimer: true)
+            let runner = SyncRunner(engine: engine, database: database, concurrency: width, logger: logger)
+            let deadline = options.maxDuration.map { ContinuousClock.now + .milliseconds(Int($0 * 1000)) }
+            _ = try await runner.run(only: options.connection.map { [$0] }, deadline: deadline)
+            // Once per run, after the writes: bounds the WAL even when the responder is idle (socket-activated,
+            // not started). On a plain thread: the checkpoint blocks on file I/O.
+            await WALCheckpoints().runOnOwnThread(on: database, logger: logger)
+            return 0
+        } catch let refusal as ServiceStartup.Refusal {
+            // The same one critical line the responder logs for the same database.
+            logger.critical("\(refusal.description)")
+            return ServiceStartup.permanentErrorExitCode
+        } catch {
+            logger.critical("sync run failed", metadata: ["error": "\(error)"])
+            return StartupError.exitCode(for: error)
+        }
+    }
+
+    /// The database lock, carried from the blocking-work thread that took it to the run that holds it.
+    ///
+    /// `@unchecked Sendable`: the lock is never used after it is taken; it is only kept alive and released
+    /// (closed in its `deinit`) once the run ends, by whichever thread drops the last reference.
+    private final class HeldLock: @unchecked Sendable {
+        let lock: DatabaseLock
+        init(_ lock: DatabaseLock) { self.lock = lock }
+    }
+}
