@@ -132,6 +132,20 @@ def process_running(pid):
     return fields[0] not in ("Z", "X")
 
 
+def database_file_bytes(database):
+    """The bytes of the database file and its `-wal`/`-shm` companions, read by another process.
+
+    This process holds sqlite3 connections on that database, and POSIX drops every lock a process holds on a
+    file when it closes any descriptor of that file. Reading the files here with open() would silently release
+    this process's SQLite locks: another process could then take itself for the database's last user,
+    checkpoint and delete the WAL under the running stack, and corrupt the database
+    (https://sqlite.org/howtocorrupt.html, section 2.2). `cat` in a child process has no locks to lose.
+    """
+    database = Path(database)
+    files = sorted(str(p) for p in database.parent.glob(database.name + "*") if not p.name.endswith(".lock"))
+    return subprocess.run(["cat", *files], capture_output=True, check=True, timeout=60).stdout
+
+
 def cli(*args, stdin=None, check=True, env_extra=None):
     """Runs the admin CLI against the test stack's database and secrets."""
     env = dict(os.environ)

@@ -1,11 +1,12 @@
 """The connections API end to end: nginx -> responder -> SQLite, and real HTTP to the sandbox exchanges."""
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from conftest import STATE, Client
+from conftest import STATE, Client, database_file_bytes
 from sandbox import EXCHANGES, clear_faults, credentials, new_account, set_balances, set_faults
 
 API = "/api/v1/exchanges"
@@ -261,10 +262,9 @@ def test_no_credential_in_plaintext_in_the_database(logged_in):
     accounts = [new_account(e) for e in EXCHANGES]
     for account in accounts:
         assert connect(logged_in, account).status == 201
-    with sqlite3.connect(database_path()) as db:
+    with closing(sqlite3.connect(database_path())) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db_file = Path(database_path())
-    blobs = b"".join(p.read_bytes() for p in db_file.parent.glob(db_file.name + "*"))
+    blobs = database_file_bytes(database_path())
     for account in accounts:
         assert account["apiSecret"].encode() not in blobs
         assert account["apiKey"].encode() not in blobs
