@@ -37,6 +37,7 @@ struct ConnectionStoreTests {
         case .notFound: "notFound"
         case .inProgress: "inProgress"
         case .notDue: "notDue"
+        case .paused: "paused"
         }
     }
 
@@ -100,6 +101,11 @@ struct ConnectionStoreTests {
             _ = try ConnectionStore.change(paused, userID: userID, .init(status: .disabled), in: db)
         }
         #expect(try claim(paused, third) == "notDue")
+        // By name too: the pause is checked in the claiming transaction, so one committed after the caller
+        // looked still refuses the sync, and no lease is taken.
+        let leasesBefore = try leases()
+        #expect(try claim(paused, third, onlyIfDue: false) == "paused")
+        #expect(try leases() == leasesBefore)
         #expect(try claim(UUIDs.make(), third) == "notFound")
         #expect(try claim("not-a-uuid", third) == "notFound")
     }

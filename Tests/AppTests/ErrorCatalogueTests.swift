@@ -105,7 +105,7 @@ struct ErrorCatalogueTests {
 
     @Test func syncErrorsUseCatalogueCodes() {
         let cases: [(SyncEngine.SyncError, ErrorCode)] = [(.notFound, .notFound), (.inProgress, .syncInProgress),
-                                                          (.notDue, .syncInProgress)]
+                                                          (.notDue, .syncInProgress), (.paused, .connectionPaused)]
         for (error, code) in cases {
             #expect(error.code == code.rawValue)
             #expect(error.status == code.status)

@@ -11,7 +11,7 @@ struct TableOwnershipTests {
         "portfolios": "HoldingStore", "tokens": "HoldingStore", "holdings": "HoldingStore", "holding_wallets": "HoldingStore",
         "sync_runs": "SyncRunStore", "sync_counters": "SyncRunStore", "sync_deferrals": "SyncRunStore",
         "users": "UserStore", "sessions": "SessionStore", "login_throttle": "LoginThrottleStore",
-        "exchange_nonces": "NonceStore", "request_budgets": "RequestBudgetStore",
+        "exchange_nonces": "ExchangeNonceStore", "request_budgets": "RequestBudgetStore",
         "schema_migrations": "Migrator",
     ]
 

@@ -20,6 +20,8 @@ extension ConnectionStore {
         case inProgress
         /// Asked to claim only if due, and it is not (another run synced it, or it was paused, since listed).
         case notDue
+        /// Paused by its owner (a manual sync of a paused connection is refused, not queued).
+        case paused
     }
 
     /// Claims connection `id` for `holder` at `now`; with `onlyIfDue`, only while the due rule still holds.
@@ -33,6 +35,8 @@ extension ConnectionStore {
         try db.run("UPDATE exchange_connections SET status = status WHERE id = ?", [.text(id.lowercased())])
         guard let record = try find(id, in: db, now: now) else { return .notFound }
         if onlyIfDue && !record.due { return .notDue }
+        // Checked here, not by the caller beforehand: a pause committed after the caller looked still counts.
+        if record.status == .disabled { return .paused }
         let acquired = Timestamp.format(now)
         let expires = Timestamp.format(now.addingTimeInterval(SyncLease.duration))
         let taken = try db.run("""

@@ -59,6 +59,9 @@ public enum LegacyImport {
             portfolioNames.append((id, label ?? exchange))
         }
         try database.write { db in
+            // Looked up again in the writing transaction: a user deleted (or re-created) since the first lookup,
+            // which only chose the ids the keys are sealed to, must not receive the rows.
+            guard try UserStore.find(email: email, in: db)?.id == userID else { throw LegacyImportError.unknownUser(email) }
             for connection in prepared {
                 try ConnectionStore.insert(connection, in: db)
             }

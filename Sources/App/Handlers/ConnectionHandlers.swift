@@ -108,10 +108,8 @@ enum ConnectionHandlers {
 
     /// `POST /connections/:id/sync`: sync now.
     static func sync(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
+        // Paused is decided by the engine's claim, in the transaction that takes the lease (409 connection_paused).
         let record = try owned(parameters, app, session)
-        if record.status == .disabled {
-            throw APIError.conflict("This connection is paused; resume it before syncing.", code: .connectionPaused)
-        }
         let engine = app.engine
         let result: Result<SyncEngine.Outcome, SyncEngine.SyncError> = runBlocking {
             do throws(SyncEngine.SyncError) { return .success(try await engine.sync(record.id, trigger: .manual)) } catch { return .failure(error) }

@@ -34,6 +34,8 @@ public final class SyncEngine: Sendable {
         case inProgress
         /// Asked to sync only if due, and it is not: another run synced it since the caller listed it.
         case notDue
+        /// The connection is paused: resume it before syncing.
+        case paused
     }
 
     /// What the exchange says about a set of credentials (the test and connect endpoints).
@@ -169,6 +171,7 @@ public final class SyncEngine: Sendable {
             case .notFound: throw SyncError.notFound
             case .inProgress: throw SyncError.inProgress
             case .notDue: throw SyncError.notDue
+            case .paused: throw SyncError.paused
             }
         } catch let error as SyncError {
             throw error

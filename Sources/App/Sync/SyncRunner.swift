@@ -61,7 +61,8 @@ public struct SyncRunner: Sendable {
                         return outcome.success ? .succeeded : .failed
                     } catch .inProgress {
                         return .skippedInProgress
-                    } catch .notDue {
+                    } catch .notDue, .paused {
+                        // A listed connection paused since is no longer due (the claim says notDue first).
                         return .skippedNotDue
                     } catch {
                         return .failed
