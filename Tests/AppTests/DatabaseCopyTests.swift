@@ -82,7 +82,7 @@ struct DatabaseCopyTests {
     @Test func secondCopyIntoTheNowNonEmptyTargetIsRefusedAndChangesNothing() async throws {
         try await populateSource()
         let target = try PostgresScratch.database()
-        try DatabaseCopy.copy(from: sourcePath, to: target.url, migrations: Self.migrations)
+        _ = try DatabaseCopy.copy(from: sourcePath, to: target.url, migrations: Self.migrations)
         let db = try target.connect()
         let snapshot = try targetSnapshot(db)
 
@@ -252,7 +252,7 @@ struct DatabaseCopyTests {
         let users = ["alice@example.com", "Bob@Example.com", "carol@example.com"].map { (UUIDs.make(), $0) }
         let kraken = UUIDs.make()
         let okx = UUIDs.make()
-        try database.write { db in
+        try await database.write { db in
             for (id, email) in users {
                 try UserStore.insert(id: id, email: email, passwordHash: "$argon2id$v=19$placeholder", at: now, in: db)
             }
