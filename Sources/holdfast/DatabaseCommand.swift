@@ -16,7 +16,7 @@ struct DatabaseCommand: ParsableCommand {
             (row counts and primary-key checksums per table). Stop holdfast-fcgi and holdfast-sync.timer first.
             """)
 
-        @Option(help: "The SQLite database file to copy (opened read-only).")
+        @Option(help: ArgumentHelp("The SQLite database file to copy (opened read-only).", valueName: "file"))
         var from: String
 
         @Option(help: ArgumentHelp("""

@@ -77,7 +77,7 @@ def test_unreachable_target_exits_1_without_the_password(tmp_path):
     result = run("db", "copy", "--from", str(source), "--to", f"postgresql://holdfast:{password}@127.0.0.1:1/x",
                  env=env)
     assert result.returncode == 1
-    assert "cannot connect to the target" in result.stderr, result.stderr
+    assert "PostgreSQL target: cannot connect" in result.stderr, result.stderr
     assert password not in result.stderr + result.stdout
 
 

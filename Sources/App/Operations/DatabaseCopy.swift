@@ -166,9 +166,11 @@ public struct DatabaseCopyReport: Sendable, Equatable {
     /// Rows copied over all tables.
     public var totalRows: Int { tables.reduce(0) { $0 + $1.rows } }
 
+    private static func rows(_ count: Int) -> String { count == 1 ? "1 row" : "\(count) rows" }
+
     /// What the CLI prints: `users: 3 rows` per table, then `copied N rows in T s`.
     public var lines: [String] {
-        tables.map { "\($0.name): \($0.rows) \($0.rows == 1 ? "row" : "rows")" }
-            + ["copied \(totalRows) rows in \(String(format: "%.1f", seconds)) s"]
+        tables.map { "\($0.name): \(Self.rows($0.rows))" }
+            + ["copied \(Self.rows(totalRows)) in \(String(format: "%.1f", seconds)) s"]
     }
 }

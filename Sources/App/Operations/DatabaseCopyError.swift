@@ -43,7 +43,7 @@ public enum DatabaseCopyError: Error, CustomStringConvertible, Equatable {
         case .sourceNotMigrated(let names):
             "the source has migrations pending (\(names.joined(separator: ", "))): run `holdfast migrate` on it first"
         case .sourceMigrationsUnknown(let reason): "the source's migrations do not match this install: \(reason)"
-        case .targetUnreachable(let reason): "cannot connect to the target: \(reason)"
+        case .targetUnreachable(let reason): "PostgreSQL target: \(reason)"
         case .targetVersionMismatch(let reason):
             "the target is at another schema version than this install: \(reason); copy into an empty database"
         case .targetNotHoldfast(let tables):
