@@ -77,6 +77,32 @@ struct DatabaseCopyTests {
         #expect(report.totalRows > 20)
     }
 
+    @Test func theCopyReadsOneSnapshotWhileTheSourceIsWritten() async throws {
+        try await populateSource()
+        let target = try PostgresScratch.database()
+        let database = Database(path: sourcePath)
+        defer { database.close() }
+        var written = false
+        // Between two tables, a service commits a new user and a new session to the source: neither is copied,
+        // because the copy reads the snapshot it started with (and its counts verify against that snapshot).
+        let report = try DatabaseCopy.copy(from: sourcePath, to: target.url, migrations: Self.migrations) { _, _ in
+            guard !written else { return }
+            written = true
+            try? database.write { db in
+                let id = UUIDs.make()
+                try UserStore.insert(id: id, email: "late@example.com", passwordHash: "$x$", at: Timestamp.now(), in: db)
+                try SessionStore.insert(id: UUIDs.make(), userID: id, createdAt: Date(),
+                                        expiresAt: Date().addingTimeInterval(60), in: db)
+            }
+        }
+        #expect(written)
+        #expect(try await database.read { db in try UserStore.list(in: db).count } == 4)
+        #expect(report.tables.first { $0.name == "users" }?.rows == 3)
+        let db = try target.connect()
+        #expect(try db.queryOne("SELECT count(*) AS n FROM users")?.int("n") == 3)
+        #expect(try db.queryOne("SELECT count(*) AS n FROM sessions")?.int("n") == 2)
+    }
+
     // MARK: - Refusals that touch nothing
 
     @Test func secondCopyIntoTheNowNonEmptyTargetIsRefusedAndChangesNothing() async throws {
