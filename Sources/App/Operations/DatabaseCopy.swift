@@ -25,11 +25,15 @@ public enum DatabaseCopy {
     /// reads them). `migrations` is the folder of the SQLite migrations, with the PostgreSQL ones in its
     /// `postgresql/` subfolder.
     ///
+    /// `afterTable` is called with each table's name and row count once its rows are in the (still open) target
+    /// transaction: for progress display, and for tests that act between two tables.
+    ///
     /// - Returns: the rows copied per table, in copy order, and the time taken.
     /// - Throws: `DatabaseCopyError` for every refusal and failure (the target is left as it was found);
     ///   `MigrationError` when a migration file in `migrations` is misnamed.
     public static func copy(from sourcePath: String, to targetURL: String, migrations: URL,
-                            batchSize: Int = defaultBatchSize) throws -> DatabaseCopyReport {
+                            batchSize: Int = defaultBatchSize,
+                            afterTable: (String, Int) -> Void = { _, _ in }) throws -> DatabaseCopyReport {
         let started = ContinuousClock.now
         let sqliteMigrator = try Migrator(directory: migrations)
         let postgresMigrator = try PostgresMigrator(directory: migrations.appendingPathComponent("postgresql"))
@@ -56,8 +60,10 @@ public enum DatabaseCopy {
                 try refuseRows(in: tables, of: db)
                 var copied: [(table: CopyTable, source: KeyChecksum)] = []
                 for table in tables {
-                    copied.append((table, try TableCopy.copy(table, from: source, sourcePath: sourcePath, to: db,
-                                                             batchSize: batchSize)))
+                    let checksum = try TableCopy.copy(table, from: source, sourcePath: sourcePath, to: db,
+                                                      batchSize: batchSize)
+                    copied.append((table, checksum))
+                    afterTable(table.name, checksum.count)
                 }
                 for table in tables { try TableCopy.advanceSequences(of: table, in: db) }
                 for (table, checksum) in copied { try TableCopy.verify(table, against: checksum, in: db) }
