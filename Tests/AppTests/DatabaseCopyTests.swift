@@ -103,6 +103,16 @@ struct DatabaseCopyTests {
         #expect(try db.queryOne("SELECT count(*) AS n FROM sessions")?.int("n") == 2)
     }
 
+    @Test func theSourceConnectionCannotWriteNorCreate() throws {
+        try Migrator(directory: Self.migrations).migrate(SQLiteConnection(path: sourcePath))
+        let source = try SQLiteConnection(readOnlyPath: sourcePath)
+        #expect(throws: SQLiteError.self) { try source.execute("CREATE TABLE scribble (id INTEGER)") }
+        #expect(throws: SQLiteError.self) { try source.run("DELETE FROM users", []) }
+        let missing = folder.appendingPathComponent("never.sqlite").path
+        #expect(throws: SQLiteError.self) { try SQLiteConnection(readOnlyPath: missing) }
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
     // MARK: - Refusals that touch nothing
 
     @Test func secondCopyIntoTheNowNonEmptyTargetIsRefusedAndChangesNothing() async throws {
