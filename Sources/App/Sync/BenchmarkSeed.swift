@@ -5,8 +5,8 @@ import Vault
 /// Seeds connections for the sync benchmark: `count` connections of `userEmail`, spread over the given
 /// sandbox accounts, due at once. Encrypted exactly as real connections are, in one transaction.
 ///
-/// Called by `holdfast-bench seed-connections` and the timer's tests. It stays in App, beside the other
-/// statements on `exchange_connections`, until the connection store owns its insert; then only the loop moves.
+/// Called by `holdfast-bench seed-connections` and the timer's tests (which is why it lives in App); it writes
+/// through `UserStore` and `ConnectionStore` like every other caller.
 public enum BenchmarkSeed {
     /// An account to copy credentials from.
     public struct Account: Decodable, Sendable {
@@ -22,9 +22,7 @@ public enum BenchmarkSeed {
         let cipher = CredentialCipher(keyRing: keyRing)
         let now = Timestamp.now()
         return try database.write { db in
-            guard let userID = try db.queryOne("SELECT id FROM users WHERE email = ?", [.text(userEmail)])?.string("id") else {
-                throw UserError.notFound
-            }
+            guard let userID = try UserStore.find(email: userEmail, in: db)?.id else { throw UserError.notFound }
             var ids: [String] = []
             for index in 0..<count {
                 let account = accounts[index % accounts.count]
