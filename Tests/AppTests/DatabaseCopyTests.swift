@@ -9,7 +9,7 @@ import Vault
 
 /// `holdfast db copy`: a populated SQLite database, built through the migrations and the stores, copied into a
 /// fresh PostgreSQL database on the throwaway test server, and every way the copy must refuse or roll back.
-struct DatabaseCopyTests {
+final class DatabaseCopyTests {
     static let migrations = PostgresScratch.repositoryRoot.appendingPathComponent("Migrations")
     static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
     static let encryptionKey = "database-copy-test-key-database-copy-0001"
@@ -22,6 +22,8 @@ struct DatabaseCopyTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         sourcePath = folder.appendingPathComponent("holdfast.sqlite").path
     }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     // MARK: - The copy
 
