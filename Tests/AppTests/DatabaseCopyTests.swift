@@ -209,6 +209,14 @@ final class DatabaseCopyTests {
         #expect(throws: DatabaseCopyError.tableOnOneSide(table: "invoices", side: "target")) {
             try DatabaseCopy.copy(from: sourcePath, to: extra.url, migrations: Self.migrations)
         }
+
+        // A table someone added to the source by hand has nowhere to go.
+        try SQLiteConnection(path: sourcePath).execute("CREATE TABLE scratch_notes (id INTEGER PRIMARY KEY)")
+        let fresh = try PostgresScratch.database()
+        #expect(throws: DatabaseCopyError.tableOnOneSide(table: "scratch_notes", side: "source")) {
+            try DatabaseCopy.copy(from: sourcePath, to: fresh.url, migrations: Self.migrations)
+        }
+        #expect(try fresh.connect().queryOne("SELECT count(*) AS n FROM users")?.int("n") == 0)
     }
 
     @Test func unreachableTargetIsNamedWithoutItsPassword() async throws {
