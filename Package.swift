@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Sandbox", dependencies: ["Primitives", "Exchanges", "Web"]),
         // The application: configuration, auth, handlers, sync engine.
         .target(name: "App", dependencies: [
-            "Primitives", "Store", "Web", "Vault", "Exchanges",
+            "Primitives", "Store", "PostgreSQL", "Web", "Vault", "Exchanges",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Resources")]),
 
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "Store"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "FastCGI"]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "Store", "Web", "Vault", "Exchanges", "Sandbox", "Primitives",
+            "App", "Store", "PostgreSQL", "Web", "Vault", "Exchanges", "Sandbox", "Primitives",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "Primitives"], resources: [.copy("Vectors")]),

@@ -21,17 +21,8 @@ public final class SQLiteConnection: Connection {
     public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000) throws {
         DatabaseFileMode.prepare(path)
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
-        var pointer: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let status = sqlite3_open_v2(path, &pointer, flags, nil)
-        guard status == SQLITE_OK, let pointer else {
-            let message = pointer.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            if let pointer { sqlite3_close_v2(pointer) }
-            throw SQLiteError(code: status, message: message, sql: nil)
-        }
-        handle = pointer
-        sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+        handle = try Self.open(path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                               busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         // foreign_keys is per connection and off by default; WAL lets readers run beside the one writer.
         try execute("PRAGMA foreign_keys = ON")
         try execute("PRAGMA journal_mode = WAL")
@@ -39,6 +30,32 @@ public final class SQLiteConnection: Connection {
         // Per connection, not stored in the file: without it a WAL that grew while a reader held an old
         // snapshot keeps its size for ever, even after checkpoints catch up.
         try execute("PRAGMA journal_size_limit = \(Self.walSizeLimitBytes)")
+    }
+
+    /// Opens the existing database file at `path` read-only (SQLITE_OPEN_READONLY): no statement on it can
+    /// write, it is never created, and none of the settings `init(path:)` writes (journal mode) are applied, so
+    /// the file is left exactly as it was. For tools that only read a database, such as `holdfast db copy`.
+    ///
+    /// - Throws: `SQLiteError` (SQLITE_CANTOPEN) when there is no file at `path` or it cannot be read.
+    public init(readOnlyPath path: String, busyTimeoutMilliseconds: Int32 = 5_000) throws {
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        handle = try Self.open(path, flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                               busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+    }
+
+    /// `sqlite3_open_v2` with `flags`, extended result codes and the busy timeout; the handle is closed again
+    /// when opening failed (SQLite hands one back even then).
+    private static func open(_ path: String, flags: Int32, busyTimeoutMilliseconds: Int32) throws -> OpaquePointer {
+        var pointer: OpaquePointer?
+        let status = sqlite3_open_v2(path, &pointer, flags, nil)
+        guard status == SQLITE_OK, let pointer else {
+            let message = pointer.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let pointer { sqlite3_close_v2(pointer) }
+            throw SQLiteError(code: status, message: message, sql: nil)
+        }
+        sqlite3_extended_result_codes(pointer, 1)
+        sqlite3_busy_timeout(pointer, busyTimeoutMilliseconds)
+        return pointer
     }
 
     deinit { close() }

@@ -9,7 +9,8 @@ struct Holdfast: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "holdfast",
         abstract: "Administer a Holdfast installation.",
-        subcommands: [Migrate.self, Backup.self, Restore.self, UserCommand.self, KeysCommand.self, ImportLegacy.self, ExchangeCommand.self])
+        subcommands: [Migrate.self, Backup.self, Restore.self, UserCommand.self, KeysCommand.self, ImportLegacy.self, ExchangeCommand.self,
+                      DatabaseCommand.self])
 }
 
 /// `holdfast user add|password|list|delete`: passwords come from stdin, never argv.
