@@ -2,8 +2,11 @@ import Foundation
 
 /// Runs `operation` to completion from synchronous code and returns its result.
 ///
-/// The responder's workers and the CLI are plain threads, not tasks; exchange clients are async. Only call
-/// this from such a thread, never from inside a task on the cooperative pool, which it would block.
+/// The bridge from a plain thread into async code: the responder's workers and the CLI's main thread are not
+/// tasks, exchange clients are async. Only call this from such a thread, never from inside a task on the
+/// cooperative pool, which it would block (and with every pool thread waiting, nothing would run the task).
+/// The opposite direction, async code that must make a blocking call, is `BlockingWork.run` (Store) or the
+/// `async` `Database.read`/`write`. CONCURRENCY.md has the whole model.
 public func runBlocking<T: Sendable>(_ operation: @escaping @Sendable () async -> T) -> T {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)

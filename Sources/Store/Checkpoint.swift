@@ -1,7 +1,7 @@
 import CSQLite
 import Foundation
 
-/// What one WAL checkpoint achieved (`Connection.checkpoint()`).
+/// What one WAL checkpoint achieved (`SQLiteConnection.checkpoint()`).
 public struct CheckpointResult: Sendable, Equatable {
     /// True when every frame of the WAL was copied into the database and the WAL was truncated to zero.
     public let complete: Bool
@@ -13,7 +13,7 @@ public struct CheckpointResult: Sendable, Equatable {
     public let walBytes: Int64
 }
 
-extension Connection {
+extension SQLiteConnection {
     /// The WAL size limit every connection sets (`PRAGMA journal_size_limit`), in bytes: after a checkpoint
     /// that let the WAL start over, SQLite truncates a larger file to this. 8 MiB is twice what the default
     /// auto-checkpoint (1000 pages of 4 KiB) lets the WAL reach, so normal operation never pays for it.
@@ -43,6 +43,15 @@ extension Connection {
         guard let name = sqlite3_db_filename(handle, "main") else { return 0 }
         var info = stat()
         guard stat(String(cString: name) + "-wal", &info) == 0 else { return 0 }
+        return Int64(info.st_size)
+    }
+}
+
+extension Database {
+    /// The size of this database's `-wal` file in bytes, 0 when there is none. A `stat`, no connection.
+    public var walFileSize: Int64 {
+        var info = stat()
+        guard stat(path + "-wal", &info) == 0 else { return 0 }
         return Int64(info.st_size)
     }
 }

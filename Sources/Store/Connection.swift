@@ -1,121 +1,43 @@
-import CSQLite
-import Foundation
+/// The SQL a `Connection` speaks. Store code that must differ per backend (introspection, transaction
+/// syntax) switches on it; everything else is written once in the portable subset both accept.
+public enum SQLDialect: Sendable {
+    case sqlite
+    case postgresql
+}
 
-/// One open SQLite connection: the only owner of its `sqlite3*`, closed in `deinit`.
+/// One database connection, as store code sees it: run SQL, read rows.
 ///
-/// A connection is not `Sendable`: SQLite connections in the default (serialized-off) mode must be used by
-/// one thread at a time. The responder gives each worker thread its own; everything else reaches one through
-/// a `Database`.
-public final class Connection {
-    let handle: OpaquePointer
-    let busyTimeoutMilliseconds: Int32
-    private var statementCache: [String: Statement] = [:]
-
-    /// Opens (creating if needed, mode 0600) the database file at `path` and applies the connection settings
-    /// every Holdfast connection needs: WAL with a size limit, a busy timeout, foreign keys on.
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000) throws {
-        DatabaseFileMode.prepare(path)
-        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
-        var pointer: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let status = sqlite3_open_v2(path, &pointer, flags, nil)
-        guard status == SQLITE_OK, let pointer else {
-            let message = pointer.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            if let pointer { sqlite3_close_v2(pointer) }
-            throw SQLiteError(code: status, message: message, sql: nil)
-        }
-        handle = pointer
-        sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
-        // foreign_keys is per connection and off by default; WAL lets readers run beside the one writer.
-        try execute("PRAGMA foreign_keys = ON")
-        try execute("PRAGMA journal_mode = WAL")
-        try execute("PRAGMA synchronous = NORMAL")
-        // Per connection, not stored in the file: without it a WAL that grew while a reader held an old
-        // snapshot keeps its size for ever, even after checkpoints catch up.
-        try execute("PRAGMA journal_size_limit = \(Self.walSizeLimitBytes)")
-    }
-
-    deinit {
-        statementCache.removeAll()
-        sqlite3_close_v2(handle)
-    }
-
-    /// Runs one or more SQL statements that return no rows (schema, pragmas).
-    public func execute(_ sql: String) throws {
-        var errorMessage: UnsafeMutablePointer<CChar>?
-        let status = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
-        if status != SQLITE_OK {
-            let message = errorMessage.map { String(cString: $0) } ?? lastErrorMessage
-            sqlite3_free(errorMessage)
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql, systemErrno: systemErrno)
-        }
-    }
-
-    /// A prepared statement for `sql`, reused across calls on this connection.
-    public func prepare(_ sql: String) throws -> Statement {
-        if let cached = statementCache[sql] {
-            cached.reset()
-            return cached
-        }
-        let statement = try Statement(connection: self, sql: sql)
-        statementCache[sql] = statement
-        return statement
-    }
-
-    /// Runs `sql` with `bindings` and returns every row.
+/// A connection is not `Sendable` and is only ever lent: `Database.read`/`write` hand one to a closure, on
+/// the closure's thread, for the closure's duration. Using it on another thread or after the closure returned
+/// traps. `SQLiteConnection` is the implementation today; a PostgreSQL one will implement the same five
+/// members, so store types written against this protocol (`in db: Connection`) run on both.
+///
+/// SQL passed here must be portable (placeholders `?` or `?1`, `?2`; `RETURNING id` rather than
+/// `last_insert_rowid()`; timestamps as ISO-8601 text; booleans as 0/1).
+public protocol Connection: AnyObject {
+    /// Runs one or more statements that return no rows (schema, pragmas). Throws the backend's error.
+    func execute(_ sql: String) throws
+    /// Runs `sql` with `bindings` (in placeholder order) and returns every row.
     @discardableResult
-    public func query(_ sql: String, _ bindings: [SQLValue] = []) throws -> [Row] {
-        let statement = try prepare(sql)
-        defer { statement.reset() }
-        try statement.bind(bindings)
-        return try statement.allRows()
-    }
-
-    /// Runs `sql` with `bindings` and returns the first row, if any.
-    public func queryOne(_ sql: String, _ bindings: [SQLValue] = []) throws -> Row? {
-        try query(sql, bindings).first
-    }
-
+    func query(_ sql: String, _ bindings: [SQLValue]) throws -> [Row]
+    /// Runs `sql` with `bindings` and returns the first row, nil when there is none.
+    func queryOne(_ sql: String, _ bindings: [SQLValue]) throws -> Row?
     /// Runs a statement that changes rows and returns how many it changed.
     @discardableResult
-    public func run(_ sql: String, _ bindings: [SQLValue] = []) throws -> Int {
-        let statement = try prepare(sql)
-        defer { statement.reset() }
-        try statement.bind(bindings)
-        _ = try statement.allRows()
-        return Int(sqlite3_changes(handle))
-    }
+    func run(_ sql: String, _ bindings: [SQLValue]) throws -> Int
+    /// Which SQL this connection speaks.
+    var dialect: SQLDialect { get }
+}
 
-    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back if it throws.
-    ///
-    /// IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes fails with
-    /// SQLITE_BUSY at once when another writer got in between, without waiting for the busy timeout.
-    public func transaction<T>(_ body: (Connection) throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body(self)
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
+extension Connection {
+    /// `query(sql, [])`: a statement without placeholders.
+    @discardableResult
+    public func query(_ sql: String) throws -> [Row] { try query(sql, []) }
 
-    var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+    /// `queryOne(sql, [])`: a statement without placeholders.
+    public func queryOne(_ sql: String) throws -> Row? { try queryOne(sql, []) }
 
-    /// errno of the last failed system call SQLite made on this connection, nil when 0.
-    var systemErrno: Int32? {
-        let value = sqlite3_system_errno(handle)
-        return value == 0 ? nil : value
-    }
-
-    /// Turns a SQLite status into a thrown `SQLiteError` unless it is one of `accepted`.
-    func check(_ status: Int32, sql: String? = nil, accepting accepted: Set<Int32> = [SQLITE_OK]) throws {
-        if !accepted.contains(status) {
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: lastErrorMessage, sql: sql,
-                              systemErrno: systemErrno)
-        }
-    }
+    /// `run(sql, [])`: a statement without placeholders.
+    @discardableResult
+    public func run(_ sql: String) throws -> Int { try run(sql, []) }
 }

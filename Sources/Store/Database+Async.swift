@@ -4,7 +4,7 @@ import Foundation
 ///
 /// SQLite waits for its busy timeout (up to 5 s) and `fsync`s on commit; done on the cooperative pool (two
 /// threads on a 2-core VPS) that wait stalls every exchange call in the process. Async callers therefore get
-/// these overloads: same closure, same transaction, but the calling task suspends while a GCD thread blocks.
+/// these overloads: same closure, same transaction, but the calling task suspends while a blocking-work thread waits.
 extension Database {
     /// `read(_:)` on a blocking-work thread; the task suspends until it returns.
     @discardableResult
@@ -19,17 +19,24 @@ extension Database {
     }
 }
 
-/// Runs blocking calls (SQLite, `flock`, `fsync`, later libpq) for async code on GCD threads.
+/// Runs blocking calls (SQLite, `flock`, `fsync`, later libpq) for async code on threads of its own.
 ///
-/// GCD grows its pool when a thread blocks; Swift's cooperative pool never does, so one blocked task there
-/// holds one of its (here two) threads for the whole wait.
+/// Not GCD: on Linux, Swift's cooperative pool and libdispatch's global queues share one set of worker
+/// threads, which grows by about one thread a second while they block. Eight blocked GCD blocks delayed an
+/// unrelated task by 5 s on a 2-core machine (CONCURRENCY.md). So the work goes to `BlockingThreadPool`,
+/// plain threads that nothing else schedules on, as sqlite-nio does with its `NIOThreadPool`.
+///
+/// Use it from async code only: a plain thread (a responder worker, the CLI) makes blocking calls directly,
+/// and reaches async code through App's `runBlocking`. CONCURRENCY.md has the whole model.
 public enum BlockingWork {
-    private static let queue = DispatchQueue(label: "holdfast.blocking-work", attributes: .concurrent)
+    /// Up to 64 threads: more than the sync runner's default concurrency (8) and the responder's exchange
+    /// slots (64) ever have waiting on the database at once; work beyond that queues, it does not block.
+    static let pool = BlockingThreadPool(maxThreads: 64, name: "holdfast-blocking")
 
     /// Runs `work` on a blocking-work thread and returns (or throws) its result to the suspended caller.
     public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
+            pool.submit { continuation.resume(with: Result { try work() }) }
         }
     }
 }

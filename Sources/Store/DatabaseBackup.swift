@@ -69,7 +69,7 @@ public enum DatabaseBackup {
         try FileSystem.removeIfPresent(partial)
         do {
             try FileSystem.withPrivateUmask {
-                let connection = try Connection(path: databasePath)
+                let connection = try SQLiteConnection(path: databasePath)
                 try connection.run("VACUUM INTO ?", [.text(partial)])
             }
             try FileSystem.setMode(partial, 0o600)

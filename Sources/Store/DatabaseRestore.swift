@@ -112,9 +112,9 @@ public enum DatabaseRestore {
     /// Checks the staged copy; returns the migrations it still needs. Closes its connection before returning,
     /// which checkpoints and removes the copy's own WAL.
     private static func check(_ staged: String, named candidate: String, migrator: Migrator) throws -> [String] {
-        let connection: Connection
+        let connection: SQLiteConnection
         do {
-            connection = try Connection(path: staged)
+            connection = try SQLiteConnection(path: staged)
             let lines = try connection.query("PRAGMA integrity_check").compactMap { $0.string("integrity_check") }
             guard lines == ["ok"] else { throw Refusal.damaged(lines.first ?? "integrity_check returned nothing") }
         } catch let error as SQLiteError {

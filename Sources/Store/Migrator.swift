@@ -56,8 +56,11 @@ public struct Migrator: Sendable {
     }
 
     /// Applies every pending migration and returns the names applied.
+    ///
+    /// Takes a connection of its own, outside any `Database.read`/`write`: each migration is its own
+    /// transaction, which cannot nest inside another.
     @discardableResult
-    public func migrate(_ connection: Connection) throws -> [String] {
+    public func migrate(_ connection: SQLiteConnection) throws -> [String] {
         try ensureTable(connection)
         let applied = try verifiedAppliedVersions(connection)
         var names: [String] = []
@@ -110,11 +113,17 @@ public struct Migrator: Sendable {
 
     /// True when the database has the `schema_migrations` table, i.e. it was ever migrated by Holdfast.
     public func hasTable(_ connection: Connection) throws -> Bool {
-        try connection.queryOne(
-            "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") != nil
+        // The catalogue is the one thing the two dialects name differently.
+        let sql = switch connection.dialect {
+        case .sqlite: "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        case .postgresql:
+            "SELECT 1 AS present FROM information_schema.tables WHERE table_schema = current_schema() "
+                + "AND table_name = 'schema_migrations'"
+        }
+        return try connection.queryOne(sql) != nil
     }
 
-    private func ensureTable(_ connection: Connection) throws {
+    private func ensureTable(_ connection: SQLiteConnection) throws {
         try connection.execute("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version INTEGER PRIMARY KEY,

@@ -27,10 +27,10 @@ extension SQLValue {
 /// A prepared statement, finalized in `deinit`. Owned by its `Connection`'s cache.
 public final class Statement {
     private let handle: OpaquePointer
-    private unowned let connection: Connection
+    private unowned let connection: SQLiteConnection
     let sql: String
 
-    init(connection: Connection, sql: String) throws {
+    init(connection: SQLiteConnection, sql: String) throws {
         var pointer: OpaquePointer?
         let status = sqlite3_prepare_v2(connection.handle, sql, -1, &pointer, nil)
         guard status == SQLITE_OK, let pointer else {

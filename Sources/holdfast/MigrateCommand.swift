@@ -22,7 +22,7 @@ struct Migrate: ParsableCommand {
         if status {
             // Reporting never creates a database: without one, every shipped migration is pending.
             let report = FileManager.default.fileExists(atPath: path)
-                ? try migrator.report(Connection(path: path))
+                ? try migrator.report(SQLiteConnection(path: path))
                 : migrator.migrations.map { (state: Migrator.State.pending, name: $0.name) }
             for entry in report { print("\(entry.state.rawValue) \(entry.name)") }
             return
@@ -37,7 +37,7 @@ struct Migrate: ParsableCommand {
                 }
                 return
             }
-            let applied = try migrator.migrate(Connection(path: path))
+            let applied = try migrator.migrate(SQLiteConnection(path: path))
             print(applied.isEmpty ? "database is current" : "applied \(applied.count): \(applied.joined(separator: ", "))")
         } catch let error as MigrationError {
             guard case .unknownApplied = error else { throw error }

@@ -68,7 +68,7 @@ struct OnlineBackupTests {
         while flag.finishedWriters < writers.count && Date().timeIntervalSince(stopping) < 30 { usleep(1_000) }
         #expect(flag.finishedWriters == writers.count, "a writer thread did not finish within 30 s of being stopped")
         for copy in copies {
-            let connection = try Connection(path: copy)
+            let connection = try SQLiteConnection(path: copy)
             #expect(try connection.query("PRAGMA integrity_check").compactMap { $0.string("integrity_check") } == ["ok"])
             #expect(try Migrator(directory: TestApp.migrations).status(connection) == .current)
             let keys = try KeyRingCheck.run(Database(path: copy), keyRing: t.app.configuration.keyRing)

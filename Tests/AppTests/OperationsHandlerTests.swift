@@ -77,7 +77,7 @@ struct OperationsHandlerTests {
         #expect(!before.contains("\nholdfast_sqlite_checkpoint_last_complete "))
 
         // A reader of an old snapshot on another connection keeps the checkpoint from completing.
-        let reader = try Connection(path: test.app.database.path)
+        let reader = try SQLiteConnection(path: test.app.database.path)
         try reader.execute("BEGIN")
         _ = try reader.query("SELECT count(*) AS n FROM users")
         try test.addUser("wal@example.com")

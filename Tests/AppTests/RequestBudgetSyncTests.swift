@@ -53,32 +53,38 @@ struct RequestBudgetSyncTests {
     /// Two `Database` handles on one file stand for two processes (the responder and the timer); eight threads
     /// race for one window's budget. Each reservation is one `BEGIN IMMEDIATE` transaction, so exactly the
     /// usable 85 of 100 are granted, never more.
-    @Test func twoProcessesNeverGrantMoreThanTheLimit() throws {
+    @Test func twoProcessesNeverGrantMoreThanTheLimit() async throws {
         let other = Database(path: t.app.database.path)
-        let budgets = [SQLiteRequestBudget(database: t.app.database), SQLiteRequestBudget(database: other)]
+        let budgets = [RequestBudgetStore(database: t.app.database), RequestBudgetStore(database: other)]
         let scope = BudgetScope(name: "shared", policy: BudgetPolicy(limit: 100, refill: .window(milliseconds: 60_000)))
         let now = Date(timeIntervalSince1970: 1_800_000_010)
         let answers = AnswerTally()
-        DispatchQueue.concurrentPerform(iterations: 8) { index in
-            for _ in 0..<30 {
-                answers.add((try? budgets[index % 2].reserve(1, in: scope, at: now)).map { $0 == .go ? "go" : "wait" } ?? "error")
+        // Eight tasks; each reservation's transaction runs on a blocking-work thread, so they really overlap.
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    for _ in 0..<30 {
+                        let answer = try? await budgets[index % 2].reserve(1, in: scope, at: now)
+                        answers.add(answer.map { $0 == .go ? "go" : "wait" } ?? "error")
+                    }
+                }
             }
         }
         #expect(answers.counts == ["go": 85, "wait": 155])
         // And the other process sees the same count: nothing left in this window, all back in the next.
-        #expect(try budgets[1].reserve(1, in: scope, at: now) == .notBefore(Date(timeIntervalSince1970: 1_800_000_060)))
-        #expect(try budgets[0].reserve(1, in: scope, at: Date(timeIntervalSince1970: 1_800_000_060)) == .go)
+        #expect(try await budgets[1].reserve(1, in: scope, at: now) == .notBefore(Date(timeIntervalSince1970: 1_800_000_060)))
+        #expect(try await budgets[0].reserve(1, in: scope, at: Date(timeIntervalSince1970: 1_800_000_060)) == .go)
     }
 
     /// What one process learns from the exchange (a 429's Retry-After) holds for the other.
-    @Test func aBlockRecordedByOneProcessHoldsForTheOther() throws {
-        let mine = SQLiteRequestBudget(database: t.app.database)
-        let theirs = SQLiteRequestBudget(database: Database(path: t.app.database.path))
+    @Test func aBlockRecordedByOneProcessHoldsForTheOther() async throws {
+        let mine = RequestBudgetStore(database: t.app.database)
+        let theirs = RequestBudgetStore(database: Database(path: t.app.database.path))
         let scope = BudgetScope(.binanceAPI, baseURL: URL(string: "https://api.binance.com")!)
         let now = Date(timeIntervalSince1970: 1_800_000_010)
-        try mine.record(BudgetFeedback(blockedForSeconds: 120), in: scope, at: now)
-        #expect(try theirs.reserve(1, in: scope, at: now) == .notBefore(now.addingTimeInterval(120)))
-        let stored = try t.app.database.read { try $0.query("SELECT scope FROM request_budgets") }.compactMap { $0.string("scope") }
+        try await mine.record(BudgetFeedback(blockedForSeconds: 120), in: scope, at: now)
+        #expect(try await theirs.reserve(1, in: scope, at: now) == .notBefore(now.addingTimeInterval(120)))
+        let stored = try await t.app.database.read { try $0.query("SELECT scope FROM request_budgets") }.compactMap { $0.string("scope") }
         #expect(stored == ["binance-api api.binance.com"])
     }
 

@@ -16,7 +16,7 @@ struct StartupErrorTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-db-\(UUID().uuidString)").path
         try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
         do {
-            _ = try Connection(path: path).query("SELECT 1")
+            _ = try SQLiteConnection(path: path).query("SELECT 1")
             Issue.record("expected an error")
         } catch {
             #expect(StartupError.exitCode(for: error) == 78)

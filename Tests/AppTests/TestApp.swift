@@ -26,7 +26,8 @@ struct TestApp {
         app = try Application(configuration: try Configuration.load(environment: environment.merging(extraEnvironment) { $1 }),
                               logger: logger, throttleClock: throttleClock)
         if migrate {
-            try app.database.read { db in _ = try Migrator(directory: Self.migrations).migrate(db) }
+            // A connection of its own: each migration is a transaction, which cannot nest inside a read.
+            try Migrator(directory: Self.migrations).migrate(SQLiteConnection(path: app.database.path))
         }
     }
 

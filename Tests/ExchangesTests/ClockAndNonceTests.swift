@@ -57,14 +57,14 @@ struct ClockAndNonceTests {
         var last: UInt64 = 0
         for index in 0..<50 {
             let store = index.isMultiple(of: 2) ? first : second
-            let nonce = try store.nextNonce(forKey: "key-A", atLeast: 1000)
+            let nonce = try store.nextNonceBlocking(forKey: "key-A", atLeast: 1000)
             #expect(nonce > last)
             last = nonce
         }
         #expect(last == 1049)
         // Another key has its own sequence; `atLeast` moves a sequence forward.
-        #expect(try second.nextNonce(forKey: "key-B", atLeast: 5) == 5)
-        #expect(try first.nextNonce(forKey: "key-A", atLeast: 2_000_000) == 2_000_000)
+        #expect(try second.nextNonceBlocking(forKey: "key-B", atLeast: 5) == 5)
+        #expect(try first.nextNonceBlocking(forKey: "key-A", atLeast: 2_000_000) == 2_000_000)
     }
 
     @Test func krakenNoncesStayUniqueUnderConcurrency() async throws {
@@ -74,7 +74,9 @@ struct ClockAndNonceTests {
             for _ in 0..<4 {
                 group.addTask {
                     let store = FileNonceStore(directory: directory)
-                    return try (0..<25).map { _ in try store.nextNonce(forKey: "shared", atLeast: 1) }
+                    var batch: [UInt64] = []
+                    for _ in 0..<25 { batch.append(try await store.nextNonce(forKey: "shared", atLeast: 1)) }
+                    return batch
                 }
             }
             var all: [UInt64] = []

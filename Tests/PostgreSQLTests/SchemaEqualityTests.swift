@@ -13,7 +13,7 @@ struct SchemaEqualityTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let db = try Connection(path: folder.appendingPathComponent("holdfast.sqlite").path)
+        let db = try SQLiteConnection(path: folder.appendingPathComponent("holdfast.sqlite").path)
         try Migrator(directory: Self.sqliteMigrations).migrate(db)
         return try SchemaSnapshot.sqlite(db)
     }

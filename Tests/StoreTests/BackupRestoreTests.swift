@@ -19,13 +19,13 @@ struct BackupRestoreTests {
 
     /// A migrated database at `path` holding one note, `body`.
     func makeDatabase(_ path: String, body: String, migrations: [Migrator.Migration]? = nil) throws {
-        let db = try Connection(path: path)
+        let db = try SQLiteConnection(path: path)
         try Migrator(migrations: migrations ?? [v1, v2]).migrate(db)
         try db.run("INSERT INTO notes (body) VALUES (?)", [.text(body)])
     }
 
     func notes(_ path: String) throws -> [String] {
-        try Connection(path: path).query("SELECT body FROM notes ORDER BY id").compactMap { $0.string("body") }
+        try SQLiteConnection(path: path).query("SELECT body FROM notes ORDER BY id").compactMap { $0.string("body") }
     }
 
     func mode(_ path: String) throws -> Int {
@@ -77,7 +77,7 @@ struct BackupRestoreTests {
         try makeDatabase(database, body: "old")
         let backup = try DatabaseBackup.write(database: database, to: folder + "/backup.sqlite")
         // A commit after the backup that is still only in the WAL: the kept copy must not lose it.
-        let live = try Connection(path: database)
+        let live = try SQLiteConnection(path: database)
         try live.execute("PRAGMA wal_autocheckpoint = 0")
         try live.run("INSERT INTO notes (body) VALUES ('after the backup')")
         let outcome = try withExtendedLifetime(live) {
@@ -131,7 +131,7 @@ struct BackupRestoreTests {
             _ = FileManager.default.createFile(atPath: candidate, contents: Data(bytes))
             expected = .damaged("")
         case "foreign":
-            try Connection(path: candidate).execute("CREATE TABLE other (id INTEGER)")
+            try SQLiteConnection(path: candidate).execute("CREATE TABLE other (id INTEGER)")
             expected = .notHoldfast(candidate)
         default:
             try makeDatabase(candidate, body: "from the future", migrations: [v1, v2, v3])

@@ -8,7 +8,7 @@ struct FileModeTests {
         let path = try makeStoreTestDirectory().appendingPathComponent("db.sqlite").path
         let previous = umask(0o022)
         defer { umask(previous) }
-        let connection = try Connection(path: path)
+        let connection = try SQLiteConnection(path: path)
         try connection.execute("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('x')")
         #expect(permissions(path) == 0o600)
         #expect(permissions(path + "-wal") == 0o600)
@@ -18,12 +18,12 @@ struct FileModeTests {
     @Test func existingLooseFilesAreTightened() throws {
         let path = try makeStoreTestDirectory().appendingPathComponent("db.sqlite").path
         do {
-            let connection = try Connection(path: path)
+            let connection = try SQLiteConnection(path: path)
             try connection.execute("CREATE TABLE t (v TEXT)")
             // Keep the WAL and SHM files as an older install left them.
             for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o644) }
             #expect(permissions(path) == 0o644)
-            let second = try Connection(path: path)
+            let second = try SQLiteConnection(path: path)
             _ = try second.query("SELECT count(*) AS n FROM t")
         }
         #expect(permissions(path) == 0o600)

@@ -11,7 +11,7 @@ struct MigrationReportTests {
     let third = Migrator.Migration(version: 3, name: "0003_c", sql: "CREATE TABLE c (id INTEGER PRIMARY KEY);")
 
     @Test func reportsAppliedPendingAndUnknownInVersionOrder() throws {
-        let db = try Connection(path: path)
+        let db = try SQLiteConnection(path: path)
         #expect(try Migrator(migrations: [first, second]).report(db).map(\.state) == [.pending, .pending])
         // A newer Holdfast applied 0001 and 0003; this install ships 0001 and 0002.
         try Migrator(migrations: [first, third]).migrate(db)
@@ -20,7 +20,7 @@ struct MigrationReportTests {
     }
 
     @Test func migrateRefusesAnUnknownAppliedMigrationAndSaysWhatToDo() throws {
-        let db = try Connection(path: path)
+        let db = try SQLiteConnection(path: path)
         try Migrator(migrations: [first, third]).migrate(db)
         let older = Migrator(migrations: [first, second])
         #expect(throws: MigrationError.unknownApplied("0003_c")) { try older.migrate(db) }
@@ -31,7 +31,7 @@ struct MigrationReportTests {
     }
 
     @Test func reportStillRefusesAnEditedMigration() throws {
-        let db = try Connection(path: path)
+        let db = try SQLiteConnection(path: path)
         try Migrator(migrations: [first]).migrate(db)
         let edited = Migrator.Migration(version: 1, name: "0001_a", sql: "CREATE TABLE a (id INTEGER);")
         #expect(throws: MigrationError.checksumMismatch("0001_a")) { try Migrator(migrations: [edited]).report(db) }

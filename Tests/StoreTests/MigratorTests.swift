@@ -11,7 +11,7 @@ struct MigratorTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    func open() throws -> Connection { try Connection(path: directory.appendingPathComponent("db.sqlite").path) }
+    func open() throws -> SQLiteConnection { try SQLiteConnection(path: directory.appendingPathComponent("db.sqlite").path) }
 
     let first = Migrator.Migration(version: 1, name: "0001_a", sql: "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT);")
     let second = Migrator.Migration(version: 2, name: "0002_b", sql: "CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a(id) ON DELETE CASCADE);")

@@ -60,14 +60,14 @@ enum MetricsHandler {
 
     /// The WAL's size and the responder's checkpoint outcomes (`WALCheckpoints`), and whether writes fail.
     static func storageMetrics(_ app: Application) -> String {
-        let walBytes = (try? app.database.read { $0.walFileSize }) ?? 0
+        let walBytes = app.database.walFileSize
         let checkpoints = app.checkpoints.current
         var text = ""
         func family(_ name: String, _ type: String, _ help: String) {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
         }
         family("holdfast_sqlite_wal_bytes", "gauge",
-               "Size of the database's write-ahead log; checkpoints keep it under \(Connection.walSizeLimitBytes) bytes unless a reader holds an old snapshot.")
+               "Size of the database's write-ahead log; checkpoints keep it under \(SQLiteConnection.walSizeLimitBytes) bytes unless a reader holds an old snapshot.")
         text += "holdfast_sqlite_wal_bytes \(walBytes)\n"
         family("holdfast_sqlite_checkpoints_total", "counter", "WAL checkpoints this responder ran since it started.")
         text += "holdfast_sqlite_checkpoints_total \(checkpoints.total)\n"

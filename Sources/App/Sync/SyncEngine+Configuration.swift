@@ -20,8 +20,8 @@ extension SyncEngine {
             ? ExchangeGate.Limits(total: concurrency, perExchange: concurrency, perUser: concurrency)
             : ExchangeGate.Limits(concurrency: concurrency)
         var exchanges = configuration.exchanges
-        exchanges.nonceStore = SQLiteNonceStore(database: database)
-        exchanges.budget = SQLiteRequestBudget(database: database)
+        exchanges.nonceStore = ExchangeNonceStore(database: database)
+        exchanges.budget = RequestBudgetStore(database: database)
         return SyncEngine(database: database, cipher: CredentialCipher(keyRing: configuration.keyRing), exchanges: exchanges,
                           gate: ExchangeGate(limits: limits), logger: logger, makeClient: makeClient ?? ExchangeClients.client,
                           deadline: deadline, slotWait: .seconds(2))

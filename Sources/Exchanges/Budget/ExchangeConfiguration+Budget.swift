@@ -51,7 +51,7 @@ extension ExchangeConfiguration {
         if !feedback.isEmpty {
             // The answer is in hand: failing to note the count must not lose it. The next reservation's own
             // storage error will stop further requests if the store is really broken.
-            try? budget.record(feedback, in: cost.scope, at: Date())
+            try? await budget.record(feedback, in: cost.scope, at: Date())
         }
         return result
     }
@@ -63,7 +63,7 @@ extension ExchangeConfiguration {
         while true {
             let answer: Reservation
             do {
-                answer = try budget.reserve(cost.weight, in: cost.scope, at: Date())
+                answer = try await budget.reserve(cost.weight, in: cost.scope, at: Date())
             } catch {
                 throw ExchangeError(.exchangeUnavailable, message:
                     "Holdfast could not check its request budget for \(cost.pool.exchange.info.displayName) on this " +

@@ -3,7 +3,8 @@ import Foundation
 /// A `RequestBudget` held in memory: shared by every client of one `ExchangeConfiguration` in one process.
 ///
 /// The default for the CLI and unit tests, which run without a database. The responder and the timer use
-/// App's `SQLiteRequestBudget` instead, so the count is shared by every process on the host.
+/// App's `RequestBudgetStore` instead, so the count is shared by every process on the host. Its calls only take
+/// a lock held for a few arithmetic steps, so they stay synchronous (which satisfies the `async` requirements).
 public final class InProcessRequestBudget: RequestBudget, @unchecked Sendable {
     // @unchecked: `states` is read and written only while holding `lock`.
     private let lock = NSLock()

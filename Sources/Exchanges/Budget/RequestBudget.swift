@@ -4,16 +4,19 @@ import Foundation
 /// what the exchange said about its own count (exchanges.md §1.5, §7.7, §3.5, §4.4, §2a, §2b, §10.4).
 ///
 /// Like `NonceStore`, an implementation decides how far the allowance is shared: `InProcessRequestBudget` within
-/// one process (the CLI, unit tests), App's `SQLiteRequestBudget` across every process on the host (responder
+/// one process (the CLI, unit tests), App's `RequestBudgetStore` across every process on the host (responder
 /// workers and the timer send from the same IP, and Binance counts weight per IP).
 ///
-/// Both calls are short and synchronous: they may block on a database lock for a moment, never on the network.
+/// Both calls are short and never wait on the network, but a shared store waits on a database lock (up to the
+/// busy timeout) and `fsync`s: they are `async` so such an implementation runs that on a blocking-work thread
+/// while the client's task is suspended, instead of holding a thread of the cooperative pool. An in-memory
+/// implementation may satisfy them with plain synchronous functions.
 public protocol RequestBudget: Sendable {
     /// Takes `weight` units from `scope` at `now` and answers `.go`, or takes nothing and answers the earliest
     /// time the request could be afforded. Throws only when the budget's own storage fails.
-    func reserve(_ weight: Int, in scope: BudgetScope, at now: Date) throws -> Reservation
+    func reserve(_ weight: Int, in scope: BudgetScope, at now: Date) async throws -> Reservation
     /// Folds what an answer said about the exchange's count (`BudgetFeedback`) into `scope`.
-    func record(_ feedback: BudgetFeedback, in scope: BudgetScope, at now: Date) throws
+    func record(_ feedback: BudgetFeedback, in scope: BudgetScope, at now: Date) async throws
 }
 
 /// The answer to a reservation.

@@ -92,7 +92,7 @@ struct BybitClient: ExchangeClient {
                 return payload
             }
             guard error.code == .clockSkew else {
-                noteRefusal(error, endpoint: endpoint)
+                await noteRefusal(error, endpoint: endpoint)
                 throw error
             }
             // The server's own clock from the refusal; without it (an unexpected text) the time endpoint is asked.
@@ -122,11 +122,11 @@ struct BybitClient: ExchangeClient {
 
     /// Tells the budget what a rate-limit refusal said, so the next sync waits instead of asking again: 10006
     /// pauses the key's scope for the endpoint until Bybit's reset time, the IP 403 pauses the IP for 10 min.
-    private func noteRefusal(_ error: ExchangeError, endpoint: BybitEndpoint) {
+    private func noteRefusal(_ error: ExchangeError, endpoint: BybitEndpoint) async {
         guard error.code == .rateLimited, !error.isLocalBudgetRefusal, let seconds = error.retryAfter else { return }
         let scope = error.detail == "10006"
             ? endpoint.uidCost(in: configuration, apiKey: credentials.apiKey).scope
             : BybitEndpoint.ipCost(in: configuration).scope
-        try? configuration.budget.record(BudgetFeedback(blockedForSeconds: seconds), in: scope, at: Date())
+        try? await configuration.budget.record(BudgetFeedback(blockedForSeconds: seconds), in: scope, at: Date())
     }
 }

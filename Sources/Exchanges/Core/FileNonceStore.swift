@@ -18,8 +18,21 @@ public struct FileNonceStore: NonceStore {
     /// A store over `directory`.
     public init(directory: URL) { self.directory = directory }
 
-    /// Locks the key's file, reads the last nonce, writes and returns `max(last + 1, atLeast)`.
-    public func nextNonce(forKey apiKey: String, atLeast: UInt64) throws -> UInt64 {
+    /// `nextNonceBlocking` on a thread of its own; the calling task suspends until it returns. The clients
+    /// call this from the cooperative pool, where `flock` (waiting for another process) and `fsync` must not
+    /// run. Not a GCD queue: on Linux its threads are the cooperative pool's. A thread per call is cheap next
+    /// to the HTTPS request each nonce signs, and only the CLI and tests use this store.
+    public func nextNonce(forKey apiKey: String, atLeast: UInt64) async throws -> UInt64 {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try nextNonceBlocking(forKey: apiKey, atLeast: atLeast) })
+            }.start()
+        }
+    }
+
+    /// Locks the key's file, reads the last nonce, writes and returns `max(last + 1, atLeast)`. Blocks on
+    /// `flock` and `fsync`: for threads of one's own, never the cooperative pool.
+    public func nextNonceBlocking(forKey apiKey: String, atLeast: UInt64) throws -> UInt64 {
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let name = Hex.encode(Digest.sha256("kraken-nonce:" + apiKey).prefix(16)) + ".nonce"

@@ -123,7 +123,7 @@ struct KrakenClient: ExchangeClient {
         let nowMs = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
         let nonce: UInt64
         do {
-            nonce = try configuration.nonceStore.nextNonce(forKey: credentials.apiKey, atLeast: nowMs)
+            nonce = try await configuration.nonceStore.nextNonce(forKey: credentials.apiKey, atLeast: nowMs)
         } catch {
             throw ExchangeError(.nonceConflict, message:
                 "Holdfast could not record the Kraken nonce on this server (\(error)). Check that the nonce " +
