@@ -46,13 +46,13 @@ let package = Package(
         .target(name: "Sandbox", dependencies: ["Primitives", "Exchanges", "Web"]),
         // The application: configuration, auth, handlers, sync engine.
         .target(name: "App", dependencies: [
-            "Primitives", "Store", "Web", "Vault", "Exchanges",
+            "Primitives", "Store", "PostgreSQL", "Web", "Vault", "Exchanges",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Resources")]),
 
         .executableTarget(name: "holdfast-fcgi", dependencies: ["App", "FastCGI"]),
         .executableTarget(name: "holdfast", dependencies: [
-            "App", "Store", "Vault", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "App", "Store", "PostgreSQL", "Vault", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "holdfast-sync", dependencies: [
             "App", .product(name: "ArgumentParser", package: "swift-argument-parser"),

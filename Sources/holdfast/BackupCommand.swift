@@ -21,6 +21,7 @@ struct Backup: ParsableCommand {
 
     func run() throws {
         let (database, _) = try Configuration.databaseOnly()
+        try refuseUnlessSQLite(database, command: "backup")
         if ifExists && !FileManager.default.fileExists(atPath: database) { return }
         do {
             print(try DatabaseBackup.write(database: database, to: path))
@@ -44,6 +45,7 @@ struct Restore: ParsableCommand {
 
     func run() throws {
         let (database, directory) = try Configuration.databaseOnly()
+        try refuseUnlessSQLite(database, command: "restore")
         let migrator = try MigrationCheck.migrator(directory: directory)
         let outcome: DatabaseRestore.Outcome
         do {
@@ -62,6 +64,15 @@ struct Restore: ParsableCommand {
                 version, install it now without migrating (README, "Upgrade")
                 """)
         }
+    }
+}
+
+/// Exits 1 with a clear message when `setting` (`HOLDFAST_DATABASE`) is PostgreSQL: backup and restore copy a
+/// SQLite file; a PostgreSQL server is backed up with its own tools, which handle a live server properly.
+func refuseUnlessSQLite(_ setting: String, command: String) throws {
+    guard DatabaseLocation(setting: setting).isSQLite else {
+        throw ExitCode.reporting("holdfast \(command): the database is PostgreSQL: use pg_dump/pg_restore "
+                                 + "(README, \"Backups\")")
     }
 }
 
