@@ -19,23 +19,33 @@ struct DatabaseBackendTests {
         }
         // Read, then write what was read plus one, in two statements: only a serializable transaction (retried
         // when it loses) keeps every increment; READ COMMITTED would lose some.
-        let group = DispatchGroup()
+        // Plain threads, released together: GCD's global queue on Linux may well run two blocks one after the other.
         let failures = Failures()
+        let gate = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
         for _ in 0..<2 {
-            DispatchQueue.global().async(group: group) {
+            Thread {
+                gate.wait()
+                defer { finished.signal() }
                 for _ in 0..<200 {
                     do {
                         try database.write { db in
                             let value = try db.queryOne("SELECT value FROM counter WHERE id = 1")?.int("value") ?? -1
+                            // Widens the window between read and write, so the threads surely collide (a transaction
+                            // alone takes a fraction of a millisecond on a local server).
+                            usleep(200)
                             try db.run("UPDATE counter SET value = ? WHERE id = 1", [.integer(Int64(value + 1))])
                         }
                     } catch {
                         failures.add(error)
                     }
                 }
-            }
+            }.start()
         }
-        #expect(group.wait(timeout: .now() + 120) == .success)
+        gate.signal()
+        gate.signal()
+        #expect(finished.wait(timeout: .now() + 120) == .success)
+        #expect(finished.wait(timeout: .now() + 120) == .success)
         #expect(failures.all.isEmpty, "\(failures.all)")
         #expect(try database.read { try $0.queryOne("SELECT value FROM counter WHERE id = 1")?.int("value") } == 400)
     }
