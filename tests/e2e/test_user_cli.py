@@ -1,14 +1,9 @@
 """Users through the real CLI binary: list, and delete (refused without --yes; with it, the user's session dies
 and their connections go)."""
-import sqlite3
 
 from conftest import STATE, Client, cli
 from sandbox import credentials, new_account
-
-
-def database():
-    env = dict(line.split("=", 1) for line in (STATE / "holdfast.env").read_text().splitlines() if "=" in line and not line.startswith("#"))
-    return env["HOLDFAST_DATABASE"]
+import database
 
 
 def listed(email):
@@ -37,7 +32,7 @@ def test_list_then_delete_a_user_with_a_live_session(user):
     assert f"deleted user {email}" in done.stdout, done.stdout
     assert c.fresh().get("/api/v1/auth/me").status == 401
     assert listed(email) is None
-    with sqlite3.connect(database()) as db:
+    with database.connect() as db:
         for table in ("sessions", "exchange_connections", "portfolios"):
             assert db.execute(f"SELECT count(*) FROM {table} WHERE user_id = ?", (user_id,)).fetchone()[0] == 0, table
 
