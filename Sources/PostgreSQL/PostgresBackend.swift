@@ -33,11 +33,27 @@ final class PostgresBackend: DatabaseBackend {
 }
 
 extension PostgresConnection: BackendConnection {
+    /// The advisory lock every Holdfast write holds while it runs: shared by first attempts, exclusive by a retry
+    /// ("HoldfastW" in ASCII, apart from the migrator's key).
+    static let writeLockKey: Int64 = 0x486F_6C64_6661_7357
+
     /// A read in a `REPEATABLE READ READ ONLY` transaction, a write in a `SERIALIZABLE` one.
+    ///
+    /// Writes hold `writeLockKey`: shared on a first attempt (writers run side by side), exclusive on a retry,
+    /// which so runs alone among the writers of every process and cannot lose again; the server queues new shared
+    /// requests behind a waiting exclusive one, so a retry is never starved. The lock is a session lock taken
+    /// *before* BEGIN: taken inside, the wait would happen after the transaction's snapshot was fixed, and the
+    /// retry would read what was current before the writers it waited for committed. Released after the end of
+    /// the transaction, or with the session when the connection is lost.
     public func inTransaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
         switch kind {
-        case .read: try readTransaction { _ in try body() }
-        case .write: try serializableTransaction { _ in try body() }
+        case .read:
+            return try readTransaction { _ in try body() }
+        case .write, .retriedWrite:
+            let mode = kind == .write ? "_shared" : ""
+            try query("SELECT pg_advisory_lock\(mode)(?)", [.integer(Self.writeLockKey)])
+            defer { _ = try? query("SELECT pg_advisory_unlock\(mode)(?)", [.integer(Self.writeLockKey)]) }
+            return try serializableTransaction { _ in try body() }
         }
     }
 }

@@ -29,8 +29,6 @@ public final class Database: Sendable {
     private let backend: any DatabaseBackend
     /// The same backend when it is SQLite, for the SQLite-only operations (checkpoints).
     private let sqlite: SQLiteBackend?
-    /// Serializes this process's retries of writes that lost a race (`WriteGate`); SQLite never retries.
-    private let writeGate = WriteGate()
     /// Marks, in the thread dictionary, the threads inside one of this database's closures.
     private let activityKey = "holdfast.database.active." + UUID().uuidString
 
@@ -77,7 +75,7 @@ public final class Database: Sendable {
     ///
     /// On PostgreSQL the transaction is `SERIALIZABLE`, and one that loses a race with another (serialization
     /// failure 40001, deadlock 40P01) is rolled back and `body` runs again, up to `maximumWriteAttempts` times
-    /// with a short random pause, the retries alone among this process's writers (`WriteGate`): **a write
+    /// with a short random pause, the retries alone among all writers (`TransactionKind.retriedWrite`): **a write
     /// closure may run more than once**, so it must only touch the database (no sends, no counters outside it).
     /// SQLite's single writer never needs that.
     ///
@@ -93,17 +91,11 @@ public final class Database: Sendable {
                     while true {
                         do {
                             // A first attempt runs beside the other writers; a retry runs alone among them.
-                            if attempt == 1 {
-                                return try writeGate.withShared {
-                                    try connection.inTransaction(.write) { try lend(connection, to: body) }
-                                }
-                            }
-                            return try writeGate.withExclusive {
-                                try connection.inTransaction(.write) { try lend(connection, to: body) }
-                            }
+                            let kind: TransactionKind = attempt == 1 ? .write : .retriedWrite
+                            return try connection.inTransaction(kind) { try lend(connection, to: body) }
                         } catch where attempt < Self.maximumWriteAttempts && backend.isRetryable(error) {
-                            // A short random pause, growing: a transaction of another process that collided with
-                            // this one should not collide again at once.
+                            // A short random pause, growing: the transactions that collided should not meet again
+                            // at once.
                             usleep(UInt32.random(in: 500...2_000) << UInt32(attempt - 1))
                             attempt += 1
                         }

@@ -5,6 +5,10 @@ public enum TransactionKind: Sendable {
     /// A read-modify-write that behaves as if it ran alone (SQLite `BEGIN IMMEDIATE`, the single writer;
     /// PostgreSQL `SERIALIZABLE`, which may fail with a serialization failure the `Database` retries).
     case write
+    /// A write run again after losing a race: it runs alone among the writers of every process on the database
+    /// (PostgreSQL: an exclusive advisory lock that every first attempt takes shared), so steady contention
+    /// cannot make it lose again and again. On SQLite the same as `write`, which never loses.
+    case retriedWrite
 }
 
 /// A connection a backend lends to a `Database`: a store `Connection` that can also run a closure in a
