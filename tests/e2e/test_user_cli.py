@@ -1,6 +1,8 @@
 """Users through the real CLI binary: list, and delete (refused without --yes; with it, the user's session dies
 and their connections go)."""
 
+import pytest
+
 from conftest import STATE, Client, cli
 from sandbox import credentials, new_account
 import database
@@ -38,3 +40,23 @@ def test_list_then_delete_a_user_with_a_live_session(user):
 
     again = cli("user", "delete", email, "--yes", check=False)
     assert again.returncode != 0 and "no user has that email" in again.stderr, again.stderr
+
+
+@pytest.mark.skipif(not database.is_postgresql(), reason="PostgreSQL only: on SQLite they work (test_data_safety)")
+def test_backup_and_restore_point_to_pg_dump_on_postgresql(tmp_path):
+    for args in (["backup"], ["backup", str(tmp_path / "copy.sqlite")], ["restore", str(tmp_path / "copy.sqlite")]):
+        r = cli(*args, check=False)
+        assert r.returncode == 1, (args, r.stderr)
+        assert "the database is PostgreSQL: use pg_dump/pg_restore" in r.stderr, (args, r.stderr)
+        assert r.stdout == ""
+    # An upgrade runs `backup --if-exists` before migrating: nothing to copy is not a failure.
+    r = cli("backup", "--if-exists", check=False)
+    assert r.returncode == 0 and r.stdout == "" and "pg_dump" in r.stderr, r.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_migrate_status_reports_every_migration_applied():
+    r = cli("migrate", "--check", check=False)
+    assert r.returncode == 0 and r.stdout.strip() == "database is current", (r.stdout, r.stderr)
+    status = cli("migrate", "--status").stdout.split("\n")
+    assert status[0].startswith("applied 0001_") and all(line.startswith("applied ") for line in status if line)
