@@ -47,7 +47,8 @@ test-unit: deps
 	@trap 'scripts/postgres.sh stop' EXIT; url=$$(scripts/postgres.sh start) || exit 1; \
 		HOLDFAST_TEST_POSTGRES_URL=$$url swift test --no-parallel
 
-# The e2e stack starts once; the browser suite (tests/browser) runs in the same pytest session and brings up its
+# The e2e stack starts once; then the files that exercise the store run again with the stack on PostgreSQL
+# (scripts/e2e-postgresql.sh). The browser suite (tests/browser) runs in the same pytest session and brings up its
 # own stack beside it, with rate limits in dry run (see tests/browser/conftest.py for why).
 test-e2e: build test-deps
 	@$(TEST_ENV) BIN_DIR=$(RELEASE_BIN) scripts/stack.sh stop
@@ -56,6 +57,7 @@ test-e2e: build test-deps
 	@set -o pipefail; $(TEST_ENV) BIN_DIR=$(RELEASE_BIN) $(PYTHON) -m pytest -q tests/e2e tests/browser; status=$$?; \
 		$(TEST_ENV) scripts/stack.sh stop; [ $$status -eq 0 ] || exit $$status; \
 		$(PYTHON) scripts/secrets-sweep.py state $(RELEASE_BIN)
+	@$(TEST_ENV) BIN_DIR=$(RELEASE_BIN) PYTHON=$(PYTHON) scripts/e2e-postgresql.sh
 
 # The browser suite alone (make test runs it inside test-e2e); headless Debian Chromium, screenshots in artifacts/.
 test-browser: build test-deps

@@ -52,7 +52,7 @@ let package = Package(
 
         .executableTarget(name: "holdfast-fcgi", dependencies: ["App", "FastCGI"]),
         .executableTarget(name: "holdfast", dependencies: [
-            "App", "Store", "Vault", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "App", "Store", "PostgreSQL", "Vault", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "holdfast-sync", dependencies: [
             "App", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -71,10 +71,12 @@ let package = Package(
 
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CSQLite"]),
-        .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "Store"]),
+        // The throwaway PostgreSQL server and a fresh database per test, for every test target that needs one.
+        .target(name: "PostgresTestSupport", dependencies: ["PostgreSQL"], path: "Tests/PostgresTestSupport"),
+        .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "Store", "PostgresTestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "FastCGI"]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "Store", "PostgreSQL", "Web", "Vault", "Exchanges", "Sandbox", "Primitives",
+            "App", "Store", "Web", "Vault", "Exchanges", "Sandbox", "Primitives", "PostgreSQL", "PostgresTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "Primitives"], resources: [.copy("Vectors")]),

@@ -80,6 +80,10 @@ for file in "${nginx_templates[@]}"; do put "$root/nginx/$file" "$PREFIX/share/h
 
 # 3. Migrations, the web UI (static files nginx serves from the API's own origin), the README.
 for sql in "$root"/Migrations/*.sql; do put "$sql" "$PREFIX/share/holdfast/migrations/$(basename "$sql")" 0644; done
+# PostgreSQL's files beside them (`holdfast migrate` takes these when HOLDFAST_DATABASE is a postgresql:// URL).
+for sql in "$root"/Migrations/postgresql/*.sql; do
+  put "$sql" "$PREFIX/share/holdfast/migrations/postgresql/$(basename "$sql")" 0644
+done
 (cd "$root/web" && find . -type f) | while read -r file; do
     put "$root/web/$file" "$PREFIX/share/holdfast/web/${file#./}" 0644
 done

@@ -37,14 +37,17 @@ public final class Application: Sendable {
                 throttleClock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.configuration = configuration
         self.logger = logger
-        database = Database(path: configuration.databasePath)
+        // One PostgreSQL connection per responder worker: a worker holds one at a time.
+        database = configuration.openDatabase(poolSize: configuration.workerCount)
         let jwt = JWT(secret: configuration.jwtSecret)
         sessions = Sessions(database: database, jwt: jwt, lifetime: configuration.sessionLifetime,
                             cookieName: Sessions.cookieName(secure: configuration.cookieSecure))
         csrf = CSRF(jwtSecret: configuration.jwtSecret)
         passwords = PasswordHasher()
         loginThrottle = LoginThrottle(database: database, jwtSecret: configuration.jwtSecret, now: throttleClock)
-        migrator = try configuration.migrationsDirectory.map { try Migrator(directory: $0) }
+        migrator = try configuration.migrationsDirectory.map {
+            try MigrationCheck.migrator(directory: $0, for: configuration.databaseLocation)
+        }
         cipher = CredentialCipher(keyRing: configuration.keyRing)
         engine = try SyncEngine.build(configuration: configuration, database: database,
                                       concurrency: configuration.exchangeConcurrency, logger: logger, makeClient: makeClient)
@@ -95,6 +98,6 @@ public final class Application: Sendable {
 
     /// Whether every migration file has been applied; the responder refuses to start otherwise.
     public func migrationStatus() throws -> Migrator.Status {
-        try MigrationCheck.status(of: database, migrator: migrator ?? MigrationCheck.migrator(directory: nil))
+        try MigrationCheck.status(of: database, migrator: migrator ?? MigrationCheck.migrator(directory: nil, for: database.location))
     }
 }

@@ -23,34 +23,52 @@ public enum ServiceStartup {
     /// `ConfigurationError` when no migrations folder is configured or found, and `SQLiteError` when the
     /// database cannot be read at all. Reads only: a refusal changes no row.
     public static func check(_ configuration: Configuration, database: Database) throws {
-        let migrator = try MigrationCheck.migrator(directory: configuration.migrationsDirectory)
+        let migrator = try MigrationCheck.migrator(directory: configuration.migrationsDirectory,
+                                                   for: configuration.databaseLocation)
         do {
             if case .pending(let names) = try MigrationCheck.status(of: database, migrator: migrator) {
-                throw Refusal(description: "the database \(configuration.databasePath) is not migrated "
+                throw Refusal(description: "the database \(configuration.databaseLocation) is not migrated "
                     + "(pending: \(names.joined(separator: ", "))); run `holdfast migrate`")
             }
         } catch let error as MigrationError {
-            throw Refusal(description: "the database \(configuration.databasePath): \(error)")
+            throw Refusal(description: "the database \(configuration.databaseLocation): \(error)")
         }
         if let keys = try KeyRingCheck.nothingOpens(database, keyRing: configuration.keyRing) {
             throw Refusal(description: KeyRingCheck.nothingOpensMessage(keys))
         }
     }
 
-    /// Takes the shared database lock and runs `check`; returns the lock, which the caller keeps alive for as
-    /// long as it uses the database, or nil when a restore holds it (no check is made then). Throws what
-    /// `check` throws. It blocks on file I/O: async callers run it through `BlockingWork`.
-    public static func open(configuration: Configuration) throws -> DatabaseLock? {
-        guard let lock = try DatabaseLock.acquire(for: configuration.databasePath, mode: .shared) else { return nil }
-        try check(configuration, database: Database(path: configuration.databasePath))
-        return lock
+    /// What a service holds while it uses the database: on SQLite the shared `DatabaseLock` that keeps
+    /// `holdfast restore` out; on PostgreSQL nothing (the server does its own locking, and restore refuses it).
+    ///
+    /// `@unchecked Sendable`: the lock is never used after it is taken, only kept alive and released (closed in
+    /// its `deinit`) by whichever thread drops the last reference.
+    public final class Hold: @unchecked Sendable {
+        let lock: DatabaseLock?
+        init(_ lock: DatabaseLock?) { self.lock = lock }
+    }
+
+    /// Takes the shared database lock (SQLite only) and runs `check`; returns the hold, which the caller keeps
+    /// alive for as long as it uses the database, or nil when a restore holds the lock (no check is made then).
+    /// Throws what `check` throws. It blocks on file I/O or the network: async callers run it through
+    /// `BlockingWork`.
+    public static func open(configuration: Configuration) throws -> Hold? {
+        var lock: DatabaseLock?
+        if configuration.databaseLocation.isSQLite {
+            guard let taken = try DatabaseLock.acquire(for: configuration.databasePath, mode: .shared) else { return nil }
+            lock = taken
+        }
+        let database = configuration.openDatabase(poolSize: Configuration.commandLinePoolSize)
+        defer { database.close() }
+        try check(configuration, database: database)
+        return Hold(lock)
     }
 
     /// For the responder's main: `open`, or logs one critical line and exits the process (78 for a permanent
     /// error, 1 otherwise). A held restore lock exits 1: the responder cannot serve while a restore runs, and
     /// systemd starts it again later (a timer run skips instead: `TimerRun`). Returns the lock, which the
     /// caller keeps alive for as long as it uses the database.
-    public static func begin(configuration: Configuration, logger: Logger) -> DatabaseLock {
+    public static func begin(configuration: Configuration, logger: Logger) -> Hold {
         do {
             guard let lock = try open(configuration: configuration) else {
                 logger.error("a restore of the database is in progress (holdfast restore); not starting")

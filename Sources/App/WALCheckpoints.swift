@@ -74,6 +74,8 @@ extension Application {
     /// seconds (`HOLDFAST_CHECKPOINT_SECONDS`). A plain thread, not a task: a checkpoint does blocking file I/O, which must stay off
     /// Swift's cooperative pool, and it uses its own SQLite connection (one per thread, as `Database` keeps).
     public func startMaintenance() {
+        // PostgreSQL has no WAL file of ours to checkpoint: the server manages its own.
+        guard database.isSQLite else { return }
         let checkpoints = self.checkpoints, database = self.database, logger = self.logger
         let seconds = configuration.checkpointInterval
         let thread = Thread {

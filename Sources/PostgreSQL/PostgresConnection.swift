@@ -110,6 +110,14 @@ public final class PostgresConnection {
         try inTransaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
+    /// Runs `body` in a `SERIALIZABLE` transaction: it commits only if the result equals some serial order of
+    /// the transactions that overlapped it, otherwise it fails with 40001 (`isSerializationFailure`) and the
+    /// caller runs the whole transaction again (`Database.write` does).
+    @discardableResult
+    public func serializableTransaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try inTransaction(begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", body)
+    }
+
     private func inTransaction<T>(begin: String, _ body: (PostgresConnection) throws -> T) throws -> T {
         try reconnectIfBroken()
         guard PQtransactionStatus(handle) == PQTRANS_IDLE else {

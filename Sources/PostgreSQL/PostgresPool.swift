@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// A fixed number of PostgreSQL connections shared by a process's threads; the `Sendable` owner through which
 /// connections are reached (`write { db in … }`, `read { db in … }`).
@@ -19,6 +20,8 @@ public final class PostgresPool: @unchecked Sendable {
     private var idle: [PostgresConnection] = []
     /// Connections in existence or being opened (idle + checked out + reserved), never more than `size`.
     private var open = 0
+    /// Set by `close()`: no more checkouts, and returned connections are closed.
+    private var isClosed = false
 
     /// How many connections the pool holds at most.
     public let size: Int
@@ -56,6 +59,27 @@ public final class PostgresPool: @unchecked Sendable {
         try withConnection { try $0.readTransaction(body) }
     }
 
+    /// Closes the idle connections now and each checked-out one as it comes back; later checkouts throw
+    /// `DatabaseError.closed`. Safe to call more than once.
+    public func close() {
+        condition.lock()
+        isClosed = true
+        let closing = idle
+        idle.removeAll()
+        open -= closing.count
+        condition.broadcast()
+        condition.unlock()
+        // Dropping the last reference runs `PQfinish` (the connection's deinit), outside the lock.
+        _ = closing
+    }
+
+    /// Connections idle now, for tests and diagnostics.
+    public var idleConnections: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return idle.count
+    }
+
     /// Connections open now (idle or checked out), for metrics and tests.
     public var openConnections: Int {
         condition.lock()
@@ -67,6 +91,10 @@ public final class PostgresPool: @unchecked Sendable {
         let deadline = Date(timeIntervalSinceNow: checkoutTimeout)
         condition.lock()
         while true {
+            if isClosed {
+                condition.unlock()
+                throw DatabaseError.closed
+            }
             if let connection = idle.popLast() {
                 if connection.isAlive {
                     condition.unlock()
@@ -96,7 +124,7 @@ public final class PostgresPool: @unchecked Sendable {
     }
 
     private func checkIn(_ connection: PostgresConnection) {
-        if !connection.prepareForReuse() {
+        if isClosedNow || !connection.prepareForReuse() {
             // Closing it frees its slot; the next checkout opens a fresh connection.
             release()
             return
@@ -105,6 +133,12 @@ public final class PostgresPool: @unchecked Sendable {
         idle.append(connection)
         condition.signal()
         condition.unlock()
+    }
+
+    private var isClosedNow: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return isClosed
     }
 
     /// Gives back a slot of a connection that was closed or never opened.

@@ -1,17 +1,17 @@
 import Foundation
 
-/// The `Connection` a `Database` closure receives: forwards to a pooled `SQLiteConnection` while the closure
+/// The `Connection` a `Database` closure receives: forwards to a pooled backend connection while the closure
 /// runs, and traps when used afterwards or from another thread.
 ///
 /// The pooled connection goes back to the pool (and to another thread) when the closure returns, so a handle
 /// kept past that point would use a connection someone else is in a transaction on. The check costs one flag
 /// and one thread comparison per call.
 final class LentConnection: Connection {
-    private let base: SQLiteConnection
+    private let base: any Connection
     private let thread = pthread_self()
     private var isLent = true
 
-    init(_ base: SQLiteConnection) { self.base = base }
+    init(_ base: any Connection) { self.base = base }
 
     /// Ends the loan: every later call traps.
     func revoke() { isLent = false }
@@ -26,7 +26,7 @@ final class LentConnection: Connection {
 
     func run(_ sql: String, _ bindings: [SQLValue]) throws -> Int { try checked().run(sql, bindings) }
 
-    private func checked() -> SQLiteConnection {
+    private func checked() -> any Connection {
         guard isLent else {
             preconditionFailure(
                 "a Connection was used after the Database.read/write closure that lent it returned: "

@@ -32,9 +32,9 @@ struct HoldfastBench: ParsableCommand {
 
         func run() throws {
             struct Fixture: Decodable { let accounts: [BenchmarkSeed.Account] }
-            let (path, _) = try Configuration.databaseOnly()
+            let database = try Configuration.openDatabaseOnly()
             let accounts = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: URL(fileURLWithPath: fixture))).accounts
-            let ids = try BenchmarkSeed.seed(count: count, accounts: accounts, userEmail: user, database: Database(path: path),
+            let ids = try BenchmarkSeed.seed(count: count, accounts: accounts, userEmail: user, database: database,
                                              keyRing: try Configuration.loadKeyRing())
             print("seeded \(ids.count) connections")
         }

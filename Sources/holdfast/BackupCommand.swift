@@ -6,7 +6,8 @@ import Store
 /// `holdfast backup [PATH] [--if-exists]`: a consistent online copy of the database (see `DatabaseBackup`).
 ///
 /// Prints the backup's path on stdout and nothing else, so scripts (the package's postinst) can capture it.
-/// Exit codes: 0 written (or, with `--if-exists`, no database yet: prints nothing), 1 anything else.
+/// Exit codes: 0 written (or, with `--if-exists`, no database yet, or a PostgreSQL database: prints nothing on
+/// stdout), 1 anything else (a PostgreSQL database without `--if-exists`: use pg_dump).
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: """
         Copy the database consistently while the services run (VACUUM INTO); mode 0600. \
@@ -21,6 +22,14 @@ struct Backup: ParsableCommand {
 
     func run() throws {
         let (database, _) = try Configuration.databaseOnly()
+        if ifExists && !DatabaseLocation(setting: database).isSQLite {
+            // `--if-exists` backs up a SQLite file when there is one (an upgrade's configure step calls it): on
+            // PostgreSQL there is none, so say why nothing was copied and let the upgrade go on to migrate.
+            let note = "holdfast backup: the database is PostgreSQL: nothing copied; use pg_dump (README, \"Back up and restore\")\n"
+            FileHandle.standardError.write(Data(note.utf8))
+            return
+        }
+        try refuseUnlessSQLite(database, command: "backup")
         if ifExists && !FileManager.default.fileExists(atPath: database) { return }
         do {
             print(try DatabaseBackup.write(database: database, to: path))
@@ -44,6 +53,7 @@ struct Restore: ParsableCommand {
 
     func run() throws {
         let (database, directory) = try Configuration.databaseOnly()
+        try refuseUnlessSQLite(database, command: "restore")
         let migrator = try MigrationCheck.migrator(directory: directory)
         let outcome: DatabaseRestore.Outcome
         do {
@@ -62,6 +72,15 @@ struct Restore: ParsableCommand {
                 version, install it now without migrating (README, "Upgrade")
                 """)
         }
+    }
+}
+
+/// Exits 1 with a clear message when `setting` (`HOLDFAST_DATABASE`) is PostgreSQL: backup and restore copy a
+/// SQLite file; a PostgreSQL server is backed up with its own tools, which handle a live server properly.
+func refuseUnlessSQLite(_ setting: String, command: String) throws {
+    guard DatabaseLocation(setting: setting).isSQLite else {
+        throw ExitCode.reporting("holdfast \(command): the database is PostgreSQL: use pg_dump/pg_restore "
+                                 + "(README, \"Back up and restore\")")
     }
 }
 

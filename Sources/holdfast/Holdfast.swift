@@ -23,9 +23,9 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "The user's email address.") var email: String
 
         func run() throws {
-            let (path, _) = try Configuration.databaseOnly()
+            let database = try Configuration.openDatabaseOnly()
             let password = try readPassword()
-            let id = try Users.add(email: email, password: password, in: Database(path: path))
+            let id = try Users.add(email: email, password: password, in: database)
             print("added user \(email) (\(id))")
         }
     }
@@ -35,8 +35,8 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "The user's email address.") var email: String
 
         func run() throws {
-            let (path, _) = try Configuration.databaseOnly()
-            try Users.setPassword(email: email, password: try readPassword(), in: Database(path: path))
+            let database = try Configuration.openDatabaseOnly()
+            try Users.setPassword(email: email, password: try readPassword(), in: database)
             print("password changed for \(email); existing sessions revoked")
         }
     }

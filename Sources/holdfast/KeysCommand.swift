@@ -17,9 +17,9 @@ struct KeysCommand: ParsableCommand {
             """)
 
         func run() throws {
-            let (path, _) = try Configuration.databaseOnly()
+            let database = try Configuration.openDatabaseOnly()
             let cipher = CredentialCipher(keyRing: try Configuration.loadKeyRing())
-            let report = try KeyRotation.rotate(Database(path: path), cipher: cipher)
+            let report = try KeyRotation.rotate(database, cipher: cipher)
             print("connections: \(report.connections), fields re-encrypted: \(report.fieldsRotated), "
                 + "already under the active key: \(report.fieldsAlreadyCurrent) (active key \(cipher.keyRing.activeKeyId))")
         }
@@ -36,9 +36,9 @@ extension KeysCommand {
             """)
 
         func run() throws {
-            let (path, _) = try Configuration.databaseOnly()
+            let database = try Configuration.openDatabaseOnly()
             let keyRing = try Configuration.loadKeyRing()
-            let report = try KeyRingCheck.run(Database(path: path), keyRing: keyRing)
+            let report = try KeyRingCheck.run(database, keyRing: keyRing)
             print("\(report.summary) (active key \(keyRing.activeKeyId))")
             if report.nothingOpens { throw ExitCode.reporting(KeyRingCheck.nothingOpensMessage(report)) }
             if report.openOnlyWithPrevious > 0 {
@@ -59,10 +59,10 @@ struct ImportLegacy: ParsableCommand {
 
     func run() throws {
         let legacyKey = try Configuration.legacyEncryptionKey()
-        let (path, _) = try Configuration.databaseOnly()
+        let database = try Configuration.openDatabaseOnly()
         let cipher = CredentialCipher(keyRing: try Configuration.loadKeyRing())
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
-        let count = try LegacyImport.run(data: data, email: user, legacyKey: legacyKey, database: Database(path: path), cipher: cipher)
+        let count = try LegacyImport.run(data: data, email: user, legacyKey: legacyKey, database: database, cipher: cipher)
         print("imported \(count) connection\(count == 1 ? "" : "s") for \(user)")
     }
 }

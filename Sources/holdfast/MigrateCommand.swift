@@ -1,6 +1,7 @@
 import App
 import ArgumentParser
 import Foundation
+import PostgreSQL
 import Store
 
 /// `holdfast migrate [--check | --status]`: applies pending migrations, or reports where the database stands.
@@ -18,7 +19,12 @@ struct Migrate: ParsableCommand {
 
     func run() throws {
         let (path, directory) = try Configuration.databaseOnly()
-        let migrator = try MigrationCheck.migrator(directory: directory)
+        let location = DatabaseLocation(setting: path)
+        let migrator = try MigrationCheck.migrator(directory: directory, for: location)
+        if case .postgresql(let connectionString) = location {
+            try runOnPostgreSQL(connectionString, migrator: migrator, location: location)
+            return
+        }
         if status {
             // Reporting never creates a database: without one, every shipped migration is pending.
             let report = FileManager.default.fileExists(atPath: path)
@@ -42,6 +48,35 @@ struct Migrate: ParsableCommand {
         } catch let error as MigrationError {
             guard case .unknownApplied = error else { throw error }
             throw ExitCode.reporting("holdfast migrate: \(error)", code: ServiceStartup.permanentErrorExitCode)
+        }
+    }
+
+    /// The same three modes on PostgreSQL: `PostgresMigrator` applies the `postgresql/` files (under an advisory
+    /// lock, so several hosts may migrate at once); `--check` and `--status` read `schema_migrations` as on SQLite.
+    private func runOnPostgreSQL(_ connectionString: String, migrator: Migrator, location: DatabaseLocation) throws {
+        do {
+            let connection = try PostgresConnection(connectionString: connectionString)
+            if status {
+                for entry in try migrator.report(connection) { print("\(entry.state.rawValue) \(entry.name)") }
+                return
+            }
+            if check {
+                switch try migrator.status(connection) {
+                case .current: print("database is current")
+                case .pending(let names):
+                    print("pending: \(names.joined(separator: ", "))")
+                    throw ExitCode(2)
+                }
+                return
+            }
+            let applied = try PostgresMigrator(migrations: migrator.migrations).migrate(connection)
+            print(applied.isEmpty ? "database is current" : "applied \(applied.count): \(applied.joined(separator: ", "))")
+        } catch let error as MigrationError {
+            guard case .unknownApplied = error else { throw error }
+            throw ExitCode.reporting("holdfast migrate: \(error)", code: ServiceStartup.permanentErrorExitCode)
+        } catch let error as PostgresError {
+            // Its message never carries the password; the location's description masks it too.
+            throw ExitCode.reporting("holdfast migrate: \(location): \(error)")
         }
     }
 }

@@ -9,8 +9,8 @@ extension UserCommand {
         static let configuration = CommandConfiguration(abstract: "List users: email, id, created, exchange connections.")
 
         func run() throws {
-            let (path, _) = try Configuration.databaseOnly()
-            let users = try Users.list(in: Database(path: path))
+            let database = try Configuration.openDatabaseOnly()
+            let users = try Users.list(in: database)
             let rows = [["EMAIL", "ID", "CREATED", "CONNECTIONS"]]
                 + users.map { [$0.email, $0.id, $0.createdAt, String($0.connections)] }
             let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -32,8 +32,7 @@ extension UserCommand {
         @Flag(help: "Really delete; without it, only report what would be deleted.") var yes = false
 
         func run() throws {
-            let (path, _) = try Configuration.databaseOnly()
-            let database = Database(path: path)
+            let database = try Configuration.openDatabaseOnly()
             guard yes else {
                 let footprint = try Users.footprint(email: email, in: database)
                 FileHandle.standardError.write(Data("""

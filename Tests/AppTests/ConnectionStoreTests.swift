@@ -10,8 +10,8 @@ struct ConnectionStoreTests {
     let t: TestApp
     let userID: String
 
-    init() throws {
-        t = try TestApp()
+    init(_ backend: TestBackend = .sqlite) throws {
+        t = try TestApp(backend: backend)
         userID = try t.addUser("store@example.com")
     }
 
@@ -47,7 +47,9 @@ struct ConnectionStoreTests {
 
     /// The timer's listing, the records' `due`/`scheduled` columns and the API's `nextSyncAt` agree for every
     /// combination of the settings the rule reads: they all come from the one definition.
-    @Test func listingRecordsAndViewFollowTheOneDueRule() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func listingRecordsAndViewFollowTheOneDueRule(_ backend: TestBackend) throws { try Self(backend).listingRecordsAndViewFollowTheOneDueRule() }
+    func listingRecordsAndViewFollowTheOneDueRule() throws {
         let now = Date()
         let past = Timestamp.format(now.addingTimeInterval(-60)), future = Timestamp.format(now.addingTimeInterval(600))
         var expectedDue: Set<String> = []
@@ -78,7 +80,9 @@ struct ConnectionStoreTests {
 
     /// Two timers listed the same due connection: the second claim finds it leased while the first syncs, and
     /// no longer due once the first committed; a connection paused after being listed is not claimed at all.
-    @Test func claimsRecheckTheDueRuleAndTheLeaseTogether() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func claimsRecheckTheDueRuleAndTheLeaseTogether(_ backend: TestBackend) async throws { try await Self(backend).claimsRecheckTheDueRuleAndTheLeaseTogether() }
+    func claimsRecheckTheDueRuleAndTheLeaseTogether() async throws {
         let id = try store()
         // Holders named after this very process, so each counts as alive (`SyncLease.isAlive`).
         let first = SyncLease.holderID(), second = SyncLease.holderID(), third = SyncLease.holderID()

@@ -18,9 +18,9 @@ struct ConnectionUpdateRaceTests {
     let t: TestApp
     let userID: String
 
-    init() throws {
+    init(_ backend: TestBackend = .sqlite) throws {
         sandbox = try SandboxServer(fixture: .demo)
-        t = try TestApp(extraEnvironment: sandbox.environment)
+        t = try TestApp(backend: backend, extraEnvironment: sandbox.environment)
         userID = try t.addUser("race@example.com")
     }
 
@@ -43,7 +43,9 @@ struct ConnectionUpdateRaceTests {
         return id
     }
 
-    @Test func patchRacingAFailingSyncKeepsTheLabelAndTheBackoff() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func patchRacingAFailingSyncKeepsTheLabelAndTheBackoff(_ backend: TestBackend) async throws { try await Self(backend).patchRacingAFailingSyncKeepsTheLabelAndTheBackoff() }
+    func patchRacingAFailingSyncKeepsTheLabelAndTheBackoff() async throws {
         let id = try storeFailingConnection()
         let (token, csrf) = try t.login("race@example.com")
         let headers = ["Authorization": "Bearer \(token)", "X-CSRF-Token": csrf]

@@ -12,8 +12,8 @@ struct HoldingStoreTests {
     let connection: String
     var database: Database { t.app.database }
 
-    init() throws {
-        t = try TestApp()
+    init(_ backend: TestBackend = .sqlite) throws {
+        t = try TestApp(backend: backend)
         ada = try t.addUser("ada@example.com")
         connection = try StoreFixtures.connection(of: ada, in: t.app.database)
     }
@@ -40,14 +40,18 @@ struct HoldingStoreTests {
         try database.read { db in try HoldingStore.holdings(ofConnection: connectionID, in: db) }
     }
 
-    @Test func aConnectionHasOnePortfolioCreatedOnFirstUse() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func aConnectionHasOnePortfolioCreatedOnFirstUse(_ backend: TestBackend) throws { try Self(backend).aConnectionHasOnePortfolioCreatedOnFirstUse() }
+    func aConnectionHasOnePortfolioCreatedOnFirstUse() throws {
         let first = try portfolio(for: connection, of: ada)
         #expect(try portfolio(for: connection, of: ada, name: "renamed") == first)
         let portfolios = try database.read { db in try HoldingStore.portfolios(ofUser: ada, in: db) }
         #expect(portfolios == [HoldingStore.Portfolio(id: first, name: "Kraken", connectionID: connection, exchange: "kraken")])
     }
 
-    @Test func replaceWritesHoldingsWithTheirWalletsAndSkipsZeroBalances() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func replaceWritesHoldingsWithTheirWalletsAndSkipsZeroBalances(_ backend: TestBackend) throws { try Self(backend).replaceWritesHoldingsWithTheirWalletsAndSkipsZeroBalances() }
+    func replaceWritesHoldingsWithTheirWalletsAndSkipsZeroBalances() throws {
         let id = try portfolio(for: connection, of: ada)
         let zero = Balance(asset: "ETH", free: "0", locked: "0.000", total: "0.000")
         #expect(try replace(id, with: [Self.sol, Self.dot, zero]) == 2)
@@ -64,7 +68,9 @@ struct HoldingStoreTests {
 
     /// A second sync updates a kept holding in place (same id, new wallets), and removes a gone asset with its
     /// wallet rows.
-    @Test func replaceKeepsHoldingIdsAndReplacesTheirWallets() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func replaceKeepsHoldingIdsAndReplacesTheirWallets(_ backend: TestBackend) throws { try Self(backend).replaceKeepsHoldingIdsAndReplacesTheirWallets() }
+    func replaceKeepsHoldingIdsAndReplacesTheirWallets() throws {
         let id = try portfolio(for: connection, of: ada)
         _ = try replace(id, with: [Self.dot, Self.sol])
         let before = try holdings(of: connection)
@@ -80,7 +86,9 @@ struct HoldingStoreTests {
         #expect(try StoreFixtures.count("tokens", in: database) == 2)
     }
 
-    @Test func walletRowsReportedTwiceAreSummedExactly() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func walletRowsReportedTwiceAreSummedExactly(_ backend: TestBackend) throws { try Self(backend).walletRowsReportedTwiceAreSummedExactly() }
+    func walletRowsReportedTwiceAreSummedExactly() throws {
         let id = try portfolio(for: connection, of: ada)
         let doubled = Balance(asset: "BTC", free: "0.3", locked: "0", total: "0.3", wallets: [
             WalletBalance(wallet: "spot", rawAsset: "XBT", free: "0.1", locked: "0"),
@@ -90,7 +98,9 @@ struct HoldingStoreTests {
         #expect(try holdings(of: connection)[0].wallets == [HoldingStore.Wallet(wallet: "spot", rawAsset: "XBT", free: "0.3", locked: "0")])
     }
 
-    @Test func listingsAndCountsStayWithinTheirUser() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func listingsAndCountsStayWithinTheirUser(_ backend: TestBackend) throws { try Self(backend).listingsAndCountsStayWithinTheirUser() }
+    func listingsAndCountsStayWithinTheirUser() throws {
         let second = try StoreFixtures.connection(of: ada, exchange: "binance", in: database)
         let bob = try StoreFixtures.user("bob@example.com", in: database)
         let bobs = try StoreFixtures.connection(of: bob, in: database)
@@ -112,7 +122,9 @@ struct HoldingStoreTests {
 
     /// `GET /api/v1/portfolios` in process: each portfolio with its holdings and one exact decimal total per
     /// asset across portfolios (0.1 + 0.2 is 0.3, not a binary float's 0.30000000000000004).
-    @Test func portfolioTotalsAreExactSumsAcrossPortfolios() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func portfolioTotalsAreExactSumsAcrossPortfolios(_ backend: TestBackend) throws { try Self(backend).portfolioTotalsAreExactSumsAcrossPortfolios() }
+    func portfolioTotalsAreExactSumsAcrossPortfolios() throws {
         let second = try StoreFixtures.connection(of: ada, exchange: "binance", in: database)
         let tenth = Balance(asset: "BTC", free: "0.1", locked: "0", total: "0.1")
         let fifth = Balance(asset: "BTC", free: "0.2", locked: "0", total: "0.2")

@@ -11,13 +11,15 @@ struct LoginThrottleStoreTests {
     var database: Database { t.app.database }
     let start = StoreFixtures.epoch
 
-    init() throws { t = try TestApp() }
+    init(_ backend: TestBackend = .sqlite) throws { t = try TestApp(backend: backend) }
 
     func entry(_ key: String) throws -> LoginThrottleStore.Entry? {
         try database.read { db in try LoginThrottleStore.entry(key: key, in: db) }
     }
 
-    @Test func savesReplacesAndDeletesAnEntry() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func savesReplacesAndDeletesAnEntry(_ backend: TestBackend) throws { try Self(backend).savesReplacesAndDeletesAnEntry() }
+    func savesReplacesAndDeletesAnEntry() throws {
         #expect(try entry("k") == nil)
         try database.write { db in try LoginThrottleStore.save(key: "k", failures: 1, failedAt: start, lockedUntil: nil, in: db) }
         #expect(try entry("k") == LoginThrottleStore.Entry(failures: 1, lockedUntil: nil))
@@ -31,7 +33,9 @@ struct LoginThrottleStoreTests {
         #expect(try entry("k") == nil)
     }
 
-    @Test func prunesOnlyEntriesWhoseLastFailureIsOlderThanTheCutoff() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func prunesOnlyEntriesWhoseLastFailureIsOlderThanTheCutoff(_ backend: TestBackend) throws { try Self(backend).prunesOnlyEntriesWhoseLastFailureIsOlderThanTheCutoff() }
+    func prunesOnlyEntriesWhoseLastFailureIsOlderThanTheCutoff() throws {
         try database.write { db in
             try LoginThrottleStore.save(key: "old", failures: 3, failedAt: start - 100, lockedUntil: nil, in: db)
             try LoginThrottleStore.save(key: "new", failures: 3, failedAt: start, lockedUntil: nil, in: db)
@@ -46,7 +50,9 @@ struct LoginThrottleStoreTests {
     /// every later one is refused with 429. The test holds the write lock until every attempt has begun (the
     /// throttle's clock is read first thing), so an implementation that read the count before its write
     /// transaction would see the same count in many attempts and let them all through.
-    @Test func parallelAttemptsAreEachCountedOnceAndTheLockHolds() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func parallelAttemptsAreEachCountedOnceAndTheLockHolds(_ backend: TestBackend) throws { try Self(backend).parallelAttemptsAreEachCountedOnceAndTheLockHolds() }
+    func parallelAttemptsAreEachCountedOnceAndTheLockHolds() throws {
         let clock = StoreFixtures.epoch
         let attempts = 24
         let begun = DispatchSemaphore(value: 0)
@@ -83,7 +89,9 @@ struct LoginThrottleStoreTests {
     }
 
     /// Deleting a user forgets the throttle row of their email, inside the deleting transaction.
-    @Test func forgettingAnEmailRemovesItsRow() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func forgettingAnEmailRemovesItsRow(_ backend: TestBackend) throws { try Self(backend).forgettingAnEmailRemovesItsRow() }
+    func forgettingAnEmailRemovesItsRow() throws {
         let throttle = t.app.loginThrottle
         _ = try throttle.admit(email: "ada@example.com")
         _ = try throttle.admit(email: "bob@example.com")

@@ -12,8 +12,8 @@ struct SessionStoreTests {
     var database: Database { t.app.database }
     let start = StoreFixtures.epoch
 
-    init() throws {
-        t = try TestApp()
+    init(_ backend: TestBackend = .sqlite) throws {
+        t = try TestApp(backend: backend)
         ada = try StoreFixtures.user("ada@example.com", in: t.app.database)
         bob = try StoreFixtures.user("bob@example.com", in: t.app.database)
     }
@@ -28,7 +28,9 @@ struct SessionStoreTests {
         try database.read { db in try SessionStore.liveOwner(ofSession: id, at: date, in: db) }
     }
 
-    @Test func aLiveSessionNamesItsOwnerUntilItExpires() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func aLiveSessionNamesItsOwnerUntilItExpires(_ backend: TestBackend) throws { try Self(backend).aLiveSessionNamesItsOwnerUntilItExpires() }
+    func aLiveSessionNamesItsOwnerUntilItExpires() throws {
         try insert("s1", of: ada)
         #expect(try owner("s1", at: start) == SessionStore.Owner(userID: ada, email: "ada@example.com"))
         #expect(try owner("s1", at: start + 3599.999) != nil)
@@ -36,7 +38,9 @@ struct SessionStoreTests {
         #expect(try owner("unknown", at: start) == nil)
     }
 
-    @Test func aRevokedSessionHasNoOwnerAndASecondRevokeChangesNothing() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func aRevokedSessionHasNoOwnerAndASecondRevokeChangesNothing(_ backend: TestBackend) throws { try Self(backend).aRevokedSessionHasNoOwnerAndASecondRevokeChangesNothing() }
+    func aRevokedSessionHasNoOwnerAndASecondRevokeChangesNothing() throws {
         try insert("s1", of: ada)
         try insert("s2", of: ada)
         #expect(try database.write { db in try SessionStore.revoke(id: "s1", at: StoreFixtures.now, in: db) })
@@ -45,7 +49,9 @@ struct SessionStoreTests {
         #expect(try owner("s2", at: start) != nil)
     }
 
-    @Test func revokingAllOfAUsersSessionsLeavesOtherUsersAlone() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func revokingAllOfAUsersSessionsLeavesOtherUsersAlone(_ backend: TestBackend) throws { try Self(backend).revokingAllOfAUsersSessionsLeavesOtherUsersAlone() }
+    func revokingAllOfAUsersSessionsLeavesOtherUsersAlone() throws {
         try insert("a1", of: ada)
         try insert("a2", of: ada)
         try insert("b1", of: bob)
@@ -54,7 +60,9 @@ struct SessionStoreTests {
         #expect(try owner("b1", at: start)?.userID == bob)
     }
 
-    @Test func deletesOnlyTheUsersSessionsThatExpiredBeforeTheCutoff() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func deletesOnlyTheUsersSessionsThatExpiredBeforeTheCutoff(_ backend: TestBackend) throws { try Self(backend).deletesOnlyTheUsersSessionsThatExpiredBeforeTheCutoff() }
+    func deletesOnlyTheUsersSessionsThatExpiredBeforeTheCutoff() throws {
         try insert("old", of: ada, lasting: 60)
         try insert("new", of: ada, lasting: 7200)
         try insert("bobs-old", of: bob, lasting: 60)
@@ -66,7 +74,9 @@ struct SessionStoreTests {
 
     /// Through `Sessions`: a token stops working at logout, and the login that starts a session prunes the
     /// user's sessions that ended more than a day ago.
-    @Test func sessionsStartAuthenticateAndRevokeThroughTheStore() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func sessionsStartAuthenticateAndRevokeThroughTheStore(_ backend: TestBackend) throws { try Self(backend).sessionsStartAuthenticateAndRevokeThroughTheStore() }
+    func sessionsStartAuthenticateAndRevokeThroughTheStore() throws {
         // Ended two days before the real now that `start(userID:)` uses.
         let ended = Date() - 2 * 86_400
         try database.write { db in

@@ -14,9 +14,9 @@ struct SyncTests {
     let t: TestApp
     let userID: String
 
-    init() throws {
+    init(_ backend: TestBackend = .sqlite) throws {
         sandbox = try SandboxServer(fixture: .demo)
-        t = try TestApp(extraEnvironment: sandbox.environment)
+        t = try TestApp(backend: backend, extraEnvironment: sandbox.environment)
         userID = try t.addUser("sync@example.com")
     }
 
@@ -54,7 +54,9 @@ struct SyncTests {
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.string("symbol")!, $0.string("amount")!) })
     }
 
-    @Test func backoffScheduleDoublesCapsAndHonoursRetryAfter() {
+    @Test(arguments: TestBackend.allCases)
+    static func backoffScheduleDoublesCapsAndHonoursRetryAfter(_ backend: TestBackend) throws { try Self(backend).backoffScheduleDoublesCapsAndHonoursRetryAfter() }
+    func backoffScheduleDoublesCapsAndHonoursRetryAfter() {
         #expect(SyncBackoff.delay(failures: 1, retryAfter: nil, jitter: 0) == 60)
         #expect(SyncBackoff.delay(failures: 2, retryAfter: nil, jitter: 0) == 120)
         #expect(SyncBackoff.delay(failures: 4, retryAfter: nil, jitter: 0) == 480)
@@ -67,7 +69,9 @@ struct SyncTests {
         #expect(!SyncBackoff.needsAttention("timeout") && !SyncBackoff.needsAttention("rate_limited"))
     }
 
-    @Test func dueSelectionWithAnInjectedClock() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func dueSelectionWithAnInjectedClock(_ backend: TestBackend) throws { try Self(backend).dueSelectionWithAnInjectedClock() }
+    func dueSelectionWithAnInjectedClock() throws {
         let now = Date(timeIntervalSince1970: 1_900_000_000)
         let never = try storeConnection(.binance)
         let past = try storeConnection(.kraken, nextAttemptAt: Timestamp.format(now.addingTimeInterval(-1)))
@@ -83,7 +87,9 @@ struct SyncTests {
         _ = (paused, manualOnly, waiting)
     }
 
-    @Test func successWritesHoldingsAndSchedulesTheNextSync() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func successWritesHoldingsAndSchedulesTheNextSync(_ backend: TestBackend) async throws { try await Self(backend).successWritesHoldingsAndSchedulesTheNextSync() }
+    func successWritesHoldingsAndSchedulesTheNextSync() async throws {
         let id = try storeConnection(.kucoin)
         let outcome = try await t.app.engine.sync(id, trigger: .scheduled)
         #expect(outcome.success)
@@ -95,7 +101,9 @@ struct SyncTests {
         #expect(try await t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_leases")?.int("n") } == 0)
     }
 
-    @Test func aConnectionListedByTwoRunsIsSyncedOnce() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func aConnectionListedByTwoRunsIsSyncedOnce(_ backend: TestBackend) async throws { try await Self(backend).aConnectionListedByTwoRunsIsSyncedOnce() }
+    func aConnectionListedByTwoRunsIsSyncedOnce() async throws {
         let id = try storeConnection(.kucoin)
         // Both timer processes listed it as due; the first syncs it, the second finds it no longer due.
         #expect(try t.due().map(\.id) == [id])
@@ -112,7 +120,9 @@ struct SyncTests {
         #expect(summary.succeeded == 1 && summary.skippedNotDue == 0)
     }
 
-    @Test func transientFailuresBackOffAndKeepHoldings() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func transientFailuresBackOffAndKeepHoldings(_ backend: TestBackend) async throws { try await Self(backend).transientFailuresBackOffAndKeepHoldings() }
+    func transientFailuresBackOffAndKeepHoldings() async throws {
         let id = try storeConnection(.binance)
         _ = try await t.app.engine.sync(id, trigger: .scheduled)
         let before = try holdings(id)
@@ -138,7 +148,9 @@ struct SyncTests {
     /// issue 11: a Coinbase listing whose cursor repeats cannot be proven complete, so the sync fails with
     /// `bad_response` and the holdings of the previous sync stay exactly as they were (before the fix the first
     /// page replaced them and every asset of the unread pages was deleted).
-    @Test func incompleteListingKeepsHoldings() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func incompleteListingKeepsHoldings(_ backend: TestBackend) async throws { try await Self(backend).incompleteListingKeepsHoldings() }
+    func incompleteListingKeepsHoldings() async throws {
         let id = try storeConnection(.coinbase)
         let first = try await t.app.engine.sync(id, trigger: .scheduled)
         #expect(first.success)
@@ -154,7 +166,9 @@ struct SyncTests {
         #expect(try holdings(id) == before)
     }
 
-    @Test func authFailureStopsAutomaticRetries() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func authFailureStopsAutomaticRetries(_ backend: TestBackend) async throws { try await Self(backend).authFailureStopsAutomaticRetries() }
+    func authFailureStopsAutomaticRetries() async throws {
         let id = try storeConnection(.kraken, apiKey: "unknown-kraken-key")
         let outcome = try await t.app.engine.sync(id, trigger: .scheduled)
         #expect(outcome.error?.code == .invalidCredentials)
@@ -164,7 +178,9 @@ struct SyncTests {
         #expect(try !t.due(now: farFuture).map(\.id).contains(id))
     }
 
-    @Test func leaseContentionAndStaleLeaseTakeover() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func leaseContentionAndStaleLeaseTakeover(_ backend: TestBackend) async throws { try await Self(backend).leaseContentionAndStaleLeaseTakeover() }
+    func leaseContentionAndStaleLeaseTakeover() async throws {
         let id = try storeConnection(.binance)
         // A live holder (this very process) blocks a second sync.
         #expect(try t.claim(id, holder: SyncLease.holderID()))
@@ -182,7 +198,9 @@ struct SyncTests {
         #expect(try await t.app.engine.sync(id, trigger: .manual).success)
     }
 
-    @Test func runnerRespectsTheConcurrencyBound() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func runnerRespectsTheConcurrencyBound(_ backend: TestBackend) async throws { try await Self(backend).runnerRespectsTheConcurrencyBound() }
+    func runnerRespectsTheConcurrencyBound() async throws {
         for index in 0..<6 {
             let account = FixtureAccount(exchange: .kucoin, label: "slow \(index)", apiKey: "slow-kucoin-\(index)",
                                          apiSecret: "secret-\(index)", passphrase: "pass-\(index)",

@@ -1,24 +1,41 @@
 import Foundation
 import Logging
+import PostgreSQL
+import PostgresTestSupport
 import Store
 import Web
 @testable import App
 
-/// An application on a fresh temp SQLite file, migrated with the repository's real migrations, called
-/// through the same `handle(_:)` entry point the responder uses.
+/// The database a test runs on: the store suites run every test on both (`@Test(arguments: TestBackend.allCases)`).
+enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// A fresh SQLite file in a temp folder.
+    case sqlite
+    /// A fresh database (`CREATE DATABASE`) on the throwaway server of `TestServer`, dropped afterwards.
+    case postgresql
+
+    var description: String { rawValue }
+}
+
+/// An application on a fresh database (a temp SQLite file, or a new PostgreSQL database), migrated with the
+/// repository's real migrations, called through the same `handle(_:)` entry point the responder uses.
 struct TestApp {
     let app: Application
     let directory: URL
+    let backend: TestBackend
+    /// The PostgreSQL database, dropped when the last copy of this value goes; nil on SQLite.
+    let postgres: TestDatabase?
 
     static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Migrations").standardized
 
-    init(migrate: Bool = true, extraEnvironment: [String: String] = [:], logger: Logger = Logger(label: "test"),
-         throttleClock: @escaping @Sendable () -> Date = { Date() }) throws {
+    init(backend: TestBackend = .sqlite, migrate: Bool = true, extraEnvironment: [String: String] = [:],
+         logger: Logger = Logger(label: "test"), throttleClock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.backend = backend
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("app-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        postgres = backend == .postgresql ? try TestServer.freshDatabase() : nil
         let environment = [
-            "HOLDFAST_DATABASE": directory.appendingPathComponent("holdfast.sqlite").path,
+            "HOLDFAST_DATABASE": postgres?.url ?? directory.appendingPathComponent("holdfast.sqlite").path,
             "HOLDFAST_MIGRATIONS_DIR": Self.migrations.path,
             "JWT_SECRET": "test-secret-test-secret-test-secret-0001",
             "ENCRYPTION_KEY": "test-encryption-key-test-encryption-key-01",
@@ -27,7 +44,12 @@ struct TestApp {
                               logger: logger, throttleClock: throttleClock)
         if migrate {
             // A connection of its own: each migration is a transaction, which cannot nest inside a read.
-            try Migrator(directory: Self.migrations).migrate(SQLiteConnection(path: app.database.path))
+            if let postgres {
+                try PostgresMigrator(directory: MigrationCheck.postgresDirectory(in: Self.migrations))
+                    .migrate(postgres.connect())
+            } else {
+                try Migrator(directory: Self.migrations).migrate(SQLiteConnection(path: app.database.path))
+            }
         }
     }
 

@@ -3,14 +3,16 @@ import Store
 import Testing
 @testable import App
 
-/// `UserStore` against a real SQLite file migrated with the repository's migrations.
+/// `UserStore` against a real database, SQLite and PostgreSQL, migrated with the repository's migrations.
 struct UserStoreTests {
     let t: TestApp
     var database: Database { t.app.database }
 
-    init() throws { t = try TestApp() }
+    init(_ backend: TestBackend = .sqlite) throws { t = try TestApp(backend: backend) }
 
-    @Test func findsAUserByEmailInAnyASCIICase() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func findsAUserByEmailInAnyASCIICase(_ backend: TestBackend) throws { try Self(backend).findsAUserByEmailInAnyASCIICase() }
+    func findsAUserByEmailInAnyASCIICase() throws {
         let id = try StoreFixtures.user("Ada@Example.com", in: database)
         let found = try database.read { db in try UserStore.find(email: "aDA@eXAMPLE.COM", in: db) }
         #expect(found == UserStore.User(id: id, email: "Ada@Example.com", passwordHash: "$placeholder$",
@@ -18,7 +20,9 @@ struct UserStoreTests {
         #expect(try database.read { db in try UserStore.find(email: "bob@example.com", in: db) } == nil)
     }
 
-    @Test func refusesAnEmailAlreadyTakenInAnotherCase() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func refusesAnEmailAlreadyTakenInAnotherCase(_ backend: TestBackend) throws { try Self(backend).refusesAnEmailAlreadyTakenInAnotherCase() }
+    func refusesAnEmailAlreadyTakenInAnotherCase() throws {
         try StoreFixtures.user("ada@example.com", in: database)
         #expect(throws: UserError.emailTaken) {
             try StoreFixtures.user("ADA@EXAMPLE.COM", in: database)
@@ -26,7 +30,9 @@ struct UserStoreTests {
         #expect(try StoreFixtures.count("users", in: database) == 1)
     }
 
-    @Test func setsThePasswordHashOfAnExistingUserOnly() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func setsThePasswordHashOfAnExistingUserOnly(_ backend: TestBackend) throws { try Self(backend).setsThePasswordHashOfAnExistingUserOnly() }
+    func setsThePasswordHashOfAnExistingUserOnly() throws {
         let id = try StoreFixtures.user("ada@example.com", in: database)
         let changed = try database.write { db in try UserStore.setPasswordHash("$new$", ofUser: id, at: "2027-01-01T00:00:00.000Z", in: db) }
         let missing = try database.write { db in try UserStore.setPasswordHash("$new$", ofUser: "nobody", at: "2027-01-01T00:00:00.000Z", in: db) }
@@ -34,7 +40,9 @@ struct UserStoreTests {
         #expect(try database.read { db in try UserStore.find(email: "ada@example.com", in: db)?.passwordHash } == "$new$")
     }
 
-    @Test func listsUsersOldestFirstWithTheirConnectionCounts() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func listsUsersOldestFirstWithTheirConnectionCounts(_ backend: TestBackend) throws { try Self(backend).listsUsersOldestFirstWithTheirConnectionCounts() }
+    func listsUsersOldestFirstWithTheirConnectionCounts() throws {
         let bob = try StoreFixtures.user("bob@example.com", in: database, at: "2026-02-01T00:00:00.000Z")
         let ada = try StoreFixtures.user("ada@example.com", in: database, at: "2026-01-01T00:00:00.000Z")
         try StoreFixtures.connection(of: bob, in: database)
@@ -46,7 +54,9 @@ struct UserStoreTests {
         ])
     }
 
-    @Test func deletingAUserCascadesToTheirSessionsAndConnections() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func deletingAUserCascadesToTheirSessionsAndConnections(_ backend: TestBackend) throws { try Self(backend).deletingAUserCascadesToTheirSessionsAndConnections() }
+    func deletingAUserCascadesToTheirSessionsAndConnections() throws {
         let ada = try StoreFixtures.user("ada@example.com", in: database)
         let bob = try StoreFixtures.user("bob@example.com", in: database)
         try StoreFixtures.connection(of: ada, in: database)
@@ -64,7 +74,9 @@ struct UserStoreTests {
     }
 
     /// `holdfast user password` finds the user in any case and revokes their sessions in the same transaction.
-    @Test func changingAPasswordRevokesEverySessionOfThatUser() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func changingAPasswordRevokesEverySessionOfThatUser(_ backend: TestBackend) throws { try Self(backend).changingAPasswordRevokesEverySessionOfThatUser() }
+    func changingAPasswordRevokesEverySessionOfThatUser() throws {
         let ada = try t.addUser("ada@example.com")
         let (token, _) = try t.login("ada@example.com")
         var hasher = PasswordHasher()
@@ -75,7 +87,9 @@ struct UserStoreTests {
         #expect(try t.login("ada@example.com", password: "a new long password").0.isEmpty == false)
     }
 
-    @Test func logsInWithTheEmailInAnotherCase() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func logsInWithTheEmailInAnotherCase(_ backend: TestBackend) throws { try Self(backend).logsInWithTheEmailInAnotherCase() }
+    func logsInWithTheEmailInAnotherCase() throws {
         try t.addUser("ada@example.com")
         #expect(try t.login("ADA@Example.COM").0.isEmpty == false)
     }

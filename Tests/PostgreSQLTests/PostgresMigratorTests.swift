@@ -1,5 +1,6 @@
 import Foundation
 @testable import Store
+import PostgresTestSupport
 import Testing
 @testable import PostgreSQL
 

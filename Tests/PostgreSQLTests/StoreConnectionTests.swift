@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import PostgresTestSupport
 import Testing
 @testable import PostgreSQL
 

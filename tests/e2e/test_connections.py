@@ -8,6 +8,8 @@ import pytest
 
 from conftest import STATE, Client, database_file_bytes
 from sandbox import EXCHANGES, clear_faults, credentials, new_account, set_balances, set_faults
+import database
+from database import sqlite_only
 
 API = "/api/v1/exchanges"
 
@@ -237,7 +239,7 @@ def test_patch_pause_resume_and_delete(logged_in):
     assert c.request("DELETE", f"{API}/connections/{cid}").status == 204
     assert c.get(f"{API}/connections/{cid}/holdings").status == 404
     assert c.get("/api/v1/portfolios").json()["portfolios"] == []
-    with sqlite3.connect(database_path()) as db:
+    with database.connect() as db:
         assert db.execute("SELECT count(*) FROM holdings h JOIN portfolios p ON p.id = h.portfolio_id WHERE p.exchange_connection_id = ?", (cid,)).fetchone()[0] == 0
         assert db.execute("SELECT count(*) FROM sync_runs WHERE connection_id = ?", (cid,)).fetchone()[0] == 0
 
@@ -258,6 +260,7 @@ def test_sync_all_continues_past_failures_and_portfolio_totals_are_exact(logged_
     assert totals["BTC"] == "1.3"  # 0.1 + 0.2 + 1 exactly, not 1.3000000000000003
 
 
+@sqlite_only  # reads the database file's bytes
 def test_no_credential_in_plaintext_in_the_database(logged_in):
     accounts = [new_account(e) for e in EXCHANGES]
     for account in accounts:

@@ -5,14 +5,13 @@ connection another had listed as due a moment earlier). Claiming now re-checks "
 transaction that takes the lease, so whichever run claims second finds the connection no longer due.
 """
 import json
-import sqlite3
 import subprocess
 import time
 
 from conftest import BIN, STATE, cli
 from sandbox import admin, new_account
-from test_connections import database_path
 from test_sync_timer import run_sync, sync_env
+import database
 
 # Exchanges whose balance read is a fixed set of requests counted against per-key budgets, which fresh keys
 # never exhaust. A per-IP budget (Binance's weight, Bybit's IP limit) would defer syncs part-way through their
@@ -66,7 +65,7 @@ def test_three_timers_fetch_each_due_connection_exactly_once(tmp_path):
                              "--fixture", str(fixture)], capture_output=True, text=True, env=sync_env(), timeout=120)
     assert f"seeded {len(accounts)} connections" in seeded.stdout, seeded.stderr
 
-    with sqlite3.connect(database_path()) as db:
+    with database.connect() as db:
         ids = dict(db.execute("""
             SELECT c.id, c.exchange FROM exchange_connections c JOIN users u ON u.id = c.user_id WHERE u.email = ?""",
             (email,)).fetchall())
@@ -98,7 +97,7 @@ def test_three_timers_fetch_each_due_connection_exactly_once(tmp_path):
         summaries += [line for _, stderr in outputs for line in stderr.splitlines() if "sync run finished" in line]
         with open(STATE / "sync-claims-timers.log", "a") as log:  # kept for whoever investigates a failure
             log.writelines(stderr for _, stderr in outputs)
-        with sqlite3.connect(database_path()) as db:
+        with database.connect() as db:
             pending = db.execute(f"""
                 SELECT id, next_attempt_at FROM exchange_connections
                 WHERE last_attempt_at IS NULL AND id IN ({",".join("?" * len(waiting))})""", sorted(waiting)).fetchall()
@@ -109,7 +108,7 @@ def test_three_timers_fetch_each_due_connection_exactly_once(tmp_path):
             while utc_now() < earliest:
                 time.sleep(0.1)
 
-    with sqlite3.connect(database_path()) as db:
+    with database.connect() as db:
         runs = runs_since(db, mark)
     per_connection = {}
     for cid, _, outcome in runs:

@@ -1,7 +1,6 @@
 """holdfast-sync, the timer binary, against the running test stack: leases, SIGKILL, dry run, metrics."""
 import os
 import signal
-import sqlite3
 import subprocess
 import time
 
@@ -9,7 +8,8 @@ import pytest
 
 from conftest import BIN, STATE, Client
 from sandbox import new_account, set_balances, set_faults, clear_faults, credentials
-from test_connections import API, connect, database_path, holdings
+from test_connections import API, connect, holdings
+import database
 
 
 def sync_env():
@@ -33,7 +33,7 @@ def start_sync(*args):
 def wait_for_lease(connection_id, present=True, seconds=10):
     deadline = time.time() + seconds
     while time.time() < deadline:
-        with sqlite3.connect(database_path()) as db:
+        with database.connect() as db:
             found = db.execute("SELECT 1 FROM sync_leases WHERE connection_id = ?", (connection_id,)).fetchone() is not None
         if found == present:
             return
@@ -94,7 +94,7 @@ def test_dry_run_lists_due_connections_and_changes_nothing(logged_in):
     cid = connect(logged_in, account).json()["connection"]["id"]
     r = run_sync("--dry-run")
     assert r.returncode == 0 and cid not in r.stdout  # just synced: not due for 5 minutes
-    with sqlite3.connect(database_path()) as db:
+    with database.connect() as db:
         db.execute("UPDATE exchange_connections SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE id = ?", (cid,))
     r = run_sync("--dry-run")
     assert cid in r.stdout
@@ -133,8 +133,9 @@ def test_sigkill_mid_sync_then_rerun_completes(logged_in):
     r = run_sync("--connection", cid)
     assert r.returncode == 0 and "outcome=success" in r.stderr, r.stderr
     assert holdings(logged_in, cid) == {"ETH": "3"}  # entirely the new set
-    with sqlite3.connect(database_path()) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if not database.is_postgresql():  # PostgreSQL has no PRAGMA; its own checks are the server's
+        with database.connect() as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_metrics_from_loopback_only(logged_in):

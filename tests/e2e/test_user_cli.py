@@ -1,14 +1,11 @@
 """Users through the real CLI binary: list, and delete (refused without --yes; with it, the user's session dies
 and their connections go)."""
-import sqlite3
+
+import pytest
 
 from conftest import STATE, Client, cli
 from sandbox import credentials, new_account
-
-
-def database():
-    env = dict(line.split("=", 1) for line in (STATE / "holdfast.env").read_text().splitlines() if "=" in line and not line.startswith("#"))
-    return env["HOLDFAST_DATABASE"]
+import database
 
 
 def listed(email):
@@ -37,9 +34,29 @@ def test_list_then_delete_a_user_with_a_live_session(user):
     assert f"deleted user {email}" in done.stdout, done.stdout
     assert c.fresh().get("/api/v1/auth/me").status == 401
     assert listed(email) is None
-    with sqlite3.connect(database()) as db:
+    with database.connect() as db:
         for table in ("sessions", "exchange_connections", "portfolios"):
             assert db.execute(f"SELECT count(*) FROM {table} WHERE user_id = ?", (user_id,)).fetchone()[0] == 0, table
 
     again = cli("user", "delete", email, "--yes", check=False)
     assert again.returncode != 0 and "no user has that email" in again.stderr, again.stderr
+
+
+@pytest.mark.skipif(not database.is_postgresql(), reason="PostgreSQL only: on SQLite they work (test_data_safety)")
+def test_backup_and_restore_point_to_pg_dump_on_postgresql(tmp_path):
+    for args in (["backup"], ["backup", str(tmp_path / "copy.sqlite")], ["restore", str(tmp_path / "copy.sqlite")]):
+        r = cli(*args, check=False)
+        assert r.returncode == 1, (args, r.stderr)
+        assert "the database is PostgreSQL: use pg_dump/pg_restore" in r.stderr, (args, r.stderr)
+        assert r.stdout == ""
+    # An upgrade runs `backup --if-exists` before migrating: nothing to copy is not a failure.
+    r = cli("backup", "--if-exists", check=False)
+    assert r.returncode == 0 and r.stdout == "" and "pg_dump" in r.stderr, r.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_migrate_status_reports_every_migration_applied():
+    r = cli("migrate", "--check", check=False)
+    assert r.returncode == 0 and r.stdout.strip() == "database is current", (r.stdout, r.stderr)
+    status = cli("migrate", "--status").stdout.split("\n")
+    assert status[0].startswith("applied 0001_") and all(line.startswith("applied ") for line in status if line)

@@ -11,7 +11,7 @@ extension Configuration {
     public static func databaseOnly(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (String, URL?) {
         let settings = Settings(environment)
         guard let databasePath = settings.text("HOLDFAST_DATABASE") else {
-            throw ConfigurationError(setting: "HOLDFAST_DATABASE", problem: "is not set; point it at the SQLite file")
+            throw ConfigurationError(setting: "HOLDFAST_DATABASE", problem: "is not set; point it at the SQLite file or a postgresql:// URL")
         }
         let migrations = settings.text("HOLDFAST_MIGRATIONS_DIR").map { URL(fileURLWithPath: $0) }
             ?? MigrationsLocator.find()

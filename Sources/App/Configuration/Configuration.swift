@@ -11,7 +11,8 @@ import Vault
 /// Secrets may also come from files: `JWT_SECRET_FILE`, or `$CREDENTIALS_DIRECTORY/jwt-secret` when systemd
 /// passes them with `LoadCredential=`. A value in the environment wins over a file.
 public struct Configuration: Sendable {
-    /// The SQLite database file (`HOLDFAST_DATABASE`).
+    /// The database as `HOLDFAST_DATABASE` names it: a SQLite file path, or a PostgreSQL `postgres://` /
+    /// `postgresql://` URL or libpq keyword string. May hold a password: log `databaseLocation`, never this.
     public var databasePath: String
     /// The folder of `NNNN_name.sql` files (`HOLDFAST_MIGRATIONS_DIR`, else found next to the binary).
     public var migrationsDirectory: URL?

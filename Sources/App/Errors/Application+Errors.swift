@@ -8,7 +8,8 @@ extension Application {
     /// place where errors become responses.
     ///
     /// An `HTTPResponseError` answers as itself; an `ExchangeError` as its catalogue code and status; a busy or
-    /// failing database as 503 `service_unavailable`. Anything else is a bug: it is logged with the request id
+    /// failing database (SQLite busy or storage errors; PostgreSQL lost or out of connections,
+    /// `DatabaseError.unavailable`) as 503 `service_unavailable`. Anything else is a bug: it is logged with the request id
     /// (the caller's task-local context) and answered as a bare 500 `internal`, so no SQL, path or stack
     /// reaches a client.
     func response(for error: any Error) -> Response {
@@ -24,6 +25,11 @@ extension Application {
             return error.httpError
         case let error as SQLiteError where error.isBusy || error.isStorageUnavailable:
             logger.error("storage unavailable", metadata: ["error": "\(error.code)"])
+            return APIError.unavailable("The database is temporarily unavailable; try again shortly.")
+        case DatabaseError.unavailable(let reason):
+            // A PostgreSQL connection lost or none free in time: nothing was committed, a retry may well succeed.
+            // The reason has no password (the PostgreSQL module scrubs it) but may name the server: log only.
+            logger.error("database unavailable", metadata: ["error": "\(reason)"])
             return APIError.unavailable("The database is temporarily unavailable; try again shortly.")
         default:
             logger.error("unhandled error", metadata: ["error": "\(String(describing: error))"])

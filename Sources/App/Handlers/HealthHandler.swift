@@ -60,7 +60,8 @@ enum HealthHandler {
         }
         app.database.probeWritesIfFailing()
         let failure = app.database.writeHealth.currentFailure
-        let space = DiskSpace.of(app.database.path)
+        // The disk a PostgreSQL server writes to is the server's to watch, not ours.
+        let space = app.database.isSQLite ? DiskSpace.of(app.database.path) : nil
         let healthy = database == "ok" && migrations == "current" && failure == nil
         let body = Body(
             status: healthy ? "ok" : "unavailable", database: database, migrations: migrations,

@@ -59,7 +59,9 @@ enum MetricsHandler {
     }
 
     /// The WAL's size and the responder's checkpoint outcomes (`WALCheckpoints`), and whether writes fail.
+    /// Empty on PostgreSQL: it has no WAL file of ours, and its own statistics views say more than we could.
     static func storageMetrics(_ app: Application) -> String {
+        guard app.database.isSQLite else { return "" }
         let walBytes = app.database.walFileSize
         let checkpoints = app.checkpoints.current
         var text = ""

@@ -42,20 +42,22 @@ public enum TimerRun {
         do {
             // Held for the run, so `holdfast restore` cannot replace the database under it. Opening blocks on
             // `flock` and SQLite, so it runs on a blocking-work thread.
-            let held = try await BlockingWork.run { try ServiceStartup.open(configuration: configuration).map(HeldLock.init) }
+            let held = try await BlockingWork.run { try ServiceStartup.open(configuration: configuration) }
             guard let held else {
                 logger.notice("a restore of the database is in progress (holdfast restore); skipping this run")
                 return 0
             }
             defer { withExtendedLifetime(held) {} }
-            let database = Database(path: configuration.databasePath)
+            let width = options.concurrency ?? configuration.syncConcurrency
+            // One connection per sync in flight, and one for the runner's own listing.
+            let database = configuration.openDatabase(poolSize: width + 1)
+            defer { database.close() }
             if options.dryRun {
                 let due = try await database.read { try ConnectionStore.due(in: $0) }
                 for item in due { output("\(item.id) \(item.exchange) due since \(item.nextAttemptAt ?? "never synced")") }
                 output("\(due.count) connection\(due.count == 1 ? "" : "s") due")
                 return 0
             }
-            let width = options.concurrency ?? configuration.syncConcurrency
             let engine = try SyncEngine.build(configuration: configuration, database: database, concurrency: width,
                                               logger: logger, makeClient: makeClient, forTimer: true)
             let runner = SyncRunner(engine: engine, database: database, concurrency: width, logger: logger)
@@ -63,7 +65,8 @@ public enum TimerRun {
             _ = try await runner.run(only: options.connection.map { [$0] }, deadline: deadline)
             // Once per run, after the writes: bounds the WAL even when the responder is idle (socket-activated,
             // not started). On a plain thread: the checkpoint blocks on file I/O.
-            await WALCheckpoints().runOnOwnThread(on: database, logger: logger)
+            // PostgreSQL has no WAL file of ours to bound.
+            if database.isSQLite { await WALCheckpoints().runOnOwnThread(on: database, logger: logger) }
             return 0
         } catch let refusal as ServiceStartup.Refusal {
             // The same one critical line the responder logs for the same database.
@@ -73,14 +76,5 @@ public enum TimerRun {
             logger.critical("sync run failed", metadata: ["error": "\(error)"])
             return StartupError.exitCode(for: error)
         }
-    }
-
-    /// The database lock, carried from the blocking-work thread that took it to the run that holds it.
-    ///
-    /// `@unchecked Sendable`: the lock is never used after it is taken; it is only kept alive and released
-    /// (closed in its `deinit`) once the run ends, by whichever thread drops the last reference.
-    private final class HeldLock: @unchecked Sendable {
-        let lock: DatabaseLock
-        init(_ lock: DatabaseLock) { self.lock = lock }
     }
 }

@@ -1,20 +1,19 @@
 import Foundation
 import PostgreSQL
-import Testing
 
-/// The PostgreSQL server these tests use, and a fresh database on it per test.
+/// The PostgreSQL server the tests use (PostgreSQLTests, and AppTests' store suites on PostgreSQL), and a fresh database on it per test.
 ///
 /// `make test-unit` starts a throwaway server (`scripts/postgres.sh`) and exports its URL as
 /// `HOLDFAST_TEST_POSTGRES_URL`. When that is unset (`swift test` run by hand) the tests start the same server
 /// themselves through the script, and stop it when the test process exits if they were the ones to start it.
 /// They never skip: without a server they fail, saying why.
-enum TestServer {
+public enum TestServer {
     /// The checkout's root folder (Tests/PostgreSQLTests/ is two levels below it).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
     /// The server's URL (the maintenance database tests create their own databases from).
-    static let url: Result<String, TestServerError> = {
+    public static let url: Result<String, TestServerError> = {
         if let url = ProcessInfo.processInfo.environment["HOLDFAST_TEST_POSTGRES_URL"], !url.isEmpty {
             return .success(url)
         }
@@ -31,7 +30,7 @@ enum TestServer {
     }()
 
     /// A new, empty database of its own for one test; dropped when the returned handle is released.
-    static func freshDatabase() throws -> TestDatabase {
+    public static func freshDatabase() throws -> TestDatabase {
         let server = try url.get()
         let name = "holdfast_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
         let admin = try PostgresConnection(connectionString: server)
@@ -40,7 +39,7 @@ enum TestServer {
     }
 
     /// `url` naming database `name` instead of its own.
-    static func replacingDatabase(in url: String, with name: String) -> String {
+    public static func replacingDatabase(in url: String, with name: String) -> String {
         guard var components = URLComponents(string: url) else { return url }
         components.path = "/\(name)"
         return components.string ?? url
@@ -48,7 +47,7 @@ enum TestServer {
 
     /// Runs `scripts/postgres.sh command` and returns its stdout; throws with its stderr when it fails.
     @discardableResult
-    static func script(_ command: String) throws -> String {
+    public static func script(_ command: String) throws -> String {
         let process = Process()
         process.executableURL = repositoryRoot.appendingPathComponent("scripts/postgres.sh")
         process.arguments = [command]
@@ -69,15 +68,15 @@ enum TestServer {
 }
 
 /// Why no test server could be had.
-struct TestServerError: Error, CustomStringConvertible {
-    let description: String
+public struct TestServerError: Error, CustomStringConvertible {
+    public let description: String
 }
 
 /// A database made for one test, dropped (with any connections still on it) when released.
-final class TestDatabase: Sendable {
-    let name: String
+public final class TestDatabase: Sendable {
+    public let name: String
     /// A URL connecting to this database.
-    let url: String
+    public let url: String
     private let serverURL: String
 
     init(name: String, url: String, serverURL: String) {
@@ -87,7 +86,7 @@ final class TestDatabase: Sendable {
     }
 
     /// A new connection to this database.
-    func connect() throws -> PostgresConnection { try PostgresConnection(connectionString: url) }
+    public func connect() throws -> PostgresConnection { try PostgresConnection(connectionString: url) }
 
     deinit {
         // WITH (FORCE) (PostgreSQL 13+) ends sessions a test left open, e.g. a pool's idle connections.

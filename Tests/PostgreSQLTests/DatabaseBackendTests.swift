@@ -1,0 +1,169 @@
+import Foundation
+import Store
+import PostgresTestSupport
+import Testing
+@testable import PostgreSQL
+
+/// `Database` over PostgreSQL: the same API and rules as over SQLite, serializable writes retried, lost
+/// connections and an exhausted pool answered as `DatabaseError.unavailable`.
+struct DatabaseBackendTests {
+    let server: TestDatabase
+
+    init() throws { server = try TestServer.freshDatabase() }
+
+    @Test func racingReadModifyWritesLoseNoUpdate() throws {
+        let database = Database(postgresql: server.url, poolSize: 4)
+        defer { database.close() }
+        try database.write { db in
+            try db.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)")
+            try db.run("INSERT INTO counter (id, value) VALUES (1, 0)")
+        }
+        // Read, then write what was read plus one, in two statements: only a serializable transaction (retried
+        // when it loses) keeps every increment; READ COMMITTED would lose some.
+        // Plain threads, released together: GCD's global queue on Linux may well run two blocks one after the other.
+        let failures = Failures()
+        let gate = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 0..<2 {
+            Thread {
+                gate.wait()
+                defer { finished.signal() }
+                for _ in 0..<200 {
+                    do {
+                        try database.write { db in
+                            let value = try db.queryOne("SELECT value FROM counter WHERE id = 1")?.int("value") ?? -1
+                            // Widens the window between read and write, so the threads surely collide (a transaction
+                            // alone takes a fraction of a millisecond on a local server).
+                            usleep(200)
+                            try db.run("UPDATE counter SET value = ? WHERE id = 1", [.integer(Int64(value + 1))])
+                        }
+                    } catch {
+                        failures.add(error)
+                    }
+                }
+            }.start()
+        }
+        gate.signal()
+        gate.signal()
+        #expect(finished.wait(timeout: .now() + 120) == .success)
+        #expect(finished.wait(timeout: .now() + 120) == .success)
+        #expect(failures.all.isEmpty, "\(failures.all)")
+        #expect(try database.read { try $0.queryOne("SELECT value FROM counter WHERE id = 1")?.int("value") } == 400)
+    }
+
+    @Test func aWriteClosureRunsAgainAfterASerializationFailure() throws {
+        let database = Database(postgresql: server.url, poolSize: 2)
+        defer { database.close() }
+        let attempts = Failures()
+        try database.write { db in
+            attempts.add(DatabaseError.closed)
+            if attempts.all.count < 3 {
+                throw PostgresError(sqlState: "40001", message: "could not serialize access", sql: nil)
+            }
+        }
+        #expect(attempts.all.count == 3)
+        // A failure that is not a lost race is thrown at once, and one that keeps losing gives up after 5 runs.
+        let runs = Failures()
+        #expect(throws: PostgresError.self) {
+            try database.write { _ in
+                runs.add(DatabaseError.closed)
+                throw PostgresError(sqlState: "40P01", message: "deadlock detected", sql: nil)
+            }
+        }
+        #expect(runs.all.count == Database.maximumWriteAttempts)
+    }
+
+    @Test func aReadIsOneReadOnlySnapshot() throws {
+        let database = Database(postgresql: server.url, poolSize: 2)
+        defer { database.close() }
+        try database.write { try $0.execute("CREATE TABLE t (v INTEGER)") }
+        let error = try #require(throws: PostgresError.self) {
+            try database.read { try $0.run("INSERT INTO t (v) VALUES (1)") }
+        }
+        #expect(error.sqlState == "25006")  // read_only_sql_transaction
+        let other = try server.connect()
+        let counts = try database.read { db -> (Int, Int) in
+            let first = try db.queryOne("SELECT count(*) AS n FROM t")?.int("n") ?? -1
+            try other.run("INSERT INTO t (v) VALUES (2)")
+            let second = try db.queryOne("SELECT count(*) AS n FROM t")?.int("n") ?? -1
+            return (first, second)
+        }
+        #expect(counts == (0, 0))
+    }
+
+    @Test func terminatedBackendsAreUnavailableOnceThenReconnected() throws {
+        let database = Database(postgresql: server.url, poolSize: 2)
+        defer { database.close() }
+        #expect(try database.read { try $0.queryOne("SELECT 1 AS one")?.int("one") } == 1)
+        let admin = try server.connect()
+        try admin.run("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                      + "WHERE datname = ? AND pid <> pg_backend_pid()", [.text(server.name)])
+        // The pool notices the dead idle connection on checkout and opens a new one, or the statement fails as
+        // unavailable: never another error.
+        do {
+            #expect(try database.read { try $0.queryOne("SELECT 1 AS one")?.int("one") } == 1)
+        } catch let error as DatabaseError {
+            guard case .unavailable = error else { Issue.record("unexpected \(error)"); return }
+        }
+        #expect(try database.read { try $0.queryOne("SELECT 1 AS one")?.int("one") } == 1)
+    }
+
+    @Test func anUnreachableServerIsUnavailableWithoutItsPassword() throws {
+        let database = Database(postgresql: "postgresql://holdfast:s3cr3t-pw@127.0.0.1:1/none?connect_timeout=2",
+                                poolSize: 1)
+        let error = try #require(throws: DatabaseError.self) { try database.read { _ in () } }
+        guard case .unavailable(let reason) = error else { Issue.record("unexpected \(error)"); return }
+        #expect(!reason.contains("s3cr3t-pw"))
+        #expect(!database.path.contains("s3cr3t-pw"))
+    }
+
+    @Test func anExhaustedPoolIsUnavailable() throws {
+        let pool = PostgresPool(connectionString: server.url, size: 1, checkoutTimeout: 0.2)
+        let database = Database(backend: PostgresBackend(pool: pool), location: .postgresql(connectionString: server.url))
+        defer { database.close() }
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            try? database.read { _ in
+                started.signal()
+                _ = release.wait(timeout: .now() + 10)
+            }
+        }
+        #expect(started.wait(timeout: .now() + 10) == .success)
+        let error = try #require(throws: DatabaseError.self) { try database.read { _ in () } }
+        if case .unavailable = error {} else { Issue.record("unexpected \(error)") }
+        release.signal()
+    }
+
+    @Test func closedDatabaseRefusesWork() throws {
+        let database = Database(postgresql: server.url, poolSize: 2)
+        #expect(try database.read { try $0.queryOne("SELECT 1 AS one")?.int("one") } == 1)
+        database.close()
+        #expect(throws: DatabaseError.closed) { try database.read { _ in () } }
+    }
+
+    @Test func locationsParseAndMaskTheirPassword() {
+        #expect(DatabaseLocation(setting: "/var/lib/holdfast/holdfast.db") == .sqlite(path: "/var/lib/holdfast/holdfast.db"))
+        #expect(DatabaseLocation(setting: "postgres://u:pw@h/db").isSQLite == false)
+        #expect(DatabaseLocation(setting: "POSTGRESQL://h/db").isSQLite == false)
+        #expect(DatabaseLocation(setting: "host=/run/postgresql dbname=holdfast").isSQLite == false)
+        #expect(DatabaseLocation(setting: "state/host.db").isSQLite)
+        #expect(DatabaseLocation(setting: "postgresql://u:pw@h:5432/db?sslmode=require").description
+                == "postgresql://u:***@h:5432/db?sslmode=require")
+        #expect(DatabaseLocation(setting: "postgresql://h/db?user=u&password=pw").description
+                == "postgresql://h/db?user=u&password=***")
+        #expect(DatabaseLocation(setting: "host=h password='a b' dbname=d").description == "host=h password=*** dbname=d")
+        #expect(DatabaseLocation(setting: "host=h password=pw").description == "host=h password=***")
+    }
+}
+
+/// Errors (or marks) collected from several threads.
+final class Failures: @unchecked Sendable {
+    // @unchecked Sendable: `errors` is only touched under `lock`.
+    private let lock = NSLock()
+    private var errors: [any Error] = []
+
+    func add(_ error: any Error) { lock.withLock { errors.append(error) } }
+
+    var all: [any Error] { lock.withLock { errors } }
+}
