@@ -1,6 +1,7 @@
 import Exchanges
 import Foundation
 import PostgreSQL
+import PostgresTestSupport
 import Primitives
 @testable import Store
 import Testing
@@ -10,7 +11,7 @@ import Vault
 /// `holdfast db copy`: a populated SQLite database, built through the migrations and the stores, copied into a
 /// fresh PostgreSQL database on the throwaway test server, and every way the copy must refuse or roll back.
 final class DatabaseCopyTests {
-    static let migrations = PostgresScratch.repositoryRoot.appendingPathComponent("Migrations")
+    static let migrations = TestServer.repositoryRoot.appendingPathComponent("Migrations")
     static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
     static let encryptionKey = "database-copy-test-key-database-copy-0001"
 
@@ -29,7 +30,7 @@ final class DatabaseCopyTests {
 
     @Test func copiesEveryTableValueByValueAndAdvancesSequences() async throws {
         try await populateSource()
-        let target = try PostgresScratch.database()
+        let target = try TestServer.freshDatabase()
         let sourceTables = try sourceTableNames()
         // Every table holds rows, so "identical" below is not vacuous for any of them (a new table fails here
         // until the fixture writes to it).
@@ -69,7 +70,7 @@ final class DatabaseCopyTests {
 
     @Test func smallBatchesCopyTheSameRows() async throws {
         try await populateSource()
-        let target = try PostgresScratch.database()
+        let target = try TestServer.freshDatabase()
         // Batches of 2 rows: every table of more than two rows takes several keyset steps.
         let report = try DatabaseCopy.copy(from: sourcePath, to: target.url, migrations: Self.migrations, batchSize: 2)
         let db = try target.connect()
@@ -81,7 +82,7 @@ final class DatabaseCopyTests {
 
     @Test func theCopyReadsOneSnapshotWhileTheSourceIsWritten() async throws {
         try await populateSource()
-        let target = try PostgresScratch.database()
+        let target = try TestServer.freshDatabase()
         let database = Database(path: sourcePath)
         defer { database.close() }
         var written = false
@@ -119,7 +120,7 @@ final class DatabaseCopyTests {
 
     @Test func secondCopyIntoTheNowNonEmptyTargetIsRefusedAndChangesNothing() async throws {
         try await populateSource()
-        let target = try PostgresScratch.database()
+        let target = try TestServer.freshDatabase()
         _ = try DatabaseCopy.copy(from: sourcePath, to: target.url, migrations: Self.migrations)
         let db = try target.connect()
         let snapshot = try targetSnapshot(db)
@@ -135,7 +136,7 @@ final class DatabaseCopyTests {
 
     @Test func oneRowInOneTableIsEnoughToRefuse() async throws {
         try await populateSource()
-        let target = try PostgresScratch.database()
+        let target = try TestServer.freshDatabase()
         let db = try target.connect()
         try PostgresMigrator(directory: Self.migrations.appendingPathComponent("postgresql")).migrate(db)
         try db.run("INSERT INTO sync_deferrals (exchange, count) VALUES ('kraken', 1)")
@@ -146,7 +147,7 @@ final class DatabaseCopyTests {
     }
 
     @Test func unmigratedForeignAndMissingSourcesAreRefusedBeforeTheTargetIsTouched() throws {
-        let target = try PostgresScratch.database()
+        let target = try TestServer.freshDatabase()
         let migrator = try Migrator(directory: Self.migrations)
         let all = migrator.migrations
 
@@ -188,13 +189,13 @@ final class DatabaseCopyTests {
 
     @Test func targetWithOtherTablesOrAnotherVersionIsRefused() async throws {
         try await populateSource()
-        let other = try PostgresScratch.database()
+        let other = try TestServer.freshDatabase()
         try other.connect().execute("CREATE TABLE invoices (id BIGINT PRIMARY KEY)")
         #expect(throws: DatabaseCopyError.targetNotHoldfast(["invoices"])) {
             try DatabaseCopy.copy(from: sourcePath, to: other.url, migrations: Self.migrations)
         }
 
-        let older = try PostgresScratch.database()
+        let older = try TestServer.freshDatabase()
         let shipped = try PostgresMigrator(directory: Self.migrations.appendingPathComponent("postgresql")).migrations
         try PostgresMigrator(migrations: Array(shipped.dropLast())).migrate(older.connect())
         let error = try #require(throws: DatabaseCopyError.self) {
@@ -202,7 +203,7 @@ final class DatabaseCopyTests {
         }
         guard case .targetVersionMismatch = error else { Issue.record("\(error)"); return }
 
-        let extra = try PostgresScratch.database()
+        let extra = try TestServer.freshDatabase()
         let db = try extra.connect()
         try PostgresMigrator(migrations: shipped).migrate(db)
         try db.execute("CREATE TABLE invoices (id BIGINT PRIMARY KEY)")
@@ -212,7 +213,7 @@ final class DatabaseCopyTests {
 
         // A table someone added to the source by hand has nowhere to go.
         try SQLiteConnection(path: sourcePath).execute("CREATE TABLE scratch_notes (id INTEGER PRIMARY KEY)")
-        let fresh = try PostgresScratch.database()
+        let fresh = try TestServer.freshDatabase()
         #expect(throws: DatabaseCopyError.tableOnOneSide(table: "scratch_notes", side: "source")) {
             try DatabaseCopy.copy(from: sourcePath, to: fresh.url, migrations: Self.migrations)
         }
@@ -231,7 +232,7 @@ final class DatabaseCopyTests {
         #expect(!refused.description.contains(password))
 
         // The real server, a database it does not have: the server's own refusal, still without the password.
-        var components = try #require(URLComponents(string: PostgresScratch.serverURL.get()))
+        var components = try #require(URLComponents(string: TestServer.url.get()))
         components.password = password
         components.path = "/no_such_database_here"
         let missing = try #require(throws: DatabaseCopyError.self) {
@@ -246,7 +247,7 @@ final class DatabaseCopyTests {
 
     @Test func aTableThatFailsMidwayLeavesTheTargetEmpty() async throws {
         try await populateSource()
-        let target = try PostgresScratch.database()
+        let target = try TestServer.freshDatabase()
         let db = try target.connect()
         try PostgresMigrator(directory: Self.migrations.appendingPathComponent("postgresql")).migrate(db)
         // holding_wallets comes late in foreign-key order: users, connections and holdings are in by then.
@@ -266,7 +267,7 @@ final class DatabaseCopyTests {
 
     @Test func aTargetThatChangesKeysFailsVerificationAndRollsBack() async throws {
         try await populateSource()
-        let target = try PostgresScratch.database()
+        let target = try TestServer.freshDatabase()
         let db = try target.connect()
         try PostgresMigrator(directory: Self.migrations.appendingPathComponent("postgresql")).migrate(db)
         // Same number of rows, different keys: only the checksum can see it.
