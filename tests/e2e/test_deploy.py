@@ -107,8 +107,12 @@ def test_install_lays_out_the_tree_with_modes(installed):
     }
     for path, mode in expected.items():
         assert stat.S_IMODE((stage / path).stat().st_mode) == mode, path
+    # Both dialects' timelines: the SQLite files, and the PostgreSQL ones in their own folder.
+    installed = stage / prefix / "share/holdfast/migrations"
     migrations = sorted(p.name for p in (ROOT / "Migrations").glob("*.sql"))
-    assert sorted(p.name for p in (stage / prefix / "share/holdfast/migrations").iterdir()) == migrations
+    assert sorted(p.name for p in installed.iterdir()) == sorted(migrations + ["postgresql"])
+    postgresql = sorted(p.name for p in (ROOT / "Migrations" / "postgresql").glob("*.sql"))
+    assert sorted(p.name for p in (installed / "postgresql").iterdir()) == postgresql == migrations
     # One wrapper under three names; the binaries themselves are in libexec.
     wrappers = {(stage / prefix / "bin" / name).read_bytes() for name in ("holdfast", "holdfast-fcgi", "holdfast-sync")}
     assert len(wrappers) == 1 and next(iter(wrappers)).startswith(b"#!/bin/sh")
