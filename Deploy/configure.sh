@@ -85,7 +85,7 @@ command -v nginx >/dev/null || fail "nginx is not installed: apt-get install ngi
 for binary in holdfast holdfast-fcgi holdfast-sync; do
     missing=$(ldd "$libexec/$binary" 2>/dev/null | awk '/not found/ {print $1}' | sort -u | tr '\n' ' ')
     [ -z "$missing" ] || fail "$libexec/$binary cannot load: ${missing% }. Install the runtime libraries:" \
-        "apt-get install libssl3 libsqlite3-0 libfcgi0ldbl libcurl4, then run $libexec/configure again"
+        "apt-get install libssl3 libsqlite3-0 libfcgi0ldbl libcurl4 libpq5, then run $libexec/configure again"
 done
 getent group www-data >/dev/null || fail "group www-data (nginx's, on Debian) does not exist: install Debian's nginx"
 

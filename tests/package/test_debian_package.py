@@ -207,7 +207,7 @@ def test_the_package_depends_on_libraries_from_debian_and_ships_no_secret(packag
     old, _, _ = packages
     depends = subprocess.run(["dpkg-deb", "-f", str(old), "Depends"], capture_output=True, text=True,
                              check=True).stdout
-    for package in ("libc6", "libsqlite3-0", "libssl3", "libfcgi0ldbl", "nginx", "openssl", "ssl-cert", "passwd"):
+    for package in ("libc6", "libsqlite3-0", "libssl3", "libfcgi0ldbl", "libpq5", "nginx", "openssl", "ssl-cert", "passwd"):
         assert re.search(rf"(^|, ){re.escape(package)}\b", depends), (package, depends)
     assert "swift" not in depends.lower()
     contents = subprocess.run(["dpkg-deb", "-c", str(old)], capture_output=True, text=True, check=True).stdout

@@ -32,7 +32,7 @@ CONFIGURE = f"{PREFIX}/libexec/holdfast/configure"
 SETTINGS = "/etc/holdfast/holdfast.env"
 HTTP_PORT, HTTPS_PORT = 3311, 3312
 # nginx, the snakeoil tool, and the shared libraries the binaries still load from the system.
-PACKAGES = "nginx ssl-cert openssl libfcgi0ldbl libsqlite3-0 libssl3 libcurl4"
+PACKAGES = "nginx ssl-cert openssl libfcgi0ldbl libsqlite3-0 libssl3 libcurl4 libpq5"
 SNAKEOIL = ("/etc/ssl/certs/ssl-cert-snakeoil.pem", "/etc/ssl/private/ssl-cert-snakeoil.key")
 
 
