@@ -85,25 +85,11 @@ enum ConnectionHandlers {
         return .json(["holdings": holdings])
     }
 
-    struct SyncRunView: Encodable {
-        let startedAt: String
-        let finishedAt: String
-        let trigger: String
-        let outcome: String
-        let errorCode: String?
-        let assetCount: Int?
-        let durationMs: Int
-    }
-
     static func syncs(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
         let entries = try app.database.read { db in
             try SyncRunStore.recent(connectionID: try owned(parameters, session, in: db).id, in: db)
         }
-        let runs = entries.map {
-            SyncRunView(startedAt: $0.startedAt, finishedAt: $0.finishedAt, trigger: $0.trigger, outcome: $0.outcome,
-                        errorCode: $0.errorCode, assetCount: $0.assetCount, durationMs: $0.durationMs)
-        }
-        return .json(["syncs": runs])
+        return .json(["syncs": entries])
     }
 
     /// `POST /connections/:id/sync`: sync now.

@@ -27,8 +27,8 @@ enum SyncRunStore {
         var durationMs: Int
     }
 
-    /// One history row as the API shows it.
-    struct Entry: Sendable {
+    /// One history row, encoded as-is in `GET /connections/:id/syncs`.
+    struct Entry: Sendable, Encodable {
         let startedAt: String
         let finishedAt: String
         let trigger: String
