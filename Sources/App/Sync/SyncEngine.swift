@@ -162,9 +162,9 @@ public final class SyncEngine: Sendable {
     /// Syncs connection `id`. Exchange failures come back in the outcome (and are recorded); only a missing
     /// connection, a sync already running, or (with `onlyIfDue`) one no longer due throw.
     ///
-    /// With `onlyIfDue` (the timer's runs over the connections they listed as due), the claim re-checks the due
-    /// rule in the same transaction that takes the lease (`ConnectionStore.claim`): several timers listing at
-    /// once sync each connection once, not once each.
+    /// With `onlyIfDue` (for a caller that listed due connections itself), the claim re-checks the due rule in
+    /// the same transaction that takes the lease (`ConnectionStore.claim`), so a connection synced by someone else
+    /// since it was listed is not fetched again. The timer claims with `syncNextDue` instead.
     public func sync(_ id: String, trigger: Trigger, holder: String = SyncLease.holderID(),
                      onlyIfDue: Bool = false) async throws(SyncError) -> Outcome {
         let started = ContinuousClock.now
