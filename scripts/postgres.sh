@@ -21,6 +21,8 @@ db_user=holdfast
 db_name=holdfast
 
 log() { echo "postgres.sh: $*" >&2; }
+# install_packages, shared with scripts/stack.sh.
+source "$root/scripts/lib/install-packages.sh"
 
 # Debian's server binaries are not on PATH (they live in /usr/lib/postgresql/VERSION/bin); take the newest.
 bindir() {
@@ -31,20 +33,7 @@ bindir() {
   log "no PostgreSQL server found: run scripts/postgres.sh deps (installs Debian's postgresql)"; exit 1
 }
 
-deps() {
-  local missing=()
-  for p in postgresql libpq-dev; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; else
-      log "Missing packages: ${missing[*]}. Install them: sudo apt-get install ${missing[*]}"; exit 1
-    fi
-  fi
-  log "Installing ${missing[*]} ..."
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-}
+deps() { install_packages postgresql libpq-dev; }
 
 # Runs a command as the server's user: ourselves, or holdfast-test when we are root.
 as_server_user() {
