@@ -8,6 +8,10 @@
 # postgres refuses to run as root, so when this script runs as root (as CI does) it creates the system user
 # holdfast-test and gives it the folder.
 #
+# With HOLDFAST_POSTGRES_TLS_CERT and HOLDFAST_POSTGRES_TLS_KEY (PEM files) set when the cluster is made, the server
+# also speaks TLS (`ssl = on`) with that certificate, so a test can connect with `sslmode=require` or `verify-full`;
+# without them it has no TLS at all, and a client that demands it is refused.
+#
 # `start` is idempotent and prints the URL (postgresql://holdfast@127.0.0.1:PORT/holdfast) on stdout, everything
 # else on stderr; `stop` leaves no server process behind; `url` prints the URL of the cluster in the folder.
 set -euo pipefail
@@ -93,6 +97,24 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 max_connections = 200
+EOF
+  configure_tls
+}
+
+# Copies the certificate and key named by HOLDFAST_POSTGRES_TLS_CERT / _KEY into the data folder and turns TLS on.
+# postgres refuses a key that others can read, or that is not its own user's (or root's with group access).
+configure_tls() {
+  local cert=${HOLDFAST_POSTGRES_TLS_CERT:-} key=${HOLDFAST_POSTGRES_TLS_KEY:-}
+  [ -z "$cert" ] && [ -z "$key" ] && return 0
+  [ -r "$cert" ] && [ -r "$key" ] || { log "HOLDFAST_POSTGRES_TLS_CERT and _KEY must both name readable files"; exit 1; }
+  local owner=()
+  [ "$(id -u)" -eq 0 ] && owner=(-o "$service_user")
+  install -m 600 "${owner[@]}" "$cert" "$data/server.crt"
+  install -m 600 "${owner[@]}" "$key" "$data/server.key"
+  as_server_user tee -a "$data/postgresql.conf" >/dev/null <<EOF
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
 EOF
 }
 
