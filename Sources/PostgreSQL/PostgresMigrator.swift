@@ -5,7 +5,7 @@ import Store
 /// `Migrator.migrate`: each file once, in its own transaction, recorded in `schema_migrations` with its checksum;
 /// a changed shipped file or a migration unknown to this install is refused (`MigrationError`). What is
 /// PostgreSQL's own — the table's types, the transaction, the advisory lock — is `PostgresConnection`'s
-/// `MigratingConnection` conformance (PostgresConnection+Migrations.swift).
+/// `MigratingConnection` conformance (PostgresMigrator+Connection.swift).
 ///
 /// The files have the same numbers and names as the SQLite ones, so both databases walk one timeline; the test
 /// `SchemaEqualityTests` proves each step leaves the same logical schema. Several hosts may start at once: the
