@@ -11,7 +11,8 @@
 #
 # Usage: Benchmarks/scale-out.sh [connections] [concurrency]    (default 10000, 8; use a few hundred for trials)
 # Environment: BIN_DIR (release binaries), BENCH_PORT_BASE (sandbox ports base+1…, default 17300),
-#   BENCH_RUNS (which runs, default "a b c"), HOLDFAST_POSTGRES_DIR (the throwaway cluster of
+#   BENCH_RUNS (which runs, default "a b c"; "p" adds one timer on PostgreSQL, which tells what the backend costs
+#   apart from what three timers contending cost), HOLDFAST_POSTGRES_DIR (the throwaway cluster of
 #   scripts/postgres.sh; started when not running and then stopped at the end).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -87,13 +88,17 @@ print("  binance weight: highest %d in a minute of the sandbox limit %d; 429 ans
 echo "scale-out: $count due connections ($per_exchange per exchange: ${bench_exchanges[*]}), 100 ms per request," \
      "--concurrency $concurrency per timer; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-if [[ " $runs " == *" a "* || " $runs " == *" b "* ]]; then
+if [[ " $runs " == *" a "* || " $runs " == *" b "* || " $runs " == *" p "* ]]; then
   start_sandbox "$unbound"
   export HOLDFAST_BINANCE_WEIGHT_PER_MINUTE=$unbound HOLDFAST_BINANCE_SAPI_WEIGHT_PER_MINUTE=$unbound
 fi
 if [[ " $runs " == *" a "* ]]; then
   export HOLDFAST_DATABASE=$state/holdfast.sqlite
   measure a "(a) one timer, SQLite, budgets not binding" 1
+fi
+if [[ " $runs " == *" p "* ]]; then
+  fresh_postgres holdfast_bench_scale_out
+  measure p "(p) one timer, PostgreSQL, budgets not binding" 1 --egress-ids --postgres-dir "$postgres_dir"
 fi
 if [[ " $runs " == *" b "* ]]; then
   fresh_postgres holdfast_bench_scale_out

@@ -56,13 +56,29 @@ def log_size(path):
 
 
 def serialization_failures(path, offset):
-    """Serialization failures and deadlocks the server logged after `offset` (its log's size before the run)."""
+    """Serialization failures and deadlocks the server logged after `offset` (its log's size before the run):
+    their number and a breakdown by cause and statement ("concurrent update: UPDATE exchange_connections…",
+    "read/write dependencies: COMMIT")."""
     if not os.path.exists(path):
-        return 0
+        return 0, {}
     with open(path, errors="replace") as log:
         log.seek(offset)
-        text = log.read()
-    return text.count("could not serialize access") + text.count("deadlock detected")
+        lines = log.read().splitlines()
+    causes = {}
+    for i, line in enumerate(lines):
+        if "could not serialize access due to" not in line and "deadlock detected" not in line:
+            continue
+        cause = line.split("ERROR:", 1)[-1].strip().replace("could not serialize access due to ", "")
+        cause = cause.replace(" among transactions", "")
+        # The lines after it from the same backend ("[pid]") name the statement that failed (COMMIT for a
+        # conflict found at commit).
+        pid = line.split("]", 1)[0]
+        for follow in lines[i + 1:i + 5]:
+            if follow.startswith(pid) and "STATEMENT:" in follow:
+                cause += ": " + " ".join(follow.split("STATEMENT:", 1)[1].split())[:50]
+                break
+        causes[cause] = causes.get(cause, 0) + 1
+    return sum(causes.values()), causes
 
 
 def database_counts(setting):
@@ -119,7 +135,7 @@ def main():
                      rss_mib=usage.ru_maxrss / 1024, summary=summary(timer["log"]))
     wall = time.monotonic() - started
     server_cpu = postgres_cpu_seconds(args.postgres_dir) - server_cpu_before if args.postgres_dir else None
-    retries = serialization_failures(server_log, log_offset) if server_log else None
+    retries, causes = serialization_failures(server_log, log_offset) if server_log else (None, {})
 
     totals = {key: sum(t["summary"].get(key, 0) for t in timers) for key in SUMMARY_KEYS}
     cpu = sum(t["cpu"] for t in timers)
@@ -134,12 +150,14 @@ def main():
     print(f"  timers' CPU  : {cpu:.2f} s, {per_sync} per synced connection")
     if server_cpu is not None:
         print(f"  server CPU   : {server_cpu:.2f} s (PostgreSQL, all backends); serialization failures "
-              f"logged: {retries}")
+              f"logged: {retries} (each a write transaction run again)")
+        for cause, n in sorted(causes.items(), key=lambda kv: -kv[1])[:8]:
+            print(f"    {n:6d}  {cause}")
     print(f"  summaries    : " + ", ".join(f"{k} {v}" for k, v in totals.items()))
     print(f"  database     : {synced} connections synced, {success_rows} success rows, {twice} connections "
           f"synced more than once")
     if args.json:
-        json.dump({"wall": wall, "cpu": cpu, "server_cpu": server_cpu, "retries": retries, "totals": totals,
+        json.dump({"wall": wall, "cpu": cpu, "server_cpu": server_cpu, "retries": retries, "causes": causes, "totals": totals,
                    "synced": synced, "twice": twice,
                    "timers": [{k: t[k] for k in ("exit", "wall", "cpu", "rss_mib", "summary")} for t in timers]},
                   open(args.json, "w"))
