@@ -134,6 +134,8 @@ def main():
                      cpu=usage.ru_utime + usage.ru_stime, user=usage.ru_utime, sys=usage.ru_stime,
                      rss_mib=usage.ru_maxrss / 1024, summary=summary(timer["log"]))
     wall = time.monotonic() - started
+    if args.postgres_dir:
+        time.sleep(1)  # the timers' backends exit after them; once the postmaster has reaped them they count
     server_cpu = postgres_cpu_seconds(args.postgres_dir) - server_cpu_before if args.postgres_dir else None
     retries, causes = serialization_failures(server_log, log_offset) if server_log else (None, {})
 
