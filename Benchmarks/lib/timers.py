@@ -5,7 +5,8 @@ many connections were synced, and how many were synced more than once). On Postg
 the server's own CPU over the run and the serialization failures it logged (each is a write transaction a
 timer ran again). Writes the figures as JSON to --json for the caller's comparison.
 
-Usage: python3 timers.py BINARY LOG_PREFIX --timers N --concurrency C [--egress-ids] [--postgres-dir DIR]
+Usage: python3 timers.py BINARY LOG_PREFIX --timers N --concurrency C [--egress-ids | --egress-id NAME]
+                         [--postgres-dir DIR]
                          [--json OUT] [--title TEXT]
 """
 import argparse
@@ -106,6 +107,7 @@ def main():
     parser.add_argument("--timers", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--egress-ids", action="store_true", help="give timer N HOLDFAST_EGRESS_ID=bench-host-N")
+    parser.add_argument("--egress-id", help="give every timer this HOLDFAST_EGRESS_ID (hosts behind one address)")
     parser.add_argument("--postgres-dir")
     parser.add_argument("--json")
     parser.add_argument("--title", default="")
@@ -121,6 +123,8 @@ def main():
         env = dict(os.environ)
         if args.egress_ids:
             env["HOLDFAST_EGRESS_ID"] = f"bench-host-{n + 1}"
+        elif args.egress_id:
+            env["HOLDFAST_EGRESS_ID"] = args.egress_id
         log = f"{args.log_prefix}-{n + 1}.log"
         with open(log, "w") as out:
             process = subprocess.Popen([args.binary, "--concurrency", str(args.concurrency)],
