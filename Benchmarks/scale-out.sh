@@ -10,8 +10,8 @@
 # Prints per run: wall time, CPU (user + sys) and CPU per synced connection, peak RSS per timer, PostgreSQL's own
 # CPU and its serialization failures, requests per exchange, the summary lines; then the ratio (b)/(a) against
 # the 40 % target. A benchmark: it prints figures and stops by itself. Its length is the PostgreSQL timers':
-# on the shared 2-core development machine 2,000 connections took 13 minutes for the three runs, and 10,000
-# would take more than half an hour there (BENCHMARKS.md §3c).
+# on the shared 2-core development machine 2,000 connections took 6 1/2 minutes for (a), (b) and a (c) with
+# distinct addresses, the binding (c) 5 more, and 10,000 would take over half an hour there (BENCHMARKS.md §3c).
 #
 # Usage: Benchmarks/scale-out.sh [connections] [concurrency]    (default 10000, 8; use a few hundred for trials)
 # Environment: BIN_DIR (release binaries), BENCH_PORT_BASE (sandbox ports base+1…, default 17300),
