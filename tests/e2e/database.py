@@ -55,8 +55,17 @@ class _PostgresConnection:
         self._connection.close()
 
 
-def connect():
-    """A connection to the stack's database; use it as `with connect() as db:` (commits on leaving)."""
+def connect(timeout=5.0):
+    """A connection to the stack's database; use it as `with connect() as db:` (commits on leaving). `timeout`
+    is how long SQLite waits for a lock held by the stack, in seconds (PostgreSQL waits on its own terms)."""
     if is_postgresql():
         return _PostgresConnection(setting())
-    return sqlite3.connect(setting())
+    return sqlite3.connect(setting(), timeout=timeout)
+
+
+def row(sql, params=()):
+    """The first row `sql` returns as a dict by column name (None when there is none), on either backend."""
+    with connect() as db:
+        cursor = db.execute(sql, params)
+        found = cursor.fetchone()
+        return None if found is None else dict(zip([column[0] for column in cursor.description], found))

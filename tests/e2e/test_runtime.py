@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from conftest import BIN, HTTPS_PORT, ROOT, STATE, Client
+from database import sqlite_only
 
 WAL_LIMIT = 8 * 1024 * 1024  # Connection.walSizeLimitBytes
 
@@ -87,6 +88,7 @@ def test_a_bad_setting_exits_78_with_a_clear_line(tmp_path):
     assert not (tmp_path / "fcgi.sock").exists()
 
 
+@sqlite_only  # a new SQLite file and its mode
 def test_an_unmigrated_database_exits_78_and_is_created_0600(tmp_path):
     empty = tmp_path / "empty.sqlite"
     old = os.umask(0o022)
@@ -99,6 +101,7 @@ def test_an_unmigrated_database_exits_78_and_is_created_0600(tmp_path):
     assert empty.stat().st_mode & 0o777 == 0o600
 
 
+@sqlite_only  # copies the stack's SQLite file
 def test_a_database_from_a_newer_holdfast_exits_78(tmp_path):
     newer = tmp_path / "newer.sqlite"
     with sqlite3.connect(database()) as source, sqlite3.connect(newer) as copy:
@@ -216,6 +219,7 @@ def run_timer():
                           env=env, timeout=60)
 
 
+@sqlite_only  # the WAL and its checkpoints
 def test_a_held_reader_grows_the_wal_and_the_timer_brings_it_back():
     path = database()
     wal = Path(str(path) + "-wal")
@@ -250,6 +254,7 @@ def test_a_held_reader_grows_the_wal_and_the_timer_brings_it_back():
         writer.close()
 
 
+@sqlite_only  # the modes of the SQLite file and its companions
 def test_database_files_are_the_owners_alone():
     path = database()
     assert path.exists(), path  # the stack's database, made by `holdfast migrate` with the shell's umask
