@@ -13,10 +13,10 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${HOLDFAST_STATE_DIR:?set HOLDFAST_STATE_DIR (and the ports) as for scripts/stack.sh}"
 # Every file whose tests reach the store (through the API, the CLI or the timer). Left out, as they never touch the
 # stack's database: exchange_cli (no store), nginx_hardening, schemathesis (nginx and the schema, measured too slow
-# for a second pass), socket_activation, deploy, error_site (responders of their own on SQLite files), db_copy
-# (SQLite to PostgreSQL already).
+# for a second pass), socket_activation and deploy (services of their own on SQLite files), db_copy (SQLite to
+# PostgreSQL already). faults and error_site give their responder of its own a fresh PostgreSQL database here.
 files=(connections sync_timer sync_claims bad_input foundation user_cli wallets request_budgets openapi
-       faults postgres_outage runtime data_safety login_throttle vault_cli region_and_keys read_fidelity
+       faults postgres_outage runtime data_safety login_throttle vault_cli region_and_keys read_fidelity error_site
        binance_keys binance_wallets bybit okx bitvavo kucoin_modes)
 
 started_postgres=0

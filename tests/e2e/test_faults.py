@@ -231,10 +231,15 @@ def fill(directory):
 
 
 def own_responder(tmp_path, database_dir, email):
-    """A responder of its own, driven without nginx through cgi-fcgi: a migrated database in `database_dir`, one
-    user, the test stack's exchange settings. Returns (process, socket path, login body)."""
+    """A responder of its own, driven without nginx through cgi-fcgi: a migrated database (a SQLite file in
+    `database_dir`, or on the PostgreSQL pass a fresh database on the stack's server), one user, the test
+    stack's exchange settings. Returns (process, socket path, login body)."""
     env = dict(sync_env())
-    env.update({"HOLDFAST_DATABASE": str(database_dir / "holdfast.sqlite"), "HOLDFAST_SOCKET": str(tmp_path / "fcgi.sock"),
+    if database.is_postgresql():
+        location = database.fresh_database("holdfast_own_" + re.sub(r"\W", "_", email.split("@")[0]))
+    else:
+        location = str(database_dir / "holdfast.sqlite")
+    env.update({"HOLDFAST_DATABASE": location, "HOLDFAST_SOCKET": str(tmp_path / "fcgi.sock"),
                 "HOLDFAST_SOCKET_MODE": "0600", "JWT_SECRET": "own-responder-secret-own-responder-01"})
     subprocess.run([str(BIN / "holdfast"), "migrate"], env=env, check=True, capture_output=True)
     subprocess.run([str(BIN / "holdfast"), "user", "add", email], input=b"correct horse battery staple\n", env=env, check=True, capture_output=True)
@@ -246,7 +251,7 @@ def own_responder(tmp_path, database_dir, email):
     return responder, sock, json.dumps({"email": email, "password": "correct horse battery staple"}).encode()
 
 
-@sqlite_only  # the disk under the SQLite file fills up; PostgreSQL's counterpart is the server going away (below)
+@sqlite_only  # the disk under the SQLite file fills up; on PostgreSQL the server going away is test_postgres_outage
 def test_full_disk_writes_503_reads_work_health_says_so_and_recovery_without_restart(tmp_path):
     mount = tmp_path / "disk"
     mount.mkdir()
@@ -305,7 +310,6 @@ def test_full_disk_writes_503_reads_work_health_says_so_and_recovery_without_res
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
-@sqlite_only  # its responder of its own runs on a SQLite file whatever the stack's backend: nothing new on PostgreSQL
 def test_sigterm_finishes_in_flight_requests_then_exits(tmp_path):
     responder, sock, login_body = own_responder(tmp_path, tmp_path, "drain@example.com")
     try:

@@ -12,6 +12,9 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
+import database
 from conftest import BIN, HTTPS_PORT, ROOT, STATE, Client
 from database import sqlite_only
 
@@ -112,6 +115,25 @@ def test_a_database_from_a_newer_holdfast_exits_78(tmp_path):
     r = run_responder(tmp_path, HOLDFAST_DATABASE=str(newer))
     assert r.returncode == 78, r.stderr
     assert "9999_from_the_future" in r.stderr
+
+
+@pytest.mark.skipif(not database.is_postgresql(), reason="PostgreSQL's counterpart of the two SQLite tests above")
+def test_an_unmigrated_or_newer_postgresql_database_exits_78(tmp_path):
+    url = database.fresh_database("holdfast_e2e_runtime")
+    empty = run_responder(tmp_path, HOLDFAST_DATABASE=url)
+    assert empty.returncode == 78, empty.stderr
+    assert "is not migrated" in empty.stderr and "holdfast migrate" in empty.stderr
+    assert url not in empty.stderr  # the setting may carry a password
+
+    env = service_env(HOLDFAST_DATABASE=url)
+    subprocess.run([str(BIN / "holdfast"), "migrate"], env=env, check=True, capture_output=True, timeout=60)
+    import psycopg
+    with psycopg.connect(url) as db:
+        db.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+                   "VALUES (9999, '9999_from_the_future', 'x', '2030-01-01T00:00:00.000Z')")
+    newer = run_responder(tmp_path, HOLDFAST_DATABASE=url)
+    assert newer.returncode == 78, newer.stderr
+    assert "9999_from_the_future" in newer.stderr
 
 
 def test_under_journald_lines_carry_their_priority(tmp_path):
