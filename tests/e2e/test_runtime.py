@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import database
+import database as stack_database
 from conftest import BIN, HTTPS_PORT, ROOT, STATE, Client
 from database import sqlite_only
 
@@ -117,9 +117,9 @@ def test_a_database_from_a_newer_holdfast_exits_78(tmp_path):
     assert "9999_from_the_future" in r.stderr
 
 
-@pytest.mark.skipif(not database.is_postgresql(), reason="PostgreSQL's counterpart of the two SQLite tests above")
+@pytest.mark.skipif(not stack_database.is_postgresql(), reason="PostgreSQL's counterpart of the two SQLite tests above")
 def test_an_unmigrated_or_newer_postgresql_database_exits_78(tmp_path):
-    url = database.fresh_database("holdfast_e2e_runtime")
+    url = stack_database.fresh_database("holdfast_e2e_runtime")
     empty = run_responder(tmp_path, HOLDFAST_DATABASE=url)
     assert empty.returncode == 78, empty.stderr
     assert "is not migrated" in empty.stderr and "holdfast migrate" in empty.stderr
