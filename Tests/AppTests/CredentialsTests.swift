@@ -111,7 +111,7 @@ struct CredentialsTests {
             try t.app.database.read { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
             bytes = try Data(contentsOf: URL(fileURLWithPath: t.app.configuration.databasePath))
         } else {
-            bytes = Data("\(rows)".utf8)
+            bytes = Data(rows.flatMap { row in row.columns.keys.compactMap { row.string($0) } }.joined().utf8)
         }
         #expect(bytes.range(of: Data(Self.legacy.vectors[0].plaintext.utf8)) == nil)
         #expect(bytes.range(of: Data(Self.legacy.vectors[1].plaintext.utf8)) == nil)
