@@ -17,7 +17,7 @@ import pytest
 
 import database
 from conftest import BIN, ROOT, STATE, Client, cli, process_running, wait_until
-from database import sqlite_only
+from database import sqlite_only, store_free
 from sandbox import admin, clear_faults, credentials, new_account, set_balances, set_faults
 from test_connections import API, connect, holdings
 from test_sync_timer import start_sync, run_sync, sync_env
@@ -157,6 +157,7 @@ def test_exchange_faults_hit_only_their_connection(logged_in, faults, code):
     assert by_id[bad_id]["status"] == "error" and by_id[good_id]["status"] == "active"
 
 
+@store_free  # 30 s of an exchange's timeout
 def test_exchange_hanging_past_the_timeout(logged_in):
     account = new_account("kraken")
     cid = connect(logged_in, account).json()["connection"]["id"]
@@ -176,6 +177,7 @@ def nginx_upstream_timeout():
     return int(re.search(r"^fastcgi_read_timeout (\d+)s;", text, re.M).group(1))
 
 
+@store_free  # 45 s of nginx's and the exchange's timeouts; POST /exchanges/test stores nothing
 def test_slow_exchange_test_answers_before_nginx_gives_up(logged_in):
     # Every call answers inside the 30 s per-request timeout, but a balance read of four pages at 20 s each
     # takes 80 s in all: longer than nginx waits. The responder must answer first, with its own error.
