@@ -33,7 +33,7 @@ def is_postgresql():
 
 sqlite_only = pytest.mark.skipif(is_postgresql(), reason="SQLite-specific (the database file, WAL, backup, restore)")
 
-# A slow test in a file that otherwise reaches the store, whose subject never does (an exchange's timeouts): the SQLite
+# A slow test whose subject is not the store (an exchange's timeouts) and whose store work other tests repeat: the SQLite
 # pass runs it, the PostgreSQL pass saves its time (scripts/e2e-postgresql.sh).
 store_free = pytest.mark.skipif(is_postgresql(), reason="does not reach the store: the SQLite pass runs it")
 

@@ -157,7 +157,7 @@ def test_exchange_faults_hit_only_their_connection(logged_in, faults, code):
     assert by_id[bad_id]["status"] == "error" and by_id[good_id]["status"] == "active"
 
 
-@store_free  # 30 s of an exchange's timeout
+@store_free  # 30 s of an exchange's timeout; the error it records is stored as in test_exchange_faults_hit_only_their_connection
 def test_exchange_hanging_past_the_timeout(logged_in):
     account = new_account("kraken")
     cid = connect(logged_in, account).json()["connection"]["id"]
