@@ -35,7 +35,7 @@ sqlite_only = pytest.mark.skipif(is_postgresql(), reason="SQLite-specific (the d
 
 # A slow test whose subject is not the store (an exchange's timeouts) and whose store work other tests repeat: the SQLite
 # pass runs it, the PostgreSQL pass saves its time (scripts/e2e-postgresql.sh).
-store_free = pytest.mark.skipif(is_postgresql(), reason="does not reach the store: the SQLite pass runs it")
+store_free = pytest.mark.skipif(is_postgresql(), reason="not about the store, whose part other tests repeat: the SQLite pass runs it")
 
 
 class _PostgresConnection:
