@@ -32,8 +32,9 @@ struct BybitBudgetTests {
     @Test func oneIPBudgetForEveryHost() throws {
         var configuration = ExchangeConfiguration()
         configuration.regionBaseURLs = [.bybit: ["nl": URL(string: "https://api.bybit.nl")!]]
+        configuration.egressID = "web-1"
         let ip = BybitEndpoint.ipCost(in: configuration)
-        #expect(ip.scope.name == "bybit-ip api.bybit.com")
+        #expect(ip.scope.name == "bybit-ip api.bybit.com from web-1")
         #expect(ip.scope.policy.limit == 600 && ip.scope.policy.refill == .window(milliseconds: 5_000))
         let budget = InProcessRequestBudget()
         let granted = try (0..<700).filter { _ in try budget.reserve(1, in: ip.scope, at: Self.second) == .go }.count
