@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import Exchanges
 @testable import App
 
 /// The one `Configuration`: defaults, a typed error naming each unusable setting, and the README's table.
@@ -21,6 +22,8 @@ struct ConfigurationTests {
         #expect(configuration.socketMode == 0o660)
         #expect(configuration.workerCount == 96)
         #expect(configuration.syncConcurrency == 8)
+        #expect(configuration.syncLeaseSeconds == 180)
+        #expect(configuration.exchanges.egressID == ExchangeConfiguration.hostName)
         #expect(configuration.checkpointInterval == 60)
         #expect(configuration.requireReadOnlyKeys == false)
         #expect(configuration.cookieSecure == true)
@@ -34,7 +37,10 @@ struct ConfigurationTests {
             "HOLDFAST_SOCKET_MODE": "0600", "HOLDFAST_SYNC_CONCURRENCY": "3", "HOLDFAST_CHECKPOINT_SECONDS": "5",
             "HOLDFAST_REQUIRE_READ_ONLY_KEYS": "1", "HOLDFAST_COOKIE_SECURE": "0", "HOLDFAST_LOG_LEVEL": "DEBUG",
             "HOLDFAST_NGINX_CONF": "/x/nginx.conf", "HOLDFAST_KRAKEN_BASE_URL": "http://127.0.0.1:9",
+            "HOLDFAST_EXCHANGE_DEADLINE_SECONDS": "10", "HOLDFAST_SYNC_LEASE_SECONDS": "16", "HOLDFAST_EGRESS_ID": "web-2.eu",
         ]) { $1 })
+        #expect(configuration.syncLeaseSeconds == 16)
+        #expect(configuration.exchanges.egressID == "web-2.eu")
         #expect(configuration.socketMode == 0o600)
         #expect(configuration.syncConcurrency == 3)
         #expect(configuration.checkpointInterval == 5)
@@ -51,6 +57,7 @@ struct ConfigurationTests {
         ("HOLDFAST_SYNC_CONCURRENCY", "0"), ("HOLDFAST_SYNC_CONCURRENCY", "many"),
         ("HOLDFAST_CHECKPOINT_SECONDS", "-3"), ("HOLDFAST_REQUIRE_READ_ONLY_KEYS", "yes"),
         ("HOLDFAST_COOKIE_SECURE", "true"), ("HOLDFAST_LOG_LEVEL", "loud"), ("HOLDFAST_SESSION_HOURS", "999"),
+        ("HOLDFAST_SYNC_LEASE_SECONDS", "7"), ("HOLDFAST_SYNC_LEASE_SECONDS", "50"),
     ])
     func unusableValueNamesTheSetting(_ setting: String, _ value: String) {
         do {
@@ -62,6 +69,15 @@ struct ConfigurationTests {
             #expect(StartupError.exitCode(for: error) == 78)
         } catch {
             Issue.record("unexpected \(error)")
+        }
+    }
+
+    /// Hosts name their egress address for per-IP budgets with plain characters only (it is part of a stored
+    /// scope name); anything else is refused, naming the setting.
+    @Test(arguments: ["web 1", "a/b", String(repeating: "h", count: 65), "höst"])
+    func unusableEgressIDIsNamed(_ value: String) {
+        #expect(throws: ExchangeConfigurationError.self) {
+            _ = try Configuration.load(environment: Self.minimal.merging(["HOLDFAST_EGRESS_ID": value]) { $1 })
         }
     }
 

@@ -120,6 +120,31 @@ struct SyncTests {
         #expect(summary.succeeded == 1 && summary.skippedNotDue == 0)
     }
 
+    /// Three timer runs at once over the same due connections (as on three hosts): each connection is fetched
+    /// and recorded exactly once, and together the runs account for every one.
+    @Test(arguments: TestBackend.allCases)
+    static func threeRunsAtOnceSyncEachDueConnectionOnce(_ backend: TestBackend) async throws { try await Self(backend).threeRunsAtOnceSyncEachDueConnectionOnce() }
+    func threeRunsAtOnceSyncEachDueConnectionOnce() async throws {
+        var ids: Set<String> = []
+        for _ in 0..<24 { ids.insert(try storeConnection(.kucoin)) }
+        let runners = (0..<3).map { _ in
+            SyncRunner(engine: t.app.engine, database: t.app.database, concurrency: 4, logger: Logger(label: "test"))
+        }
+        let summaries = try await withThrowingTaskGroup(of: SyncRunner.Summary.self) { group in
+            for runner in runners { group.addTask { try await runner.run() } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(summaries.map(\.due).reduce(0, +) == ids.count)
+        #expect(summaries.map(\.succeeded).reduce(0, +) == ids.count)
+        let runs = try await t.app.database.read { db in
+            try db.query("SELECT connection_id, count(*) AS n FROM sync_runs GROUP BY connection_id")
+        }
+        #expect(Set(runs.compactMap { $0.string("connection_id") }) == ids)
+        #expect(runs.allSatisfy { $0.int("n") == 1 })
+        #expect(try await t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_leases")?.int("n") } == 0)
+        #expect(try t.due().isEmpty)
+    }
+
     @Test(arguments: TestBackend.allCases)
     static func transientFailuresBackOffAndKeepHoldings(_ backend: TestBackend) async throws { try await Self(backend).transientFailuresBackOffAndKeepHoldings() }
     func transientFailuresBackOffAndKeepHoldings() async throws {

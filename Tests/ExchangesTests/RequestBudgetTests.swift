@@ -58,6 +58,21 @@ import FoundationNetworking
                 != BudgetScope(.binanceSAPI, baseURL: binance, endpoint: "/sapi/v1/y"))
     }
 
+    /// Per-IP scopes are counted per host (its egress name), per-key scopes across every host: a key's limit is
+    /// the account's wherever the request comes from.
+    @Test func perIPScopesArePerEgressAndPerKeyScopesAreShared() {
+        let binance = URL(string: "https://api.binance.com")!, kraken = URL(string: "https://api.kraken.com")!
+        let web1 = BudgetScope(.binanceAPI, baseURL: binance, egress: "web-1")
+        #expect(web1.name == "binance-api api.binance.com from web-1")
+        #expect(web1 != BudgetScope(.binanceAPI, baseURL: binance, egress: "web-2"))
+        #expect(BudgetScope(.krakenPrivate, baseURL: kraken, apiKey: "k", egress: "web-1")
+                == BudgetScope(.krakenPrivate, baseURL: kraken, apiKey: "k", egress: "web-2"))
+        var configuration = ExchangeConfiguration(baseURLs: [.binance: binance])
+        configuration.egressID = "web-3"
+        #expect(configuration.cost(.binanceAPI, weight: 20).scope.name.hasSuffix(" from web-3"))
+        #expect(!configuration.cost(.kucoinPrivate, weight: 5, apiKey: "k").scope.name.contains("web-3"))
+    }
+
     @Test func hostileFeedbackIsBoundedAndNeverTraps() throws {
         let budget = InProcessRequestBudget()
         let scope = BudgetScope(name: "t", policy: BudgetPolicy(limit: 100, refill: .window(milliseconds: 60_000)))

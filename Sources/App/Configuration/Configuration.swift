@@ -39,6 +39,10 @@ public struct Configuration: Sendable {
     /// Syncs one timer run performs at once (`HOLDFAST_SYNC_CONCURRENCY`, default 8, 1…256); the timer's
     /// `--concurrency` overrides it.
     public var syncConcurrency: Int
+    /// How long a sync's claim on its connection lasts, in seconds (`HOLDFAST_SYNC_LEASE_SECONDS`, default 180,
+    /// 15…3600, more than the conversation deadline plus 5 s so a live sync never outlasts its claim): a timer
+    /// or responder that dies mid-sync, on any host, leaves claims that return to the pool this long after.
+    public var syncLeaseSeconds: Int
     /// Seconds between the responder's WAL checkpoints (`HOLDFAST_CHECKPOINT_SECONDS`, default 60, 1…86400).
     public var checkpointInterval: TimeInterval
     /// Refuse exchange keys that can trade or withdraw (`HOLDFAST_REQUIRE_READ_ONLY_KEYS=1`; default off).
@@ -55,7 +59,8 @@ public struct Configuration: Sendable {
     public var keyRing: KeyRing
     /// Exchange base URLs, regions' hosts, the nonce folder and request budget limits
     /// (`HOLDFAST_<EXCHANGE>_BASE_URL`, `HOLDFAST_<EXCHANGE>_<REGION>_BASE_URL`, `HOLDFAST_NONCE_DIRECTORY`,
-    /// `HOLDFAST_BINANCE_WEIGHT_PER_MINUTE`, `HOLDFAST_KRAKEN_COUNTER_MAX`).
+    /// `HOLDFAST_BINANCE_WEIGHT_PER_MINUTE`, `HOLDFAST_KRAKEN_COUNTER_MAX`) and this host's egress name for
+    /// per-IP budgets (`HOLDFAST_EGRESS_ID`).
     public var exchanges: ExchangeConfiguration
 
     /// Where the responder looks for nginx's configuration (see `WorkerCapacity`).
@@ -89,6 +94,12 @@ public struct Configuration: Sendable {
             throw ConfigurationError(setting: "HOLDFAST_EXCHANGE_CONCURRENCY",
                                      problem: "must be less than half of HOLDFAST_WORKERS (\(workers))")
         }
+        let lease = try settings.number("HOLDFAST_SYNC_LEASE_SECONDS", default: Int(SyncLease.defaultDuration),
+                                        range: 15...3_600)
+        guard lease > deadline + 5 else {
+            throw ConfigurationError(setting: "HOLDFAST_SYNC_LEASE_SECONDS",
+                                     problem: "must be more than HOLDFAST_EXCHANGE_DEADLINE_SECONDS (\(deadline)) + 5")
+        }
         return Configuration(
             databasePath: databasePath,
             migrationsDirectory: migrationsDirectory,
@@ -100,6 +111,7 @@ public struct Configuration: Sendable {
             exchangeConcurrency: exchangeConcurrency,
             exchangeDeadlineSeconds: deadline,
             syncConcurrency: try settings.number("HOLDFAST_SYNC_CONCURRENCY", default: 8, range: 1...256),
+            syncLeaseSeconds: lease,
             checkpointInterval: TimeInterval(try settings.number("HOLDFAST_CHECKPOINT_SECONDS", default: 60,
                                                                  range: 1...86_400)),
             requireReadOnlyKeys: try settings.flag("HOLDFAST_REQUIRE_READ_ONLY_KEYS", default: false),

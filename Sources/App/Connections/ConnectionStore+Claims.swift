@@ -9,6 +9,9 @@ import Store
 /// either leased or, once the first sync has committed its next attempt time, no longer due. A process that
 /// dies mid-sync leaves a lease that simply expires; the engine's transactions never depend on it for
 /// consistency.
+///
+/// Timers do not list and then claim: each claims the next due connection (`claimNext`), so timers on several
+/// hosts walk the due connections side by side instead of racing down one list.
 extension ConnectionStore {
     /// What a claim found.
     enum Claim {
@@ -24,9 +27,10 @@ extension ConnectionStore {
         case paused
     }
 
-    /// Claims connection `id` for `holder` at `now`; with `onlyIfDue`, only while the due rule still holds.
-    /// Run it inside a write transaction: the check and the lease must commit together.
-    static func claim(_ id: String, holder: String, onlyIfDue: Bool, now: Date = Date(), in db: Connection) throws -> Claim {
+    /// Claims connection `id` for `holder` at `now` for `duration` seconds; with `onlyIfDue`, only while the due
+    /// rule still holds. Run it inside a write transaction: the check and the lease must commit together.
+    static func claim(_ id: String, holder: String, onlyIfDue: Bool, duration: TimeInterval = SyncLease.defaultDuration,
+                      now: Date = Date(), in db: Connection) throws -> Claim {
         guard UUIDs.isValid(id) else { return .notFound }
         // Lock the connection's row before reading it, with a portable no-op UPDATE: SQLite's `BEGIN IMMEDIATE`
         // already serializes writers, but on a database with row locks (PostgreSQL at READ COMMITTED) this is
@@ -38,7 +42,7 @@ extension ConnectionStore {
         // Checked here, not by the caller beforehand: a pause committed after the caller looked still counts.
         if record.status == .disabled { return .paused }
         let acquired = Timestamp.format(now)
-        let expires = Timestamp.format(now.addingTimeInterval(SyncLease.duration))
+        let expires = Timestamp.format(now.addingTimeInterval(duration))
         let taken = try db.run("""
             INSERT INTO sync_leases (connection_id, holder, acquired_at, expires_at) VALUES (?, ?, ?, ?)
             ON CONFLICT(connection_id) DO UPDATE SET holder = excluded.holder, acquired_at = excluded.acquired_at,
@@ -54,6 +58,38 @@ extension ConnectionStore {
             UPDATE sync_leases SET holder = ?, acquired_at = ?, expires_at = ? WHERE connection_id = ? AND holder = ?
             """, [.text(holder), .text(acquired), .text(expires), .text(record.id), .text(current)]) == 1
         return takenOver ? .claimed(record) : .inProgress
+    }
+
+    /// Claims the due connection that has waited longest and has no unexpired lease, for `holder` at `now` for
+    /// `duration` seconds; nil when none is left. Run it inside a write transaction.
+    ///
+    /// On PostgreSQL the pick is `FOR UPDATE SKIP LOCKED`: a timer on another host claiming at the same moment
+    /// has locked the row it picked, so this one takes the next instead of waiting for it (and then finding it
+    /// leased). SQLite has one writer at a time, which needs no skipping. Either way the pick is then claimed by
+    /// `claim`, which re-checks the due rule and the lease under the row lock; a pick that loses (another
+    /// transaction leased it between the two statements) is skipped and the next one tried, a bounded number of
+    /// times. Leases that expired are taken over; leases of dead local processes are not: the next runs find
+    /// them expired.
+    static func claimNext(holder: String, duration: TimeInterval = SyncLease.defaultDuration, now: Date = Date(),
+                          in db: Connection) throws -> ConnectionRecord? {
+        let skipLocked = db.dialect == .postgresql ? " FOR UPDATE OF c SKIP LOCKED" : ""
+        var passed: [String] = []
+        for _ in 0..<8 {
+            let exclusion = passed.isEmpty ? "" : " AND c.id NOT IN (" + passed.map { _ in "?" }.joined(separator: ", ") + ")"
+            let bindings: [SQLValue] = [.text(Timestamp.format(now))] + passed.map { .text($0) }
+            // Ordered as the index `exchange_connections_next_due` (never attempted first, then the oldest next
+            // attempt), so the scan stops at the first due row without a live lease.
+            guard let id = try db.queryOne("""
+                SELECT c.id FROM exchange_connections c WHERE \(dueCondition)
+                AND NOT EXISTS (SELECT 1 FROM sync_leases l WHERE l.connection_id = c.id AND l.expires_at > ?1)\(exclusion)
+                ORDER BY c.next_attempt_at NULLS FIRST, c.id LIMIT 1\(skipLocked)
+                """, bindings)?.string("id") else { return nil }
+            if case .claimed(let record) = try claim(id, holder: holder, onlyIfDue: true, duration: duration, now: now, in: db) {
+                return record
+            }
+            passed.append(id)
+        }
+        return nil
     }
 
     /// Gives the lease back, inside the caller's transaction, only if `holder` still has it.

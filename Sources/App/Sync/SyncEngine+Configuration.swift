@@ -1,4 +1,5 @@
 import Exchanges
+import Foundation
 import Logging
 import Store
 import Vault
@@ -7,7 +8,7 @@ extension SyncEngine {
     /// The engine as the binaries run it: exchange base URLs from the environment, Kraken nonces in the
     /// database, the exchange request budget in the database (shared with every other process on the host),
     /// credentials opened with the configured key ring, each conversation bounded by the configured
-    /// deadline, and exchange slots sized from `concurrency`.
+    /// deadline, claims lasting the configured lease, and exchange slots sized from `concurrency`.
     ///
     /// The responder splits its slots (`ExchangeGate.Limits(concurrency:)`: half per exchange, a quarter per
     /// user); a test or connect gives up after 2 s without one, since its waiting holds a worker thread. The
@@ -24,6 +25,7 @@ extension SyncEngine {
         exchanges.budget = RequestBudgetStore(database: database)
         return SyncEngine(database: database, cipher: CredentialCipher(keyRing: configuration.keyRing), exchanges: exchanges,
                           gate: ExchangeGate(limits: limits), logger: logger, makeClient: makeClient ?? ExchangeClients.client,
-                          deadline: deadline, slotWait: .seconds(2))
+                          deadline: deadline, slotWait: .seconds(2),
+                          leaseDuration: TimeInterval(configuration.syncLeaseSeconds))
     }
 }

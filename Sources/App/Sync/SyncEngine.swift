@@ -65,6 +65,9 @@ public final class SyncEngine: Sendable {
     let makeClient: ClientFactory
     /// The longest one conversation with an exchange may take, from waiting for a slot to the last answer.
     let deadline: Duration
+    /// How long a claim lasts (seconds): longer than `deadline` plus the write after it, so a live sync never
+    /// loses its lease; a dead process's claims return to the pool when it ends.
+    let leaseDuration: TimeInterval
 
     /// The default `deadline`: below nginx's 75 s `fastcgi_read_timeout` with room for the database write
     /// that follows, so a test or connect answers with Holdfast's own `timeout` error, never nginx's 504.
@@ -72,8 +75,10 @@ public final class SyncEngine: Sendable {
 
     public init(database: Database, cipher: CredentialCipher, exchanges: ExchangeConfiguration, gate: ExchangeGate,
                 logger: Logger, makeClient: @escaping ClientFactory = ExchangeClients.client,
-                deadline: Duration = SyncEngine.defaultDeadline, slotWait: Duration = .seconds(2)) {
+                deadline: Duration = SyncEngine.defaultDeadline, slotWait: Duration = .seconds(2),
+                leaseDuration: TimeInterval = SyncLease.defaultDuration) {
         self.deadline = deadline
+        self.leaseDuration = leaseDuration
         self.slotWait = slotWait
         self.database = database
         self.cipher = cipher
@@ -157,16 +162,19 @@ public final class SyncEngine: Sendable {
     /// Syncs connection `id`. Exchange failures come back in the outcome (and are recorded); only a missing
     /// connection, a sync already running, or (with `onlyIfDue`) one no longer due throw.
     ///
-    /// With `onlyIfDue` (the timer's runs over the connections they listed as due), the claim re-checks the due
-    /// rule in the same transaction that takes the lease (`ConnectionStore.claim`): several timers listing at
-    /// once sync each connection once, not once each.
+    /// With `onlyIfDue` (for a caller that listed due connections itself), the claim re-checks the due rule in
+    /// the same transaction that takes the lease (`ConnectionStore.claim`), so a connection synced by someone else
+    /// since it was listed is not fetched again. The timer claims with `syncNextDue` instead.
     public func sync(_ id: String, trigger: Trigger, holder: String = SyncLease.holderID(),
                      onlyIfDue: Bool = false) async throws(SyncError) -> Outcome {
         let started = ContinuousClock.now
         let startedAt = Date()
+        let duration = leaseDuration
         let record: ConnectionRecord
         do {
-            switch try await database.write({ try ConnectionStore.claim(id, holder: holder, onlyIfDue: onlyIfDue, in: $0) }) {
+            switch try await database.write({
+                try ConnectionStore.claim(id, holder: holder, onlyIfDue: onlyIfDue, duration: duration, in: $0)
+            }) {
             case .claimed(let claimed): record = claimed
             case .notFound: throw SyncError.notFound
             case .inProgress: throw SyncError.inProgress
@@ -180,7 +188,26 @@ public final class SyncEngine: Sendable {
             return Outcome(connectionID: id, error: ExchangeError(.exchangeUnavailable, message: "The database is busy; try again."),
                            holdingsCount: 0, duration: .zero)
         }
+        return await sync(claimed: record, trigger: trigger, holder: holder, started: started, startedAt: startedAt)
+    }
 
+    /// Claims the due connection that has waited longest (`ConnectionStore.claimNext`) and syncs it as a
+    /// scheduled sync: the timer's step. Returns nil when nothing due is left to claim; throws what the database
+    /// throws when the claim itself cannot be made (the run then stops: the next one tries again).
+    public func syncNextDue(holder: String) async throws -> Outcome? {
+        let started = ContinuousClock.now
+        let startedAt = Date()
+        let duration = leaseDuration
+        guard let record = try await database.write({
+            try ConnectionStore.claimNext(holder: holder, duration: duration, in: $0)
+        }) else { return nil }
+        return await sync(claimed: record, trigger: .scheduled, holder: holder, started: started, startedAt: startedAt)
+    }
+
+    /// Syncs a connection whose lease `holder` has just taken: fetch, then record the result and give the lease
+    /// back in one transaction.
+    private func sync(claimed record: ConnectionRecord, trigger: Trigger, holder: String,
+                      started: ContinuousClock.Instant, startedAt: Date) async -> Outcome {
         var failure: ExchangeError?
         var read = AccountBalances(balances: [])
         do {

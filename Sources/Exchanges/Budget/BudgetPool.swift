@@ -139,12 +139,14 @@ public struct BudgetScope: Sendable, Equatable, Hashable {
     }
 
     /// The scope of `pool` at `baseURL`, for `apiKey` when the pool is per key, for `endpoint` when it is per
-    /// endpoint (`/sapi`).
+    /// endpoint (`/sapi`), and from `egress` (`ExchangeConfiguration.egressID`) when it is per IP: e.g.
+    /// "binance-api api.binance.com from web-1".
     public init(_ pool: BudgetPool, baseURL: URL, apiKey: String? = nil, endpoint: String? = nil,
-                policy: BudgetPolicy? = nil) {
+                egress: String? = nil, policy: BudgetPolicy? = nil) {
         var name = pool.rawValue + " " + (baseURL.host ?? "?") + (baseURL.port.map { ":\($0)" } ?? "")
         if pool.isPerKey, let apiKey { name += " " + String(Hex.encode(Digest.sha256(apiKey)).prefix(32)) }
         if let endpoint { name += " " + endpoint }
+        if !pool.isPerKey, let egress { name += " from " + egress }
         self.init(name: name, policy: policy ?? pool.publishedPolicy)
     }
 

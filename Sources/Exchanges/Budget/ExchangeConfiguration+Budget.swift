@@ -19,10 +19,11 @@ struct OutgoingRequest {
 
 extension ExchangeConfiguration {
     /// The cost of one request to `pool` for `apiKey` (per-key pools) or `endpoint` (per-endpoint pools),
-    /// with this configuration's limit for the pool (`budgetLimits`).
+    /// with this configuration's limit for the pool (`budgetLimits`), per-IP pools counted for this host's
+    /// `egressID`.
     func cost(_ pool: BudgetPool, weight: Int, apiKey: String? = nil, endpoint: String? = nil) -> RequestCost {
         RequestCost(pool: pool, scope: BudgetScope(pool, baseURL: baseURL(for: pool.exchange), apiKey: apiKey,
-                                                   endpoint: endpoint, policy: budgetLimits[pool]),
+                                                   endpoint: endpoint, egress: egressID, policy: budgetLimits[pool]),
                     weight: weight)
     }
 

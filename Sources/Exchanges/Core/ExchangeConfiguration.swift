@@ -35,6 +35,11 @@ public struct ExchangeConfiguration: Sendable {
     public var budget: any RequestBudget
     /// The limit per budget pool (the published ones unless server configuration lowers one).
     public var budgetLimits = BudgetLimits()
+    /// The name of the address this host's requests leave from (`HOLDFAST_EGRESS_ID`, default the host name).
+    /// Exchanges count per-IP limits per source address, so the per-IP budget scopes carry this name: each host
+    /// spends its own, and adding hosts adds capacity; per-key scopes stay shared by every host. Hosts behind one
+    /// NAT address must set the same name.
+    public var egressID: String = ExchangeConfiguration.hostName
     /// Seconds a request may wait for its budget before failing with `rate_limited` (0: never wait). A person
     /// waiting on test/connect/sync-now gets a short wait; the timer uses 0 and defers the connection instead.
     public var budgetWait: TimeInterval = ExchangeConfiguration.interactiveBudgetWait
@@ -108,7 +113,7 @@ public struct ExchangeConfiguration: Sendable {
 
     /// Production URLs overridden by `HOLDFAST_<EXCHANGE>_BASE_URL` and `HOLDFAST_<EXCHANGE>_<REGION>_BASE_URL`
     /// variables; the nonce directory by
-    /// `HOLDFAST_NONCE_DIRECTORY`; budget limits by the variables of `BudgetLimits.fromEnvironment`. Throws on a
+    /// `HOLDFAST_NONCE_DIRECTORY`; the egress name by `HOLDFAST_EGRESS_ID`; budget limits by the variables of `BudgetLimits.fromEnvironment`. Throws on a
     /// variable that is not an http(s) URL with a host, or not a usable limit.
     public static func fromEnvironment(
         _ environment: [String: String], timeout: TimeInterval = 30
@@ -126,8 +131,24 @@ public struct ExchangeConfiguration: Sendable {
         var configuration = ExchangeConfiguration(baseURLs: overrides, timeout: timeout, nonceStore: nonceStore)
         configuration.regionBaseURLs = regionOverrides
         configuration.budgetLimits = try BudgetLimits.fromEnvironment(environment)
+        if let egress = environment["HOLDFAST_EGRESS_ID"], !egress.isEmpty {
+            guard egress.count <= 64, egress.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+            else {
+                throw ExchangeConfigurationError(variable: "HOLDFAST_EGRESS_ID",
+                                                 expectation: "1 to 64 letters, digits, dots, dashes or underscores")
+            }
+            configuration.egressID = egress
+        }
         return configuration
     }
+
+    /// This machine's host name (`gethostname`), or "localhost" when it has none.
+    public static let hostName: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "localhost" : name
+    }()
 
     /// `$TMPDIR/holdfast-nonces`: nonces are millisecond timestamps, so losing the directory on reboot is safe.
     public static var defaultNonceDirectory: URL {
