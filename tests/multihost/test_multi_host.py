@@ -5,8 +5,10 @@ claims once they are free again.
 
 Run it with scripts/multi-host-test.sh (make test-multihost): that script starts the throwaway PostgreSQL server
 with a fresh database and the stack of scripts/stack.sh on it (sandbox, the first responder, nginx). This file adds
-the second responder to nginx's upstream and runs the three timer "hosts", each with its own egress id; it stops
-everything it started, on failure too (and the script's trap kills whatever a crash left, by pid file).
+the second responder to nginx's upstream and runs the three timer "hosts", each with its own egress id and each run
+in a pid namespace of its own (so lease holders are in another process space, as on another machine, and the killed
+timer's claims return by expiry only); it stops everything it started, on failure too (and the script's trap kills
+whatever a crash left, by pid file).
 
 The exchanges are KuCoin and Bitvavo, as in tests/e2e/test_sync_claims.py: their balance read is a fixed set of
 requests counted against per-key budgets, which fresh keys never exhaust, so no sync is deferred part-way and a
