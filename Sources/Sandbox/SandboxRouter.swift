@@ -32,6 +32,7 @@ struct SandboxRouter: Sendable {
         case .response(let response):
             return response
         case .authenticated(let account, let success):
+            state.countAuthenticated(exchange, apiKey: account.apiKey)
             let faults = exchangeFaults.overridden(by: account.faults)
             if faults.ipRestricted == true { return simulator.ipRestricted(request) }
             if faults.noReadPermission == true { return simulator.permissionDenied() }
@@ -82,7 +83,7 @@ struct SandboxRouter: Sendable {
             let rates = state.rateStatistics()
             var object: [String: Any] = [
                 "exchange": exchange.rawValue, "requests": stats.requests, "inFlight": stats.inFlight,
-                "maxInFlight": stats.maxInFlight, "paths": stats.paths,
+                "maxInFlight": stats.maxInFlight, "paths": stats.paths, "keys": stats.keys,
             ]
             // The exchange's own counters: the highest weight used in any minute and how often a limit refused.
             switch exchange {

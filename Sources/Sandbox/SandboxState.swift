@@ -20,6 +20,10 @@ public final class SandboxState: @unchecked Sendable {
         public var maxInFlight = 0
         /// Requests per path.
         public var paths: [String: Int] = [:]
+        /// Authenticated requests per account, by the fixture account's `apiKey` (an identifier, not a secret):
+        /// the signed requests a balance read makes, so a test can tell how often each key was fetched. Public
+        /// calls (the clock) and requests refused before the signature was checked carry no account.
+        public var keys: [String: Int] = [:]
     }
 
     /// State over `fixture`.
@@ -101,6 +105,11 @@ public final class SandboxState: @unchecked Sendable {
             entry.paths[path, default: 0] += 1
             stats[exchange] = entry
         }
+    }
+
+    /// Counts a request that authenticated as the account with `apiKey` (`Stats.keys`).
+    func countAuthenticated(_ exchange: ExchangeID, apiKey: String) {
+        locked { stats[exchange, default: Stats()].keys[apiKey, default: 0] += 1 }
     }
 
     /// Counts a request as finished.
