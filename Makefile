@@ -82,6 +82,7 @@ bench: build test-deps
 	@BIN_DIR=$(RELEASE_BIN) $(PYTHON) Benchmarks/slow_exchange.py
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/sync.sh
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/budget.sh
+	@BIN_DIR=$(RELEASE_BIN) Benchmarks/scale-out.sh
 	@$(RELEASE_BIN)/holdfast-bench vault
 
 clean:

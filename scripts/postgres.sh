@@ -8,6 +8,10 @@
 # postgres refuses to run as root, so when this script runs as root (as CI does) it creates the system user
 # holdfast-test and gives it the folder.
 #
+# With HOLDFAST_POSTGRES_TLS_CERT and HOLDFAST_POSTGRES_TLS_KEY (PEM files) set when the cluster is made, the server
+# also speaks TLS (`ssl = on`) with that certificate, so a test can connect with `sslmode=require` or `verify-full`;
+# without them it has no TLS at all, and a client that demands it is refused.
+#
 # `start` is idempotent and prints the URL (postgresql://holdfast@127.0.0.1:PORT/holdfast) on stdout, everything
 # else on stderr; `stop` leaves no server process behind; `url` prints the URL of the cluster in the folder.
 set -euo pipefail
@@ -21,6 +25,8 @@ db_user=holdfast
 db_name=holdfast
 
 log() { echo "postgres.sh: $*" >&2; }
+# install_packages, shared with scripts/stack.sh.
+source "$root/scripts/lib/install-packages.sh"
 
 # Debian's server binaries are not on PATH (they live in /usr/lib/postgresql/VERSION/bin); take the newest.
 bindir() {
@@ -31,20 +37,7 @@ bindir() {
   log "no PostgreSQL server found: run scripts/postgres.sh deps (installs Debian's postgresql)"; exit 1
 }
 
-deps() {
-  local missing=()
-  for p in postgresql libpq-dev; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; else
-      log "Missing packages: ${missing[*]}. Install them: sudo apt-get install ${missing[*]}"; exit 1
-    fi
-  fi
-  log "Installing ${missing[*]} ..."
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-}
+deps() { install_packages postgresql libpq-dev; }
 
 # Runs a command as the server's user: ourselves, or holdfast-test when we are root.
 as_server_user() {
@@ -104,6 +97,24 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 max_connections = 200
+EOF
+  configure_tls
+}
+
+# Copies the certificate and key named by HOLDFAST_POSTGRES_TLS_CERT / _KEY into the data folder and turns TLS on.
+# postgres refuses a key that others can read, or that is not its own user's (or root's with group access).
+configure_tls() {
+  local cert=${HOLDFAST_POSTGRES_TLS_CERT:-} key=${HOLDFAST_POSTGRES_TLS_KEY:-}
+  [ -z "$cert" ] && [ -z "$key" ] && return 0
+  [ -r "$cert" ] && [ -r "$key" ] || { log "HOLDFAST_POSTGRES_TLS_CERT and _KEY must both name readable files"; exit 1; }
+  local owner=()
+  [ "$(id -u)" -eq 0 ] && owner=(-o "$service_user")
+  install -m 600 "${owner[@]}" "$cert" "$data/server.crt"
+  install -m 600 "${owner[@]}" "$key" "$data/server.key"
+  as_server_user tee -a "$data/postgresql.conf" >/dev/null <<EOF
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
 EOF
 }
 

@@ -14,6 +14,8 @@ bin=${BIN_DIR:-$root/.build/release}
 envfile=$state/holdfast.env
 
 log() { printf '%s\n' "$*" >&2; }
+# install_packages, shared with scripts/postgres.sh.
+source "$root/scripts/lib/install-packages.sh"
 
 # libcurl4-openssl-dev: make build links Foundation statically, and its URLSession links libcurl by name (-lcurl).
 deps() {
@@ -24,22 +26,6 @@ deps() {
 # and Debian's packaging tools for make deb and its tests (debhelper, dpkg-dev, fakeroot, lintian).
 test_deps() {
   install_packages chromium systemd wrk debootstrap debhelper dpkg-dev fakeroot lintian
-}
-
-install_packages() {
-  local packages=("$@")
-  local missing=()
-  for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; else
-      log "Missing packages: ${missing[*]}. Install them: sudo apt-get install ${missing[*]}"; exit 1
-    fi
-  fi
-  log "Installing ${missing[*]} ..."
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 # A value from the environment, else the one already in the env file, else a new one from `generate`.

@@ -55,26 +55,34 @@ public struct Migrator: Sendable {
         self.init(migrations: migrations)
     }
 
-    /// Applies every pending migration and returns the names applied.
+    /// Applies every pending migration, in version order, and returns the names applied: the one apply loop of
+    /// both dialects (`PostgresMigrator` calls it too). Each file and its record in `schema_migrations` are one
+    /// transaction; the whole run excludes other migrators of the database (`MigratingConnection`).
     ///
     /// Takes a connection of its own, outside any `Database.read`/`write`: each migration is its own
     /// transaction, which cannot nest inside another.
+    ///
+    /// - Throws: `MigrationError.checksumMismatch` / `.unknownApplied` before applying anything when the database
+    ///   records a changed or unknown migration; the database's error when a file fails (its transaction is
+    ///   rolled back; the ones before it stay applied and recorded).
     @discardableResult
-    public func migrate(_ connection: SQLiteConnection) throws -> [String] {
-        try ensureTable(connection)
-        let applied = try verifiedAppliedVersions(connection)
-        var names: [String] = []
-        for migration in migrations where !applied.contains(migration.version) {
-            try connection.transaction { db in
-                try db.execute(migration.sql)
-                try db.run(
-                    "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-                    [.int(migration.version), .text(migration.name), .text(migration.checksum),
-                     .text(Timestamp.now())])
+    public func migrate(_ connection: some MigratingConnection) throws -> [String] {
+        try connection.excludingOtherMigrators {
+            try connection.createMigrationTableIfMissing()
+            let applied = try verifiedAppliedVersions(connection)
+            var names: [String] = []
+            for migration in migrations where !applied.contains(migration.version) {
+                try connection.inMigrationTransaction {
+                    try connection.execute(migration.sql)
+                    try connection.run(
+                        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+                        [.int(migration.version), .text(migration.name), .text(migration.checksum),
+                         .text(Timestamp.now())])
+                }
+                names.append(migration.name)
             }
-            names.append(migration.name)
+            return names
         }
-        return names
     }
 
     /// Whether the database is fully migrated, without changing it.
@@ -121,17 +129,6 @@ public struct Migrator: Sendable {
                 + "AND table_name = 'schema_migrations'"
         }
         return try connection.queryOne(sql) != nil
-    }
-
-    private func ensureTable(_ connection: SQLiteConnection) throws {
-        try connection.execute("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY,
-                name TEXT NOT NULL,
-                checksum TEXT NOT NULL,
-                applied_at TEXT NOT NULL
-            )
-            """)
     }
 
     private func verifiedAppliedVersions(_ connection: Connection) throws -> Set<Int> {

@@ -14,9 +14,9 @@ struct AttentionCodesTests {
     let t: TestApp
     let userID: String
 
-    init() throws {
+    init(_ backend: TestBackend = .sqlite) throws {
         sandbox = try SandboxServer(fixture: .demo)
-        t = try TestApp(extraEnvironment: sandbox.environment)
+        t = try TestApp(backend: backend, extraEnvironment: sandbox.environment)
         userID = try t.addUser("attention@example.com")
     }
 
@@ -75,7 +75,9 @@ struct AttentionCodesTests {
     }
 
     /// A stored Coinbase key that cannot be read fails locally with `invalid_key_format` and waits for the user.
-    @Test func unreadableStoredKeyNeedsAttention() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func unreadableStoredKeyNeedsAttention(_ backend: TestBackend) async throws { try await Self(backend).unreadableStoredKeyNeedsAttention() }
+    func unreadableStoredKeyNeedsAttention() async throws {
         let account = sandbox.state.currentFixture.accounts.first { $0.exchange == .coinbase }!
         let id = try store(.coinbase, apiKey: account.apiKey, apiSecret: String(account.apiSecret.prefix(60)))
         let before = sandbox.state.stats(.coinbase).requests

@@ -3,23 +3,23 @@ import Testing
 import Web
 @testable import App
 
-/// Handler tests in process on a temp SQLite file.
+/// Handler tests in process, each on both backends: a temp SQLite file and a fresh PostgreSQL database.
 struct AuthHandlerTests {
-    @Test func healthIsOkWhenMigratedAnd503WhenNot() throws {
-        let ready = try TestApp()
+    @Test(arguments: TestBackend.allCases) func healthIsOkWhenMigratedAnd503WhenNot(_ backend: TestBackend) throws {
+        let ready = try TestApp(backend: backend)
         let response = ready.request("GET", "/health")
         #expect(response.status == 200)
         #expect(response.json["status"] as? String == "ok")
         #expect(response.json["migrations"] as? String == "current")
 
-        let fresh = try TestApp(migrate: false)
+        let fresh = try TestApp(backend: backend, migrate: false)
         let pending = fresh.request("GET", "/health")
         #expect(pending.status == 503)
         #expect((pending.json["migrations"] as? String)?.hasPrefix("pending: 0001_initial") == true)
     }
 
-    @Test func loginMeLogout() throws {
-        let t = try TestApp()
+    @Test(arguments: TestBackend.allCases) func loginMeLogout(_ backend: TestBackend) throws {
+        let t = try TestApp(backend: backend)
         try t.addUser("ada@example.com")
         let login = t.request("POST", "/api/v1/auth/login", json: #"{"email":"ADA@example.com","password":"correct horse battery"}"#)
         #expect(login.status == 200)
@@ -50,8 +50,8 @@ struct AuthHandlerTests {
 
     /// With `Secure` (the default) the cookie is `__Host-` prefixed, host-only and `Path=/`, and logout
     /// expires that same name.
-    @Test func sessionCookieIsHostPrefixedWhenSecure() throws {
-        let t = try TestApp()
+    @Test(arguments: TestBackend.allCases) func sessionCookieIsHostPrefixedWhenSecure(_ backend: TestBackend) throws {
+        let t = try TestApp(backend: backend)
         try t.addUser("ada@example.com")
         let login = t.request("POST", "/api/v1/auth/login", json: #"{"email":"ada@example.com","password":"correct horse battery"}"#)
         let cookie = try #require(login.header("Set-Cookie"))
@@ -76,10 +76,10 @@ struct AuthHandlerTests {
 
     /// Plain-HTTP development (`HOLDFAST_COOKIE_SECURE=0`) keeps the unprefixed name: `__Host-` demands
     /// `Secure`. The secure stack's name counts for nothing there, and the other way round.
-    @Test func sessionCookieKeepsThePlainNameOnlyWithoutSecure() throws {
+    @Test(arguments: TestBackend.allCases) func sessionCookieKeepsThePlainNameOnlyWithoutSecure(_ backend: TestBackend) throws {
         for (secure, name, otherName) in [("0", "holdfast_session", "__Host-holdfast_session"),
                                           ("1", "__Host-holdfast_session", "holdfast_session")] {
-            let t = try TestApp(extraEnvironment: ["HOLDFAST_COOKIE_SECURE": secure])
+            let t = try TestApp(backend: backend, extraEnvironment: ["HOLDFAST_COOKIE_SECURE": secure])
             try t.addUser("ada@example.com")
             let login = t.request("POST", "/api/v1/auth/login", json: #"{"email":"ada@example.com","password":"correct horse battery"}"#)
             let cookie = try #require(login.header("Set-Cookie"))
@@ -92,9 +92,9 @@ struct AuthHandlerTests {
 
     /// Two session cookies: neither is chosen, even when one is valid, in either order, with either name. A
     /// Bearer header still wins over whatever cookies come with it.
-    @Test func twoSessionCookiesAre401() throws {
+    @Test(arguments: TestBackend.allCases) func twoSessionCookiesAre401(_ backend: TestBackend) throws {
         for secure in ["1", "0"] {
-            let t = try TestApp(extraEnvironment: ["HOLDFAST_COOKIE_SECURE": secure])
+            let t = try TestApp(backend: backend, extraEnvironment: ["HOLDFAST_COOKIE_SECURE": secure])
             try t.addUser("ada@example.com")
             try t.addUser("eve@example.com")
             let (ada, _) = try t.login("ada@example.com")
@@ -114,8 +114,8 @@ struct AuthHandlerTests {
         }
     }
 
-    @Test func failedLoginsShareOneMessage() throws {
-        let t = try TestApp()
+    @Test(arguments: TestBackend.allCases) func failedLoginsShareOneMessage(_ backend: TestBackend) throws {
+        let t = try TestApp(backend: backend)
         try t.addUser("ada@example.com")
         let wrongPassword = t.request("POST", "/api/v1/auth/login", json: #"{"email":"ada@example.com","password":"nope nope nope"}"#)
         let unknownUser = t.request("POST", "/api/v1/auth/login", json: #"{"email":"bob@example.com","password":"nope nope nope"}"#)
@@ -123,8 +123,8 @@ struct AuthHandlerTests {
         #expect(wrongPassword.body == unknownUser.body)
     }
 
-    @Test func badRequestsGetTheirDocumentedErrors() throws {
-        let t = try TestApp()
+    @Test(arguments: TestBackend.allCases) func badRequestsGetTheirDocumentedErrors(_ backend: TestBackend) throws {
+        let t = try TestApp(backend: backend)
         #expect(t.request("POST", "/api/v1/auth/login", json: "{").errorCode == "bad_request")
         #expect(t.request("POST", "/api/v1/auth/login", json: "{}", headers: ["Content-Type": "text/plain"]).status == 415)
         let missing = t.request("POST", "/api/v1/auth/login", json: "{}")
@@ -138,8 +138,8 @@ struct AuthHandlerTests {
 
     /// The real routes answer only their one spelling: another one with the right password is a 404, not a
     /// login (nginx would have put it under another location's rate limit).
-    @Test func onlyTheCanonicalSpellingOfARouteIsServed() throws {
-        let t = try TestApp()
+    @Test(arguments: TestBackend.allCases) func onlyTheCanonicalSpellingOfARouteIsServed(_ backend: TestBackend) throws {
+        let t = try TestApp(backend: backend)
         try t.addUser("ada@example.com")
         let body = #"{"email":"ada@example.com","password":"correct horse battery"}"#
         for path in ["/api/v1/auth/login/", "/api/v1/auth//login", "/api/v1/auth/./login", "/api/v1/auth/%6cogin",
@@ -155,14 +155,14 @@ struct AuthHandlerTests {
         #expect(t.request("POST", "/api/v1/auth/login", json: body).status == 200)
     }
 
-    @Test func everyResponseCarriesTheRequestID() throws {
-        let t = try TestApp()
+    @Test(arguments: TestBackend.allCases) func everyResponseCarriesTheRequestID(_ backend: TestBackend) throws {
+        let t = try TestApp(backend: backend)
         let response = t.app.handle(Request(method: "GET", path: "/nope", requestID: "req-abcdef12"))
         #expect(response.header("X-Request-Id") == "req-abcdef12")
     }
 
-    @Test func passwordChangeRevokesSessions() throws {
-        let t = try TestApp()
+    @Test(arguments: TestBackend.allCases) func passwordChangeRevokesSessions(_ backend: TestBackend) throws {
+        let t = try TestApp(backend: backend)
         try t.addUser("ada@example.com")
         let (token, _) = try t.login("ada@example.com")
         var hasher = PasswordHasher()
@@ -172,8 +172,8 @@ struct AuthHandlerTests {
         _ = try t.login("ada@example.com", password: "a brand new password")
     }
 
-    @Test func duplicateOrBadUsersAreRefused() throws {
-        let t = try TestApp()
+    @Test(arguments: TestBackend.allCases) func duplicateOrBadUsersAreRefused(_ backend: TestBackend) throws {
+        let t = try TestApp(backend: backend)
         try t.addUser("ada@example.com")
         #expect(throws: UserError.self) { try t.addUser("ADA@example.com") }
         #expect(throws: UserError.self) { try t.addUser("not-an-email") }

@@ -12,9 +12,11 @@ struct ConnectionHandlerTests {
     let h: HandlerHarness
     let connections = "/api/v1/exchanges/connections"
 
-    init() throws { h = try HandlerHarness() }
+    init(_ backend: TestBackend = .sqlite) throws { h = try HandlerHarness(backend: backend) }
 
-    @Test func listShowsOnlyTheCallersConnectionsWithoutSecrets() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func listShowsOnlyTheCallersConnectionsWithoutSecrets(_ backend: TestBackend) throws { try Self(backend).listShowsOnlyTheCallersConnectionsWithoutSecrets() }
+    func listShowsOnlyTheCallersConnectionsWithoutSecrets() throws {
         let id = try h.connect(.kucoin)
         _ = try h.connect(.kraken, as: h.bob)
         let response = h.call("GET", connections)
@@ -29,7 +31,9 @@ struct ConnectionHandlerTests {
         #expect(!response.bodyText.contains(h.account(.kucoin).apiKey))
     }
 
-    @Test func patchChangesLabelIntervalAndStatus() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func patchChangesLabelIntervalAndStatus(_ backend: TestBackend) throws { try Self(backend).patchChangesLabelIntervalAndStatus() }
+    func patchChangesLabelIntervalAndStatus() throws {
         let id = try h.connect(.kucoin)
         let response = h.call("PATCH", "\(connections)/\(id)", json: #"{"label":"Savings","syncInterval":900,"status":"disabled"}"#)
         #expect(response.status == 200)
@@ -39,7 +43,9 @@ struct ConnectionHandlerTests {
         #expect(connection["status"] as? String == "disabled")
     }
 
-    @Test func patchWithBadFieldsIs422WithOneMessagePerField() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func patchWithBadFieldsIs422WithOneMessagePerField(_ backend: TestBackend) throws { try Self(backend).patchWithBadFieldsIs422WithOneMessagePerField() }
+    func patchWithBadFieldsIs422WithOneMessagePerField() throws {
         let id = try h.connect(.kucoin)
         let response = h.call("PATCH", "\(connections)/\(id)", json: #"{"syncInterval":1,"status":"gone","colour":"red"}"#)
         #expect(response.status == 422)
@@ -51,7 +57,9 @@ struct ConnectionHandlerTests {
     }
 
     /// Every per-connection route answers another user's id exactly like a missing one, and changes nothing.
-    @Test func anotherUsersConnectionIsNotFound() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func anotherUsersConnectionIsNotFound(_ backend: TestBackend) throws { try Self(backend).anotherUsersConnectionIsNotFound() }
+    func anotherUsersConnectionIsNotFound() throws {
         let id = try h.connect(.kucoin)
         let routes: [(String, String, String?)] = [
             ("PATCH", "\(connections)/\(id)", #"{"label":"mine now"}"#), ("DELETE", "\(connections)/\(id)", nil),
@@ -70,7 +78,9 @@ struct ConnectionHandlerTests {
         #expect(list?.count == 1 && list?.first?["label"] as? String != "mine now")
     }
 
-    @Test func deleteRemovesTheConnectionAndItsHoldings() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func deleteRemovesTheConnectionAndItsHoldings(_ backend: TestBackend) throws { try Self(backend).deleteRemovesTheConnectionAndItsHoldings() }
+    func deleteRemovesTheConnectionAndItsHoldings() throws {
         let id = try h.connect(.kucoin)
         #expect(h.call("DELETE", "\(connections)/\(id)").status == 204)
         #expect((h.call("GET", connections).json["connections"] as? [Any])?.isEmpty == true)
@@ -78,7 +88,9 @@ struct ConnectionHandlerTests {
         #expect((h.call("GET", "/api/v1/portfolios").json["portfolios"] as? [Any])?.isEmpty == true)
     }
 
-    @Test func changesNeedTheCSRFTokenAndReadsNeedASession() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func changesNeedTheCSRFTokenAndReadsNeedASession(_ backend: TestBackend) throws { try Self(backend).changesNeedTheCSRFTokenAndReadsNeedASession() }
+    func changesNeedTheCSRFTokenAndReadsNeedASession() throws {
         let id = try h.connect(.kucoin)
         let (token, _) = h.alice
         let forged = h.t.request("DELETE", "\(connections)/\(id)", headers: ["Authorization": "Bearer \(token)"])
@@ -87,7 +99,9 @@ struct ConnectionHandlerTests {
         #expect(anonymous.status == 401 && anonymous.errorCode == ErrorCode.unauthorized.rawValue)
     }
 
-    @Test func syncNowReturnsTheConnectionThenHoldingsAndHistoryShowIt() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func syncNowReturnsTheConnectionThenHoldingsAndHistoryShowIt(_ backend: TestBackend) throws { try Self(backend).syncNowReturnsTheConnectionThenHoldingsAndHistoryShowIt() }
+    func syncNowReturnsTheConnectionThenHoldingsAndHistoryShowIt() throws {
         let id = try h.connect(.kucoin)
         let response = h.call("POST", "\(connections)/\(id)/sync")
         #expect(response.status == 200)
@@ -109,7 +123,9 @@ struct ConnectionHandlerTests {
 
     /// An exchange that is rate limiting: 503 with the exchange's code and its Retry-After, the connection as it
     /// now stands beside the error, and the history records the code.
-    @Test func syncNowAgainstARateLimitingExchangeIs503WithRetryAfter() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func syncNowAgainstARateLimitingExchangeIs503WithRetryAfter(_ backend: TestBackend) throws { try Self(backend).syncNowAgainstARateLimitingExchangeIs503WithRetryAfter() }
+    func syncNowAgainstARateLimitingExchangeIs503WithRetryAfter() throws {
         let id = try h.connect(.kucoin)
         h.fault(.kucoin, Faults(rateLimited: true, retryAfterSeconds: 7))
         let response = h.call("POST", "\(connections)/\(id)/sync")
@@ -127,7 +143,9 @@ struct ConnectionHandlerTests {
     }
 
     /// A key that lost its read permission: 422 `permission_denied`, and the connection now needs attention.
-    @Test func syncNowWithARefusedKeyIs422AndNeedsAttention() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func syncNowWithARefusedKeyIs422AndNeedsAttention(_ backend: TestBackend) throws { try Self(backend).syncNowWithARefusedKeyIs422AndNeedsAttention() }
+    func syncNowWithARefusedKeyIs422AndNeedsAttention() throws {
         let id = try h.connect(.kucoin)
         h.fault(.kucoin, Faults(noReadPermission: true))
         let response = h.call("POST", "\(connections)/\(id)/sync")
@@ -137,7 +155,9 @@ struct ConnectionHandlerTests {
         #expect((response.json["connection"] as? [String: Any])?["needsAttention"] as? Bool == true)
     }
 
-    @Test func syncNowOfAPausedConnectionIs409() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func syncNowOfAPausedConnectionIs409(_ backend: TestBackend) throws { try Self(backend).syncNowOfAPausedConnectionIs409() }
+    func syncNowOfAPausedConnectionIs409() throws {
         let id = try h.connect(.kucoin)
         #expect(h.call("PATCH", "\(connections)/\(id)", json: #"{"status":"disabled"}"#).status == 200)
         let response = h.call("POST", "\(connections)/\(id)/sync")
@@ -147,7 +167,9 @@ struct ConnectionHandlerTests {
 
     /// Sync-all continues past a failing connection, skips paused ones, and reports each failure with the code
     /// it would have alone, from the catalogue.
-    @Test func syncAllReportsEachConnectionWithCatalogueCodes() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func syncAllReportsEachConnectionWithCatalogueCodes(_ backend: TestBackend) throws { try Self(backend).syncAllReportsEachConnectionWithCatalogueCodes() }
+    func syncAllReportsEachConnectionWithCatalogueCodes() throws {
         let good = try h.connect(.kraken)
         let refused = try h.connect(.kucoin)
         let paused = try h.connect(.okx)

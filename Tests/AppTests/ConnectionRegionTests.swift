@@ -8,8 +8,8 @@ import Vault
 /// The region of a connection (issue 17): chosen from the exchange's list, stored with the connection, handed to
 /// the client with the credentials; and the permission warnings for keys that cannot be checked or expire.
 @Suite struct ConnectionRegionTests {
-    @Test func supportedExchangesListRegionsAndWhetherPermissionsCanBeChecked() throws {
-        let t = try TestApp()
+    @Test(arguments: TestBackend.allCases) func supportedExchangesListRegionsAndWhetherPermissionsCanBeChecked(_ backend: TestBackend) throws {
+        let t = try TestApp(backend: backend)
         try t.addUser("ada@example.com")
         let (token, _) = try t.login("ada@example.com")
         let response = t.request("GET", "/api/v1/exchanges/supported", headers: ["Authorization": "Bearer \(token)"])
@@ -48,8 +48,8 @@ import Vault
     }
 
     /// The stored region reaches the client through the credentials the sync opens.
-    @Test func storedRegionIsPartOfTheOpenedCredentials() throws {
-        let t = try TestApp()
+    @Test(arguments: TestBackend.allCases) func storedRegionIsPartOfTheOpenedCredentials(_ backend: TestBackend) throws {
+        let t = try TestApp(backend: backend)
         let userID = try t.addUser("ada@example.com")
         let cipher = CredentialCipher(keyRing: t.app.configuration.keyRing)
         var ids: [String?: String] = [:]
@@ -78,8 +78,8 @@ import Vault
         }
     }
 
-    @Test func migrationRefusesAnOverlongRegion() throws {
-        let t = try TestApp()
+    @Test(arguments: TestBackend.allCases) func migrationRefusesAnOverlongRegion(_ backend: TestBackend) throws {
+        let t = try TestApp(backend: backend)
         let userID = try t.addUser("ada@example.com")
         #expect(throws: (any Error).self) {
             try t.app.database.write { db in

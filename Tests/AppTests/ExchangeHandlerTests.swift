@@ -12,9 +12,11 @@ struct ExchangeHandlerTests {
     let h: HandlerHarness
     let exchanges = "/api/v1/exchanges"
 
-    init() throws { h = try HandlerHarness() }
+    init(_ backend: TestBackend = .sqlite) throws { h = try HandlerHarness(backend: backend) }
 
-    @Test func supportedListsEveryExchangeWithItsFields() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func supportedListsEveryExchangeWithItsFields(_ backend: TestBackend) throws { try Self(backend).supportedListsEveryExchangeWithItsFields() }
+    func supportedListsEveryExchangeWithItsFields() throws {
         let response = h.call("GET", "\(exchanges)/supported")
         #expect(response.status == 200)
         let list = try #require(response.json["exchanges"] as? [[String: Any]])
@@ -27,7 +29,9 @@ struct ExchangeHandlerTests {
         }
     }
 
-    @Test func testWithGoodCredentialsSucceedsAndSavesNothing() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func testWithGoodCredentialsSucceedsAndSavesNothing(_ backend: TestBackend) throws { try Self(backend).testWithGoodCredentialsSucceedsAndSavesNothing() }
+    func testWithGoodCredentialsSucceedsAndSavesNothing() throws {
         let response = h.call("POST", "\(exchanges)/test", json: h.credentials(h.account(.kucoin)))
         #expect(response.status == 200)
         #expect(response.json["success"] as? Bool == true)
@@ -37,7 +41,9 @@ struct ExchangeHandlerTests {
     }
 
     /// The exchange's verdict on the credentials is a 200 with the catalogue code, not an error response.
-    @Test func testWithAWrongSecretIsAVerdictWithACatalogueCode() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func testWithAWrongSecretIsAVerdictWithACatalogueCode(_ backend: TestBackend) throws { try Self(backend).testWithAWrongSecretIsAVerdictWithACatalogueCode() }
+    func testWithAWrongSecretIsAVerdictWithACatalogueCode() throws {
         let response = h.call("POST", "\(exchanges)/test", json: h.credentials(h.account(.kucoin), apiSecret: "wrong-secret"))
         #expect(response.status == 200)
         #expect(response.json["success"] as? Bool == false)
@@ -47,7 +53,9 @@ struct ExchangeHandlerTests {
         #expect(!response.bodyText.contains("wrong-secret"))
     }
 
-    @Test func testWithBadInputIs422WithFields() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func testWithBadInputIs422WithFields(_ backend: TestBackend) throws { try Self(backend).testWithBadInputIs422WithFields() }
+    func testWithBadInputIs422WithFields() throws {
         let response = h.call("POST", "\(exchanges)/test", json: #"{"exchange":"nope"}"#)
         #expect(response.status == 422)
         #expect(response.errorCode == ErrorCode.validationFailed.rawValue)
@@ -55,7 +63,9 @@ struct ExchangeHandlerTests {
         #expect(fields["exchange"] != nil && fields["apiSecret"] != nil)
     }
 
-    @Test func connectSavesSyncsAndAnswers201() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func connectSavesSyncsAndAnswers201(_ backend: TestBackend) throws { try Self(backend).connectSavesSyncsAndAnswers201() }
+    func connectSavesSyncsAndAnswers201() throws {
         let response = h.call("POST", "\(exchanges)/connect", json: h.credentials(h.account(.kucoin), label: "Main"))
         #expect(response.status == 201)
         let connection = try #require(response.json["connection"] as? [String: Any])
@@ -66,12 +76,15 @@ struct ExchangeHandlerTests {
     }
 
     /// Bad input never reaches the exchange: 422 with one message per field (unknown fields included).
-    @Test(arguments: [
+    @Test(arguments: TestBackend.allCases, [
         (#"{"exchange":"kucoin"}"#, ["apiKey", "apiSecret", "passphrase"]),
         (#"{"exchange":"binance","apiKey":"k","apiSecret":"s","colour":"red"}"#, ["colour"]),
         (#"{"exchange":"okx","apiKey":"k","apiSecret":"s","passphrase":"p","region":"mars"}"#, ["region"]),
         (#"{"exchange":"nope","apiKey":"k","apiSecret":"s"}"#, ["exchange"]),
     ])
+    static func connectWithBadInputIs422WithFields(_ backend: TestBackend, _ input: (String, [String])) throws {
+        try Self(backend).connectWithBadInputIs422WithFields(body: input.0, fields: input.1)
+    }
     func connectWithBadInputIs422WithFields(body: String, fields expected: [String]) throws {
         let before = ExchangeID.allCases.map { h.sandbox.state.stats($0).requests }
         let response = h.call("POST", "\(exchanges)/connect", json: body)
@@ -82,7 +95,9 @@ struct ExchangeHandlerTests {
         #expect(ExchangeID.allCases.map { h.sandbox.state.stats($0).requests } == before)
     }
 
-    @Test func connectWithCredentialsTheExchangeRefusesIs422WithItsCode() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func connectWithCredentialsTheExchangeRefusesIs422WithItsCode(_ backend: TestBackend) throws { try Self(backend).connectWithCredentialsTheExchangeRefusesIs422WithItsCode() }
+    func connectWithCredentialsTheExchangeRefusesIs422WithItsCode() throws {
         let response = h.call("POST", "\(exchanges)/connect", json: h.credentials(h.account(.kucoin), apiSecret: "wrong-secret"))
         #expect(response.status == 422)
         let code = try #require(response.errorCode)
@@ -91,7 +106,9 @@ struct ExchangeHandlerTests {
         #expect((h.call("GET", "\(exchanges)/connections").json["connections"] as? [Any])?.isEmpty == true)
     }
 
-    @Test func connectingTheSameKeyTwiceIs409() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func connectingTheSameKeyTwiceIs409(_ backend: TestBackend) throws { try Self(backend).connectingTheSameKeyTwiceIs409() }
+    func connectingTheSameKeyTwiceIs409() throws {
         _ = try h.connect(.kucoin)
         let response = h.call("POST", "\(exchanges)/connect", json: h.credentials(h.account(.kucoin)))
         #expect(response.status == 409)
@@ -100,7 +117,9 @@ struct ExchangeHandlerTests {
         _ = try h.connect(.kucoin, as: h.bob)
     }
 
-    @Test func connectAgainstAnUnavailableExchangeIs503WithRetryAfter() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func connectAgainstAnUnavailableExchangeIs503WithRetryAfter(_ backend: TestBackend) throws { try Self(backend).connectAgainstAnUnavailableExchangeIs503WithRetryAfter() }
+    func connectAgainstAnUnavailableExchangeIs503WithRetryAfter() throws {
         h.fault(.kucoin, Faults(serverError: 503))
         let response = h.call("POST", "\(exchanges)/connect", json: h.credentials(h.account(.kucoin)))
         #expect(response.status == 503)
@@ -109,8 +128,10 @@ struct ExchangeHandlerTests {
         #expect(response.header("Retry-After") != nil)
     }
 
-    @Test func aServerThatRequiresReadOnlyKeysRefusesATradingKey() throws {
-        let strict = try HandlerHarness(extraEnvironment: ["HOLDFAST_REQUIRE_READ_ONLY_KEYS": "1"])
+    @Test(arguments: TestBackend.allCases)
+    static func aServerThatRequiresReadOnlyKeysRefusesATradingKey(_ backend: TestBackend) throws { try Self(backend).aServerThatRequiresReadOnlyKeysRefusesATradingKey() }
+    func aServerThatRequiresReadOnlyKeysRefusesATradingKey() throws {
+        let strict = try HandlerHarness(backend: h.t.backend, extraEnvironment: ["HOLDFAST_REQUIRE_READ_ONLY_KEYS": "1"])
         let account = strict.account(.kucoin)
         #expect(strict.sandbox.state.apply(FixtureUpdate(apiKey: account.apiKey, canTrade: true), exchange: .kucoin))
         let response = strict.call("POST", "\(exchanges)/connect", json: strict.credentials(account))

@@ -6,6 +6,8 @@ import Web
 
 /// An application wired to an in-process sandbox of the exchanges, with two signed-in users, for handler tests
 /// through `Application.handle` (the responder's own entry point): no nginx, no sockets but the sandbox's.
+/// The handler suites run each test on both backends (`@Test(arguments: TestBackend.allCases)`), as the store
+/// suites do: the handlers reach the store only through its owners, and those must behave alike on both.
 struct HandlerHarness {
     let sandbox: SandboxServer
     let t: TestApp
@@ -13,9 +15,9 @@ struct HandlerHarness {
     let alice: (String, String)
     let bob: (String, String)
 
-    init(extraEnvironment: [String: String] = [:]) throws {
+    init(backend: TestBackend = .sqlite, extraEnvironment: [String: String] = [:]) throws {
         sandbox = try SandboxServer(fixture: .demo)
-        t = try TestApp(extraEnvironment: sandbox.environment.merging(extraEnvironment) { $1 })
+        t = try TestApp(backend: backend, extraEnvironment: sandbox.environment.merging(extraEnvironment) { $1 })
         try t.addUser("alice@example.com")
         try t.addUser("bob@example.com")
         alice = try t.login("alice@example.com")

@@ -14,8 +14,8 @@ struct KeyRingCheckTests {
     let t: TestApp
     let userID: String
 
-    init() throws {
-        t = try TestApp()
+    init(_ backend: TestBackend = .sqlite) throws {
+        t = try TestApp(backend: backend)
         userID = try t.addUser("ada@example.com")
     }
 
@@ -39,7 +39,9 @@ struct KeyRingCheckTests {
         }
     }
 
-    @Test func countsConnectionsByTheKeyTheyOpenWith() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func countsConnectionsByTheKeyTheyOpenWith(_ backend: TestBackend) throws { try Self(backend).countsConnectionsByTheKeyTheyOpenWith() }
+    func countsConnectionsByTheKeyTheyOpenWith() throws {
         _ = try insert(sealedWith: Self.right)
         _ = try insert(sealedWith: Self.previous)
         _ = try insert(sealedWith: Self.wrong)
@@ -49,14 +51,18 @@ struct KeyRingCheckTests {
         #expect(!report.nothingOpens)
     }
 
-    @Test func noStoredCredentialIsNotAWrongKey() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func noStoredCredentialIsNotAWrongKey(_ backend: TestBackend) throws { try Self(backend).noStoredCredentialIsNotAWrongKey() }
+    func noStoredCredentialIsNotAWrongKey() throws {
         let report = try KeyRingCheck.run(t.app.database, keyRing: try KeyRing(activeKey: Self.wrong))
         #expect(report == KeyRingCheck.Report())
         #expect(!report.nothingOpens)
         try ServiceStartup.check(try configuration(active: Self.wrong), database: t.app.database)
     }
 
-    @Test func aRingThatOpensNothingIsRefusedAndNoRowChanges() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func aRingThatOpensNothingIsRefusedAndNoRowChanges(_ backend: TestBackend) throws { try Self(backend).aRingThatOpensNothingIsRefusedAndNoRowChanges() }
+    func aRingThatOpensNothingIsRefusedAndNoRowChanges() throws {
         _ = try insert(sealedWith: Self.right)
         _ = try insert(sealedWith: Self.right)
         let before = try connectionRows()
@@ -74,13 +80,17 @@ struct KeyRingCheckTests {
         try ServiceStartup.check(try configuration(active: Self.wrong, previous: [Self.right]), database: t.app.database)
     }
 
-    @Test func somethingOpeningKeepsThePerConnectionBehaviour() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func somethingOpeningKeepsThePerConnectionBehaviour(_ backend: TestBackend) throws { try Self(backend).somethingOpeningKeepsThePerConnectionBehaviour() }
+    func somethingOpeningKeepsThePerConnectionBehaviour() throws {
         _ = try insert(sealedWith: Self.right)
         _ = try insert(sealedWith: Self.wrong)
         try ServiceStartup.check(try configuration(active: Self.right), database: t.app.database)
     }
 
-    @Test func aDatabaseFromANewerHoldfastIsRefusedWithWhatToDo() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func aDatabaseFromANewerHoldfastIsRefusedWithWhatToDo(_ backend: TestBackend) throws { try Self(backend).aDatabaseFromANewerHoldfastIsRefusedWithWhatToDo() }
+    func aDatabaseFromANewerHoldfastIsRefusedWithWhatToDo() throws {
         try t.app.database.write { db in
             try db.run("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, '9999_future', 'x', 'now')")
         }
@@ -93,8 +103,10 @@ struct KeyRingCheckTests {
         }
     }
 
-    @Test func anUnmigratedDatabaseIsRefused() throws {
-        let fresh = try TestApp(migrate: false)
+    @Test(arguments: TestBackend.allCases)
+    static func anUnmigratedDatabaseIsRefused(_ backend: TestBackend) throws { try Self(backend).anUnmigratedDatabaseIsRefused() }
+    func anUnmigratedDatabaseIsRefused() throws {
+        let fresh = try TestApp(backend: t.backend, migrate: false)
         #expect(throws: ServiceStartup.Refusal.self) { try ServiceStartup.check(fresh.app.configuration, database: fresh.app.database) }
     }
 }

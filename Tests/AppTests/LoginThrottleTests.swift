@@ -4,7 +4,8 @@ import Testing
 import Web
 @testable import App
 
-/// The per-account login throttle through `handle(_:)`, on a clock the test moves instead of sleeping.
+/// The per-account login throttle through `handle(_:)`, on a clock the test moves instead of sleeping, on both
+/// backends (its state is the store's `login_throttle`).
 struct LoginThrottleTests {
     /// A clock the test moves by hand.
     final class TestClock: @unchecked Sendable {
@@ -17,17 +18,17 @@ struct LoginThrottleTests {
 
     let clock = TestClock()
 
-    func app(logger: Logger = Logger(label: "test")) throws -> TestApp {
+    func app(backend: TestBackend, logger: Logger = Logger(label: "test")) throws -> TestApp {
         let clock = self.clock
-        return try TestApp(logger: logger, throttleClock: { clock.now })
+        return try TestApp(backend: backend, logger: logger, throttleClock: { clock.now })
     }
 
     func login(_ t: TestApp, _ email: String, _ password: String, from address: String = "192.0.2.1") -> Response {
         t.request("POST", "/api/v1/auth/login", json: #"{"email":"\#(email)","password":"\#(password)"}"#, remoteAddress: address)
     }
 
-    @Test func locksAfterFiveFailuresAndRefusesEvenTheRightPasswordUntilTheDelayEnds() throws {
-        let t = try app()
+    @Test(arguments: TestBackend.allCases) func locksAfterFiveFailuresAndRefusesEvenTheRightPasswordUntilTheDelayEnds(_ backend: TestBackend) throws {
+        let t = try app(backend: backend)
         try t.addUser("ada@example.com")
         for attempt in 1...5 {
             #expect(login(t, "ada@example.com", "wrong password \(attempt)").status == 401)
@@ -45,8 +46,8 @@ struct LoginThrottleTests {
         #expect(login(t, "ada@example.com", "correct horse battery").status == 200)
     }
 
-    @Test func eachFurtherFailureDoublesTheLock() throws {
-        let t = try app()
+    @Test(arguments: TestBackend.allCases) func eachFurtherFailureDoublesTheLock(_ backend: TestBackend) throws {
+        let t = try app(backend: backend)
         try t.addUser("ada@example.com")
         for _ in 1...5 { _ = login(t, "ada@example.com", "wrong password") }
         clock.advance(30)
@@ -61,8 +62,8 @@ struct LoginThrottleTests {
         #expect([5, 6, 7, 9, 10, 11, 500].map { LoginThrottle.lockDuration(afterFailures: $0) } == [30, 60, 120, 480, 900, 900, 900])
     }
 
-    @Test func parallelGuessesGetNoMoreThanFiveChecks() throws {
-        let t = try app()
+    @Test(arguments: TestBackend.allCases) func parallelGuessesGetNoMoreThanFiveChecks(_ backend: TestBackend) throws {
+        let t = try app(backend: backend)
         try t.addUser("ada@example.com")
         // Attempts are counted before their password is checked, in the same transaction as the lock check, so
         // guesses in flight at once (several responder threads or processes) cannot all slip past the lock.
@@ -83,8 +84,8 @@ struct LoginThrottleTests {
         var all: [Int] { lock.withLock { values } }
     }
 
-    @Test func successResetsTheCount() throws {
-        let t = try app()
+    @Test(arguments: TestBackend.allCases) func successResetsTheCount(_ backend: TestBackend) throws {
+        let t = try app(backend: backend)
         try t.addUser("ada@example.com")
         for _ in 1...4 { #expect(login(t, "ada@example.com", "wrong password").status == 401) }
         #expect(login(t, "ada@example.com", "correct horse battery").status == 200)
@@ -94,8 +95,8 @@ struct LoginThrottleTests {
         #expect(login(t, "ada@example.com", "correct horse battery").status == 429)
     }
 
-    @Test func unknownEmailIsThrottledExactlyLikeAKnownOne() throws {
-        let t = try app()
+    @Test(arguments: TestBackend.allCases) func unknownEmailIsThrottledExactlyLikeAKnownOne(_ backend: TestBackend) throws {
+        let t = try app(backend: backend)
         try t.addUser("ada@example.com")
         func statuses(_ email: String) -> [Response] {
             (1...7).map { login(t, email, "wrong password \($0)") }
@@ -108,8 +109,8 @@ struct LoginThrottleTests {
         #expect(unknown.map { $0.header("Retry-After") } == known.map { $0.header("Retry-After") })
     }
 
-    @Test func caseAndSpacesDoNotMakeANewKey() throws {
-        let t = try app()
+    @Test(arguments: TestBackend.allCases) func caseAndSpacesDoNotMakeANewKey(_ backend: TestBackend) throws {
+        let t = try app(backend: backend)
         try t.addUser("ada@example.com")
         for variant in ["ada@example.com", "ADA@example.com", " ada@EXAMPLE.com", "Ada@Example.Com  ", "ada@example.com"] {
             #expect(login(t, variant, "wrong password").status == 401)
@@ -119,7 +120,7 @@ struct LoginThrottleTests {
 
     @Test func aLockIsLoggedOnceWithTheClientAndNeverThePasswordOrEmail() throws {
         let capture = LogCapture()
-        let t = try app(logger: Logger(label: "test") { _ in capture })
+        let t = try app(backend: .sqlite, logger: Logger(label: "test") { _ in capture })
         let userID = try t.addUser("ada@example.com")
         for attempt in 1...6 { _ = login(t, "ada@example.com", "secret guess \(attempt)", from: "198.51.100.\(attempt)") }
         for attempt in 1...5 { _ = login(t, "nobody@example.com", "secret guess \(attempt)", from: "198.51.100.\(attempt)") }
@@ -134,8 +135,8 @@ struct LoginThrottleTests {
         #expect(!everything.contains("secret guess") && !everything.contains("@example.com"))
     }
 
-    @Test func oldFailuresArePruned() throws {
-        let t = try app()
+    @Test(arguments: TestBackend.allCases) func oldFailuresArePruned(_ backend: TestBackend) throws {
+        let t = try app(backend: backend)
         for _ in 1...3 { _ = login(t, "ada@example.com", "wrong password") }
         clock.advance(LoginThrottle.memory + 1)
         _ = login(t, "bob@example.com", "wrong password")

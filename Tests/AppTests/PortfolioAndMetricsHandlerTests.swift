@@ -10,9 +10,11 @@ import Web
 struct PortfolioAndMetricsHandlerTests {
     let h: HandlerHarness
 
-    init() throws { h = try HandlerHarness() }
+    init(_ backend: TestBackend = .sqlite) throws { h = try HandlerHarness(backend: backend) }
 
-    @Test func portfoliosShowEachConnectionAndExactTotalsOfTheCallerOnly() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func portfoliosShowEachConnectionAndExactTotalsOfTheCallerOnly(_ backend: TestBackend) throws { try Self(backend).portfoliosShowEachConnectionAndExactTotalsOfTheCallerOnly() }
+    func portfoliosShowEachConnectionAndExactTotalsOfTheCallerOnly() throws {
         let kucoin = try h.connect(.kucoin)
         let kraken = try h.connect(.kraken)
         _ = try h.connect(.okx, as: h.bob)
@@ -41,13 +43,17 @@ struct PortfolioAndMetricsHandlerTests {
         #expect(bobs?.count == 1)
     }
 
-    @Test func portfoliosNeedASession() {
+    @Test(arguments: TestBackend.allCases)
+    static func portfoliosNeedASession(_ backend: TestBackend) throws { try Self(backend).portfoliosNeedASession() }
+    func portfoliosNeedASession() {
         let response = h.t.request("GET", "/api/v1/portfolios")
         #expect(response.status == 401 && response.errorCode == ErrorCode.unauthorized.rawValue)
     }
 
     /// Attempts, successes and failures by exchange and catalogue error code.
-    @Test func metricsCountSyncsByExchangeAndErrorCode() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func metricsCountSyncsByExchangeAndErrorCode(_ backend: TestBackend) throws { try Self(backend).metricsCountSyncsByExchangeAndErrorCode() }
+    func metricsCountSyncsByExchangeAndErrorCode() throws {
         let id = try h.connect(.kucoin)
         h.fault(.kucoin, Faults(noReadPermission: true))
         #expect(h.call("POST", "/api/v1/exchanges/connections/\(id)/sync").status == 422)

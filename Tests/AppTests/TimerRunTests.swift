@@ -5,7 +5,8 @@ import Store
 import Testing
 @testable import App
 
-/// `holdfast-sync`'s whole run, in process, through the same `TimerRun.run` its `main` calls.
+/// `holdfast-sync`'s whole run, in process, through the same `TimerRun.run` its `main` calls; on both backends but
+/// for the restore lock, which is a file beside the SQLite database.
 @Suite(.serialized)
 struct TimerRunTests {
     /// Lines a run printed, gathered from whichever thread printed them.
@@ -28,9 +29,10 @@ struct TimerRunTests {
                                       database: t.app.database, keyRing: t.app.configuration.keyRing)
     }
 
-    @Test func dryRunListsWhatIsDueAndSyncsNothing() async throws {
+    @Test(arguments: TestBackend.allCases)
+    func dryRunListsWhatIsDueAndSyncsNothing(_ backend: TestBackend) async throws {
         let sandbox = try SandboxServer(fixture: .demo)
-        let t = try TestApp(extraEnvironment: sandbox.environment)
+        let t = try TestApp(backend: backend, extraEnvironment: sandbox.environment)
         let ids = try Self.seeded(t, sandbox, count: 2)
         let output = Output()
         let status = await TimerRun.run(TimerRun.Options(dryRun: true), configuration: t.app.configuration,
@@ -41,9 +43,10 @@ struct TimerRunTests {
         #expect(try Set(t.due().map(\.id)) == Set(ids))
     }
 
-    @Test func aRunSyncsEveryDueConnection() async throws {
+    @Test(arguments: TestBackend.allCases)
+    func aRunSyncsEveryDueConnection(_ backend: TestBackend) async throws {
         let sandbox = try SandboxServer(fixture: .demo)
-        let t = try TestApp(extraEnvironment: sandbox.environment)
+        let t = try TestApp(backend: backend, extraEnvironment: sandbox.environment)
         let ids = try Self.seeded(t, sandbox, count: 3)
         #expect(try t.due().count == ids.count)
         let status = await TimerRun.run(TimerRun.Options(concurrency: 2), configuration: t.app.configuration,
@@ -68,8 +71,9 @@ struct TimerRunTests {
         #expect(try t.due().map(\.id) == ids)
     }
 
-    @Test func anUnmigratedDatabaseExitsWithThePermanentStatus() async throws {
-        let t = try TestApp(migrate: false)
+    @Test(arguments: TestBackend.allCases)
+    func anUnmigratedDatabaseExitsWithThePermanentStatus(_ backend: TestBackend) async throws {
+        let t = try TestApp(backend: backend, migrate: false)
         let status = await TimerRun.run(TimerRun.Options(), configuration: t.app.configuration, logger: Logger(label: "test"))
         #expect(status == ServiceStartup.permanentErrorExitCode)
         // The dry run refuses the same database the same way: the check runs before either.

@@ -11,9 +11,9 @@ struct UserAdministrationTests {
     let sandbox: SandboxServer
     let t: TestApp
 
-    init() throws {
+    init(_ backend: TestBackend = .sqlite) throws {
         sandbox = try SandboxServer(fixture: .demo)
-        t = try TestApp(extraEnvironment: sandbox.environment)
+        t = try TestApp(backend: backend, extraEnvironment: sandbox.environment)
     }
 
     /// Stores a demo account of `exchange` as a connection of `userID`.
@@ -71,7 +71,9 @@ struct UserAdministrationTests {
         try t.app.database.read { try $0.query(sql, [.text(userID)]).compactMap { $0.string("id") } }
     }
 
-    @Test func deleteRemovesEverythingOfTheUserAndNothingOfOthers() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func deleteRemovesEverythingOfTheUserAndNothingOfOthers(_ backend: TestBackend) async throws { try await Self(backend).deleteRemovesEverythingOfTheUserAndNothingOfOthers() }
+    func deleteRemovesEverythingOfTheUserAndNothingOfOthers() async throws {
         let (ada, adaToken) = try await populatedUser("ada@example.com")
         let (bob, bobToken) = try await populatedUser("bob@example.com")
         let adaConnections = try ids("SELECT id FROM exchange_connections WHERE user_id = ?", ada)
@@ -104,7 +106,9 @@ struct UserAdministrationTests {
         #expect(throws: UserError.notFound) { try Users.footprint(email: "ada@example.com", in: t.app.database) }
     }
 
-    @Test func listShowsEveryUserWithTheirConnectionCount() throws {
+    @Test(arguments: TestBackend.allCases)
+    static func listShowsEveryUserWithTheirConnectionCount(_ backend: TestBackend) throws { try Self(backend).listShowsEveryUserWithTheirConnectionCount() }
+    func listShowsEveryUserWithTheirConnectionCount() throws {
         let ada = try t.addUser("ada@example.com")
         _ = try t.addUser("bob@example.com")
         _ = try connect(ada, .kucoin)

@@ -15,8 +15,8 @@ struct WalletRowsTests {
     let connectionID: String
     let client: ScriptedClient
 
-    init() throws {
-        t = try TestApp()
+    init(_ backend: TestBackend = .sqlite) throws {
+        t = try TestApp(backend: backend)
         userID = try t.addUser("wallets@example.com")
         connectionID = UUID().uuidString.lowercased()
         client = ScriptedClient()
@@ -58,7 +58,9 @@ struct WalletRowsTests {
     ])
     static let funding = UnreadWallet(wallet: "funding", message: "Enable reading of the funding wallet on this key.")
 
-    @Test func walletRowsAndUnreadWalletsAreStoredAndShown() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func walletRowsAndUnreadWalletsAreStoredAndShown(_ backend: TestBackend) async throws { try await Self(backend).walletRowsAndUnreadWalletsAreStoredAndShown() }
+    func walletRowsAndUnreadWalletsAreStoredAndShown() async throws {
         client.set(.success(AccountBalances(balances: [Self.dot, Self.sol], unreadWallets: [Self.funding])))
         let outcome = try await engine().sync(connectionID, trigger: .manual)
         #expect(outcome.success)
@@ -83,7 +85,9 @@ struct WalletRowsTests {
         #expect(unread.first?["reason"] as? String == "permission_denied")
     }
 
-    @Test func aLaterSyncReplacesWalletRowsAndAFailureKeepsThem() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func aLaterSyncReplacesWalletRowsAndAFailureKeepsThem(_ backend: TestBackend) async throws { try await Self(backend).aLaterSyncReplacesWalletRowsAndAFailureKeepsThem() }
+    func aLaterSyncReplacesWalletRowsAndAFailureKeepsThem() async throws {
         client.set(.success(AccountBalances(balances: [Self.dot, Self.sol], unreadWallets: [Self.funding])))
         _ = try await engine().sync(connectionID, trigger: .manual)
         // DOT unstaked and SOL sold: the staked row and the SOL holding go, and every wallet is now read.
@@ -109,7 +113,9 @@ struct WalletRowsTests {
 extension WalletRowsTests {
     /// What a read noticed but did not count (a debt) is kept with the connection and shown; the next successful
     /// read replaces it, a failed one keeps it; too many or too long notes are bounded.
-    @Test func readNotesAreStoredShownReplacedAndBounded() async throws {
+    @Test(arguments: TestBackend.allCases)
+    static func readNotesAreStoredShownReplacedAndBounded(_ backend: TestBackend) async throws { try await Self(backend).readNotesAreStoredShownReplacedAndBounded() }
+    func readNotesAreStoredShownReplacedAndBounded() async throws {
         let debt = "unified USDT: walletBalance 1250 includes 200 borrowed (spotBorrow), counted 1050; debt 200.0123"
         client.set(.success(AccountBalances(balances: [Self.dot], notes: [debt])))
         _ = try await engine().sync(connectionID, trigger: .manual)

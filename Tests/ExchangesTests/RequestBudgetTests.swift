@@ -87,9 +87,16 @@ import FoundationNetworking
     @Test func limitsFromTheEnvironmentAreCheckedPositiveIntegers() throws {
         let limits = try BudgetLimits.fromEnvironment(["HOLDFAST_BINANCE_WEIGHT_PER_MINUTE": "600"])
         #expect(limits[.binanceAPI].limit == 600 && limits[.krakenPrivate].limit == 15)
+        // /sapi has its own variable: the benchmarks raise it so the Simple Earn endpoints do not bind.
+        #expect(limits[.binanceSAPI].limit == 12_000)
+        let sapi = try BudgetLimits.fromEnvironment(["HOLDFAST_BINANCE_SAPI_WEIGHT_PER_MINUTE": "1000000"])
+        #expect(sapi[.binanceSAPI].limit == 1_000_000 && sapi[.binanceAPI].limit == 6_000)
         for bad in ["0", "-1", "1e3", "lots", "99999999999"] {
             #expect(throws: ExchangeConfigurationError.self) {
                 try BudgetLimits.fromEnvironment(["HOLDFAST_KRAKEN_COUNTER_MAX": bad])
+            }
+            #expect(throws: ExchangeConfigurationError.self) {
+                try BudgetLimits.fromEnvironment(["HOLDFAST_BINANCE_SAPI_WEIGHT_PER_MINUTE": bad])
             }
         }
     }

@@ -46,11 +46,16 @@ public enum TestServer {
     }
 
     /// Runs `scripts/postgres.sh command` and returns its stdout; throws with its stderr when it fails.
+    /// `environment` is added to this process's own (`HOLDFAST_POSTGRES_DIR` for a server in another folder,
+    /// `HOLDFAST_POSTGRES_TLS_CERT` / `_KEY` for one that speaks TLS: see `OwnServer`).
     @discardableResult
-    public static func script(_ command: String) throws -> String {
+    public static func script(_ command: String, environment: [String: String] = [:]) throws -> String {
         let process = Process()
         process.executableURL = repositoryRoot.appendingPathComponent("scripts/postgres.sh")
         process.arguments = [command]
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output

@@ -33,6 +33,10 @@ def is_postgresql():
 
 sqlite_only = pytest.mark.skipif(is_postgresql(), reason="SQLite-specific (the database file, WAL, backup, restore)")
 
+# A slow test whose subject is not the store (an exchange's timeouts) and whose store work other tests repeat: the SQLite
+# pass runs it, the PostgreSQL pass saves its time (scripts/e2e-postgresql.sh).
+store_free = pytest.mark.skipif(is_postgresql(), reason="not about the store, whose part other tests repeat: the SQLite pass runs it")
+
 
 class _PostgresConnection:
     """psycopg with sqlite3's shape: `execute(sql, params)` with `?` placeholders, `with` commits and closes."""
@@ -55,8 +59,29 @@ class _PostgresConnection:
         self._connection.close()
 
 
-def connect():
-    """A connection to the stack's database; use it as `with connect() as db:` (commits on leaving)."""
+def connect(timeout=5.0):
+    """A connection to the stack's database; use it as `with connect() as db:` (commits on leaving). `timeout`
+    is how long SQLite waits for a lock held by the stack, in seconds (PostgreSQL waits on its own terms)."""
     if is_postgresql():
         return _PostgresConnection(setting())
-    return sqlite3.connect(setting())
+    return sqlite3.connect(setting(), timeout=timeout)
+
+
+def fresh_database(name):
+    """On PostgreSQL: a new, empty database `name` on the stack's server (dropped first if a previous run left
+    it), for a test that runs services of its own; returns its URL. Callers migrate it (`holdfast migrate`)."""
+    import psycopg
+    from urllib.parse import urlsplit, urlunsplit
+    parts = urlsplit(setting())
+    with psycopg.connect(setting(), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def row(sql, params=()):
+    """The first row `sql` returns as a dict by column name (None when there is none), on either backend."""
+    with connect() as db:
+        cursor = db.execute(sql, params)
+        found = cursor.fetchone()
+        return None if found is None else dict(zip([column[0] for column in cursor.description], found))

@@ -10,7 +10,9 @@ import sqlite3
 import stat
 import subprocess
 
+import database
 from conftest import BIN, STATE, cli
+from database import sqlite_only
 from sandbox import new_account, set_balances
 from test_connections import connect, database_path
 from test_sync_timer import run_sync, start_sync, sync_env
@@ -21,7 +23,7 @@ CRITICAL = "no stored exchange credential opens with the configured encryption k
 
 def connection_rows():
     """Every connection's stored state, whole rows, in a stable order."""
-    with sqlite3.connect(database_path()) as db:
+    with database.connect() as db:
         return db.execute("SELECT * FROM exchange_connections ORDER BY id").fetchall()
 
 
@@ -73,6 +75,7 @@ def test_a_wrong_key_stops_both_services_before_any_sync_work(logged_in, tmp_pat
     assert again.returncode == 0 and "outcome=success" in again.stderr, again.stderr
 
 
+@sqlite_only  # `holdfast backup` copies the SQLite file (PostgreSQL has its own tools)
 def test_backup_while_a_sync_writes_is_whole_and_opens(logged_in, tmp_path):
     account = new_account("kucoin")
     cid = connect(logged_in, account).json()["connection"]["id"]
@@ -95,6 +98,7 @@ def test_backup_while_a_sync_writes_is_whole_and_opens(logged_in, tmp_path):
     assert not (tmp_path / "none.sqlite").exists()
 
 
+@sqlite_only  # `holdfast restore` replaces the SQLite file
 def test_restore_is_refused_while_the_responder_runs_and_works_when_nothing_holds_the_database(logged_in, tmp_path):
     backup = cli("backup").stdout.strip()
     before = connection_rows()
@@ -119,6 +123,7 @@ def test_restore_is_refused_while_the_responder_runs_and_works_when_nothing_hold
     assert bad.returncode == 1 and "not a SQLite database" in bad.stderr
 
 
+@sqlite_only  # a SQLite file stamped by a newer version
 def test_a_database_from_a_newer_holdfast_is_refused_everywhere(tmp_path):
     status = cli("migrate", "--status")
     assert status.stdout and all(line.startswith("applied ") for line in status.stdout.splitlines()), status
@@ -138,6 +143,7 @@ def test_a_database_from_a_newer_holdfast_is_refused_everywhere(tmp_path):
     assert refused.returncode == 1 and "newer Holdfast" in refused.stderr
 
 
+@sqlite_only  # the restore lock beside the SQLite file
 def test_services_stay_away_from_a_database_being_restored(tmp_path):
     """A restore holds `<db>.lock` exclusively: a timer run skips (exit 0, says why), the responder does not start."""
     import fcntl

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
+import database
 from conftest import BIN, ROOT, STATE, Client, cli, process_running, wait_until
+from database import sqlite_only, store_free
 from sandbox import admin, clear_faults, credentials, new_account, set_balances, set_faults
-from test_connections import API, connect, database_path, holdings
+from test_connections import API, connect, holdings
 from test_sync_timer import start_sync, run_sync, sync_env
 
 
@@ -66,8 +68,9 @@ def test_sigkill_timer_at_random_points_twenty_times(logged_in):
         current = holdings(logged_in, cid)
         assert current in expected, (round_, current)
     clear_faults("kucoin", account)
-    with sqlite3.connect(database_path()) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if not database.is_postgresql():  # PostgreSQL has no PRAGMA; a killed client's transaction is rolled back by the server
+        with database.connect() as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert run_sync("--connection", cid).returncode == 0
     assert holdings(logged_in, cid) == expected[(20) % 2]
 
@@ -90,8 +93,9 @@ def test_four_writers_beside_the_timer_lose_nothing():
 
     def keep_timer_busy():
         while not stop.is_set():
-            with sqlite3.connect(database_path(), timeout=10) as db:
-                db.executemany("UPDATE exchange_connections SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE id = ?", [(i,) for i in timer_ids])
+            with database.connect(timeout=10) as db:
+                for i in timer_ids:
+                    db.execute("UPDATE exchange_connections SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE id = ?", (i,))
             timer_runs.append(run_sync("--concurrency", "4").returncode)
 
     failures = []
@@ -153,6 +157,7 @@ def test_exchange_faults_hit_only_their_connection(logged_in, faults, code):
     assert by_id[bad_id]["status"] == "error" and by_id[good_id]["status"] == "active"
 
 
+@store_free  # 30 s of an exchange's timeout; the error it records is stored as in test_exchange_faults_hit_only_their_connection
 def test_exchange_hanging_past_the_timeout(logged_in):
     account = new_account("kraken")
     cid = connect(logged_in, account).json()["connection"]["id"]
@@ -172,6 +177,7 @@ def nginx_upstream_timeout():
     return int(re.search(r"^fastcgi_read_timeout (\d+)s;", text, re.M).group(1))
 
 
+@store_free  # 45 s of nginx's and the exchange's timeouts; POST /exchanges/test stores nothing
 def test_slow_exchange_test_answers_before_nginx_gives_up(logged_in):
     # Every call answers inside the 30 s per-request timeout, but a balance read of four pages at 20 s each
     # takes 80 s in all: longer than nginx waits. The responder must answer first, with its own error.
@@ -227,10 +233,15 @@ def fill(directory):
 
 
 def own_responder(tmp_path, database_dir, email):
-    """A responder of its own, driven without nginx through cgi-fcgi: a migrated database in `database_dir`, one
-    user, the test stack's exchange settings. Returns (process, socket path, login body)."""
+    """A responder of its own, driven without nginx through cgi-fcgi: a migrated database (a SQLite file in
+    `database_dir`, or on the PostgreSQL pass a fresh database on the stack's server), one user, the test
+    stack's exchange settings. Returns (process, socket path, login body)."""
     env = dict(sync_env())
-    env.update({"HOLDFAST_DATABASE": str(database_dir / "holdfast.sqlite"), "HOLDFAST_SOCKET": str(tmp_path / "fcgi.sock"),
+    if database.is_postgresql():
+        location = database.fresh_database("holdfast_own_" + re.sub(r"\W", "_", email.split("@")[0]))
+    else:
+        location = str(database_dir / "holdfast.sqlite")
+    env.update({"HOLDFAST_DATABASE": location, "HOLDFAST_SOCKET": str(tmp_path / "fcgi.sock"),
                 "HOLDFAST_SOCKET_MODE": "0600", "JWT_SECRET": "own-responder-secret-own-responder-01"})
     subprocess.run([str(BIN / "holdfast"), "migrate"], env=env, check=True, capture_output=True)
     subprocess.run([str(BIN / "holdfast"), "user", "add", email], input=b"correct horse battery staple\n", env=env, check=True, capture_output=True)
@@ -242,6 +253,7 @@ def own_responder(tmp_path, database_dir, email):
     return responder, sock, json.dumps({"email": email, "password": "correct horse battery staple"}).encode()
 
 
+@sqlite_only  # the disk under the SQLite file fills up; on PostgreSQL the server going away is test_postgres_outage
 def test_full_disk_writes_503_reads_work_health_says_so_and_recovery_without_restart(tmp_path):
     mount = tmp_path / "disk"
     mount.mkdir()

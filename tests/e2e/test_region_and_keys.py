@@ -1,19 +1,16 @@
 """Issue 11, items 4 and 7 end to end: a location block needs the user's attention instead of being retried, and
 Coinbase CDP keys are accepted in the forms people paste them, or refused locally with invalid_key_format."""
 import json
-import sqlite3
-
 import pytest
 
+import database
 from sandbox import admin, clear_faults, credentials, new_account, set_faults
-from test_connections import API, connect, database_path
+from test_connections import API, connect
 from test_sync_timer import run_sync
 
 
 def connection_row(cid):
-    with sqlite3.connect(database_path()) as db:
-        db.row_factory = sqlite3.Row
-        return dict(db.execute("SELECT * FROM exchange_connections WHERE id = ?", (cid,)).fetchone())
+    return database.row("SELECT * FROM exchange_connections WHERE id = ?", (cid,))
 
 
 def sandbox_requests(exchange):
@@ -27,7 +24,7 @@ def test_location_block_needs_attention_and_is_not_retried(logged_in, form):
     set_faults("binance", account, regionBlock=form)
     try:
         # A scheduled sync: the old code called this bad_response and retried it every 1-60 minutes.
-        with sqlite3.connect(database_path()) as db:
+        with database.connect() as db:
             db.execute("UPDATE exchange_connections SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE id = ?", (cid,))
         r = run_sync("--connection", cid)
         assert r.returncode == 0 and "error_code=region_restricted" in r.stderr, r.stderr

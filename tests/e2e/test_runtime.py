@@ -12,7 +12,11 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
+import database as stack_database
 from conftest import BIN, HTTPS_PORT, ROOT, STATE, Client
+from database import sqlite_only
 
 WAL_LIMIT = 8 * 1024 * 1024  # Connection.walSizeLimitBytes
 
@@ -87,6 +91,7 @@ def test_a_bad_setting_exits_78_with_a_clear_line(tmp_path):
     assert not (tmp_path / "fcgi.sock").exists()
 
 
+@sqlite_only  # a new SQLite file and its mode
 def test_an_unmigrated_database_exits_78_and_is_created_0600(tmp_path):
     empty = tmp_path / "empty.sqlite"
     old = os.umask(0o022)
@@ -99,6 +104,7 @@ def test_an_unmigrated_database_exits_78_and_is_created_0600(tmp_path):
     assert empty.stat().st_mode & 0o777 == 0o600
 
 
+@sqlite_only  # copies the stack's SQLite file
 def test_a_database_from_a_newer_holdfast_exits_78(tmp_path):
     newer = tmp_path / "newer.sqlite"
     with sqlite3.connect(database()) as source, sqlite3.connect(newer) as copy:
@@ -109,6 +115,28 @@ def test_a_database_from_a_newer_holdfast_exits_78(tmp_path):
     r = run_responder(tmp_path, HOLDFAST_DATABASE=str(newer))
     assert r.returncode == 78, r.stderr
     assert "9999_from_the_future" in r.stderr
+
+
+@pytest.mark.skipif(not stack_database.is_postgresql(), reason="PostgreSQL's counterpart of the two SQLite tests above")
+def test_an_unmigrated_or_newer_postgresql_database_exits_78(tmp_path):
+    # The test server trusts local clients, so any password gets in: one that must never be printed.
+    password = "e2e-password-never-printed"
+    url = stack_database.fresh_database("holdfast_e2e_runtime").replace("://holdfast@", f"://holdfast:{password}@", 1)
+    assert password in url
+    empty = run_responder(tmp_path, HOLDFAST_DATABASE=url)
+    assert empty.returncode == 78, empty.stderr
+    assert "is not migrated" in empty.stderr and "holdfast migrate" in empty.stderr
+    assert password not in empty.stderr
+
+    env = service_env(HOLDFAST_DATABASE=url)
+    subprocess.run([str(BIN / "holdfast"), "migrate"], env=env, check=True, capture_output=True, timeout=60)
+    import psycopg
+    with psycopg.connect(url) as db:
+        db.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+                   "VALUES (9999, '9999_from_the_future', 'x', '2030-01-01T00:00:00.000Z')")
+    newer = run_responder(tmp_path, HOLDFAST_DATABASE=url)
+    assert newer.returncode == 78, newer.stderr
+    assert "9999_from_the_future" in newer.stderr and password not in newer.stderr
 
 
 def test_under_journald_lines_carry_their_priority(tmp_path):
@@ -216,6 +244,7 @@ def run_timer():
                           env=env, timeout=60)
 
 
+@sqlite_only  # the WAL and its checkpoints
 def test_a_held_reader_grows_the_wal_and_the_timer_brings_it_back():
     path = database()
     wal = Path(str(path) + "-wal")
@@ -250,6 +279,7 @@ def test_a_held_reader_grows_the_wal_and_the_timer_brings_it_back():
         writer.close()
 
 
+@sqlite_only  # the modes of the SQLite file and its companions
 def test_database_files_are_the_owners_alone():
     path = database()
     assert path.exists(), path  # the stack's database, made by `holdfast migrate` with the shell's umask

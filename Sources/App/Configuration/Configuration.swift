@@ -59,8 +59,8 @@ public struct Configuration: Sendable {
     public var keyRing: KeyRing
     /// Exchange base URLs, regions' hosts, the nonce folder and request budget limits
     /// (`HOLDFAST_<EXCHANGE>_BASE_URL`, `HOLDFAST_<EXCHANGE>_<REGION>_BASE_URL`, `HOLDFAST_NONCE_DIRECTORY`,
-    /// `HOLDFAST_BINANCE_WEIGHT_PER_MINUTE`, `HOLDFAST_KRAKEN_COUNTER_MAX`) and this host's egress name for
-    /// per-IP budgets (`HOLDFAST_EGRESS_ID`).
+    /// `HOLDFAST_BINANCE_WEIGHT_PER_MINUTE`, `HOLDFAST_BINANCE_SAPI_WEIGHT_PER_MINUTE`, `HOLDFAST_KRAKEN_COUNTER_MAX`)
+    /// and this host's egress name for per-IP budgets (`HOLDFAST_EGRESS_ID`).
     public var exchanges: ExchangeConfiguration
 
     /// Where the responder looks for nginx's configuration (see `WorkerCapacity`).

@@ -128,11 +128,14 @@ public struct BudgetLimits: Sendable, Equatable {
     /// The published limits with these environment variables applied (positive integers; anything else throws
     /// `ExchangeConfigurationError` naming the variable):
     /// - `HOLDFAST_BINANCE_WEIGHT_PER_MINUTE`: Binance `/api` weight per minute per IP (published 6,000).
+    /// - `HOLDFAST_BINANCE_SAPI_WEIGHT_PER_MINUTE`: Binance `/sapi` weight per minute per IP, for each endpoint
+    ///   (published 12,000); a host with a raised limit, or a benchmark whose sandbox must not bind.
     /// - `HOLDFAST_KRAKEN_COUNTER_MAX`: Kraken's per-key counter maximum (Starter 15; Intermediate/Pro 20).
     public static func fromEnvironment(_ environment: [String: String]) throws -> BudgetLimits {
         var limits = BudgetLimits()
         let variables: [(String, BudgetPool)] = [
             ("HOLDFAST_BINANCE_WEIGHT_PER_MINUTE", .binanceAPI), ("HOLDFAST_KRAKEN_COUNTER_MAX", .krakenPrivate),
+            ("HOLDFAST_BINANCE_SAPI_WEIGHT_PER_MINUTE", .binanceSAPI),
         ]
         for (name, pool) in variables {
             guard let text = environment[name], !text.isEmpty else { continue }

@@ -3,7 +3,12 @@
 /// The message is written for the user and says what to do. It never contains a secret, a signature or a
 /// signed URL; `detail` carries the exchange's own short error text (e.g. "-1022", "EAPI:Invalid nonce").
 public struct ExchangeError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Stable machine-readable codes.
+    /// Stable machine-readable codes: the exchange taxonomy, stored as `error_code` and sent to clients.
+    ///
+    /// Each spelling is a code of the one catalogue, `ErrorCode` (Sources/Web/ErrorCatalogue.swift), which is their
+    /// home and gives them their HTTP status. This module knows nothing of HTTP, so the raw values are written out
+    /// here too; App maps each case to its catalogue code (`ExchangeError+HTTP.swift`, a switch the compiler keeps
+    /// total), and `ErrorCatalogueTests.everyExchangeCodeHasAnExplicitStatus` fails when a spelling differs.
     public enum Code: String, Sendable, Codable, CaseIterable {
         case invalidCredentials = "invalid_credentials"
         case invalidPassphrase = "invalid_passphrase"
