@@ -25,7 +25,11 @@ public final class Database: Sendable {
     /// Whether the last write failed because of the storage; `write` keeps it up to date.
     public let writeHealth = WriteHealth()
     /// How many times `write` runs a closure whose transaction keeps losing races (PostgreSQL only).
-    public static let maximumWriteAttempts = 5
+    public static let maximumWriteAttempts = 6
+    /// The first attempt that runs alone among the writers (`TransactionKind.retriedWrite`). The attempts before
+    /// it run beside the others: most races are lost once and won on the next try, and an exclusive retry makes
+    /// every writer of every process wait for it, which under steady contention (several timers) stalls them all.
+    static let exclusiveAttempt = 3
     private let backend: any DatabaseBackend
     /// The same backend when it is SQLite, for the SQLite-only operations (checkpoints).
     private let sqlite: SQLiteBackend?
@@ -75,7 +79,8 @@ public final class Database: Sendable {
     ///
     /// On PostgreSQL the transaction is `SERIALIZABLE`, and one that loses a race with another (serialization
     /// failure 40001, deadlock 40P01) is rolled back and `body` runs again, up to `maximumWriteAttempts` times
-    /// with a short random pause, the retries alone among all writers (`TransactionKind.retriedWrite`): **a write
+    /// with a short random pause, from the `exclusiveAttempt`th on alone among all writers
+    /// (`TransactionKind.retriedWrite`): **a write
     /// closure may run more than once**, so it must only touch the database (no sends, no counters outside it).
     /// SQLite's single writer never needs that.
     ///
@@ -90,8 +95,8 @@ public final class Database: Sendable {
                     var attempt = 1
                     while true {
                         do {
-                            // A first attempt runs beside the other writers; a retry runs alone among them.
-                            let kind: TransactionKind = attempt == 1 ? .write : .retriedWrite
+                            // Early attempts run beside the other writers; a transaction that kept losing runs alone.
+                            let kind: TransactionKind = attempt < Self.exclusiveAttempt ? .write : .retriedWrite
                             return try connection.inTransaction(kind) { try lend(connection, to: body) }
                         } catch where attempt < Self.maximumWriteAttempts && backend.isRetryable(error) {
                             // A short random pause, growing: the transactions that collided should not meet again

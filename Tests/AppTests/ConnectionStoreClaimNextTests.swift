@@ -1,3 +1,4 @@
+import Exchanges
 import Foundation
 import Store
 import Testing
@@ -51,6 +52,35 @@ extension ConnectionStoreTests {
         #expect(try claimNext(next, now: now.addingTimeInterval(31)) == id)
         let holder = try t.app.database.read { try $0.queryOne("SELECT holder FROM sync_leases")?.string("holder") }
         #expect(holder == next)
+    }
+
+    /// A sync that outlasted its lease and lost it to another holder writes nothing: the taker's result is the
+    /// one kept, so one due period never applies two results.
+    @Test(arguments: TestBackend.allCases)
+    static func aResultAfterATakeoverIsDiscarded(_ backend: TestBackend) async throws {
+        try await Self(backend).aResultAfterATakeoverIsDiscarded()
+    }
+    func aResultAfterATakeoverIsDiscarded() async throws {
+        let now = Date()
+        let id = try store()
+        let stalled = SyncLease.holderID(), taker = SyncLease.holderID()
+        #expect(try claimNext(stalled, duration: 20, now: now.addingTimeInterval(-60)) == id)
+        #expect(try claimNext(taker, now: now) == id)
+        func record(_ holder: String) async throws -> Int {
+            try await t.app.database.write { db in
+                try t.app.engine.record(outcome: nil, read: AccountBalances(balances: []), for: id, trigger: .scheduled,
+                                        holder: holder, startedAt: now, duration: .zero, in: db)
+            }
+        }
+        func runs() throws -> Int {
+            try t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_runs")?.int("n") ?? -1 }
+        }
+        _ = try await record(stalled)
+        #expect(try runs() == 0)
+        #expect(try leases() == 1)
+        _ = try await record(taker)
+        #expect(try runs() == 1)
+        #expect(try leases() == 0)
     }
 
     /// Holders name their process space: only a holder of this space can be proven dead through /proc.

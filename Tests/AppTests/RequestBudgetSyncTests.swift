@@ -76,6 +76,29 @@ struct RequestBudgetSyncTests {
         #expect(try await budgets[0].reserve(1, in: scope, at: Date(timeIntervalSince1970: 1_800_000_060)) == .go)
     }
 
+    /// Rows idle for longer than a day are swept when a new scope's row is written, and only then: an update of
+    /// an existing row reads no other row (on PostgreSQL a sweep per update made every two budget updates conflict).
+    @Test func idleScopesAreSweptWhenANewScopeIsWritten() async throws {
+        let store = RequestBudgetStore(database: t.app.database)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let day = RequestBudgetStore.retentionMs
+        let nowMs = Int64(now.timeIntervalSince1970 * 1000)
+        try await t.app.database.write { db in
+            for (scope, idleMs) in [("idle", day + 1), ("recent", day - 60_000), ("existing", 0)] {
+                try db.run("INSERT INTO request_budgets (scope, used_milli, mark_ms, blocked_until_ms, updated_ms) VALUES (?, 0, 0, 0, ?)",
+                           [.text(scope), .integer(nowMs - idleMs)])
+            }
+        }
+        func scopes() async throws -> Set<String> {
+            Set(try await t.app.database.read { try $0.query("SELECT scope FROM request_budgets") }.compactMap { $0.string("scope") })
+        }
+        let policy = BudgetPolicy(limit: 100, refill: .window(milliseconds: 60_000))
+        _ = try await store.reserve(1, in: BudgetScope(name: "existing", policy: policy), at: now)
+        #expect(try await scopes() == ["idle", "recent", "existing"])
+        _ = try await store.reserve(1, in: BudgetScope(name: "new", policy: policy), at: now)
+        #expect(try await scopes() == ["recent", "existing", "new"])
+    }
+
     /// What one process learns from the exchange (a 429's Retry-After) holds for the other.
     @Test func aBlockRecordedByOneProcessHoldsForTheOther() async throws {
         let mine = RequestBudgetStore(database: t.app.database)

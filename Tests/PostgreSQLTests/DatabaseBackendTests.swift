@@ -62,7 +62,7 @@ struct DatabaseBackendTests {
             }
         }
         #expect(attempts.all.count == 3)
-        // A failure that is not a lost race is thrown at once, and one that keeps losing gives up after 5 runs.
+        // A failure that is not a lost race is thrown at once, and one that keeps losing gives up after `maximumWriteAttempts` runs.
         let runs = Failures()
         #expect(throws: PostgresError.self) {
             try database.write { _ in

@@ -92,6 +92,14 @@ extension ConnectionStore {
         return nil
     }
 
+    /// Whether another holder than `holder` has connection `id`'s lease now, inside the caller's transaction: then
+    /// `holder`'s sync outlasted its lease (a stalled process) and the other holder's result is the one to keep.
+    static func leasedToAnother(_ id: String, holder: String, in db: Connection) throws -> Bool {
+        guard let current = try db.queryOne("SELECT holder FROM sync_leases WHERE connection_id = ?", [.text(id)])?
+            .string("holder") else { return false }
+        return current != holder
+    }
+
     /// Gives the lease back, inside the caller's transaction, only if `holder` still has it.
     static func release(_ id: String, holder: String, in db: Connection) throws {
         try db.run("DELETE FROM sync_leases WHERE connection_id = ? AND holder = ?", [.text(id), .text(holder)])

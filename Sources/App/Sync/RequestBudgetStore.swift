@@ -49,8 +49,8 @@ public struct RequestBudgetStore: RequestBudget {
         }
     }
 
-    /// The statements of one update, inside the caller's write transaction; also prunes rows idle for longer
-    /// than `retentionMs`.
+    /// The statements of one update, inside the caller's write transaction; when it creates a scope's row it
+    /// also prunes rows idle for longer than `retentionMs`.
     static func update<T>(_ scopeName: String, nowMs: Int64, _ change: (BudgetState) -> (BudgetState, T),
                           in db: Connection) throws -> T {
         let row = try db.queryOne(
@@ -67,7 +67,12 @@ public struct RequestBudgetStore: RequestBudget {
                 blocked_until_ms = excluded.blocked_until_ms, updated_ms = excluded.updated_ms
             """, [.text(scopeName), .integer(next.usedMilli), .integer(next.markMs),
                   .integer(next.blockedUntilMs), .integer(nowMs)])
-        try db.run("DELETE FROM request_budgets WHERE updated_ms < ?", [.integer(nowMs - retentionMs)])
+        // Swept only when a scope's row is new: the table grows only then, and a sweep reads every row, which
+        // would make each budget update conflict with every other one running beside it (on PostgreSQL a
+        // serialization failure, on any backend wasted work on every request).
+        if row == nil {
+            try db.run("DELETE FROM request_budgets WHERE updated_ms < ?", [.integer(nowMs - retentionMs)])
+        }
         return answer
     }
 }

@@ -300,8 +300,8 @@ public final class SyncEngine: Sendable {
     }
 
     /// Writes a sync's result: holdings and schedule on success, error and backoff on failure, always a
-    /// history row and the lease's release. Returns the holdings count. Runs inside the caller's write
-    /// transaction, and reads the connection again there: a `PATCH` committed while the exchange answered (a
+    /// history row and the lease's release; nothing when another holder has taken the lease over. Returns the
+    /// holdings count. Runs inside the caller's write transaction, and reads the connection again there: a `PATCH` committed while the exchange answered (a
     /// new interval, label or pause) is built on, not overwritten.
     func record(outcome failure: ExchangeError?, read: AccountBalances, for id: String, trigger: Trigger,
                 holder: String, startedAt: Date, duration: Duration, in db: Connection) throws -> Int {
@@ -309,6 +309,12 @@ public final class SyncEngine: Sendable {
         let nowText = Timestamp.format(now)
         // The connection may have been deleted while the exchange answered: then there is nothing to write.
         guard let record = try ConnectionStore.find(id, in: db, now: now) else { return 0 }
+        // A sync that outlasted its lease (a process stalled past `leaseDuration`) may have been taken over; the
+        // taker's result is the one kept, so a connection's balances are never applied twice for one due period.
+        if try ConnectionStore.leasedToAnother(record.id, holder: holder, in: db) {
+            logger.warning("sync result discarded: the lease was taken over", metadata: ["connection": "\(record.id)"])
+            return 0
+        }
         var holdingsCount = 0
         if let failure {
             // A manual sync starts the failure count afresh: the person is looking at it now.
