@@ -124,7 +124,9 @@ public final class PostgresConnection {
         try inTransaction(begin: "BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off", body)
     }
 
-    private func inTransaction<T>(begin: String, _ body: (PostgresConnection) throws -> T) throws -> T {
+    /// Runs `body` between `begin` (one or more statements, sent as one message: one round trip) and `COMMIT`,
+    /// rolling back if it throws. The other transaction methods are this with their own `begin`.
+    func inTransaction<T>(begin: String, _ body: (PostgresConnection) throws -> T) throws -> T {
         try reconnectIfBroken()
         guard PQtransactionStatus(handle) == PQTRANS_IDLE else {
             throw PostgresError(sqlState: nil, message: "transactions do not nest: one is already open", sql: begin)

@@ -37,6 +37,11 @@ extension Connection {
     /// `queryOne(sql, [])`: a statement without placeholders.
     public func queryOne(_ sql: String) throws -> Row? { try queryOne(sql, []) }
 
+    /// The row-lock clause to end a `SELECT` with inside a `Database.lockingWrite`: ` FOR UPDATE` on PostgreSQL,
+    /// which keeps the rows read unchanged by others until the commit; empty on SQLite, whose write transaction
+    /// already excludes every other writer (and which has no such clause).
+    public var forUpdate: String { dialect == .postgresql ? " FOR UPDATE" : "" }
+
     /// `run(sql, [])`: a statement without placeholders.
     @discardableResult
     public func run(_ sql: String) throws -> Int { try run(sql, []) }

@@ -17,6 +17,12 @@ extension Database {
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await BlockingWork.run { try self.write(body) }
     }
+
+    /// `lockingWrite(_:)` on a blocking-work thread; the task suspends until it commits or rolls back.
+    @discardableResult
+    public func lockingWrite<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await BlockingWork.run { try self.lockingWrite(body) }
+    }
 }
 
 /// Runs blocking calls (SQLite, `flock`, `fsync`, later libpq) for async code on threads of its own.

@@ -9,6 +9,13 @@ public enum TransactionKind: Sendable {
     /// (PostgreSQL: an exclusive advisory lock that every first attempt takes shared), so steady contention
     /// cannot make it lose again and again. On SQLite the same as `write`, which never loses.
     case retriedWrite
+    /// A write whose closure takes the row locks it relies on itself, before it reads what it will change
+    /// (`Connection.forUpdate`, or an `UPDATE` of the row): PostgreSQL `READ COMMITTED`, where every statement
+    /// sees the latest commits and a locked row stays as read until the commit, so it never fails with a
+    /// serialization failure (a deadlock, 40P01, is still retried). For the timer's hot path: claims, budget
+    /// updates, nonces and sync results, each about one connection's rows or one counter row. On SQLite the same
+    /// as `write` (`BEGIN IMMEDIATE` already excludes every other writer).
+    case lockingWrite
 }
 
 /// A connection a backend lends to a `Database`: a store `Connection` that can also run a closure in a

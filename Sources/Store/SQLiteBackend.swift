@@ -30,7 +30,7 @@ extension SQLiteConnection: BackendConnection {
     /// A read is a deferred `BEGIN` (the snapshot starts at the first read); a write `BEGIN IMMEDIATE`.
     public func inTransaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
         switch kind {
-        case .write, .retriedWrite:
+        case .write, .retriedWrite, .lockingWrite:
             return try transaction { _ in try body() }
         case .read:
             try execute("BEGIN")

@@ -8,7 +8,7 @@ import Testing
 /// that two holders never get the same one.
 extension ConnectionStoreTests {
     func claimNext(_ holder: String, duration: TimeInterval = 60, now: Date = Date()) throws -> String? {
-        try t.app.database.write { try ConnectionStore.claimNext(holder: holder, duration: duration, now: now, in: $0) }?.id
+        try t.app.database.lockingWrite { try ConnectionStore.claimNext(holder: holder, duration: duration, now: now, in: $0) }?.id
     }
 
     @Test(arguments: TestBackend.allCases)

@@ -32,7 +32,7 @@ struct ConnectionStoreTests {
     }
 
     func claim(_ id: String, _ holder: String, onlyIfDue: Bool = true) throws -> String {
-        switch try t.app.database.write({ try ConnectionStore.claim(id, holder: holder, onlyIfDue: onlyIfDue, in: $0) }) {
+        switch try t.app.database.lockingWrite({ try ConnectionStore.claim(id, holder: holder, onlyIfDue: onlyIfDue, in: $0) }) {
         case .claimed: "claimed"
         case .notFound: "notFound"
         case .inProgress: "inProgress"

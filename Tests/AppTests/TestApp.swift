@@ -97,7 +97,7 @@ extension TestApp {
 
     /// Claims connection `id`'s sync lease for `holder` whether or not it is due; true when taken.
     func claim(_ id: String, holder: String) throws -> Bool {
-        if case .claimed = try app.database.write({ try ConnectionStore.claim(id, holder: holder, onlyIfDue: false, in: $0) }) {
+        if case .claimed = try app.database.lockingWrite({ try ConnectionStore.claim(id, holder: holder, onlyIfDue: false, in: $0) }) {
             return true
         }
         return false

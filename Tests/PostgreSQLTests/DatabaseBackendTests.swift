@@ -51,6 +51,60 @@ struct DatabaseBackendTests {
         #expect(try database.read { try $0.queryOne("SELECT value FROM counter WHERE id = 1")?.int("value") } == 400)
     }
 
+    /// The same read-then-write as above, in a locking write that locks the row first (`forUpdate`): READ
+    /// COMMITTED, so no attempt fails, and the row lock alone keeps every increment.
+    @Test func aLockingWriteThatLocksItsRowLosesNoUpdateAndNeverFails() throws {
+        let database = Database(postgresql: server.url, poolSize: 4)
+        defer { database.close() }
+        try database.write { db in
+            try db.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)")
+            try db.run("INSERT INTO counter (id, value) VALUES (1, 0)")
+        }
+        let failures = Failures()
+        let attempts = Failures()
+        let gate = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 0..<2 {
+            Thread {
+                gate.wait()
+                defer { finished.signal() }
+                for _ in 0..<200 {
+                    do {
+                        try database.lockingWrite { db in
+                            attempts.add(DatabaseError.closed)
+                            let value = try db.queryOne("SELECT value FROM counter WHERE id = 1" + db.forUpdate)?.int("value") ?? -1
+                            usleep(200)
+                            try db.run("UPDATE counter SET value = ? WHERE id = 1", [.integer(Int64(value + 1))])
+                        }
+                    } catch {
+                        failures.add(error)
+                    }
+                }
+            }.start()
+        }
+        gate.signal()
+        gate.signal()
+        #expect(finished.wait(timeout: .now() + 120) == .success)
+        #expect(finished.wait(timeout: .now() + 120) == .success)
+        #expect(failures.all.isEmpty, "\(failures.all)")
+        #expect(attempts.all.count == 400)
+        #expect(try database.read { try $0.queryOne("SELECT value FROM counter WHERE id = 1")?.int("value") } == 400)
+    }
+
+    /// Each kind of transaction at its isolation level; a locking write holds the writers' advisory lock shared
+    /// (so an exclusive retry runs apart from it) and gives it back with its COMMIT.
+    @Test func eachTransactionKindRunsAtItsIsolationLevel() throws {
+        let database = Database(postgresql: server.url, poolSize: 2)
+        defer { database.close() }
+        func level(_ db: Connection) throws -> String? { try db.queryOne("SHOW transaction_isolation")?.string("transaction_isolation") }
+        #expect(try database.read(level) == "repeatable read")
+        #expect(try database.write(level) == "serializable")
+        #expect(try database.lockingWrite(level) == "read committed")
+        let lockQuery = "SELECT mode FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        #expect(try database.lockingWrite { try $0.query(lockQuery).compactMap { $0.string("mode") } } == ["ShareLock"])
+        #expect(try database.read { try $0.query(lockQuery).count } == 0)
+    }
+
     @Test func aWriteClosureRunsAgainAfterASerializationFailure() throws {
         let database = Database(postgresql: server.url, poolSize: 2)
         defer { database.close() }

@@ -28,15 +28,13 @@ extension ConnectionStore {
     }
 
     /// Claims connection `id` for `holder` at `now` for `duration` seconds; with `onlyIfDue`, only while the due
-    /// rule still holds. Run it inside a write transaction: the check and the lease must commit together.
+    /// rule still holds. Run it inside a write transaction (`Database.lockingWrite` is enough: it locks the
+    /// connection's row first): the check and the lease must commit together. `rowLocked` says the caller's
+    /// transaction has locked the row already (`claimNext`'s pick).
     static func claim(_ id: String, holder: String, onlyIfDue: Bool, duration: TimeInterval = SyncLease.defaultDuration,
-                      now: Date = Date(), in db: Connection) throws -> Claim {
+                      now: Date = Date(), rowLocked: Bool = false, in db: Connection) throws -> Claim {
         guard UUIDs.isValid(id) else { return .notFound }
-        // Lock the connection's row before reading it, with a portable no-op UPDATE: SQLite's `BEGIN IMMEDIATE`
-        // already serializes writers, but on a database with row locks (PostgreSQL at READ COMMITTED) this is
-        // what makes the due check below see a sync result that commits while the claim waits, rather than
-        // the snapshot from before it.
-        try db.run("UPDATE exchange_connections SET status = status WHERE id = ?", [.text(id.lowercased())])
+        if !rowLocked { try lock(id, in: db) }
         guard let record = try find(id, in: db, now: now) else { return .notFound }
         if onlyIfDue && !record.due { return .notDue }
         // Checked here, not by the caller beforehand: a pause committed after the caller looked still counts.
@@ -61,9 +59,10 @@ extension ConnectionStore {
     }
 
     /// Claims the due connection that has waited longest and has no unexpired lease, for `holder` at `now` for
-    /// `duration` seconds; nil when none is left. Run it inside a write transaction.
+    /// `duration` seconds; nil when none is left. Run it inside a write transaction (`Database.lockingWrite` is
+    /// enough).
     ///
-    /// On PostgreSQL the pick is `FOR UPDATE SKIP LOCKED`: a timer on another host claiming at the same moment
+    /// On PostgreSQL the pick is `FOR NO KEY UPDATE SKIP LOCKED` (the lock `lock` takes): a timer on another host claiming at the same moment
     /// has locked the row it picked, so this one takes the next instead of waiting for it (and then finding it
     /// leased). SQLite has one writer at a time, which needs no skipping. Either way the pick is then claimed by
     /// `claim`, which re-checks the due rule and the lease under the row lock; a pick that loses (another
@@ -72,7 +71,7 @@ extension ConnectionStore {
     /// them expired.
     static func claimNext(holder: String, duration: TimeInterval = SyncLease.defaultDuration, now: Date = Date(),
                           in db: Connection) throws -> ConnectionRecord? {
-        let skipLocked = db.dialect == .postgresql ? " FOR UPDATE OF c SKIP LOCKED" : ""
+        let skipLocked = db.dialect == .postgresql ? " FOR NO KEY UPDATE OF c SKIP LOCKED" : ""
         var passed: [String] = []
         for _ in 0..<8 {
             let exclusion = passed.isEmpty ? "" : " AND c.id NOT IN (" + passed.map { _ in "?" }.joined(separator: ", ") + ")"
@@ -84,12 +83,24 @@ extension ConnectionStore {
                 AND NOT EXISTS (SELECT 1 FROM sync_leases l WHERE l.connection_id = c.id AND l.expires_at > ?1)\(exclusion)
                 ORDER BY c.next_attempt_at NULLS FIRST, c.id LIMIT 1\(skipLocked)
                 """, bindings)?.string("id") else { return nil }
-            if case .claimed(let record) = try claim(id, holder: holder, onlyIfDue: true, duration: duration, now: now, in: db) {
+            // On SQLite nothing was locked by the pick, but its write transaction already excludes every other writer.
+            if case .claimed(let record) = try claim(id, holder: holder, onlyIfDue: true, duration: duration, now: now,
+                                                     rowLocked: true, in: db) {
                 return record
             }
             passed.append(id)
         }
         return nil
+    }
+
+    /// Locks connection `id`'s row until the caller's transaction ends. On PostgreSQL at READ COMMITTED
+    /// (`Database.lockingWrite`) this is what makes the reads that follow see a write that committed while this
+    /// one waited, and keeps the row as read until the commit. `FOR NO KEY UPDATE`, the lock an UPDATE takes: it
+    /// excludes other writers of the row but not inserts of rows that reference it. SQLite's `BEGIN IMMEDIATE`
+    /// already excludes every other writer, so there it runs nothing. A missing row locks nothing.
+    static func lock(_ id: String, in db: Connection) throws {
+        guard db.dialect == .postgresql else { return }
+        try db.query("SELECT id FROM exchange_connections WHERE id = ? FOR NO KEY UPDATE", [.text(id.lowercased())])
     }
 
     /// Whether another holder than `holder` has connection `id`'s lease now, inside the caller's transaction: then

@@ -49,8 +49,10 @@ enum HoldingStore {
     /// keeps its id, so nothing that refers to it is orphaned. Runs in the caller's transaction (the sync's).
     static func replace(portfolioID: String, with balances: [Balance], at now: String, in db: Connection) throws -> Int {
         var kept: Set<Int> = []
-        for balance in balances where !DecimalString.isZero(balance.total) {
-            let tokenID = try tokenID(for: balance.asset, at: now, in: db)
+        let held = balances.filter { !DecimalString.isZero($0.total) }
+        let tokenIDs = try tokenIDs(for: held.map(\.asset), at: now, in: db)
+        for balance in held {
+            guard let tokenID = tokenIDs[balance.asset] else { throw HoldingStoreError.tokenMissing(balance.asset) }
             guard let holdingID = try db.queryOne("""
                 INSERT INTO holdings (portfolio_id, token_id, amount, free, locked, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -70,21 +72,34 @@ enum HoldingStore {
         return kept.count
     }
 
-    /// The id of the token `symbol`, inserting it first when unknown. Two statements rather than an upsert
-    /// with `RETURNING`: `DO NOTHING` returns no row for an existing token, and `DO UPDATE` would rewrite a
-    /// shared row on every sync.
-    private static func tokenID(for symbol: String, at now: String, in db: Connection) throws -> Int {
-        _ = try db.run("INSERT INTO tokens (symbol, created_at) VALUES (?, ?) ON CONFLICT(symbol) DO NOTHING",
-                       [.text(symbol), .text(now)])
-        guard let id = try db.queryOne("SELECT id FROM tokens WHERE symbol = ?", [.text(symbol)])?.int("id") else {
-            // The insert above either added the row or found it: a missing row means the database is broken.
-            throw HoldingStoreError.tokenMissing(symbol)
+    /// The `tokens` ids of `symbols`, inserting the symbols not seen before. One query finds the known ones (the
+    /// usual case: one round trip for every asset of a sync); new ones are inserted in symbol order, so two syncs
+    /// adding the same new symbols at once (each waiting, at READ COMMITTED, for the other's uncommitted insert)
+    /// always take them in the same order and cannot deadlock.
+    private static func tokenIDs(for symbols: [String], at now: String, in db: Connection) throws -> [String: Int] {
+        let wanted = Array(Set(symbols)).sorted()
+        guard !wanted.isEmpty else { return [:] }
+        var ids = try knownTokenIDs(wanted, in: db)
+        let missing = wanted.filter { ids[$0] == nil }
+        guard !missing.isEmpty else { return ids }
+        for symbol in missing {
+            _ = try db.run("INSERT INTO tokens (symbol, created_at) VALUES (?, ?) ON CONFLICT(symbol) DO NOTHING",
+                           [.text(symbol), .text(now)])
         }
-        return id
+        ids.merge(try knownTokenIDs(missing, in: db)) { old, _ in old }
+        return ids
     }
 
-    /// The portfolios of `userID`, oldest first, each with the exchange of the connection that owns it. Joins
-    /// `exchange_connections` read-only; the rows returned are portfolios, so the statement lives here.
+    /// The ids of those of `symbols` that `tokens` has.
+    private static func knownTokenIDs(_ symbols: [String], in db: Connection) throws -> [String: Int] {
+        let placeholders = symbols.map { _ in "?" }.joined(separator: ", ")
+        var ids: [String: Int] = [:]
+        for row in try db.query("SELECT id, symbol FROM tokens WHERE symbol IN (\(placeholders))", symbols.map { .text($0) }) {
+            if let symbol = row.string("symbol"), let id = row.int("id") { ids[symbol] = id }
+        }
+        return ids
+    }
+
     static func portfolios(ofUser userID: String, in db: Connection) throws -> [Portfolio] {
         try db.query("""
             SELECT p.id, p.name, p.exchange_connection_id, c.exchange

@@ -15,23 +15,30 @@ public struct ExchangeNonceStore: NonceStore {
     /// Nonces kept in `database`.
     public init(database: Database) { self.database = database }
 
-    /// A nonce for `apiKey` above every one handed out for it before, and at least `atLeast`: read, raise and
-    /// write back in one write transaction, so two processes never get the same one. Throws the database's
-    /// error.
+    /// A nonce for `apiKey` above every one handed out for it before, and at least `atLeast`: raised and read in
+    /// one statement, so two processes never get the same one. Throws the database's error.
     public func nextNonce(forKey apiKey: String, atLeast: UInt64) async throws -> UInt64 {
         let keyHash = Hex.encode(Digest.sha256(apiKey))
-        return try await database.write { db in try Self.advance(keyHash: keyHash, atLeast: atLeast, in: db) }
+        return try await database.lockingWrite { db in try Self.advance(keyHash: keyHash, atLeast: atLeast, in: db) }
     }
 
-    /// The read-raise-write of `nextNonce`, inside the caller's write transaction.
+    /// The raise of `nextNonce`, inside the caller's write transaction: one upsert that takes the key's row lock
+    /// (or inserts it) and returns the new value, so it is right at any isolation level.
     static func advance(keyHash: String, atLeast: UInt64, in db: Connection) throws -> UInt64 {
-        let last = try db.queryOne("SELECT last_nonce FROM exchange_nonces WHERE key_hash = ?",
-                                   [.text(keyHash)])?.int("last_nonce")
-        let next = max(atLeast, UInt64(last ?? 0) + 1)
-        try db.run("""
-            INSERT INTO exchange_nonces (key_hash, last_nonce) VALUES (?, ?)
-            ON CONFLICT(key_hash) DO UPDATE SET last_nonce = excluded.last_nonce
-            """, [.text(keyHash), .integer(Int64(next))])
-        return next
+        let greatest = db.dialect == .postgresql ? "GREATEST" : "max"
+        let row = try db.queryOne("""
+            INSERT INTO exchange_nonces (key_hash, last_nonce) VALUES (?1, ?2)
+            ON CONFLICT(key_hash) DO UPDATE SET last_nonce = \(greatest)(?2, exchange_nonces.last_nonce + 1)
+            RETURNING last_nonce
+            """, [.text(keyHash), .integer(Int64(max(atLeast, 1)))])
+        guard let next = row?.int("last_nonce") else { throw NonceStoreError.noRow }
+        return UInt64(next)
     }
+}
+
+/// What `ExchangeNonceStore` throws when the database answered the upsert without its row (a broken database).
+enum NonceStoreError: Error, CustomStringConvertible {
+    case noRow
+
+    var description: String { "the nonce upsert returned no row" }
 }

@@ -5,8 +5,8 @@ import Store
 /// The owner of `request_budgets` (migration 0006): the exchange request budget kept in the database, so the
 /// responder's workers and the timer, separate processes sending from one IP, spend from one count.
 ///
-/// Each call is one short write transaction (read the scope's row, apply `BudgetLedger`, write it back): two
-/// processes can never both take the last units. The exchange clients call it from async code before every
+/// Each call is one short locking write transaction (lock and read the scope's row, apply `BudgetLedger`, write
+/// it back): two processes can never both take the last units. The exchange clients call it from async code before every
 /// request, so the transaction runs through the `async` `Database.write` on a `BlockingWork` thread: waiting
 /// for another process's write lock (up to the busy timeout) never holds a thread of the cooperative pool.
 public struct RequestBudgetStore: RequestBudget {
@@ -43,34 +43,41 @@ public struct RequestBudgetStore: RequestBudget {
     private func update<T: Sendable>(_ scope: BudgetScope, nowMs: Int64,
                                      _ change: @escaping @Sendable (BudgetState) -> (BudgetState, T)) async throws -> T {
         do {
-            return try await database.write { db in try Self.update(scope.name, nowMs: nowMs, change, in: db) }
+            return try await database.lockingWrite { db in try Self.update(scope.name, nowMs: nowMs, change, in: db) }
         } catch {
             throw RequestBudgetError("\(error)")
         }
     }
 
-    /// The statements of one update, inside the caller's write transaction; when it creates a scope's row it
-    /// also prunes rows idle for longer than `retentionMs`.
+    /// The statements of one update, inside the caller's write transaction (`Database.lockingWrite` is enough: the
+    /// scope's row is locked before it is read); when it creates a scope's row it also prunes rows idle for longer
+    /// than `retentionMs`.
     static func update<T>(_ scopeName: String, nowMs: Int64, _ change: (BudgetState) -> (BudgetState, T),
                           in db: Connection) throws -> T {
-        let row = try db.queryOne(
-            "SELECT used_milli, mark_ms, blocked_until_ms FROM request_budgets WHERE scope = ?", [.text(scopeName)])
+        let select = "SELECT used_milli, mark_ms, blocked_until_ms FROM request_budgets WHERE scope = ?" + db.forUpdate
+        var row = try db.queryOne(select, [.text(scopeName)])
+        var created = false
+        if row == nil {
+            // A new scope. Inserted empty and then locked like any other: a process inserting the same scope at the
+            // same moment makes this insert wait for it and do nothing, and the lock then reads its state.
+            created = try db.run("""
+                INSERT INTO request_budgets (scope, used_milli, mark_ms, blocked_until_ms, updated_ms) VALUES (?, 0, 0, 0, ?)
+                ON CONFLICT(scope) DO NOTHING
+                """, [.text(scopeName), .integer(nowMs)]) == 1
+            row = try db.queryOne(select, [.text(scopeName)])
+        }
         let state = row.map {
             BudgetState(usedMilli: Int64($0.int("used_milli") ?? 0), markMs: Int64($0.int("mark_ms") ?? 0),
                         blockedUntilMs: Int64($0.int("blocked_until_ms") ?? 0))
         } ?? BudgetState()
         let (next, answer) = change(state)
         try db.run("""
-            INSERT INTO request_budgets (scope, used_milli, mark_ms, blocked_until_ms, updated_ms)
-            VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(scope) DO UPDATE SET used_milli = excluded.used_milli, mark_ms = excluded.mark_ms,
-                blocked_until_ms = excluded.blocked_until_ms, updated_ms = excluded.updated_ms
-            """, [.text(scopeName), .integer(next.usedMilli), .integer(next.markMs),
-                  .integer(next.blockedUntilMs), .integer(nowMs)])
+            UPDATE request_budgets SET used_milli = ?, mark_ms = ?, blocked_until_ms = ?, updated_ms = ? WHERE scope = ?
+            """, [.integer(next.usedMilli), .integer(next.markMs), .integer(next.blockedUntilMs), .integer(nowMs),
+                  .text(scopeName)])
         // Swept only when a scope's row is new: the table grows only then, and a sweep reads every row, which
-        // would make each budget update conflict with every other one running beside it (on PostgreSQL a
-        // serialization failure, on any backend wasted work on every request).
-        if row == nil {
+        // would make each budget update wait for every other one running beside it.
+        if created {
             try db.run("DELETE FROM request_budgets WHERE updated_ms < ?", [.integer(nowMs - retentionMs)])
         }
         return answer

@@ -172,7 +172,7 @@ public final class SyncEngine: Sendable {
         let duration = leaseDuration
         let record: ConnectionRecord
         do {
-            switch try await database.write({
+            switch try await database.lockingWrite({
                 try ConnectionStore.claim(id, holder: holder, onlyIfDue: onlyIfDue, duration: duration, in: $0)
             }) {
             case .claimed(let claimed): record = claimed
@@ -198,7 +198,7 @@ public final class SyncEngine: Sendable {
         let started = ContinuousClock.now
         let startedAt = Date()
         let duration = leaseDuration
-        guard let record = try await database.write({
+        guard let record = try await database.lockingWrite({
             try ConnectionStore.claimNext(holder: holder, duration: duration, in: $0)
         }) else { return nil }
         return await sync(claimed: record, trigger: .scheduled, holder: holder, started: started, startedAt: startedAt)
@@ -239,7 +239,7 @@ public final class SyncEngine: Sendable {
         var holdingsCount = 0
         do {
             let (failure, read) = (failure, read)
-            holdingsCount = try await database.write { db in
+            holdingsCount = try await database.lockingWrite { db in
                 try self.record(outcome: failure, read: read, for: record.id, trigger: trigger, holder: holder,
                                 startedAt: startedAt, duration: duration, in: db)
             }
@@ -261,7 +261,7 @@ public final class SyncEngine: Sendable {
     /// lease then simply expires.
     private func release(_ id: String, holder: String) async {
         do {
-            try await database.write { try ConnectionStore.release(id, holder: holder, in: $0) }
+            try await database.lockingWrite { try ConnectionStore.release(id, holder: holder, in: $0) }
         } catch {
             logger.error("sync lease could not be released", metadata: ["connection": "\(id)", "error": "\(error)"])
         }
@@ -274,7 +274,7 @@ public final class SyncEngine: Sendable {
                                 started: ContinuousClock.Instant) async -> Outcome {
         let until = Date().addingTimeInterval(TimeInterval(max(1, error.retryAfter ?? 60)))
         do {
-            try await database.write { db in
+            try await database.lockingWrite { db in
                 try ConnectionStore.deferSync(record.id, until: Timestamp.format(until), in: db)
                 try SyncRunStore.recordDeferral(exchange: record.exchange, in: db)
                 try ConnectionStore.release(record.id, holder: holder, in: db)
@@ -307,6 +307,9 @@ public final class SyncEngine: Sendable {
                 holder: String, startedAt: Date, duration: Duration, in db: Connection) throws -> Int {
         let now = Date()
         let nowText = Timestamp.format(now)
+        // Locked before it is read: in a locking write (READ COMMITTED on PostgreSQL) the row lock is what keeps a
+        // PATCH, a claim or a delete from changing the connection between this read and the writes below.
+        try ConnectionStore.lock(id, in: db)
         // The connection may have been deleted while the exchange answered: then there is nothing to write.
         guard let record = try ConnectionStore.find(id, in: db, now: now) else { return 0 }
         // A sync that outlasted its lease (a process stalled past `leaseDuration`) may have been taken over; the
