@@ -20,7 +20,7 @@ public enum ConnectionImport {
         public var label: String?
         public var apiKey: String
         public var apiSecret: String
-        /// Only for the exchanges that need one (KuCoin, OKX, Coinbase Exchange); not checked here.
+        /// For the exchanges whose `info.requiredFields` include it (KuCoin, OKX, Coinbase Exchange); not checked here.
         public var passphrase: String?
 
         public init(exchange: ExchangeID, label: String?, apiKey: String, apiSecret: String, passphrase: String?) {
