@@ -62,8 +62,15 @@ let package = Package(
         ]),
         // Benchmarks and their seed data (`make bench`, Benchmarks/*.sh): never installed on a server.
         .executableTarget(name: "holdfast-bench", dependencies: [
-            "App", "Store", "Vault", "Primitives", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "App", "Store", "Vault", "Primitives", "BenchmarkSeeding", "VaultFixtures",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Seed data for benchmarks and tests, kept out of the libraries the shipped binaries link: only
+        // `holdfast-bench` and test targets depend on these two.
+        // Due connections for the sync benchmarks and the timer's tests, stored through App's `ConnectionImport`.
+        .target(name: "BenchmarkSeeding", dependencies: ["App", "Store", "Vault", "Exchanges"]),
+        // Records in the seed backend's legacy format, which Holdfast only ever reads (`LegacyDecryptor`).
+        .target(name: "VaultFixtures", dependencies: ["Vault", "Primitives"]),
 
         // libFuzzer targets (`make fuzz` links them into a fuzzer), and a replayer for saved inputs.
         .target(name: "FuzzTargets", dependencies: ["App", "FastCGI", "Web", "Vault", "Exchanges", "Sandbox"], path: "Fuzz/Targets"),
@@ -77,9 +84,9 @@ let package = Package(
         .testTarget(name: "WebTests", dependencies: ["Web", "FastCGI"]),
         .testTarget(name: "AppTests", dependencies: [
             "App", "Store", "Web", "Vault", "Exchanges", "Sandbox", "Primitives", "PostgreSQL", "PostgresTestSupport",
-            .product(name: "Logging", package: "swift-log"),
+            "BenchmarkSeeding", .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "VaultTests", dependencies: ["Vault", "Primitives"], resources: [.copy("Vectors")]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "VaultFixtures", "Primitives"], resources: [.copy("Vectors")]),
         .testTarget(name: "BenchTests", dependencies: ["holdfast-bench"]),
         .testTarget(name: "ExchangesTests", dependencies: ["Exchanges", "Sandbox", "Primitives"], resources: [.copy("Vectors")]),
     ],

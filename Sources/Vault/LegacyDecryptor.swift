@@ -19,8 +19,10 @@ public final class LegacyDecryptor: @unchecked Sendable {
 
     /// The seed backend's PBKDF2 iteration count.
     public static let iterations = 100_000
-    static let saltByteCount = 64
-    static let ivByteCount = 16
+    /// Bytes of the per-record salt, the first field of the text form.
+    public static let saltByteCount = 64
+    /// Bytes of the GCM IV, the second field; the seed backend used 16, not GCM's usual 12.
+    public static let ivByteCount = 16
     /// Upper bound on cached keys; each record normally has a unique salt, so the cache is only a shortcut
     /// for repeats and must not grow with the table.
     static let cacheLimit = 1024

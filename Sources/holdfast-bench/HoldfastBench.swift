@@ -1,5 +1,6 @@
 import App
 import ArgumentParser
+import BenchmarkSeeding
 import Foundation
 import Store
 

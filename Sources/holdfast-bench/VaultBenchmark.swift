@@ -1,6 +1,7 @@
 import Foundation
 import Primitives
 import Vault
+import VaultFixtures
 
 /// Measures what the vault costs in a warm process, for `holdfast-bench vault`.
 ///

@@ -30,7 +30,9 @@ struct TableOwnershipTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// Swift sources that run Holdfast's own SQL (the sandbox and fuzz targets have none on these tables).
+    /// Swift sources that run Holdfast's own SQL: every target under `Sources/` (the libraries, the executables and
+    /// the seed libraries only `holdfast-bench` and the tests link) but the sandbox, which has none on these tables;
+    /// the fuzz targets live outside `Sources/` and have none either.
     static func sourceFiles() throws -> [String] {
         let sources = root.appendingPathComponent("Sources")
         guard let walker = FileManager.default.enumerator(atPath: sources.path) else { return [] }
@@ -82,6 +84,16 @@ struct TableOwnershipTests {
                 #expect(Self.owners[table] != nil, "\(table) (\(name)) has no owner in the map")
             }
         }
+    }
+
+    /// The scan covers the seed libraries too: code that only benchmarks and tests link still goes through the
+    /// stores (`BenchmarkSeed` stores through App's `ConnectionImport`).
+    @Test func scanCoversTheSeedLibrariesAndExecutables() throws {
+        let folders = Set(try Self.sourceFiles().map { $0.split(separator: "/")[1] })
+        for folder in ["App", "BenchmarkSeeding", "VaultFixtures", "holdfast", "holdfast-bench", "holdfast-sync"] {
+            #expect(folders.contains(Substring(folder)), "Sources/\(folder) is not scanned")
+        }
+        #expect(!folders.contains("Sandbox"))
     }
 
     /// The scanner itself: it must see a table in each clause form, and not a column that merely shares a prefix.

@@ -1,3 +1,4 @@
+import BenchmarkSeeding
 import Foundation
 import Logging
 import Sandbox
@@ -23,8 +24,8 @@ struct TimerRunTests {
     static func seeded(_ t: TestApp, _ sandbox: SandboxServer, count: Int) throws -> [String] {
         try t.addUser("timer@example.com")
         let accounts = sandbox.state.currentFixture.accounts.filter { $0.exchange == .kucoin || $0.exchange == .binance }
-            .prefix(2).map { BenchmarkSeed.Account(exchange: $0.exchange.rawValue, apiKey: $0.apiKey,
-                                                   apiSecret: $0.apiSecret, passphrase: $0.passphrase) }
+            .prefix(2).map { BenchmarkSeed.Account(exchange: $0.exchange, apiKey: $0.apiKey, apiSecret: $0.apiSecret,
+                                                   passphrase: $0.passphrase) }
         return try BenchmarkSeed.seed(count: count, accounts: Array(accounts), userEmail: "timer@example.com",
                                       database: t.app.database, keyRing: t.app.configuration.keyRing)
     }

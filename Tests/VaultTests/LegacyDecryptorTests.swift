@@ -1,5 +1,6 @@
 import Primitives
 import Testing
+import VaultFixtures
 @testable import Vault
 
 /// The seed backend's `salt:iv:authTag:ciphertext` values, from the shared vector file.

@@ -1,9 +1,12 @@
 import Primitives
+import Vault
 
 /// Writes records in the seed backend's format, which Holdfast itself only ever reads (`LegacyDecryptor`): for the
-/// tests of that reader and the vault benchmark (`holdfast-bench vault`), which need unique-salt legacy data.
+/// tests of that reader and the vault benchmark (`holdfast-bench vault`), which need unique-salt legacy data. Only
+/// they link this library, never a binary a server runs.
 public enum LegacyFixture {
-    /// `plaintext` sealed as the seed backend did: fresh salt and IV, PBKDF2 key, no associated data.
+    /// `plaintext` sealed as the seed backend did: fresh salt and IV, PBKDF2 key, no associated data. The text
+    /// form is `LegacyDecryptor`'s `salt:iv:authTag:ciphertext`, each field standard base64.
     public static func seal(_ plaintext: String, password: String) throws -> String {
         let salt = SecureRandom.bytes(LegacyDecryptor.saltByteCount)
         var derived = try KeyDerivation.pbkdf2SHA256(
