@@ -18,6 +18,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir=${HOLDFAST_POSTGRES_DIR:-$root/state/postgres}
+# Absolute: the server runs in its data folder, where a relative socket folder would name nothing.
+case $dir in /*) ;; *) dir=$PWD/$dir ;; esac
 data=$dir/data
 service_user=holdfast-test
 # The superuser and the database tests connect to; each test suite makes databases of its own beside it.

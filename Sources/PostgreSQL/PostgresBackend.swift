@@ -24,13 +24,19 @@ final class PostgresBackend: DatabaseBackend {
 
     var connectionCounts: (open: Int, idle: Int) { (pool.openConnections, pool.idleConnections) }
 
+    /// A lost race, or a statement prepared before a schema change or a pooler's reset (the connection has
+    /// forgotten it, so the next attempt prepares it again).
     func isRetryable(_ error: any Error) -> Bool {
-        (error as? PostgresError)?.isSerializationFailure == true
+        guard let error = error as? PostgresError else { return false }
+        return error.isSerializationFailure || error.isStalePreparedStatement
     }
 
+    /// A lost connection, an exhausted pool, or a read that met a stale prepared statement (a read is not run
+    /// again: the request gets 503 once, and the connection has prepared afresh for the next).
     func isUnavailable(_ error: any Error) -> Bool {
         if error is PostgresPoolError { return true }
-        return (error as? PostgresError)?.isConnectionLost == true
+        guard let error = error as? PostgresError else { return false }
+        return error.isConnectionLost || error.isStalePreparedStatement
     }
 }
 

@@ -18,6 +18,21 @@ public final class PostgresConnection {
     private let secrets: [String]
     /// True between a transaction's BEGIN and its end, so a lost connection is not silently re-opened in between.
     private var transactionOpen = false
+    /// This session's prepared statements: name by statement text and parameter types. The store runs the same few
+    /// dozen statements over and over; prepared once per connection, the server parses and plans each once instead
+    /// of at every execution (PostgreSQL manual, "PREPARE": "can be a significant performance win when a single
+    /// session is being used to execute a large number of similar statements"). Emptied when the session is
+    /// replaced (`PQreset`) or the server no longer knows a statement.
+    private var prepared: [PreparedKey: String] = [:]
+    /// At most this many statements are prepared per connection; others run unprepared. Statements whose text
+    /// varies (an `IN (?, ?, …)` list of a different length each time) would otherwise fill the session.
+    static let maximumPreparedStatements = 200
+    /// Statements prepared in this session so far: names are never reused, since a statement dropped from
+    /// `prepared` may still exist on the server.
+    private var preparedCount = 0
+    /// Set when `prepared` was emptied inside a transaction: the server's statements are deallocated at the next
+    /// statement outside one, so forgotten statements do not pile up in the session.
+    private var deallocatePending = false
 
     /// Connects to `connectionString`: a `postgres://` / `postgresql://` URL or a libpq keyword string
     /// (`host=… dbname=…`). TLS is what the string asks for (`sslmode=require`, `verify-full` …): libpq does it.
@@ -152,7 +167,7 @@ public final class PostgresConnection {
     }
 
     /// Rewrites the placeholders, binds `bindings` and runs one statement.
-    private func perform(_ sql: String, _ bindings: [SQLValue]) throws -> PostgresResult {
+    private func perform(_ sql: String, _ bindings: [SQLValue], retried: Bool = false) throws -> PostgresResult {
         try reconnectIfBroken()
         let statement = Placeholders.rewrite(sql)
         guard statement.parameterCount == bindings.count else {
@@ -182,9 +197,49 @@ public final class PostgresConnection {
         let lengths = parameters.map { Int32($0.bytes?.count ?? 0) }
         let formats = parameters.map { Int32($0.binary ? 1 : 0) }
         let values = buffers.map { UnsafePointer($0) }
-        let result = PQexecParams(handle, statement.sql, Int32(parameters.count), types, values, lengths, formats,
-                                  0)
-        return try check(result, sql: statement.sql)
+        let result: OpaquePointer?
+        if let name = try preparedName(for: statement.sql, types: types) {
+            result = PQexecPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 0)
+        } else {
+            result = PQexecParams(handle, statement.sql, Int32(parameters.count), types, values, lengths, formats, 0)
+        }
+        do {
+            return try check(result, sql: statement.sql)
+        } catch let error as PostgresError where error.isStalePreparedStatement {
+            // The server no longer has the statement (a pooler in front discarded it) or its plan's result shape
+            // changed under it (a migration added a column to a `c.*`): prepare afresh. Alone, the statement simply
+            // runs again; inside a transaction the server has aborted it, so the error goes up, and `Database`
+            // runs a write again and answers a read 503 (`PostgresBackend`).
+            forgetPreparedStatements()
+            if retried || PQtransactionStatus(handle) != PQTRANS_IDLE { throw error }
+            return try perform(sql, bindings, retried: true)
+        }
+    }
+
+    /// The name `sql` with parameter `types` is prepared under in this session, preparing it now when it is new
+    /// and there is room (one more round trip, once); nil to run it unprepared. Throws what preparing throws (a
+    /// syntax error, an unknown column), as running it would have.
+    private func preparedName(for sql: String, types: [Oid]) throws -> String? {
+        let key = PreparedKey(sql: sql, types: types)
+        if let name = prepared[key] { return name }
+        if deallocatePending && PQtransactionStatus(handle) == PQTRANS_IDLE {
+            try execute("DEALLOCATE ALL")
+            deallocatePending = false
+        }
+        guard prepared.count < Self.maximumPreparedStatements else { return nil }
+        preparedCount += 1
+        let name = "holdfast_\(preparedCount)"
+        _ = try check(PQprepare(handle, name, sql, Int32(types.count), types), sql: sql)
+        prepared[key] = name
+        return name
+    }
+
+    /// Forgets every prepared statement (a stale one was met): deallocated on the server now when no
+    /// transaction is open, else at the next statement outside one.
+    private func forgetPreparedStatements() {
+        prepared.removeAll()
+        deallocatePending = true
+        if PQtransactionStatus(handle) == PQTRANS_IDLE, (try? execute("DEALLOCATE ALL")) != nil { deallocatePending = false }
     }
 
     /// Turns a libpq result into a `PostgresResult`, or a thrown `PostgresError` when the statement failed.
@@ -211,6 +266,9 @@ public final class PostgresConnection {
                                 + "server rolled back", sql: nil, connectionBroken: true)
         }
         PQreset(handle)
+        // A new session: the statements prepared in the old one are gone with it.
+        prepared.removeAll()
+        deallocatePending = false
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = ConnectionString.scrub(Self.lastError(of: handle), removing: secrets)
             throw PostgresError(sqlState: nil, message: "cannot reconnect: \(message)", sql: nil, connectionBroken: true)
@@ -233,6 +291,13 @@ public final class PostgresConnection {
             .filter { !$0.isEmpty }
             .joined(separator: " ")
     }
+}
+
+/// A statement as prepared: its text and its parameters' types (the same text bound with other types is another
+/// statement to the server).
+private struct PreparedKey: Hashable {
+    let sql: String
+    let types: [Oid]
 }
 
 // Not Sendable, on purpose and visibly: a libpq connection is for one thread at a time (see the type's comment).

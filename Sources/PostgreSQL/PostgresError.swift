@@ -38,6 +38,15 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     /// (40001, REPEATABLE READ and SERIALIZABLE) or deadlock (40P01).
     public var isSerializationFailure: Bool { sqlState == "40001" || sqlState == "40P01" }
 
+    /// A prepared statement the session lost (26000: a pooler discarded it) or whose cached plan no longer fits
+    /// the table (0A000 "cached plan must not change result type": a migration changed it): prepared again, the
+    /// statement runs.
+    public var isStalePreparedStatement: Bool {
+        // 0A000 is every "feature not supported"; only this message is about a cached plan (servers answer in
+        // English unless `lc_messages` says otherwise: then the error is simply not taken for a stale one).
+        sqlState == "26000" || (sqlState == "0A000" && message.contains("cached plan must not change result type"))
+    }
+
     /// A lock could not be taken at once (55P03): `FOR UPDATE NOWAIT`, or `lock_timeout` ran out.
     public var isLockNotAvailable: Bool { sqlState == "55P03" }
 

@@ -86,6 +86,34 @@ struct HoldingStoreTests {
         #expect(try StoreFixtures.count("tokens", in: database) == 2)
     }
 
+    /// More assets than one multi-row statement takes, in and out, and an asset read twice (the last read
+    /// counts, wallets and all, as when each balance was written in turn).
+    @Test(arguments: TestBackend.allCases)
+    static func manyAssetsGoInAndOutInSeveralStatements(_ backend: TestBackend) throws { try Self(backend).manyAssetsGoInAndOutInSeveralStatements() }
+    func manyAssetsGoInAndOutInSeveralStatements() throws {
+        let id = try portfolio(for: connection, of: ada)
+        let many = HoldingStore.rowsPerStatement * 2 + 50
+        func coin(_ index: Int, amount: String) -> Balance {
+            Balance(asset: "C\(index)", free: amount, locked: "0", total: amount, wallets: [
+                WalletBalance(wallet: "spot", rawAsset: "C\(index)", free: amount, locked: "0"),
+            ])
+        }
+        let first = (0..<many).map { coin($0, amount: "1.\($0)") }
+        #expect(try replace(id, with: first) == many)
+        let ids = Dictionary(uniqueKeysWithValues: try holdings(of: connection).map { ($0.asset, $0.id) })
+        #expect(ids.count == many)
+        // Keep the odd ones, one of them read twice: the second amount counts.
+        let kept = stride(from: 1, to: many, by: 2).map { coin($0, amount: "2") } + [coin(1, amount: "3")]
+        #expect(try replace(id, with: kept) == kept.count - 1)
+        let after = try holdings(of: connection)
+        #expect(after.count == kept.count - 1)
+        #expect(after.allSatisfy { ids[$0.asset] == $0.id })
+        #expect(after.first { $0.asset == "C1" }?.amount == "3")
+        #expect(after.first { $0.asset == "C1" }?.wallets == [HoldingStore.Wallet(wallet: "spot", rawAsset: "C1", free: "3", locked: "0")])
+        #expect(after.first { $0.asset == "C3" }?.amount == "2")
+        #expect(try StoreFixtures.count("holding_wallets", in: database) == kept.count - 1)
+    }
+
     @Test(arguments: TestBackend.allCases)
     static func walletRowsReportedTwiceAreSummedExactly(_ backend: TestBackend) throws { try Self(backend).walletRowsReportedTwiceAreSummedExactly() }
     func walletRowsReportedTwiceAreSummedExactly() throws {

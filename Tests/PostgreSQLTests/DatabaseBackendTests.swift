@@ -105,6 +105,31 @@ struct DatabaseBackendTests {
         #expect(try database.read { try $0.query(lockQuery).count } == 0)
     }
 
+    /// A statement prepared before a table changed shape (a migration run while the service runs): a write whose
+    /// transaction it aborted runs again and prepares afresh; a read, never run twice, is unavailable once (503).
+    @Test func aStatementPreparedBeforeASchemaChangeCostsOneAttempt() throws {
+        let database = Database(postgresql: server.url, poolSize: 1)
+        defer { database.close() }
+        try database.write { db in
+            try db.execute("CREATE TABLE shaped (id INTEGER PRIMARY KEY)")
+            try db.run("INSERT INTO shaped (id) VALUES (1)")
+        }
+        let select = "SELECT * FROM shaped WHERE id = ?"
+        #expect(try database.read { try $0.queryOne(select, [.int(1)]) } != nil)
+        try server.connect().execute("ALTER TABLE shaped ADD COLUMN a TEXT")
+        let attempts = Failures()
+        let columns = try database.write { db in
+            attempts.add(DatabaseError.closed)
+            return try db.queryOne(select, [.int(1)])?.columns.keys.sorted()
+        }
+        #expect(columns == ["a", "id"])
+        #expect(attempts.all.count == 2)
+        try server.connect().execute("ALTER TABLE shaped ADD COLUMN b TEXT")
+        let error = try #require(throws: DatabaseError.self) { try database.read { try $0.queryOne(select, [.int(1)]) } }
+        if case .unavailable = error {} else { Issue.record("unexpected \(error)") }
+        #expect(try database.read { try $0.queryOne(select, [.int(1)]) }?.columns.keys.sorted() == ["a", "b", "id"])
+    }
+
     @Test func aWriteClosureRunsAgainAfterASerializationFailure() throws {
         let database = Database(postgresql: server.url, poolSize: 2)
         defer { database.close() }

@@ -29,13 +29,13 @@ extension ConnectionStore {
 
     /// Claims connection `id` for `holder` at `now` for `duration` seconds; with `onlyIfDue`, only while the due
     /// rule still holds. Run it inside a write transaction (`Database.lockingWrite` is enough: it locks the
-    /// connection's row first): the check and the lease must commit together. `rowLocked` says the caller's
+    /// connection's row as it reads it): the check and the lease must commit together. `rowLocked` says the caller's
     /// transaction has locked the row already (`claimNext`'s pick).
     static func claim(_ id: String, holder: String, onlyIfDue: Bool, duration: TimeInterval = SyncLease.defaultDuration,
                       now: Date = Date(), rowLocked: Bool = false, in db: Connection) throws -> Claim {
         guard UUIDs.isValid(id) else { return .notFound }
-        if !rowLocked { try lock(id, in: db) }
-        guard let record = try find(id, in: db, now: now) else { return .notFound }
+        let found = rowLocked ? try find(id, in: db, now: now) : try findLocked(id, in: db, now: now)
+        guard let record = found else { return .notFound }
         if onlyIfDue && !record.due { return .notDue }
         // Checked here, not by the caller beforehand: a pause committed after the caller looked still counts.
         if record.status == .disabled { return .paused }
@@ -62,9 +62,9 @@ extension ConnectionStore {
     /// `duration` seconds; nil when none is left. Run it inside a write transaction (`Database.lockingWrite` is
     /// enough).
     ///
-    /// On PostgreSQL the pick is `FOR NO KEY UPDATE SKIP LOCKED` (the lock `lock` takes): a timer on another host claiming at the same moment
-    /// has locked the row it picked, so this one takes the next instead of waiting for it (and then finding it
-    /// leased). SQLite has one writer at a time, which needs no skipping. Either way the pick is then claimed by
+    /// On PostgreSQL the pick is `FOR NO KEY UPDATE SKIP LOCKED` (the lock `findLocked` takes): a timer on another host
+    /// claiming at the same moment has locked the row it picked, so this one takes the next instead of waiting for
+    /// it (and then finding it leased). SQLite has one writer at a time, which needs no skipping. Either way the pick is then claimed by
     /// `claim`, which re-checks the due rule and the lease under the row lock; a pick that loses (another
     /// transaction leased it between the two statements) is skipped and the next one tried, a bounded number of
     /// times. Leases that expired are taken over; leases of dead local processes are not: the next runs find
@@ -91,16 +91,6 @@ extension ConnectionStore {
             passed.append(id)
         }
         return nil
-    }
-
-    /// Locks connection `id`'s row until the caller's transaction ends. On PostgreSQL at READ COMMITTED
-    /// (`Database.lockingWrite`) this is what makes the reads that follow see a write that committed while this
-    /// one waited, and keeps the row as read until the commit. `FOR NO KEY UPDATE`, the lock an UPDATE takes: it
-    /// excludes other writers of the row but not inserts of rows that reference it. SQLite's `BEGIN IMMEDIATE`
-    /// already excludes every other writer, so there it runs nothing. A missing row locks nothing.
-    static func lock(_ id: String, in db: Connection) throws {
-        guard db.dialect == .postgresql else { return }
-        try db.query("SELECT id FROM exchange_connections WHERE id = ? FOR NO KEY UPDATE", [.text(id.lowercased())])
     }
 
     /// Whether another holder than `holder` has connection `id`'s lease now, inside the caller's transaction: then

@@ -33,6 +33,18 @@ public enum ConnectionStore {
             .flatMap(ConnectionRecord.init)
     }
 
+    /// `find(_:in:now:)` with the row locked until the caller's transaction ends: on PostgreSQL `FOR NO KEY
+    /// UPDATE OF c` (the lock an UPDATE takes: it excludes other writers of the row, not inserts of rows that
+    /// refer to it), which in a `Database.lockingWrite` makes the read see a write that committed while this one
+    /// waited and keeps the row as read until the commit. SQLite's `BEGIN IMMEDIATE` already excludes every other
+    /// writer. Nil, and nothing locked, when the row is gone.
+    static func findLocked(_ id: String, in db: Connection, now: Date = Date()) throws -> ConnectionRecord? {
+        guard UUIDs.isValid(id) else { return nil }
+        let lock = db.dialect == .postgresql ? " FOR NO KEY UPDATE OF c" : ""
+        return try db.queryOne(selectSQL + " WHERE c.id = ?2" + lock, [.text(Timestamp.format(now)), .text(id.lowercased())])
+            .flatMap(ConnectionRecord.init)
+    }
+
     /// Every connection of `userID`, oldest first.
     static func all(userID: String, in db: Connection, now: Date = Date()) throws -> [ConnectionRecord] {
         try db.query(selectSQL + " WHERE c.user_id = ?2 ORDER BY c.created_at, c.id", [.text(Timestamp.format(now)), .text(userID)])

@@ -16,11 +16,27 @@ extension HoldingStore {
         var total: String { DecimalString.add(free, locked) ?? free }
     }
 
-    /// Replaces the wallet rows of one holding, in the caller's transaction. Rows with the same wallet and
-    /// exchange id are summed exactly, so a client that reports one twice (it should not) cannot break the
-    /// write on the table's primary key.
-    static func replaceWallets(of holdingID: Int, with wallets: [WalletBalance], in db: Connection) throws {
-        _ = try db.run("DELETE FROM holding_wallets WHERE holding_id = ?", [.int(holdingID)])
+    /// Replaces the wallet rows of every holding of `portfolioID` with `holdings`' wallets (rows of the same
+    /// wallet and raw asset merged: their amounts added), in the caller's transaction: one delete, then the rows
+    /// `rowsPerStatement` at a time. Holdings not listed keep no wallet rows.
+    static func replaceWallets(ofPortfolio portfolioID: String, with holdings: [(holdingID: Int, wallets: [WalletBalance])],
+                               in db: Connection) throws {
+        _ = try db.run("DELETE FROM holding_wallets WHERE holding_id IN (SELECT id FROM holdings WHERE portfolio_id = ?)",
+                       [.text(portfolioID)])
+        let rows = holdings.flatMap { holding in merged(holding.wallets).map { (holding.holdingID, $0) } }
+        for chunk in rows.chunks(of: HoldingStore.rowsPerStatement) {
+            let bindings = chunk.flatMap { holdingID, wallet -> [SQLValue] in
+                [.int(holdingID), .text(wallet.wallet), .text(wallet.rawAsset), .text(wallet.free), .text(wallet.locked)]
+            }
+            _ = try db.run("""
+                INSERT INTO holding_wallets (holding_id, wallet, raw_asset, free, locked)
+                VALUES \(Array(repeating: "(?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
+                """, bindings)
+        }
+    }
+
+    /// `wallets` with rows of the same wallet and raw asset merged (amounts added), in first-seen order.
+    private static func merged(_ wallets: [WalletBalance]) -> [WalletBalance] {
         var order: [String] = []
         var merged: [String: WalletBalance] = [:]
         for wallet in wallets {
@@ -34,15 +50,9 @@ extension HoldingStore {
                 merged[key] = wallet
             }
         }
-        for key in order {
-            guard let wallet = merged[key] else { continue }
-            _ = try db.run("INSERT INTO holding_wallets (holding_id, wallet, raw_asset, free, locked) VALUES (?, ?, ?, ?, ?)",
-                           [.int(holdingID), .text(wallet.wallet), .text(wallet.rawAsset), .text(wallet.free),
-                            .text(wallet.locked)])
-        }
+        return order.compactMap { merged[$0] }
     }
 
-    /// The wallet rows of the holdings in `scope`, by holding id, in wallet order.
     static func wallets(in scope: Scope, in db: Connection) throws -> [Int: [Wallet]] {
         let rows = try db.query("""
             SELECT w.holding_id, w.wallet, w.raw_asset, w.free, w.locked

@@ -46,31 +46,55 @@ enum HoldingStore {
     ///
     /// Upserts every non-zero balance (creating unknown tokens) with its wallet rows, then deletes holdings of
     /// assets that are gone or zero (their wallet rows go with them: `ON DELETE CASCADE`). A holding that stays
-    /// keeps its id, so nothing that refers to it is orphaned. Runs in the caller's transaction (the sync's).
+    /// keeps its id, so nothing that refers to it is orphaned. An asset read twice counts once, as read last.
+    /// Runs in the caller's transaction (the sync's), in a few statements whatever the number of assets (rows go
+    /// `rowsPerStatement` at a time): on PostgreSQL each statement is a round trip the sync's lock is held for.
     static func replace(portfolioID: String, with balances: [Balance], at now: String, in db: Connection) throws -> Int {
-        var kept: Set<Int> = []
-        let held = balances.filter { !DecimalString.isZero($0.total) }
-        let tokenIDs = try tokenIDs(for: held.map(\.asset), at: now, in: db)
-        for balance in held {
-            guard let tokenID = tokenIDs[balance.asset] else { throw HoldingStoreError.tokenMissing(balance.asset) }
-            guard let holdingID = try db.queryOne("""
+        var latest: [String: Balance] = [:]
+        var order: [String] = []
+        for balance in balances where !DecimalString.isZero(balance.total) {
+            if latest[balance.asset] == nil { order.append(balance.asset) }
+            latest[balance.asset] = balance
+        }
+        let held = order.compactMap { latest[$0] }
+        let tokenIDs = try tokenIDs(for: order, at: now, in: db)
+        var holdingIDs: [String: Int] = [:]
+        for chunk in held.chunks(of: rowsPerStatement) {
+            var bindings: [SQLValue] = []
+            for balance in chunk {
+                guard let tokenID = tokenIDs[balance.asset] else { throw HoldingStoreError.tokenMissing(balance.asset) }
+                bindings += [.text(portfolioID), .int(tokenID), .text(balance.total), .text(balance.free),
+                             .text(balance.locked), .text(now), .text(now)]
+            }
+            let symbols = Dictionary(chunk.compactMap { balance in tokenIDs[balance.asset].map { ($0, balance.asset) } },
+                                     uniquingKeysWith: { first, _ in first })
+            for row in try db.query("""
                 INSERT INTO holdings (portfolio_id, token_id, amount, free, locked, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
                 ON CONFLICT(portfolio_id, token_id) DO UPDATE SET amount = excluded.amount, free = excluded.free,
                     locked = excluded.locked, updated_at = excluded.updated_at
-                RETURNING id
-                """, [.text(portfolioID), .int(tokenID), .text(balance.total), .text(balance.free), .text(balance.locked),
-                      .text(now), .text(now)])?.int("id") else { continue }
-            try replaceWallets(of: holdingID, with: balance.wallets, in: db)
-            kept.insert(tokenID)
+                RETURNING id, token_id
+                """, bindings) {
+                if let id = row.int("id"), let tokenID = row.int("token_id"), let symbol = symbols[tokenID] {
+                    holdingIDs[symbol] = id
+                }
+            }
         }
-        let stored = try db.query("SELECT token_id FROM holdings WHERE portfolio_id = ?", [.text(portfolioID)])
-        for row in stored {
-            guard let tokenID = row.int("token_id"), !kept.contains(tokenID) else { continue }
-            _ = try db.run("DELETE FROM holdings WHERE portfolio_id = ? AND token_id = ?", [.text(portfolioID), .int(tokenID)])
+        try replaceWallets(ofPortfolio: portfolioID, with: held.compactMap { balance in
+            holdingIDs[balance.asset].map { (holdingID: $0, wallets: balance.wallets) }
+        }, in: db)
+        let kept = Set(held.compactMap { tokenIDs[$0.asset] })
+        let gone = try db.query("SELECT token_id FROM holdings WHERE portfolio_id = ?", [.text(portfolioID)])
+            .compactMap { $0.int("token_id") }.filter { !kept.contains($0) }
+        for chunk in gone.chunks(of: rowsPerStatement) {
+            _ = try db.run("DELETE FROM holdings WHERE portfolio_id = ? AND token_id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))",
+                           [.text(portfolioID)] + chunk.map { .int($0) })
         }
-        return kept.count
+        return held.count
     }
+
+    /// Rows per multi-row statement: far below SQLite's 32,766 parameters, and enough for any account in one.
+    static let rowsPerStatement = 200
 
     /// The `tokens` ids of `symbols`, inserting the symbols not seen before. One query finds the known ones (the
     /// usual case: one round trip for every asset of a sync); new ones are inserted in symbol order, so two syncs

@@ -307,11 +307,10 @@ public final class SyncEngine: Sendable {
                 holder: String, startedAt: Date, duration: Duration, in db: Connection) throws -> Int {
         let now = Date()
         let nowText = Timestamp.format(now)
-        // Locked before it is read: in a locking write (READ COMMITTED on PostgreSQL) the row lock is what keeps a
+        // Locked as it is read: in a locking write (READ COMMITTED on PostgreSQL) the row lock is what keeps a
         // PATCH, a claim or a delete from changing the connection between this read and the writes below.
-        try ConnectionStore.lock(id, in: db)
         // The connection may have been deleted while the exchange answered: then there is nothing to write.
-        guard let record = try ConnectionStore.find(id, in: db, now: now) else { return 0 }
+        guard let record = try ConnectionStore.findLocked(id, in: db, now: now) else { return 0 }
         // A sync that outlasted its lease (a process stalled past `leaseDuration`) may have been taken over; the
         // taker's result is the one kept, so a connection's balances are never applied twice for one due period.
         if try ConnectionStore.leasedToAnother(record.id, holder: holder, in: db) {
