@@ -97,4 +97,20 @@ extension ConnectionStoreTests {
         #expect(!SyncLease.isAlive("999999:12345:deadbeef"))
         #expect(SyncLease.isAlive("something else"))
     }
+
+    /// The pick walks the claim-order index and stops at the first due row: it never sorts the due connections
+    /// (with `IS NULL OR <= ?` SQLite answered with two index ranges and a sort of every due row, every claim).
+    /// SQLite's planner is deterministic on a table without statistics; PostgreSQL's depends on them, so only
+    /// SQLite's plan is checked here (BENCHMARKS.md §3c has both timers' CPU per sync at 10,000 connections).
+    @Test static func thePickWalksTheClaimOrderIndexWithoutSorting() throws {
+        let t = try TestApp()
+        for passing in [0, 2] {
+            let plan = try t.app.database.read { db in
+                try db.query("EXPLAIN QUERY PLAN " + ConnectionStore.pickSQL(passing: passing, dialect: .sqlite),
+                             [.text(Timestamp.format(Date()))] + Array(repeating: .text("x"), count: passing))
+            }.compactMap { $0.string("detail") }
+            #expect(plan.contains { $0.contains("exchange_connections_next_due") }, "\(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+        }
+    }
 }

@@ -71,18 +71,11 @@ extension ConnectionStore {
     /// them expired.
     static func claimNext(holder: String, duration: TimeInterval = SyncLease.defaultDuration, now: Date = Date(),
                           in db: Connection) throws -> ConnectionRecord? {
-        let skipLocked = db.dialect == .postgresql ? " FOR NO KEY UPDATE OF c SKIP LOCKED" : ""
         var passed: [String] = []
         for _ in 0..<8 {
-            let exclusion = passed.isEmpty ? "" : " AND c.id NOT IN (" + passed.map { _ in "?" }.joined(separator: ", ") + ")"
             let bindings: [SQLValue] = [.text(Timestamp.format(now))] + passed.map { .text($0) }
-            // Ordered as the index `exchange_connections_next_due` (never attempted first, then the oldest next
-            // attempt), so the scan stops at the first due row without a live lease.
-            guard let id = try db.queryOne("""
-                SELECT c.id FROM exchange_connections c WHERE \(dueCondition)
-                AND NOT EXISTS (SELECT 1 FROM sync_leases l WHERE l.connection_id = c.id AND l.expires_at > ?1)\(exclusion)
-                ORDER BY c.next_attempt_at NULLS FIRST, c.id LIMIT 1\(skipLocked)
-                """, bindings)?.string("id") else { return nil }
+            guard let id = try db.queryOne(pickSQL(passing: passed.count, dialect: db.dialect), bindings)?
+                .string("id") else { return nil }
             // On SQLite nothing was locked by the pick, but its write transaction already excludes every other writer.
             if case .claimed(let record) = try claim(id, holder: holder, onlyIfDue: true, duration: duration, now: now,
                                                      rowLocked: true, in: db) {
@@ -91,6 +84,20 @@ extension ConnectionStore {
             passed.append(id)
         }
         return nil
+    }
+
+    /// `claimNext`'s pick: the id of the due connection without a live lease that has waited longest, `?1` the
+    /// time, `?2…` the ids of `passing` connections to pass over. Ordered as the index
+    /// `exchange_connections_next_due` (never attempted first, then the oldest next attempt), so the scan stops at
+    /// the first due row without a live lease instead of sorting every due connection.
+    static func pickSQL(passing: Int, dialect: SQLDialect) -> String {
+        let exclusion = passing == 0 ? "" : " AND c.id NOT IN (" + Array(repeating: "?", count: passing).joined(separator: ", ") + ")"
+        let skipLocked = dialect == .postgresql ? " FOR NO KEY UPDATE OF c SKIP LOCKED" : ""
+        return """
+            SELECT c.id FROM exchange_connections c WHERE \(dueCondition)
+            AND NOT EXISTS (SELECT 1 FROM sync_leases l WHERE l.connection_id = c.id AND l.expires_at > ?1)\(exclusion)
+            ORDER BY c.next_attempt_at NULLS FIRST, c.id LIMIT 1\(skipLocked)
+            """
     }
 
     /// Whether another holder than `holder` has connection `id`'s lease now, inside the caller's transaction: then
