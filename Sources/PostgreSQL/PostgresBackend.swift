@@ -71,6 +71,8 @@ extension PostgresConnection: BackendConnection {
             try query("SELECT pg_advisory_lock\(mode)(?)", [.integer(Self.writeLockKey)])
             defer { _ = try? query("SELECT pg_advisory_unlock\(mode)(?)", [.integer(Self.writeLockKey)]) }
             return try serializableTransaction { _ in try body() }
+        case .autocommit:
+            return try body()
         case .lockingWrite:
             return try inTransaction(begin: "BEGIN; SELECT pg_advisory_xact_lock_shared(\(Self.writeLockKey))") { _ in
                 try body()

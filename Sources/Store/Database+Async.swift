@@ -18,6 +18,12 @@ extension Database {
         try await BlockingWork.run { try self.write(body) }
     }
 
+    /// `autocommit(_:)` on a blocking-work thread; the task suspends until it returns.
+    @discardableResult
+    public func autocommit<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await BlockingWork.run { try self.autocommit(body) }
+    }
+
     /// `lockingWrite(_:)` on a blocking-work thread; the task suspends until it commits or rolls back.
     @discardableResult
     public func lockingWrite<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {

@@ -16,6 +16,12 @@ public enum TransactionKind: Sendable {
     /// updates, nonces and sync results, each about one connection's rows or one counter row. On SQLite the same
     /// as `write` (`BEGIN IMMEDIATE` already excludes every other writer).
     case lockingWrite
+    /// No transaction at all: each statement commits by itself. For a closure whose every write is one atomic
+    /// statement (an upsert, or a compare-and-swap `UPDATE … WHERE` the row still holds what was read), which so
+    /// costs no BEGIN and COMMIT round trips and holds no lock from one statement to the next. Statements may
+    /// see different commits; the closure must not rely on them agreeing. SQLite: its autocommit mode, each
+    /// statement taking the write lock in turn.
+    case autocommit
 }
 
 /// A connection a backend lends to a `Database`: a store `Connection` that can also run a closure in a

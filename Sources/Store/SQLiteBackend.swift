@@ -32,6 +32,8 @@ extension SQLiteConnection: BackendConnection {
         switch kind {
         case .write, .retriedWrite, .lockingWrite:
             return try transaction { _ in try body() }
+        case .autocommit:
+            return try body()
         case .read:
             try execute("BEGIN")
             do {

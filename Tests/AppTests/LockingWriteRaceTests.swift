@@ -40,6 +40,68 @@ struct LockingWriteRaceTests {
         #expect(rows.count == 1)
     }
 
+    /// The row-lock fallback of the compare-and-swap, raced the same way: still exactly 85.
+    @Test(arguments: TestBackend.allCases)
+    static func racingLockedUpdatesNeverGrantMoreThanTheLimit(_ backend: TestBackend) async throws {
+        let test = try Self(backend)
+        defer { test.other.close() }
+        let databases = [test.t.app.database, test.other]
+        let policy = BudgetPolicy(limit: 100, refill: .window(milliseconds: 60_000))
+        let scope = "locked \(UUID())"
+        let nowMs: Int64 = 1_800_000_010_000
+        let answers = AnswerTally()
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    for _ in 0..<30 {
+                        let answer = try? await databases[index % 2].lockingWrite { db in
+                            try RequestBudgetStore.update(scope, nowMs: nowMs, { BudgetLedger.reserve(1, state: $0, policy: policy, nowMs: nowMs) }, in: db)
+                        }
+                        answers.add(answer.map { $0 == .go ? "go" : "wait" } ?? "error")
+                    }
+                }
+            }
+        }
+        #expect(answers.counts == ["go": 85, "wait": 155])
+    }
+
+    /// A swap whose row another process changed between its read and its write writes nothing and reads again;
+    /// out of attempts it gives up (nil) and the caller takes the row lock.
+    @Test(arguments: TestBackend.allCases)
+    static func aLostSwapReadsAgainAndGivesUpAfterItsAttempts(_ backend: TestBackend) throws {
+        let test = try Self(backend)
+        defer { test.other.close() }
+        let policy = BudgetPolicy(limit: 100, refill: .window(milliseconds: 60_000))
+        let scope = "swap \(UUID())"
+        let nowMs: Int64 = 1_800_000_010_000
+        func reserve(_ db: Connection) -> (BudgetState) -> (BudgetState, Reservation) {
+            { BudgetLedger.reserve(10, state: $0, policy: policy, nowMs: nowMs) }
+        }
+        // Creates the row: 10 used.
+        #expect(try test.t.app.database.autocommit { db in
+            try RequestBudgetStore.swap(scope, nowMs: nowMs, reserve(db), attempts: 1, in: db)
+        } == .go)
+        // Every read is followed by another process's reservation of 10 before the write.
+        let interfering = { (db: Connection, attempts: Int) throws -> Reservation? in
+            try RequestBudgetStore.swap(scope, nowMs: nowMs, { state in
+                _ = try? test.other.autocommit { other in
+                    try RequestBudgetStore.swap(scope, nowMs: nowMs, { BudgetLedger.reserve(10, state: $0, policy: policy, nowMs: nowMs) },
+                                                attempts: 1, in: other)
+                }
+                return BudgetLedger.reserve(10, state: state, policy: policy, nowMs: nowMs)
+            }, attempts: attempts, in: db)
+        }
+        #expect(try test.t.app.database.autocommit { try interfering($0, 1) } == nil)
+        #expect(try test.t.app.database.autocommit { try interfering($0, 3) } == nil)
+        // 10 + 1 + 3 interfering reservations of 10: nothing of the lost swaps was written.
+        let used = try test.t.app.database.read { try $0.queryOne("SELECT used_milli FROM request_budgets WHERE scope = ?", [.text(scope)]) }
+        #expect(used?.int("used_milli") == 50_000)
+        // Without interference the next swap wins at once.
+        #expect(try test.t.app.database.autocommit { db in
+            try RequestBudgetStore.swap(scope, nowMs: nowMs, reserve(db), attempts: 1, in: db)
+        } == .go)
+    }
+
     /// Eight tasks, half on each handle, take nonces for one new key: 240 nonces, all different.
     @Test(arguments: TestBackend.allCases)
     static func racingNoncesAreNeverHandedOutTwice(_ backend: TestBackend) async throws {

@@ -19,11 +19,11 @@ public struct ExchangeNonceStore: NonceStore {
     /// one statement, so two processes never get the same one. Throws the database's error.
     public func nextNonce(forKey apiKey: String, atLeast: UInt64) async throws -> UInt64 {
         let keyHash = Hex.encode(Digest.sha256(apiKey))
-        return try await database.lockingWrite { db in try Self.advance(keyHash: keyHash, atLeast: atLeast, in: db) }
+        return try await database.autocommit { db in try Self.advance(keyHash: keyHash, atLeast: atLeast, in: db) }
     }
 
-    /// The raise of `nextNonce`, inside the caller's write transaction: one upsert that takes the key's row lock
-    /// (or inserts it) and returns the new value, so it is right at any isolation level.
+    /// The raise of `nextNonce`: one upsert that takes the key's row lock (or inserts it) and returns the new
+    /// value, so it is right at any isolation level and outside a transaction (`Database.autocommit`).
     static func advance(keyHash: String, atLeast: UInt64, in db: Connection) throws -> UInt64 {
         let greatest = db.dialect == .postgresql ? "GREATEST" : "max"
         let row = try db.queryOne("""

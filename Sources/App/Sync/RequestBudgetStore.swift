@@ -5,8 +5,9 @@ import Store
 /// The owner of `request_budgets` (migration 0006): the exchange request budget kept in the database, so the
 /// responder's workers and the timer, separate processes sending from one IP, spend from one count.
 ///
-/// Each call is one short locking write transaction (lock and read the scope's row, apply `BudgetLedger`, write
-/// it back): two processes can never both take the last units. The exchange clients call it from async code before every
+/// Each call reads the scope's row, applies `BudgetLedger` and writes the row back only if it still holds what was
+/// read (a compare-and-swap, retried; after a few lost swaps the row is locked instead): two processes can never
+/// both take the last units. The exchange clients call it from async code before every
 /// request, so the transaction runs through the `async` `Database.write` on a `BlockingWork` thread: waiting
 /// for another process's write lock (up to the busy timeout) never holds a thread of the cooperative pool.
 public struct RequestBudgetStore: RequestBudget {
@@ -43,15 +44,62 @@ public struct RequestBudgetStore: RequestBudget {
     private func update<T: Sendable>(_ scope: BudgetScope, nowMs: Int64,
                                      _ change: @escaping @Sendable (BudgetState) -> (BudgetState, T)) async throws -> T {
         do {
+            if let answer = try await database.autocommit({ db in
+                try Self.swap(scope.name, nowMs: nowMs, change, attempts: Self.swapAttempts, in: db)
+            }) { return answer }
+            // The row kept changing under the swaps (many writers on one scope): wait for its lock instead.
             return try await database.lockingWrite { db in try Self.update(scope.name, nowMs: nowMs, change, in: db) }
         } catch {
             throw RequestBudgetError("\(error)")
         }
     }
 
-    /// The statements of one update, inside the caller's write transaction (`Database.lockingWrite` is enough: the
-    /// scope's row is locked before it is read); when it creates a scope's row it also prunes rows idle for longer
-    /// than `retentionMs`.
+    /// Compare-and-swap attempts before an update falls back to the row lock.
+    static let swapAttempts = 4
+
+    /// One update as a compare-and-swap, each statement on its own (`Database.autocommit`): read the scope's row,
+    /// apply `change`, and write the result only where the row still holds what was read; when another process
+    /// wrote in between, read again, up to `attempts` times. Nil when every attempt lost (the caller then locks
+    /// the row). Two round trips on PostgreSQL where a locking write takes four: every exchange request makes one
+    /// or two of these.
+    ///
+    /// A `change` that leaves the state as it is writes nothing: its answer holds at the moment of the read, which
+    /// lies inside this call. Comparing every column is enough: the ledger is a function of these three numbers,
+    /// so a row changed and changed back is the same budget. A new scope's row is inserted with its first state
+    /// (`ON CONFLICT DO NOTHING`: when another process inserted it first, read again), and its insert sweeps rows
+    /// idle for longer than `retentionMs`, as `update` does.
+    static func swap<T>(_ scopeName: String, nowMs: Int64, _ change: (BudgetState) -> (BudgetState, T), attempts: Int,
+                        in db: Connection) throws -> T? {
+        for _ in 0..<attempts {
+            guard let row = try db.queryOne(
+                "SELECT used_milli, mark_ms, blocked_until_ms FROM request_budgets WHERE scope = ?", [.text(scopeName)]) else {
+                let (next, answer) = change(BudgetState())
+                let inserted = try db.run("""
+                    INSERT INTO request_budgets (scope, used_milli, mark_ms, blocked_until_ms, updated_ms) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(scope) DO NOTHING
+                    """, [.text(scopeName), .integer(next.usedMilli), .integer(next.markMs), .integer(next.blockedUntilMs),
+                          .integer(nowMs)]) == 1
+                guard inserted else { continue }
+                try db.run("DELETE FROM request_budgets WHERE updated_ms < ?", [.integer(nowMs - retentionMs)])
+                return answer
+            }
+            let state = BudgetState(usedMilli: Int64(row.int("used_milli") ?? 0), markMs: Int64(row.int("mark_ms") ?? 0),
+                                    blockedUntilMs: Int64(row.int("blocked_until_ms") ?? 0))
+            let (next, answer) = change(state)
+            if next == state { return answer }
+            let swapped = try db.run("""
+                UPDATE request_budgets SET used_milli = ?, mark_ms = ?, blocked_until_ms = ?, updated_ms = ?
+                WHERE scope = ? AND used_milli = ? AND mark_ms = ? AND blocked_until_ms = ?
+                """, [.integer(next.usedMilli), .integer(next.markMs), .integer(next.blockedUntilMs), .integer(nowMs),
+                      .text(scopeName), .integer(state.usedMilli), .integer(state.markMs), .integer(state.blockedUntilMs)]) == 1
+            if swapped { return answer }
+        }
+        return nil
+    }
+
+    /// The statements of one update under the row's lock, inside the caller's write transaction (`Database.lockingWrite`
+    /// is enough: the scope's row is locked before it is read): the fallback of `swap`. When it creates a scope's
+    /// row it also prunes rows idle for longer than `retentionMs`.
     static func update<T>(_ scopeName: String, nowMs: Int64, _ change: (BudgetState) -> (BudgetState, T),
                           in db: Connection) throws -> T {
         let select = "SELECT used_milli, mark_ms, blocked_until_ms FROM request_budgets WHERE scope = ?" + db.forUpdate
