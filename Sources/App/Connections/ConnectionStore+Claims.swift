@@ -29,13 +29,17 @@ extension ConnectionStore {
 
     /// Claims connection `id` for `holder` at `now` for `duration` seconds; with `onlyIfDue`, only while the due
     /// rule still holds. Run it inside a write transaction (`Database.lockingWrite` is enough: it locks the
-    /// connection's row as it reads it): the check and the lease must commit together. `rowLocked` says the caller's
-    /// transaction has locked the row already (`claimNext`'s pick).
+    /// connection's row as it reads it): the check and the lease must commit together.
     static func claim(_ id: String, holder: String, onlyIfDue: Bool, duration: TimeInterval = SyncLease.defaultDuration,
-                      now: Date = Date(), rowLocked: Bool = false, in db: Connection) throws -> Claim {
-        guard UUIDs.isValid(id) else { return .notFound }
-        let found = rowLocked ? try find(id, in: db, now: now) : try findLocked(id, in: db, now: now)
-        guard let record = found else { return .notFound }
+                      now: Date = Date(), in db: Connection) throws -> Claim {
+        guard let record = try findLocked(id, in: db, now: now) else { return .notFound }
+        return try claim(record, holder: holder, onlyIfDue: onlyIfDue, duration: duration, now: now, in: db)
+    }
+
+    /// `claim(_:…)` of a connection the caller's transaction has read with its row locked (`findLocked`, or
+    /// `claimNext`'s pick).
+    private static func claim(_ record: ConnectionRecord, holder: String, onlyIfDue: Bool, duration: TimeInterval,
+                              now: Date, in db: Connection) throws -> Claim {
         if onlyIfDue && !record.due { return .notDue }
         // Checked here, not by the caller beforehand: a pause committed after the caller looked still counts.
         if record.status == .disabled { return .paused }
@@ -74,11 +78,11 @@ extension ConnectionStore {
         var passed: [String] = []
         for _ in 0..<8 {
             let bindings: [SQLValue] = [.text(Timestamp.format(now))] + passed.map { .text($0) }
-            guard let id = try db.queryOne(pickSQL(passing: passed.count, dialect: db.dialect), bindings)?
-                .string("id") else { return nil }
+            guard let row = try db.queryOne(pickSQL(passing: passed.count, dialect: db.dialect), bindings),
+                  let id = row.string("id") else { return nil }
             // On SQLite nothing was locked by the pick, but its write transaction already excludes every other writer.
-            if case .claimed(let record) = try claim(id, holder: holder, onlyIfDue: true, duration: duration, now: now,
-                                                     rowLocked: true, in: db) {
+            if let picked = ConnectionRecord(row),
+               case .claimed(let record) = try claim(picked, holder: holder, onlyIfDue: true, duration: duration, now: now, in: db) {
                 return record
             }
             passed.append(id)
@@ -86,15 +90,16 @@ extension ConnectionStore {
         return nil
     }
 
-    /// `claimNext`'s pick: the id of the due connection without a live lease that has waited longest, `?1` the
-    /// time, `?2…` the ids of `passing` connections to pass over. Ordered as the index
+    /// `claimNext`'s pick: the due connection without a live lease that has waited longest (a row as `find` reads
+    /// it, so the claim needs no second read), `?1` the time, `?2…` the ids of `passing` connections to pass over. Ordered as the index
     /// `exchange_connections_next_due` (never attempted first, then the oldest next attempt), so the scan stops at
     /// the first due row without a live lease instead of sorting every due connection.
     static func pickSQL(passing: Int, dialect: SQLDialect) -> String {
         let exclusion = passing == 0 ? "" : " AND c.id NOT IN (" + Array(repeating: "?", count: passing).joined(separator: ", ") + ")"
         let skipLocked = dialect == .postgresql ? " FOR NO KEY UPDATE OF c SKIP LOCKED" : ""
-        return """
-            SELECT c.id FROM exchange_connections c WHERE \(dueCondition)
+        return selectSQL + """
+
+            WHERE \(dueCondition)
             AND NOT EXISTS (SELECT 1 FROM sync_leases l WHERE l.connection_id = c.id AND l.expires_at > ?1)\(exclusion)
             ORDER BY c.next_attempt_at NULLS FIRST, c.id LIMIT 1\(skipLocked)
             """
@@ -108,9 +113,10 @@ extension ConnectionStore {
         return current != holder
     }
 
-    /// Gives the lease back, inside the caller's transaction, only if `holder` still has it.
-    static func release(_ id: String, holder: String, in db: Connection) throws {
-        try db.run("DELETE FROM sync_leases WHERE connection_id = ? AND holder = ?", [.text(id), .text(holder)])
+    /// Gives the lease back, inside the caller's transaction, only if `holder` still has it; true when it had it.
+    @discardableResult
+    static func release(_ id: String, holder: String, in db: Connection) throws -> Bool {
+        try db.run("DELETE FROM sync_leases WHERE connection_id = ? AND holder = ?", [.text(id), .text(holder)]) == 1
     }
 
     /// How many leases `userID`'s connections hold (what deleting the user removes).

@@ -311,9 +311,12 @@ public final class SyncEngine: Sendable {
         // PATCH, a claim or a delete from changing the connection between this read and the writes below.
         // The connection may have been deleted while the exchange answered: then there is nothing to write.
         guard let record = try ConnectionStore.findLocked(id, in: db, now: now) else { return 0 }
-        // A sync that outlasted its lease (a process stalled past `leaseDuration`) may have been taken over; the
-        // taker's result is the one kept, so a connection's balances are never applied twice for one due period.
-        if try ConnectionStore.leasedToAnother(record.id, holder: holder, in: db) {
+        // The lease is given back first (the connection's row lock keeps anyone from claiming it before the commit):
+        // one statement when this holder still has it. A sync that outlasted its lease (a process stalled past
+        // `leaseDuration`) may have been taken over; the taker's result is the one kept, so a connection's balances
+        // are never applied twice for one due period. (No lease at all: the first sync of `connect`.)
+        if try !ConnectionStore.release(record.id, holder: holder, in: db),
+           try ConnectionStore.leasedToAnother(record.id, holder: holder, in: db) {
             logger.warning("sync result discarded: the lease was taken over", metadata: ["connection": "\(record.id)"])
             return 0
         }
@@ -338,7 +341,6 @@ public final class SyncEngine: Sendable {
                                       startedAt: Timestamp.format(startedAt), finishedAt: nowText, errorCode: failure?.code.rawValue,
                                       errorMessage: failure?.message, assetCount: failure == nil ? holdingsCount : nil,
                                       durationMs: duration.milliseconds), in: db)
-        try ConnectionStore.release(record.id, holder: holder, in: db)
         return holdingsCount
     }
 }
