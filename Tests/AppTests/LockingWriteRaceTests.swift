@@ -16,7 +16,8 @@ struct LockingWriteRaceTests {
         other = Database.open(t.app.database.location, poolSize: 4)
     }
 
-    /// Eight tasks, half on each handle, race for a scope that has no row yet: exactly the usable 85 of 100.
+    /// Two `Database` handles stand for two processes (the responder and the timer); eight tasks, half on each,
+    /// race for a scope that has no row yet: exactly the usable 85 of 100, never more.
     @Test(arguments: TestBackend.allCases)
     static func racingReservationsOfANewScopeNeverGrantMoreThanTheLimit(_ backend: TestBackend) async throws {
         let test = try Self(backend)
@@ -38,6 +39,9 @@ struct LockingWriteRaceTests {
         #expect(answers.counts == ["go": 85, "wait": 155])
         let rows = try await test.t.app.database.read { try $0.query("SELECT scope FROM request_budgets") }
         #expect(rows.count == 1)
+        // And the other process sees the same count: nothing left in this window, all back in the next.
+        #expect(try await budgets[1].reserve(1, in: scope, at: now) == .notBefore(Date(timeIntervalSince1970: 1_800_000_060)))
+        #expect(try await budgets[0].reserve(1, in: scope, at: Date(timeIntervalSince1970: 1_800_000_060)) == .go)
     }
 
     /// The row-lock fallback of the compare-and-swap, raced the same way: still exactly 85.

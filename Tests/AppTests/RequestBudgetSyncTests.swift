@@ -50,32 +50,6 @@ struct RequestBudgetSyncTests {
         try t.app.database.read { try $0.queryOne("SELECT count(*) AS n FROM sync_runs WHERE connection_id = ?", [.text(id)])?.int("n") ?? 0 }
     }
 
-    /// Two `Database` handles on one file stand for two processes (the responder and the timer); eight threads
-    /// race for one window's budget. Each reservation is one `BEGIN IMMEDIATE` transaction, so exactly the
-    /// usable 85 of 100 are granted, never more.
-    @Test func twoProcessesNeverGrantMoreThanTheLimit() async throws {
-        let other = Database(path: t.app.database.path)
-        let budgets = [RequestBudgetStore(database: t.app.database), RequestBudgetStore(database: other)]
-        let scope = BudgetScope(name: "shared", policy: BudgetPolicy(limit: 100, refill: .window(milliseconds: 60_000)))
-        let now = Date(timeIntervalSince1970: 1_800_000_010)
-        let answers = AnswerTally()
-        // Eight tasks; each reservation's transaction runs on a blocking-work thread, so they really overlap.
-        await withTaskGroup(of: Void.self) { group in
-            for index in 0..<8 {
-                group.addTask {
-                    for _ in 0..<30 {
-                        let answer = try? await budgets[index % 2].reserve(1, in: scope, at: now)
-                        answers.add(answer.map { $0 == .go ? "go" : "wait" } ?? "error")
-                    }
-                }
-            }
-        }
-        #expect(answers.counts == ["go": 85, "wait": 155])
-        // And the other process sees the same count: nothing left in this window, all back in the next.
-        #expect(try await budgets[1].reserve(1, in: scope, at: now) == .notBefore(Date(timeIntervalSince1970: 1_800_000_060)))
-        #expect(try await budgets[0].reserve(1, in: scope, at: Date(timeIntervalSince1970: 1_800_000_060)) == .go)
-    }
-
     /// Rows idle for longer than a day are swept when a new scope's row is written, and only then: an update of
     /// an existing row reads no other row (on PostgreSQL a sweep per update made every two budget updates conflict).
     @Test func idleScopesAreSweptWhenANewScopeIsWritten() async throws {

@@ -11,84 +11,67 @@ struct DatabaseBackendTests {
 
     init() throws { server = try TestServer.freshDatabase() }
 
+    /// A counter row, and two plain threads released together that each run `increment` 200 times (GCD's global
+    /// queue on Linux may well run two blocks one after the other). Returns the errors and the final value.
+    func raceIncrements(_ database: Database, _ increment: @escaping @Sendable () throws -> Void) throws -> ([any Error], Int?) {
+        try database.write { db in
+            try db.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)")
+            try db.run("INSERT INTO counter (id, value) VALUES (1, 0)")
+        }
+        let failures = Failures()
+        let gate = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 0..<2 {
+            Thread {
+                gate.wait()
+                defer { finished.signal() }
+                for _ in 0..<200 {
+                    do { try increment() } catch { failures.add(error) }
+                }
+            }.start()
+        }
+        gate.signal()
+        gate.signal()
+        #expect(finished.wait(timeout: .now() + 120) == .success)
+        #expect(finished.wait(timeout: .now() + 120) == .success)
+        return (failures.all, try database.read { try $0.queryOne("SELECT value FROM counter WHERE id = 1")?.int("value") })
+    }
+
+    /// Read, then write what was read plus one, in two statements: only a serializable transaction (retried when
+    /// it loses) keeps every increment; READ COMMITTED would lose some.
     @Test func racingReadModifyWritesLoseNoUpdate() throws {
         let database = Database(postgresql: server.url, poolSize: 4)
         defer { database.close() }
-        try database.write { db in
-            try db.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)")
-            try db.run("INSERT INTO counter (id, value) VALUES (1, 0)")
+        let (failures, value) = try raceIncrements(database) {
+            try database.write { db in
+                let value = try db.queryOne("SELECT value FROM counter WHERE id = 1")?.int("value") ?? -1
+                // Widens the window between read and write, so the threads surely collide (a transaction alone
+                // takes a fraction of a millisecond on a local server).
+                usleep(200)
+                try db.run("UPDATE counter SET value = ? WHERE id = 1", [.integer(Int64(value + 1))])
+            }
         }
-        // Read, then write what was read plus one, in two statements: only a serializable transaction (retried
-        // when it loses) keeps every increment; READ COMMITTED would lose some.
-        // Plain threads, released together: GCD's global queue on Linux may well run two blocks one after the other.
-        let failures = Failures()
-        let gate = DispatchSemaphore(value: 0)
-        let finished = DispatchSemaphore(value: 0)
-        for _ in 0..<2 {
-            Thread {
-                gate.wait()
-                defer { finished.signal() }
-                for _ in 0..<200 {
-                    do {
-                        try database.write { db in
-                            let value = try db.queryOne("SELECT value FROM counter WHERE id = 1")?.int("value") ?? -1
-                            // Widens the window between read and write, so the threads surely collide (a transaction
-                            // alone takes a fraction of a millisecond on a local server).
-                            usleep(200)
-                            try db.run("UPDATE counter SET value = ? WHERE id = 1", [.integer(Int64(value + 1))])
-                        }
-                    } catch {
-                        failures.add(error)
-                    }
-                }
-            }.start()
-        }
-        gate.signal()
-        gate.signal()
-        #expect(finished.wait(timeout: .now() + 120) == .success)
-        #expect(finished.wait(timeout: .now() + 120) == .success)
-        #expect(failures.all.isEmpty, "\(failures.all)")
-        #expect(try database.read { try $0.queryOne("SELECT value FROM counter WHERE id = 1")?.int("value") } == 400)
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(value == 400)
     }
 
-    /// The same read-then-write as above, in a locking write that locks the row first (`forUpdate`): READ
-    /// COMMITTED, so no attempt fails, and the row lock alone keeps every increment.
+    /// The same read-then-write in a locking write that locks the row first (`forUpdate`): READ COMMITTED, so no
+    /// attempt fails, and the row lock alone keeps every increment.
     @Test func aLockingWriteThatLocksItsRowLosesNoUpdateAndNeverFails() throws {
         let database = Database(postgresql: server.url, poolSize: 4)
         defer { database.close() }
-        try database.write { db in
-            try db.execute("CREATE TABLE counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)")
-            try db.run("INSERT INTO counter (id, value) VALUES (1, 0)")
-        }
-        let failures = Failures()
         let attempts = Failures()
-        let gate = DispatchSemaphore(value: 0)
-        let finished = DispatchSemaphore(value: 0)
-        for _ in 0..<2 {
-            Thread {
-                gate.wait()
-                defer { finished.signal() }
-                for _ in 0..<200 {
-                    do {
-                        try database.lockingWrite { db in
-                            attempts.add(DatabaseError.closed)
-                            let value = try db.queryOne("SELECT value FROM counter WHERE id = 1" + db.forUpdate)?.int("value") ?? -1
-                            usleep(200)
-                            try db.run("UPDATE counter SET value = ? WHERE id = 1", [.integer(Int64(value + 1))])
-                        }
-                    } catch {
-                        failures.add(error)
-                    }
-                }
-            }.start()
+        let (failures, value) = try raceIncrements(database) {
+            try database.lockingWrite { db in
+                attempts.add(DatabaseError.closed)
+                let value = try db.queryOne("SELECT value FROM counter WHERE id = 1" + db.forUpdate)?.int("value") ?? -1
+                usleep(200)
+                try db.run("UPDATE counter SET value = ? WHERE id = 1", [.integer(Int64(value + 1))])
+            }
         }
-        gate.signal()
-        gate.signal()
-        #expect(finished.wait(timeout: .now() + 120) == .success)
-        #expect(finished.wait(timeout: .now() + 120) == .success)
-        #expect(failures.all.isEmpty, "\(failures.all)")
+        #expect(failures.isEmpty, "\(failures)")
         #expect(attempts.all.count == 400)
-        #expect(try database.read { try $0.queryOne("SELECT value FROM counter WHERE id = 1")?.int("value") } == 400)
+        #expect(value == 400)
     }
 
     /// Each kind of transaction at its isolation level; a locking write holds the writers' advisory lock shared
