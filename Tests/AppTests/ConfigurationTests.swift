@@ -58,6 +58,7 @@ struct ConfigurationTests {
         ("HOLDFAST_CHECKPOINT_SECONDS", "-3"), ("HOLDFAST_REQUIRE_READ_ONLY_KEYS", "yes"),
         ("HOLDFAST_COOKIE_SECURE", "true"), ("HOLDFAST_LOG_LEVEL", "loud"), ("HOLDFAST_SESSION_HOURS", "999"),
         ("HOLDFAST_SYNC_LEASE_SECONDS", "7"), ("HOLDFAST_SYNC_LEASE_SECONDS", "50"),
+        ("HOLDFAST_DATABASE", "postgresq://holdfast:s3cret@db/holdfast"), ("HOLDFAST_DATABASE", "mysql://db/holdfast"),
     ])
     func unusableValueNamesTheSetting(_ setting: String, _ value: String) {
         do {
@@ -70,6 +71,15 @@ struct ConfigurationTests {
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    /// File paths (absolute, relative, with odd characters) and PostgreSQL's URLs and keyword strings are all
+    /// database settings; only a URL of another scheme is refused.
+    @Test(arguments: ["/var/lib/holdfast/holdfast.sqlite", "state/holdfast.sqlite", "/srv/a://b.sqlite",
+                      "postgresql://holdfast@db/holdfast", "POSTGRES://db/holdfast", "host=db dbname=holdfast"])
+    func databaseSettingsThatAreUsable(_ value: String) throws {
+        let configuration = try Configuration.load(environment: Self.minimal.merging(["HOLDFAST_DATABASE": value]) { $1 })
+        #expect(configuration.databasePath == value)
     }
 
     /// Hosts name their egress address for per-IP budgets with plain characters only (it is part of a stored

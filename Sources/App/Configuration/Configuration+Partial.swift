@@ -1,17 +1,28 @@
 import Exchanges
 import Foundation
 import Logging
+import Store
 import Vault
 
 /// The settings a CLI command or a process's first lines need before (or instead of) the whole
 /// `Configuration`: each parses its settings exactly as `Configuration.load` does, which calls them too.
 extension Configuration {
     /// The database settings only (`HOLDFAST_DATABASE`, `HOLDFAST_MIGRATIONS_DIR`): for CLI commands that
-    /// need no secrets (`migrate`, `user add`). Throws `ConfigurationError` when the database is not set.
+    /// need no secrets (`migrate`, `user add`). Throws `ConfigurationError` when the database is not set, or is a
+    /// URL of another scheme than PostgreSQL's.
     public static func databaseOnly(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (String, URL?) {
         let settings = Settings(environment)
         guard let databasePath = settings.text("HOLDFAST_DATABASE") else {
             throw ConfigurationError(setting: "HOLDFAST_DATABASE", problem: "is not set; point it at the SQLite file or a postgresql:// URL")
+        }
+        // A URL of another scheme (a typo such as `postgresq://`, or another database's) would otherwise be taken
+        // for a SQLite file name and fail later with "unable to open database file". Only the scheme is quoted:
+        // the rest may hold a password.
+        if DatabaseLocation(setting: databasePath).isSQLite,
+           let scheme = databasePath.range(of: #"^\s*[A-Za-z][A-Za-z0-9+.-]*://"#, options: .regularExpression) {
+            throw ConfigurationError(setting: "HOLDFAST_DATABASE", problem: "starts with "
+                + "\(databasePath[scheme].trimmingCharacters(in: .whitespaces)), which is neither a postgresql:// (or "
+                + "postgres://) URL nor a SQLite file path")
         }
         let migrations = settings.text("HOLDFAST_MIGRATIONS_DIR").map { URL(fileURLWithPath: $0) }
             ?? MigrationsLocator.find()
