@@ -78,21 +78,18 @@ struct LockingWriteRaceTests {
         let policy = BudgetPolicy(limit: 100, refill: .window(milliseconds: 60_000))
         let scope = "swap \(UUID())"
         let nowMs: Int64 = 1_800_000_010_000
-        func reserve(_ db: Connection) -> (BudgetState) -> (BudgetState, Reservation) {
-            { BudgetLedger.reserve(10, state: $0, policy: policy, nowMs: nowMs) }
-        }
+        let reserve = { (state: BudgetState) in BudgetLedger.reserve(10, state: state, policy: policy, nowMs: nowMs) }
         // Creates the row: 10 used.
         #expect(try test.t.app.database.autocommit { db in
-            try RequestBudgetStore.swap(scope, nowMs: nowMs, reserve(db), attempts: 1, in: db)
+            try RequestBudgetStore.swap(scope, nowMs: nowMs, reserve, attempts: 1, in: db)
         } == .go)
         // Every read is followed by another process's reservation of 10 before the write.
         let interfering = { (db: Connection, attempts: Int) throws -> Reservation? in
             try RequestBudgetStore.swap(scope, nowMs: nowMs, { state in
                 _ = try? test.other.autocommit { other in
-                    try RequestBudgetStore.swap(scope, nowMs: nowMs, { BudgetLedger.reserve(10, state: $0, policy: policy, nowMs: nowMs) },
-                                                attempts: 1, in: other)
+                    try RequestBudgetStore.swap(scope, nowMs: nowMs, reserve, attempts: 1, in: other)
                 }
-                return BudgetLedger.reserve(10, state: state, policy: policy, nowMs: nowMs)
+                return reserve(state)
             }, attempts: attempts, in: db)
         }
         #expect(try test.t.app.database.autocommit { try interfering($0, 1) } == nil)
@@ -102,7 +99,7 @@ struct LockingWriteRaceTests {
         #expect(used?.int("used_milli") == 50_000)
         // Without interference the next swap wins at once.
         #expect(try test.t.app.database.autocommit { db in
-            try RequestBudgetStore.swap(scope, nowMs: nowMs, reserve(db), attempts: 1, in: db)
+            try RequestBudgetStore.swap(scope, nowMs: nowMs, reserve, attempts: 1, in: db)
         } == .go)
     }
 

@@ -66,9 +66,10 @@ extension ConnectionStore {
     /// `duration` seconds; nil when none is left. Run it inside a write transaction (`Database.lockingWrite` is
     /// enough).
     ///
-    /// On PostgreSQL the pick is `FOR NO KEY UPDATE SKIP LOCKED` (the lock `findLocked` takes): a timer on another host
-    /// claiming at the same moment has locked the row it picked, so this one takes the next instead of waiting for
-    /// it (and then finding it leased). SQLite has one writer at a time, which needs no skipping. Either way the pick is then claimed by
+    /// On PostgreSQL the pick is `FOR NO KEY UPDATE SKIP LOCKED` (the lock `findLocked` takes): a timer on another
+    /// host claiming at the same moment has locked the row it picked, so this one takes the next instead of waiting
+    /// for it (and then finding it leased). SQLite has one writer at a time, which needs no skipping. Either way the
+    /// pick is then claimed by
     /// `claim`, which re-checks the due rule and the lease under the row lock; a pick that loses (another
     /// transaction leased it between the two statements) is skipped and the next one tried, a bounded number of
     /// times. Leases that expired are taken over; leases of dead local processes are not: the next runs find
@@ -91,8 +92,8 @@ extension ConnectionStore {
     }
 
     /// `claimNext`'s pick: the due connection without a live lease that has waited longest (a row as `find` reads
-    /// it, so the claim needs no second read), `?1` the time, `?2…` the ids of `passing` connections to pass over. Ordered as the index
-    /// `exchange_connections_next_due` (never attempted first, then the oldest next attempt), so the scan stops at
+    /// it, so the claim needs no second read), `?1` the time, `?2…` the ids of `passing` connections to pass over.
+    /// Ordered as the index `exchange_connections_next_due` (never attempted first, then the oldest next attempt), so the scan stops at
     /// the first due row without a live lease instead of sorting every due connection.
     static func pickSQL(passing: Int, dialect: SQLDialect) -> String {
         let exclusion = passing == 0 ? "" : " AND c.id NOT IN (" + Array(repeating: "?", count: passing).joined(separator: ", ") + ")"
