@@ -28,6 +28,9 @@ protocol ExchangeSimulator: Sendable {
     func regionRestricted(_ form: String) -> ServerResponse?
     /// Counts the request against the exchange's own request limits (`RateCharge`).
     func rateCharge(_ request: ServerRequest, state: SandboxState) -> RateCharge
+    /// True for the exchange's keyless public market data paths (tickers, market lists): the `marketDown`
+    /// knob turns exactly these into the exchange's 503 answer.
+    func isMarketData(_ path: String) -> Bool
 }
 
 /// What the exchange's own request counter says about one request: headers it adds to the answer, or the
@@ -42,6 +45,9 @@ struct RateCharge {
 extension ExchangeSimulator {
     /// Counts `request` against the exchange's request limits; by default the sandbox counts nothing.
     func rateCharge(_ request: ServerRequest, state: SandboxState) -> RateCharge { RateCharge() }
+
+    /// No market data path by default.
+    func isMarketData(_ path: String) -> Bool { false }
 
     /// No documented location block: exchanges.md has one for Binance only (§7.8).
     func regionRestricted(_ form: String) -> ServerResponse? { nil }

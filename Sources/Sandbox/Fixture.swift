@@ -216,6 +216,10 @@ public struct Faults: Codable, Sendable, Equatable {
     public var paddedBodyBytes: Int?
     /// Send the answer chunked, without `Content-Length`, so its size is known only by reading it.
     public var chunkedBody: Bool?
+    /// The exchange's public market data endpoints (tickers, market lists) answer with the exchange's 503
+    /// outage answer; balance reads are untouched (exchange-level only: market data has no account). This is
+    /// how the demo shows quotes going `stale`.
+    public var marketDown: Bool?
 
     // Request budgets (exchanges.md §7.7, §3.5).
     /// Binance (exchange-level): REQUEST_WEIGHT per minute for the sandbox's one IP (default 6,000, as

@@ -16,6 +16,7 @@ struct SandboxRouter: Sendable {
         defer { state.end(exchange) }
         let exchangeFaults = state.exchangeFaults(exchange)
         if let early = transportFaults(exchangeFaults, request: request) { return early }
+        if exchangeFaults.marketDown == true, simulator.isMarketData(request.path) { return simulator.serverError(503) }
         let charge = simulator.rateCharge(request, state: state)
         if var refusal = charge.refusal {
             refusal.headers += charge.headers

@@ -12,6 +12,8 @@ struct TableOwnershipTests {
         "sync_runs": "SyncRunStore", "sync_counters": "SyncRunStore", "sync_deferrals": "SyncRunStore",
         "users": "UserStore", "sessions": "SessionStore", "login_throttle": "LoginThrottleStore",
         "exchange_nonces": "ExchangeNonceStore", "request_budgets": "RequestBudgetStore",
+        "market_pairs": "QuoteStore", "market_quotes": "QuoteStore", "market_fetches": "QuoteStore",
+        "asset_prices": "QuoteStore", "quantity_snapshots": "SnapshotStore", "value_points": "ValuePointStore",
         "schema_migrations": "Migrator",
     ]
 
