@@ -27,10 +27,18 @@ for env_file in state.rglob("holdfast.env"):
         if line.startswith(("JWT_SECRET=", "ENCRYPTION_KEY=")):
             sentinels[line.split("=", 1)[1]] = f"{line.split('=')[0]} of {env_file.parent.name}"
 
-# Files that hold credentials by design: the generated settings and the sandbox's own fixtures.
+# Files that hold credentials by design: the generated settings and the sandbox's own fixtures (the benchmarks'
+# `fixture-<n>.json` and the multi-host test's `multihost-accounts.json` are sandbox fixtures too).
 by_design = {"holdfast.env", "demo-password", "sandbox-demo-accounts.json", "fixture.json", "key.pem"}
+
+
+def holds_credentials_by_design(path):
+    name = path.name
+    return name in by_design or (name.startswith("fixture-") and name.endswith(".json")) or name.endswith("-accounts.json")
+
+
 scanned, hits = 0, []
-for path in sorted(p for p in state.rglob("*") if p.is_file() and p.name not in by_design):
+for path in sorted(p for p in state.rglob("*") if p.is_file() and not holds_credentials_by_design(p)):
     data = path.read_bytes()
     scanned += 1
     for sentinel, what in sentinels.items():
