@@ -23,11 +23,12 @@ extension BinanceSimulator {
     /// The answer to a market data request.
     func market(_ request: ServerRequest, state: SandboxState) -> ServerResponse {
         let now = state.serverNowMs(.binance)
-        let markets: [MarketPrices.Market], single: Bool
+        let chosen: ([MarketPrices.Market], Bool)
         switch Self.selection(ServerRequest.parameters(request.query)) {
         case .failure(let refusal): return refusal.response
-        case .success(let chosen): (markets, single) = chosen
+        case .success(let selection): chosen = selection
         }
+        let (markets, single) = chosen
         if request.path == "/api/v3/exchangeInfo" {
             let symbols = markets.map(Self.symbolInfo)
             return .json(200, object: [

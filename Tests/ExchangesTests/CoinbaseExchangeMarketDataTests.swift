@@ -14,7 +14,7 @@ struct CoinbaseExchangeMarketDataTests {
             + #""bid":"6265.15","ask":"6267.71","volume":"53602.03940154","rfq_volume":"123.122","conversions_volume":"0.00"}"#
         let quote = try #require(try CoinbaseExchangeMarketData.quote(from: MarketDataTest.result(body), pair: Self.btcUSD))
         #expect(quote.price == "6268.48" && quote.market == "BTC-USD" && quote.base == "BTC" && quote.quote == "USD")
-        #expect(quote.asOf == Date(timeIntervalSince1970: 1_584_663_777.833))
+        #expect(abs(quote.asOf.timeIntervalSince1970 - 1_584_663_777.833) < 0.000_5)
         #expect(quote.raw.contains("\"trade_id\":86326522"))
     }
 
@@ -25,7 +25,8 @@ struct CoinbaseExchangeMarketDataTests {
             try CoinbaseExchangeMarketData.quote(from: MarketDataTest.result(#"{"price":"1","time":\#(time)}"#,
                                                                              receivedAt: arrived), pair: Self.btcUSD)?.asOf
         }
-        #expect(try asOf(#""2026-12-01T00:00:00.123456Z""#) == Date(timeIntervalSince1970: 1_796_083_200.123))
+        let micro = try #require(try asOf(#""2026-12-01T00:00:00.123456Z""#))
+        #expect(abs(micro.timeIntervalSince1970 - 1_796_083_200.123) < 0.000_5)
         #expect(try asOf(#""9999-01-01T00:00:00Z""#) == arrived)
         #expect(try asOf("null") == arrived && asOf(#""yesterday""#) == arrived && asOf("12") == arrived)
     }
@@ -95,7 +96,8 @@ struct CoinbaseExchangeMarketDataTests {
         try await SandboxHarness.run { h in
             try await MarketDataTest.setMarketDown(h, .coinbaseexchange)
             let client = CoinbaseExchangeMarketData(configuration: MarketDataTest.configuration(h).0)
-            #expect(await exchangeError { _ = try await client.pairs() }?.code == .exchangeUnavailable)
+            let listing = await exchangeError { _ = try await client.pairs() }
+            #expect(listing?.code == .exchangeUnavailable)
             let error = await exchangeError {
                 _ = try await client.quotes(for: ["BTC", "USD"], marketList: MarketAnswer.marketList([Self.btcUSD]))
             }

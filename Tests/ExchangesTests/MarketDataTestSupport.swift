@@ -3,7 +3,7 @@ import Sandbox
 import Testing
 @testable import Exchanges
 
-/// A budget that grants like `InProcessRequestBudget` and remembers every reservation, so a test can see which
+/// A budget that grants like `InProcessRequestBudget` and remembers every granted reservation, so a test can see which
 /// scope a market data request was charged to and with what weight.
 final class RecordingBudget: RequestBudget, @unchecked Sendable {
     // @unchecked: `charges` is read and written only while holding `lock`.
@@ -12,15 +12,17 @@ final class RecordingBudget: RequestBudget, @unchecked Sendable {
     private let inner = InProcessRequestBudget()
 
     func reserve(_ weight: Int, in scope: BudgetScope, at now: Date) throws -> Reservation {
-        lock.lock(); charges.append((scope.name, weight)); lock.unlock()
-        return try inner.reserve(weight, in: scope, at: now)
+        let answer = try inner.reserve(weight, in: scope, at: now)
+        // Only a grant is a charge: a refused reservation takes nothing and the client waits and asks again.
+        if answer == .go { lock.lock(); charges.append((scope.name, weight)); lock.unlock() }
+        return answer
     }
 
     func record(_ feedback: BudgetFeedback, in scope: BudgetScope, at now: Date) throws {
         try inner.record(feedback, in: scope, at: now)
     }
 
-    /// Every reservation so far, in order.
+    /// Every granted reservation so far, in order.
     var recorded: [(scope: String, weight: Int)] { lock.lock(); defer { lock.unlock() }; return charges }
 }
 
