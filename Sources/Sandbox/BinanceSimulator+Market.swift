@@ -2,8 +2,9 @@ import Exchanges
 import Foundation
 
 /// Binance's keyless market data (exchanges.md §11.1): `GET /api/v3/exchangeInfo` and `GET /api/v3/ticker/price`
-/// over the markets of `MarketPrices`, with the `symbol` / `symbols` forms and their error bodies. No key, no
-/// signature; both count against REQUEST_WEIGHT like every `/api` call (`BinanceSimulator.weight`).
+/// over the markets of `MarketPrices`, with the `symbol` / `symbols` forms and their error bodies, and
+/// `exchangeInfo`'s `symbolStatus` / `showPermissionSets` (developers.binance.com Spot API "General endpoints").
+/// No key, no signature; both count against REQUEST_WEIGHT like every `/api` call (`BinanceSimulator.weight`).
 extension BinanceSimulator {
     /// The market data paths (the `marketDown` knob turns exactly these into a 503).
     static let marketPaths: Set<String> = ["/api/v3/exchangeInfo", "/api/v3/ticker/price"]
@@ -30,16 +31,29 @@ extension BinanceSimulator {
         }
         let (markets, single) = chosen
         if request.path == "/api/v3/exchangeInfo" {
-            let symbols = markets.map(Self.symbolInfo)
-            return .json(200, object: [
-                "timezone": "UTC", "serverTime": now, "exchangeFilters": [Any](), "symbols": symbols,
-                "rateLimits": [["rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1,
-                                "limit": Self.publishedWeightLimit]],
-            ])
+            let parameters = ServerRequest.parameters(request.query)
+            // Every sandbox market trades: a `symbolStatus` of HALT or BREAK lists none.
+            switch parameters["symbolStatus"] {
+            case nil, "TRADING": break
+            case "HALT", "BREAK": return Self.exchangeInfo([], now: now)
+            default: return body(400, -1100, "Illegal characters found in parameter 'symbolStatus'; legal range is " +
+                                 "'TRADING, HALT, BREAK'.")
+            }
+            let sets = parameters["showPermissionSets"] != "false"
+            return Self.exchangeInfo(markets.map { Self.symbolInfo($0, permissionSets: sets) }, now: now)
         }
         let date = Date(timeIntervalSince1970: Double(now) / 1000)
         let rows = markets.map { ["symbol": $0.id, "price": MarketPrices.price(of: $0, on: .binance, at: date)] }
         return single ? .json(200, object: rows[0]) : .json(200, object: rows)
+    }
+
+    /// An `exchangeInfo` answer listing `symbols`.
+    private static func exchangeInfo(_ symbols: [[String: Any]], now: Int64) -> ServerResponse {
+        .json(200, object: [
+            "timezone": "UTC", "serverTime": now, "exchangeFilters": [Any](), "symbols": symbols,
+            "rateLimits": [["rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1,
+                            "limit": publishedWeightLimit]],
+        ])
     }
 
     /// The markets a request names: all of them, one `symbol` (answered as one object), or a `symbols` JSON
@@ -71,14 +85,15 @@ extension BinanceSimulator {
         }
     }
 
-    /// One `symbols[]` row of `exchangeInfo`, with the fields a client reads and a few it does not.
-    private static func symbolInfo(_ market: MarketPrices.Market) -> [String: Any] {
+    /// One `symbols[]` row of `exchangeInfo`, with the fields a client reads and a few it does not;
+    /// `permissionSets` empty when the request said `showPermissionSets=false`.
+    private static func symbolInfo(_ market: MarketPrices.Market, permissionSets: Bool) -> [String: Any] {
         [
             "symbol": market.id, "status": "TRADING", "baseAsset": market.base, "baseAssetPrecision": 8,
             "quoteAsset": market.quote, "quotePrecision": 8, "quoteAssetPrecision": 8,
             "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET"], "icebergAllowed": true, "ocoAllowed": true,
             "isSpotTradingAllowed": true, "isMarginTradingAllowed": false, "filters": [Any](),
-            "permissions": [String](), "permissionSets": [["SPOT"]], "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
+            "permissions": [String](), "permissionSets": permissionSets ? [["SPOT"]] : [[String]](), "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
         ]
     }
 }

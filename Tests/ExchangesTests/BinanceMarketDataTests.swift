@@ -94,8 +94,8 @@ struct BinanceMarketDataTests {
         }
     }
 
-    /// The sandbox answers the `symbol` and `symbols` forms as Binance documents them, and an unknown symbol
-    /// with `-1121`.
+    /// The sandbox answers the `symbol` and `symbols` forms as Binance documents them, an unknown symbol with
+    /// `-1121`, and filters `exchangeInfo` by `symbolStatus`.
     @Test func sandboxAnswersTheSymbolForms() async throws {
         try await SandboxHarness.run { h in
             let base = h.sandbox.baseURL(for: .binance).absoluteString + "/api/v3/ticker/price"
@@ -110,6 +110,12 @@ struct BinanceMarketDataTests {
             let (unknownStatus, unknown) = try await get("?symbol=NOPEUSDT")
             #expect(unknownStatus == 400 && (unknown as? [String: Any])?["code"] as? Int == -1121)
             #expect((unknown as? [String: Any])?["msg"] as? String == "Invalid symbol.")
+            let info = h.sandbox.baseURL(for: .binance).absoluteString + "/api/v3/exchangeInfo?symbolStatus="
+            for (status, count) in [("TRADING", MarketPrices.markets(on: .binance).count), ("BREAK", 0)] {
+                let (data, _) = try await URLSession.shared.data(from: URL(string: info + status)!)
+                let body = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+                #expect((body?["symbols"] as? [Any])?.count == count, "\(status)")
+            }
         }
     }
 

@@ -11,10 +11,11 @@ struct BinanceMarketData: MarketDataClient {
     var exchange: ExchangeID { .binance }
     var needsMarketList: Bool { true }
 
-    /// Every symbol whose `status` is `TRADING`, with its canonical base and quote. Throws the mapped
+    /// Every symbol whose `status` is `TRADING` (asked of Binance with `exchangeInfoQuery`, and checked again
+    /// per row), with its canonical base and quote. Throws the mapped
     /// `ExchangeError` (`BinanceErrors`), `bad_response` when the answer has no `symbols` array.
     func pairs() async throws -> [MarketPair] {
-        try Self.pairs(from: try await get(.exchangeInfo))
+        try Self.pairs(from: try await get(.exchangeInfo, query: Self.exchangeInfoQuery))
     }
 
     /// The last price of every listed symbol whose assets are both in `assets`, from one request. `asOf` is when
@@ -24,8 +25,14 @@ struct BinanceMarketData: MarketDataClient {
                               assets: assets)
     }
 
-    private func get(_ endpoint: BinanceEndpoint) async throws -> HTTPResult {
-        let url = try ResponseSupport.url(configuration.baseURL(for: .binance), path: endpoint.path)
+    /// The `exchangeInfo` query: only symbols that trade now, without the `permissionSets` arrays. Both parameters
+    /// only shrink the answer (about half of Binance's symbols are delisted, `BREAK`), which must stay under the
+    /// transport's body cap; the weight stays 20. Source: developers.binance.com, Spot API "General endpoints",
+    /// Exchange information (`symbolStatus`: TRADING, HALT, BREAK; `showPermissionSets`, default true).
+    static let exchangeInfoQuery = "symbolStatus=TRADING&showPermissionSets=false"
+
+    private func get(_ endpoint: BinanceEndpoint, query: String = "") async throws -> HTTPResult {
+        let url = try ResponseSupport.url(configuration.baseURL(for: .binance), path: endpoint.path, query: query)
         let result = try await configuration.send(endpoint.method, url, cost: endpoint.cost(in: configuration))
         if let error = BinanceErrors.classify(result) { throw error }
         return result
