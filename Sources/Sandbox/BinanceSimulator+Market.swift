@@ -57,7 +57,8 @@ extension BinanceSimulator {
     }
 
     /// The markets a request names: all of them, one `symbol` (answered as one object), or a `symbols` JSON
-    /// array; Binance's error for an unknown symbol, a malformed list, or both parameters at once.
+    /// array; Binance's error for an unknown symbol (`-1121`, §11.1), a malformed list or both parameters at once
+    /// (`-1100`, `-1128`: codes of Binance's error list, not verified in exchanges.md [A]).
     static func selection(_ parameters: [String: String]) -> Result<([MarketPrices.Market], Bool), Refusal> {
         let all = MarketPrices.markets(on: .binance)
         let simulator = BinanceSimulator()

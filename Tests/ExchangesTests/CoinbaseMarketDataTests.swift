@@ -75,6 +75,16 @@ struct CoinbaseMarketDataTests {
         }
     }
 
+    /// The page bound holds even when more products remain: `maxPages` requests, their products only.
+    @Test func readsNoMoreThanMaxPages() async throws {
+        try await SandboxHarness.run { h in
+            let client = CoinbaseMarketData(configuration: MarketDataTest.configuration(h).0, pageSize: 1, maxPages: 4)
+            let pairs = try await client.pairs()
+            #expect(pairs.map(\.market) == MarketPrices.markets(on: .coinbase).prefix(4).map(\.id))
+            #expect(try await h.count(.coinbase, path: "/api/v3/brokerage/market/products") == 4)
+        }
+    }
+
     /// The `marketDown` knob: `exchange_unavailable`.
     @Test func marketDownIsAnOutage() async throws {
         try await SandboxHarness.run { h in

@@ -17,8 +17,12 @@ struct CoinbaseMarketData: MarketDataClient {
 
     /// Products asked for per page by default.
     static let defaultPageSize = 250
-    /// Most pages read per call (20 × 250 = 5,000 products): an answer that never ends cannot loop for ever.
-    static let maxPages = 20
+    /// Most pages read per call (`defaultMaxPages`; smaller in tests of the bound).
+    var maxPages = CoinbaseMarketData.defaultMaxPages
+
+    /// Most pages read per call by default (20 × 250 = 5,000 products): an answer that never ends cannot loop
+    /// for ever. The products of the pages read are used; the rest of a longer listing is not priced.
+    static let defaultMaxPages = 20
 
     var exchange: ExchangeID { .coinbase }
     var needsMarketList: Bool { false }
@@ -44,7 +48,7 @@ struct CoinbaseMarketData: MarketDataClient {
     private func pages() async throws -> [Page] {
         var pages: [Page] = []
         var offset = 0
-        while pages.count < Self.maxPages {
+        while pages.count < maxPages {
             let query = "product_type=SPOT&limit=\(pageSize)&offset=\(offset)"
             let result = try await configuration.send(
                 "GET", try ResponseSupport.url(configuration.baseURL(for: .coinbase),

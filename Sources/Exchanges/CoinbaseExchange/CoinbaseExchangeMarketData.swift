@@ -5,10 +5,11 @@ import Foundation
 /// request spends one unit of the per-IP public allowance (`BudgetPool.coinbaseExchangePublic`, 10 requests per
 /// second, bursts 15; §10.4).
 ///
-/// A call reads at most `maxTickersPerCall` tickers: at 10 requests per second (85 % usable) that is about three
-/// seconds of the allowance, within the budget's interactive wait, and leaves the rest of the second's allowance to
-/// other callers. Which products are read: those in `marketList` whose base and quote are both asked for, in
-/// market id order.
+/// A call reads at most `maxTickersPerCall` (25) tickers: at the published 10 requests per second (§10.4) that is
+/// 2.5 seconds of the whole allowance, inside the budget's interactive wait (`budgetWait`, 5 s), so a call is never
+/// refused by its own budget and a timer run leaves most of each minute's allowance to other callers. Which
+/// products are read: those in `marketList` whose base and quote are both asked for, in market id order; the
+/// caller asks only for the assets it holds, so 25 covers a portfolio's markets in practice.
 struct CoinbaseExchangeMarketData: MarketDataClient {
     let configuration: ExchangeConfiguration
 
