@@ -78,6 +78,8 @@ enum MarketDataTest {
         "", "null", "[]", "{}", "\"text\"", "42", "[null]", "{\"result\":null}", "<html>502</html>",
         "[" + String(repeating: "9", count: 200) + "]",
         "{\"a\":" + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}",
+        // Nesting far deeper than any parser's stack should follow: refused, not a stack overflow.
+        String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000),
     ]
 
     /// Bad prices: each must make its row be skipped.
