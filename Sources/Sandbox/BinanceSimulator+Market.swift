@@ -94,7 +94,8 @@ extension BinanceSimulator {
             "quoteAsset": market.quote, "quotePrecision": 8, "quoteAssetPrecision": 8,
             "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET"], "icebergAllowed": true, "ocoAllowed": true,
             "isSpotTradingAllowed": true, "isMarginTradingAllowed": false, "filters": [Any](),
-            "permissions": [String](), "permissionSets": permissionSets ? [["SPOT"]] : [[String]](), "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
+            "permissions": [String](), "permissionSets": permissionSets ? [["SPOT"]] : [[String]](),
+            "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
         ]
     }
 }

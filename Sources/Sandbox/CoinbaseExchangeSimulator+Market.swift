@@ -16,7 +16,8 @@ extension CoinbaseExchangeSimulator {
             return .json(404, object: ["message": "NotFound"])
         }
         let now = state.serverNowMs(.coinbaseexchange)
-        let price = MarketPrices.price(of: market, on: .coinbaseexchange, at: Date(timeIntervalSince1970: Double(now) / 1000))
+        let date = Date(timeIntervalSince1970: Double(now) / 1000)
+        let price = MarketPrices.price(of: market, on: .coinbaseexchange, at: date)
         return .json(200, object: [
             "trade_id": 86326522, "price": price, "size": "0.00698254", "time": SimulatorSupport.iso(now),
             "bid": price, "ask": price, "volume": "53602.03940154", "rfq_volume": "123.122",

@@ -54,8 +54,9 @@ struct BinanceMarketDataTests {
     @Test func hostileAnswersAreSkippedOrBadResponse() throws {
         let list = MarketAnswer.marketList([MarketPair(market: "BTCUSDT", base: "BTC", quote: "USDT")])
         for body in MarketDataTest.hostileBodies {
-            MarketDataTest.expectSafe(body) { try BinanceMarketData.quotes(from: MarketDataTest.result(body), marketList: list) }
-            MarketDataTest.expectSafe(body) { _ = try BinanceMarketData.pairs(from: MarketDataTest.result(body)); return [] }
+            let answer = MarketDataTest.result(body)
+            MarketDataTest.expectSafe(body) { try BinanceMarketData.quotes(from: answer, marketList: list) }
+            MarketDataTest.expectSafe(body) { _ = try BinanceMarketData.pairs(from: answer); return [] }
         }
         for price in MarketDataTest.badPrices {
             let body = #"[{"symbol":"BTCUSDT","price":\#(price)}]"#

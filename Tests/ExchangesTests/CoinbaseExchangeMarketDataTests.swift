@@ -11,8 +11,10 @@ struct CoinbaseExchangeMarketDataTests {
     /// The §11.3 documented ticker example: price and the ticker's own `time`.
     @Test func readsTheDocumentedTickerExample() throws {
         let body = #"{"trade_id":86326522,"price":"6268.48","size":"0.00698254","time":"2020-03-20T00:22:57.833Z","#
-            + #""bid":"6265.15","ask":"6267.71","volume":"53602.03940154","rfq_volume":"123.122","conversions_volume":"0.00"}"#
-        let quote = try #require(try CoinbaseExchangeMarketData.quote(from: MarketDataTest.result(body), pair: Self.btcUSD))
+            + #""bid":"6265.15","ask":"6267.71","volume":"53602.03940154","rfq_volume":"123.122","#
+            + #""conversions_volume":"0.00"}"#
+        let answer = MarketDataTest.result(body)
+        let quote = try #require(try CoinbaseExchangeMarketData.quote(from: answer, pair: Self.btcUSD))
         #expect(quote.price == "6268.48" && quote.market == "BTC-USD" && quote.base == "BTC" && quote.quote == "USD")
         #expect(abs(quote.asOf.timeIntervalSince1970 - 1_584_663_777.833) < 0.000_5)
         #expect(quote.raw.contains("\"trade_id\":86326522"))
@@ -46,13 +48,15 @@ struct CoinbaseExchangeMarketDataTests {
     /// Hostile answers: `bad_response` or no quote, never a crash.
     @Test func hostileAnswersAreSkippedOrBadResponse() throws {
         for body in MarketDataTest.hostileBodies {
+            let answer = MarketDataTest.result(body)
             MarketDataTest.expectSafe(body) {
-                try CoinbaseExchangeMarketData.quote(from: MarketDataTest.result(body), pair: Self.btcUSD).map { [$0] } ?? []
+                try CoinbaseExchangeMarketData.quote(from: answer, pair: Self.btcUSD).map { [$0] } ?? []
             }
-            MarketDataTest.expectSafe(body) { _ = try CoinbaseExchangeMarketData.pairs(from: MarketDataTest.result(body)); return [] }
+            MarketDataTest.expectSafe(body) { _ = try CoinbaseExchangeMarketData.pairs(from: answer); return [] }
         }
         for price in MarketDataTest.badPrices {
-            let quote = try CoinbaseExchangeMarketData.quote(from: MarketDataTest.result(#"{"price":\#(price)}"#), pair: Self.btcUSD)
+            let answer = MarketDataTest.result(#"{"price":\#(price)}"#)
+            let quote = try CoinbaseExchangeMarketData.quote(from: answer, pair: Self.btcUSD)
             #expect(quote == nil, "\(price) was read as a price")
         }
     }

@@ -31,7 +31,8 @@ struct CoinbaseMarketDataTests {
     /// Hostile answers: `bad_response` or skipped rows, never a crash.
     @Test func hostileAnswersAreSkippedOrBadResponse() throws {
         for body in MarketDataTest.hostileBodies {
-            MarketDataTest.expectSafe(body) { CoinbaseMarketData.quotes(in: try CoinbaseMarketData.page(from: MarketDataTest.result(body))) }
+            let answer = MarketDataTest.result(body)
+            MarketDataTest.expectSafe(body) { CoinbaseMarketData.quotes(in: try CoinbaseMarketData.page(from: answer)) }
         }
         for price in MarketDataTest.badPrices {
             let body = #"{"products":[{"product_id":"BTC-USD","price":\#(price),"base_currency_id":"BTC","#

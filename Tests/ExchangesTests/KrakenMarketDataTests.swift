@@ -56,10 +56,12 @@ struct KrakenMarketDataTests {
     /// Hostile answers: `bad_response` or skipped rows, never a crash.
     @Test func hostileAnswersAreSkippedOrBadResponse() throws {
         for body in MarketDataTest.hostileBodies {
-            MarketDataTest.expectSafe(body) { try KrakenMarketData.quotes(from: MarketDataTest.result(body), marketList: Self.btcUSD) }
-            MarketDataTest.expectSafe(body) { _ = try KrakenMarketData.pairs(from: MarketDataTest.result(body)); return [] }
+            let answer = MarketDataTest.result(body)
+            MarketDataTest.expectSafe(body) { try KrakenMarketData.quotes(from: answer, marketList: Self.btcUSD) }
+            MarketDataTest.expectSafe(body) { _ = try KrakenMarketData.pairs(from: answer); return [] }
         }
-        let shapes = MarketDataTest.badPrices.map { #"{"c":[\#($0),"1"]}"# } + [#"{"c":null}"#, #"{"c":[]}"#, #"{"c":"1"}"#, "7"]
+        let shapes = MarketDataTest.badPrices.map { #"{"c":[\#($0),"1"]}"# }
+            + [#"{"c":null}"#, #"{"c":[]}"#, #"{"c":"1"}"#, "7"]
         for row in shapes {
             let body = #"{"error":[],"result":{"XXBTZUSD":\#(row)}}"#
             MarketDataTest.expectSafe(row) {
@@ -70,7 +72,8 @@ struct KrakenMarketDataTests {
         }
         let many = #"{"error":[],"result":{"# + (0..<100_000).map { #""P\#($0)":{"c":["1","1"]}"# }.joined(separator: ",")
             + #","XXBTZUSD":{"c":["2.5","1"]}}}"#
-        #expect(try KrakenMarketData.quotes(from: MarketDataTest.result(many), marketList: Self.btcUSD).map(\.price) == ["2.5"])
+        let quotes = try KrakenMarketData.quotes(from: MarketDataTest.result(many), marketList: Self.btcUSD)
+        #expect(quotes.map(\.price) == ["2.5"])
     }
 
     // MARK: Against the sandbox
