@@ -3,6 +3,10 @@ import Sandbox
 import Testing
 @testable import Exchanges
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// Coinbase Advanced Trade's public products listing (exchanges.md §11.3): parsing, paging against the sandbox,
 /// the budget, faults.
 struct CoinbaseMarketDataTests {
@@ -83,6 +87,18 @@ struct CoinbaseMarketDataTests {
             let pairs = try await client.pairs()
             #expect(pairs.map(\.market) == MarketPrices.markets(on: .coinbase).prefix(4).map(\.id))
             #expect(try await h.count(.coinbase, path: "/api/v3/brokerage/market/products") == 4)
+        }
+    }
+
+    /// The sandbox filters by repeated `product_ids`; an unknown id is simply not listed.
+    @Test func sandboxFiltersByProductIDs() async throws {
+        try await SandboxHarness.run { h in
+            let base = h.sandbox.baseURL(for: .coinbase).absoluteString + "/api/v3/brokerage/market/products"
+            for (query, expected) in [("?product_ids=BTC-USD&product_ids=NOPE-USD", ["BTC-USD"]), ("?product_ids=NOPE-USD", [])] {
+                let (data, _) = try await URLSession.shared.data(from: URL(string: base + query)!)
+                let page = try CoinbaseMarketData.page(from: MarketDataTest.result(String(decoding: data, as: UTF8.self)))
+                #expect(page.rows.compactMap { $0["product_id"] as? String } == expected && page.total == expected.count)
+            }
         }
     }
 
