@@ -94,7 +94,8 @@ struct CoinbaseMarketDataTests {
     @Test func sandboxFiltersByProductIDs() async throws {
         try await SandboxHarness.run { h in
             let base = h.sandbox.baseURL(for: .coinbase).absoluteString + "/api/v3/brokerage/market/products"
-            for (query, expected) in [("?product_ids=BTC-USD&product_ids=NOPE-USD", ["BTC-USD"]), ("?product_ids=NOPE-USD", [])] {
+            let cases = [("?product_ids=BTC-USD&product_ids=NOPE-USD", ["BTC-USD"]), ("?product_ids=NOPE-USD", [])]
+            for (query, expected) in cases {
                 let (data, _) = try await URLSession.shared.data(from: URL(string: base + query)!)
                 let page = try CoinbaseMarketData.page(from: MarketDataTest.result(String(decoding: data, as: UTF8.self)))
                 #expect(page.rows.compactMap { $0["product_id"] as? String } == expected && page.total == expected.count)
