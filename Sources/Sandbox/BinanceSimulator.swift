@@ -2,8 +2,9 @@ import Exchanges
 import Foundation
 import Primitives
 
-/// Binance: `/api/v3/time`, `/api/v3/ping`, signed `GET /api/v3/account` and the signed wallet endpoints of
-/// `BinanceSimulator+Wallets.swift` (exchanges.md §7.1–§7.4), with the documented timestamp/recvWindow rule and
+/// Binance: `/api/v3/time`, `/api/v3/ping`, signed `GET /api/v3/account`, the signed wallet endpoints of
+/// `BinanceSimulator+Wallets.swift` (exchanges.md §7.1–§7.4), the public market data of
+/// `BinanceSimulator+Market.swift` (§11.1), with the documented timestamp/recvWindow rule and
 /// the `{"code","msg"}` error bodies of §1.4. Signatures are checked over the payload bytes exactly as sent
 /// (§7.5), against the account's HMAC secret or registered public key.
 struct BinanceSimulator: ExchangeSimulator {
@@ -17,6 +18,8 @@ struct BinanceSimulator: ExchangeSimulator {
             return .response(.json(200, "{}"))
         case ("GET", "/api/v3/account"):
             return account(request, state: state)
+        case ("GET", let path) where BinanceSimulator.marketPaths.contains(path):
+            return .response(market(request, state: state))
         case let (method, path) where BinanceSimulator.walletPaths[path] != nil:
             // Another method on a wallet path is no endpoint at Binance: the sandbox's 404.
             guard method == BinanceSimulator.walletPaths[path]?.method else { return notFound(request) }
@@ -34,15 +37,12 @@ struct BinanceSimulator: ExchangeSimulator {
         max(1, state.exchangeFaults(.binance).weightLimit ?? publishedWeightLimit)
     }
 
-    /// Weights of the simulated `/api` endpoints (§7.7): account 20, everything else 1.
-    static func weight(_ path: String) -> Int { path == "/api/v3/account" ? 20 : 1 }
-
     /// Every `/api` request is charged to the minute; each answer carries `X-MBX-USED-WEIGHT-1M`, and past the
     /// limit the answer is 429 `-1003` with `Retry-After` until the next minute (§1.4, §7.7).
     func rateCharge(_ request: ServerRequest, state: SandboxState) -> RateCharge {
         guard request.path.hasPrefix("/api/") else { return RateCharge() }
         let limit = Self.weightLimit(state)
-        let charge = state.chargeBinanceWeight(Self.weight(request.path), limit: limit)
+        let charge = state.chargeBinanceWeight(Self.weight(request), limit: limit)
         var result = RateCharge(headers: [("X-MBX-USED-WEIGHT-1M", String(charge.used))])
         if !charge.allowed {
             result.refusal = body(429, -1003, "Too much request weight used; current limit is \(limit) request weight " +

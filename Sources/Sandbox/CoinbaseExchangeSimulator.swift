@@ -2,7 +2,8 @@ import Exchanges
 import Foundation
 import Primitives
 
-/// Coinbase Exchange: `CB-ACCESS-*` HMAC headers with a plaintext passphrase, ±30 s timestamps, `GET /accounts`.
+/// Coinbase Exchange: `CB-ACCESS-*` HMAC headers with a plaintext passphrase, ±30 s timestamps, `GET /accounts`;
+/// the public products and tickers of `CoinbaseExchangeSimulator+Market.swift` (exchanges.md §11.3).
 struct CoinbaseExchangeSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .coinbaseexchange }
 
@@ -16,6 +17,8 @@ struct CoinbaseExchangeSimulator: ExchangeSimulator {
             return .response(.json(200, "{\"iso\":\"\(SimulatorSupport.iso(now))\",\"epoch\":\(Double(now) / 1000)}"))
         case ("GET", "/accounts"):
             return accounts(request, state: state)
+        case ("GET", let path) where isMarketData(path):
+            return .response(market(request, state: state))
         default:
             return notFound(request)
         }

@@ -2,7 +2,8 @@ import Exchanges
 import Foundation
 import Primitives
 
-/// Coinbase Advanced Trade v3: JWT bearer auth (ES256 or EdDSA), cursor-paged accounts, key permissions, time.
+/// Coinbase Advanced Trade v3: JWT bearer auth (ES256 or EdDSA), cursor-paged accounts, key permissions, time,
+/// and the public products listing of `CoinbaseSimulator+Market.swift` (exchanges.md §11.3).
 /// Every authentication failure is a plain-text 401 "Unauthorized", as the real API answers.
 struct CoinbaseSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .coinbase }
@@ -14,6 +15,8 @@ struct CoinbaseSimulator: ExchangeSimulator {
             return .response(.json(200, object: [
                 "iso": SimulatorSupport.iso(now), "epochSeconds": String(now / 1000), "epochMillis": String(now),
             ]))
+        case ("GET", "/api/v3/brokerage/market/products"):
+            return .response(products(request, state: state))
         case ("GET", "/api/v3/brokerage/accounts"), ("GET", "/api/v3/brokerage/key_permissions"):
             guard let account = authenticate(request, state: state) else { return .response(unauthorized) }
             if request.path.hasSuffix("key_permissions") {

@@ -3,7 +3,8 @@ import Foundation
 import Primitives
 
 /// Kraken spot: `POST /0/private/Balance(Ex)` with API-Key/API-Sign and a nonce that must grow strictly per key;
-/// errors in the `error` array with HTTP 200, as Kraken answers. Public `Time` and `Assets` (`KrakenAssetList`).
+/// errors in the `error` array with HTTP 200, as Kraken answers. Public `Time` and `Assets` (`KrakenAssetList`),
+/// and the market data of `KrakenSimulator+Market.swift` (§11.2).
 struct KrakenSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .kraken }
 
@@ -21,6 +22,8 @@ struct KrakenSimulator: ExchangeSimulator {
             let held = state.currentFixture.accounts.filter { $0.exchange == .kraken }
                 .flatMap { $0.balances.map(\.asset) }
             return .response(KrakenAssetList.response(query: request.query, heldIDs: held))
+        case ("GET", let path) where KrakenSimulator.marketPaths.contains(path):
+            return .response(market(request, state: state))
         case ("POST", "/0/private/Balance"), ("POST", "/0/private/BalanceEx"):
             return balance(request, state: state)
         case ("POST", "/0/private/Earn/Allocations"), ("POST", "/0/private/Earn/Strategies"):
