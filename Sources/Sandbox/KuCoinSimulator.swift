@@ -13,6 +13,8 @@ struct KuCoinSimulator: ExchangeSimulator {
 
     func handle(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
         switch (request.method, request.path) {
+        case ("GET", KuCoinMarketBodies.allTickersPath):
+            return .response(KuCoinMarketBodies.allTickers(now: Date(), serverMs: state.serverNowMs(.kucoin)))
         case ("GET", "/api/v1/timestamp"):
             return .response(.json(200, "{\"code\":\"200000\",\"msg\":\"success\",\"data\":\(state.serverNowMs(.kucoin))}"))
         case ("GET", "/api/v1/accounts"), ("GET", "/api/v1/user/api-key"):
@@ -87,6 +89,9 @@ struct KuCoinSimulator: ExchangeSimulator {
             return .json(200, object: ["code": "200000", "data": rows])
         }
     }
+
+    /// The public all-tickers path (§11.4): the `marketDown` knob makes it answer 503.
+    func isMarketData(_ path: String) -> Bool { path == KuCoinMarketBodies.allTickersPath }
 
     func rateLimited(retryAfter: Int) -> ServerResponse {
         .json(429, object: ["code": "429000", "msg": "Too many requests. System-level rate limit exceeded."],
