@@ -1,7 +1,8 @@
 import Exchanges
 import Foundation
 
-/// Bitvavo v2 (exchanges-okx-bybit-bitvavo.md §C): public `GET /v2/time`, signed `GET /v2/balance` and
+/// Bitvavo v2 (exchanges-okx-bybit-bitvavo.md §C): public `GET /v2/time` and `GET /v2/ticker/price`
+/// (`BitvavoMarketBodies`), signed `GET /v2/balance` and
 /// `GET /v2/stakingBalance`, the access-window rule of §C.3, per-key weight counting with the
 /// `bitvavo-ratelimit-*` headers (§C.6) and the `{"errorCode":…,"error":"…"}` bodies of §C.5.
 ///

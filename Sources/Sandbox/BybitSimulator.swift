@@ -3,7 +3,8 @@ import Foundation
 
 /// Bybit v5 (exchanges-okx-bybit-bitvavo.md §B): X-BAPI-* headers checked by `BybitSignatureCheck`, the
 /// recvWindow rule, every regional host on one port (`/<region>` prefix), and the real error bodies
-/// `{"retCode":…,"retMsg":"…","result":{},"retExtInfo":{},"time":…}`. Account bodies: `BybitAccountBodies`.
+/// `{"retCode":…,"retMsg":"…","result":{},"retExtInfo":{},"time":…}`. Account bodies: `BybitAccountBodies`; keyless
+/// market list and tickers: `BybitMarketBodies`.
 struct BybitSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .bybit }
 

@@ -4,7 +4,8 @@ import Primitives
 
 /// KuCoin: KC-API-* headers, HMAC'd passphrase for key versions 2/3 (plaintext comparison otherwise, which is
 /// why a missing version header fails with 400004), ±5 s timestamps, accounts of every type, the account mode,
-/// the unified trading account and the classic margin wallets (`KuCoinAccountBodies`).
+/// the unified trading account and the classic margin wallets (`KuCoinAccountBodies`), and the keyless
+/// `allTickers` market data (`KuCoinMarketBodies`).
 struct KuCoinSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .kucoin }
 

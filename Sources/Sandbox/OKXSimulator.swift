@@ -3,7 +3,8 @@ import Foundation
 
 /// OKX v5 (exchanges-okx-bybit-bitvavo.md §A): OK-ACCESS-* headers, ISO 8601 timestamps within ±30 s, the
 /// passphrase in clear, keys bound to the regional host that issued them, demo keys, and the balance, funding,
-/// Simple Earn, On-chain Earn, ETH/SOL staking and account-config endpoints (`OKXAccountBodies`).
+/// Simple Earn, On-chain Earn, ETH/SOL staking and account-config endpoints (`OKXAccountBodies`), and the keyless
+/// ticker endpoints (`OKXMarketBodies`).
 ///
 /// Every region is served on this one port: a non-default region's host is the path prefix `/<regionId>`
 /// (`SandboxServer.baseURL(for:region:)`), stripped here; the signature is checked over the path without it.
