@@ -64,6 +64,17 @@ struct KuCoinMarketDataTests {
         #expect(quotes[0].base == "NEW" && quotes[1].price == "1", "the first BTC-USDT row wins")
     }
 
+    @Test func aPriceSentAsAJSONNumberIsReadExactly() throws {
+        let body = """
+            {"code":"200000","data":{"ticker":[{"symbol":"BTC-EUR","symbolName":"BTC-EUR","last":1},\
+            {"symbol":"ETH-EUR","symbolName":"ETH-EUR","last":0.30000000000000004},\
+            {"symbol":"SOL-EUR","symbolName":"SOL-EUR","last":true}]}}
+            """
+        let quotes = try KuCoinMarketData.quotes(from: MarketDataChecks.answer(body), assets: ["BTC", "ETH", "SOL", "EUR"])
+        #expect(quotes.map(\.price) == ["1", "0.30000000000000004"])
+        #expect(quotes.first?.raw.contains("\"last\":1") == true)
+    }
+
     @Test func theSandboxServesEveryListedMarketInOneBudgetedRequest() async throws {
         try await SandboxHarness.run { h in
             let budget = RecordingBudget()

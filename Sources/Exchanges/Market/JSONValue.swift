@@ -18,18 +18,24 @@ enum JSONValue: Decodable, Sendable, Equatable {
 
     init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Most likely first (strings are most fields, objects most rows): each failed attempt throws, and a
+        // 10^5-row answer pays for every one.
         if container.decodeNil() {
             self = .null
         } else if let text = try? container.decode(String.self) {
             self = .string(text)
-        } else if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let number = try? container.decode(Decimal.self), number.isFinite {
-            self = .number(number.description)
+        } else if let members = try? container.decode([String: JSONValue].self) {
+            self = .object(members)
         } else if let items = try? container.decode([JSONValue].self) {
             self = .array(items)
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            let number = try container.decode(Decimal.self)
+            guard number.isFinite else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "number out of range")
+            }
+            self = .number(number.description)
         }
     }
 
