@@ -9,16 +9,21 @@ final class RecordingBudget: RequestBudget, @unchecked Sendable {
     // @unchecked: `reservations` is read and written only while holding `lock`.
     private let lock = NSLock()
     private var reservations: [(weight: Int, scope: String)] = []
+    private var feedbacks: [(feedback: BudgetFeedback, scope: String)] = []
 
     /// Every reservation so far, oldest first.
     var charged: [(weight: Int, scope: String)] { lock.withLock { reservations } }
+    /// Every answer's feedback so far, oldest first.
+    var recorded: [(feedback: BudgetFeedback, scope: String)] { lock.withLock { feedbacks } }
 
     func reserve(_ weight: Int, in scope: BudgetScope, at now: Date) throws -> Reservation {
         lock.withLock { reservations.append((weight, scope.name)) }
         return .go
     }
 
-    func record(_ feedback: BudgetFeedback, in scope: BudgetScope, at now: Date) throws {}
+    func record(_ feedback: BudgetFeedback, in scope: BudgetScope, at now: Date) throws {
+        lock.withLock { feedbacks.append((feedback, scope.name)) }
+    }
 }
 
 /// Checks shared by the market-data suites of KuCoin, OKX, Bybit and Bitvavo.

@@ -22,6 +22,19 @@ struct MarketDataErrorTests {
         }
     }
 
+    @Test func bybitsRateLimitWithoutHTTP429StillPausesTheIPScope() async throws {
+        try await SandboxHarness.run { h in
+            let budget = RecordingBudget()
+            let client = BybitMarketData(configuration: MarketDataChecks.configuration(h, budget: budget))
+            try await h.update(.bybit, FixtureUpdate(exchangeFaults: Faults(rateLimited: true, retryAfterSeconds: 7)))
+            #expect(await exchangeError { _ = try await client.pairs() }?.code == .rateLimited)
+            // 10006 comes with HTTP 200: the reader itself must tell the budget to wait.
+            let block = budget.recorded.first { $0.feedback.blockedForSeconds != nil }
+            #expect(block?.scope.hasPrefix("bybit-ip ") == true)
+            #expect((1...8).contains(block?.feedback.blockedForSeconds ?? 0))
+        }
+    }
+
     @Test func anHTMLErrorPageIsAnOutageNotACrash() async throws {
         try await SandboxHarness.run { h in
             for client in Self.clients(MarketDataChecks.configuration(h)) {
