@@ -1,7 +1,8 @@
 import Exchanges
 import Foundation
 
-/// Bitvavo v2 (exchanges-okx-bybit-bitvavo.md §C): public `GET /v2/time`, signed `GET /v2/balance` and
+/// Bitvavo v2 (exchanges-okx-bybit-bitvavo.md §C): public `GET /v2/time` and `GET /v2/ticker/price`
+/// (`BitvavoMarketBodies`), signed `GET /v2/balance` and
 /// `GET /v2/stakingBalance`, the access-window rule of §C.3, per-key weight counting with the
 /// `bitvavo-ratelimit-*` headers (§C.6) and the `{"errorCode":…,"error":"…"}` bodies of §C.5.
 ///
@@ -20,12 +21,16 @@ struct BitvavoSimulator: ExchangeSimulator {
 
     /// Paths that need a signature, with their weight (§C.1, §C.6).
     static let signedWeights = ["/v2/balance": 5, "/v2/stakingBalance": 5]
+    /// Public paths with their weight: `/time` (§C.6) and the price ticker (`BitvavoMarketData`), both 1.
+    static let publicWeights = ["/v2/time": 1, BitvavoMarketBodies.tickerPricePath: 1]
 
     /// Routes `/v2/time` (public) and the two signed listings; any other path is the sandbox's 404.
     func handle(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
         switch (request.method, request.path) {
         case ("GET", "/v2/time"):
             return .response(.json(200, "{\"time\":\(state.serverNowMs(.bitvavo))}"))
+        case ("GET", BitvavoMarketBodies.tickerPricePath):
+            return .response(BitvavoMarketBodies.tickerPrice(query: request.query, now: Date()))
         case ("GET", "/v2/balance"), ("GET", "/v2/stakingBalance"):
             return signed(request, state: state)
         default:
@@ -114,7 +119,7 @@ struct BitvavoSimulator: ExchangeSimulator {
     /// `bitvavo-ratelimit-*` headers; past the limit the answer is 429 errorCode 110 (§C.6).
     func rateCharge(_ request: ServerRequest, state: SandboxState) -> RateCharge {
         guard request.path.hasPrefix("/v2/") else { return RateCharge() }
-        let weight = Self.signedWeights[request.path] ?? 1
+        let weight = Self.signedWeights[request.path] ?? Self.publicWeights[request.path] ?? 1
         var scope = "ip " + request.remoteAddress
         var limit = Self.publishedWeightLimit
         if let key = request.headers["bitvavo-access-key"], !key.isEmpty {
@@ -132,6 +137,9 @@ struct BitvavoSimulator: ExchangeSimulator {
         }
         return result
     }
+
+    /// The public price ticker: the `marketDown` knob makes it answer 503.
+    func isMarketData(_ path: String) -> Bool { path == BitvavoMarketBodies.tickerPricePath }
 
     /// The ban text (observed in public Bitvavo clients; §C.5 quotes only its end, "The ban expires at <ms>.").
     static func banText(until: Int64) -> String {

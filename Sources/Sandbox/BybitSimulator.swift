@@ -3,7 +3,8 @@ import Foundation
 
 /// Bybit v5 (exchanges-okx-bybit-bitvavo.md §B): X-BAPI-* headers checked by `BybitSignatureCheck`, the
 /// recvWindow rule, every regional host on one port (`/<region>` prefix), and the real error bodies
-/// `{"retCode":…,"retMsg":"…","result":{},"retExtInfo":{},"time":…}`. Account bodies: `BybitAccountBodies`.
+/// `{"retCode":…,"retMsg":"…","result":{},"retExtInfo":{},"time":…}`. Account bodies: `BybitAccountBodies`; keyless
+/// market list and tickers: `BybitMarketBodies`.
 struct BybitSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .bybit }
 
@@ -35,6 +36,10 @@ struct BybitSimulator: ExchangeSimulator {
             let nano = now.multipliedReportingOverflow(by: 1_000_000)
             let nanoText = nano.overflow ? "\(now)000000" : String(nano.partialValue)
             return .response(Self.body(["timeSecond": String(seconds), "timeNano": nanoText], time: now))
+        }
+        if request.method == "GET" && (path == BybitMarketBodies.tickersPath || path == BybitMarketBodies.instrumentsPath) {
+            return .response(BybitMarketBodies.answer(path: path, query: request.query, now: Date(),
+                                                      serverMs: state.serverNowMs(.bybit)))
         }
         guard request.method == "GET", Self.signedPaths.contains(path) else { return notFound(request) }
         return signed(request, path: path, region: region, state: state)
@@ -82,6 +87,12 @@ struct BybitSimulator: ExchangeSimulator {
             BybitAccountBodies.answer(path: path, query: request.query, region: region, account: account,
                                       now: state.serverNowMs(.bybit))
         }
+    }
+
+    /// The public market paths on any regional host: the `marketDown` knob makes them answer 503.
+    func isMarketData(_ path: String) -> Bool {
+        let apiPath = Self.host(of: path).path
+        return apiPath == BybitMarketBodies.tickersPath || apiPath == BybitMarketBodies.instrumentsPath
     }
 
     /// What a US or mainland-China IP gets on every request: HTTP 403 (§B.1). The page's text is not documented

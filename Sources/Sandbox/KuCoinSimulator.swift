@@ -4,7 +4,8 @@ import Primitives
 
 /// KuCoin: KC-API-* headers, HMAC'd passphrase for key versions 2/3 (plaintext comparison otherwise, which is
 /// why a missing version header fails with 400004), ±5 s timestamps, accounts of every type, the account mode,
-/// the unified trading account and the classic margin wallets (`KuCoinAccountBodies`).
+/// the unified trading account and the classic margin wallets (`KuCoinAccountBodies`), and the keyless
+/// `allTickers` market data (`KuCoinMarketBodies`).
 struct KuCoinSimulator: ExchangeSimulator {
     var exchange: ExchangeID { .kucoin }
 
@@ -13,6 +14,8 @@ struct KuCoinSimulator: ExchangeSimulator {
 
     func handle(_ request: ServerRequest, state: SandboxState) -> SimulatorOutcome {
         switch (request.method, request.path) {
+        case ("GET", KuCoinMarketBodies.allTickersPath):
+            return .response(KuCoinMarketBodies.allTickers(now: Date(), serverMs: state.serverNowMs(.kucoin)))
         case ("GET", "/api/v1/timestamp"):
             return .response(.json(200, "{\"code\":\"200000\",\"msg\":\"success\",\"data\":\(state.serverNowMs(.kucoin))}"))
         case ("GET", "/api/v1/accounts"), ("GET", "/api/v1/user/api-key"):
@@ -87,6 +90,9 @@ struct KuCoinSimulator: ExchangeSimulator {
             return .json(200, object: ["code": "200000", "data": rows])
         }
     }
+
+    /// The public all-tickers path (§11.4): the `marketDown` knob makes it answer 503.
+    func isMarketData(_ path: String) -> Bool { path == KuCoinMarketBodies.allTickersPath }
 
     func rateLimited(retryAfter: Int) -> ServerResponse {
         .json(429, object: ["code": "429000", "msg": "Too many requests. System-level rate limit exceeded."],

@@ -3,7 +3,8 @@ import Foundation
 
 /// OKX v5 (exchanges-okx-bybit-bitvavo.md §A): OK-ACCESS-* headers, ISO 8601 timestamps within ±30 s, the
 /// passphrase in clear, keys bound to the regional host that issued them, demo keys, and the balance, funding,
-/// Simple Earn, On-chain Earn, ETH/SOL staking and account-config endpoints (`OKXAccountBodies`).
+/// Simple Earn, On-chain Earn, ETH/SOL staking and account-config endpoints (`OKXAccountBodies`), and the keyless
+/// ticker endpoints (`OKXMarketBodies`).
 ///
 /// Every region is served on this one port: a non-default region's host is the path prefix `/<regionId>`
 /// (`SandboxServer.baseURL(for:region:)`), stripped here; the signature is checked over the path without it.
@@ -35,6 +36,10 @@ struct OKXSimulator: ExchangeSimulator {
         guard request.method == "GET" else { return notFound(request) }
         if path == "/api/v5/public/time" {
             return .response(.json(200, object: ["code": "0", "msg": "", "data": [["ts": String(state.serverNowMs(.okx))]]]))
+        }
+        if path == OKXMarketBodies.tickersPath || path == OKXMarketBodies.tickerPath {
+            return .response(OKXMarketBodies.answer(path: path, query: request.query, now: Date(),
+                                                    serverMs: state.serverNowMs(.okx)))
         }
         guard OKXSimulator.privatePaths.contains(path) else { return notFound(request) }
         return signed(request, path: path, region: region, state: state)
@@ -80,6 +85,12 @@ struct OKXSimulator: ExchangeSimulator {
             return .response(Self.error(401, "50113", "Invalid Sign"))
         }
         return .authenticated(account) { OKXAccountBodies.body(path: path, account: account) }
+    }
+
+    /// The public ticker paths on any regional host: the `marketDown` knob makes them answer 503.
+    func isMarketData(_ path: String) -> Bool {
+        let apiPath = OKXSimulator.route(path).path
+        return apiPath == OKXMarketBodies.tickersPath || apiPath == OKXMarketBodies.tickerPath
     }
 
     /// 50011 with HTTP 429 (§A.6). The `Retry-After` header is the sandbox's (OKX sending one is UNVERIFIED):

@@ -5,7 +5,7 @@ import Testing
 
 /// A budget that grants like `InProcessRequestBudget` and remembers every granted reservation, so a test can see which
 /// scope a market data request was charged to and with what weight.
-final class RecordingBudget: RequestBudget, @unchecked Sendable {
+final class GrantRecordingBudget: RequestBudget, @unchecked Sendable {
     // @unchecked: `charges` is read and written only while holding `lock`.
     private let lock = NSLock()
     private var charges: [(scope: String, weight: Int)] = []
@@ -28,10 +28,10 @@ final class RecordingBudget: RequestBudget, @unchecked Sendable {
 
 /// Helpers of the market data tests.
 enum MarketDataTest {
-    /// The sandbox's configuration with a `RecordingBudget`.
-    static func configuration(_ h: SandboxHarness) -> (ExchangeConfiguration, RecordingBudget) {
+    /// The sandbox's configuration with a `GrantRecordingBudget`.
+    static func configuration(_ h: SandboxHarness) -> (ExchangeConfiguration, GrantRecordingBudget) {
         var configuration = h.sandbox.configuration(timeout: 10)
-        let budget = RecordingBudget()
+        let budget = GrantRecordingBudget()
         configuration.budget = budget
         return (configuration, budget)
     }
