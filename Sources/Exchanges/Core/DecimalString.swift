@@ -44,8 +44,9 @@ public enum DecimalString {
     public static func isZero(_ text: String) -> Bool { DecimalValue(text)?.isZero ?? false }
 }
 
-/// Sign, magnitude digits (most significant first) and scale: value = ±digits × 10^−scale.
-private struct DecimalValue {
+/// Sign, magnitude digits (most significant first) and scale: value = ±digits × 10^−scale. Internal, not private,
+/// so `DecimalString+Arithmetic.swift` works on the same representation.
+struct DecimalValue {
     var negative: Bool
     var digits: [UInt8]
     var scale: Int
@@ -157,19 +158,19 @@ private struct DecimalValue {
         return result
     }
 
-    private static func trimmed(_ digits: [UInt8]) -> [UInt8] {
+    static func trimmed(_ digits: [UInt8]) -> [UInt8] {
         let first = digits.firstIndex { $0 != 0 } ?? digits.count - 1
         return Array(digits[max(0, min(first, digits.count - 1))...])
     }
 
-    private static func compareMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    static func compareMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> Int {
         let x = trimmed(a), y = trimmed(b)
         if x.count != y.count { return x.count < y.count ? -1 : 1 }
         for (l, r) in zip(x, y) where l != r { return l < r ? -1 : 1 }
         return 0
     }
 
-    private static func addMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+    static func addMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
         var result: [UInt8] = []
         var carry: UInt8 = 0
         var i = a.count - 1, j = b.count - 1
@@ -183,7 +184,7 @@ private struct DecimalValue {
     }
 
     /// `a − b` for magnitudes with a ≥ b.
-    private static func subtractMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+    static func subtractMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
         var result: [UInt8] = []
         var borrow = 0
         var i = a.count - 1, j = b.count - 1
