@@ -118,7 +118,10 @@ struct DecimalValue {
 
     /// Self when inside the accepted range (so its text reads back), nil otherwise: sums can outgrow it.
     var checked: DecimalValue? {
-        let fraction = digits.suffix(scale).reversed().drop { $0 == 0 }.count
+        // Count fraction digits from the scale, not from `digits`: a product such as 1e-40 × 1e-40 has one digit
+        // and a scale of 80, and is out of range.
+        let trailingZeros = min(scale, digits.reversed().prefix { $0 == 0 }.count)
+        let fraction = isZero ? 0 : scale - trailingZeros
         let integer = digits.dropLast(min(scale, digits.count)).drop { $0 == 0 }.count
         guard fraction <= DecimalString.maxFractionDigits, integer <= DecimalString.maxIntegerDigits else {
             return nil
