@@ -9,7 +9,8 @@ extension PriceBook {
         let target = currency.code
         if asset == target { return UnitPrice(price: "1", asOf: nil, legs: []) }
         guard let path = bestPath(from: asset, to: target, preferring: exchange) else { return nil }
-        return price(of: path)
+        var rates: [Edge: String] = [:]
+        return price(of: path, rates: &rates)
     }
 
     /// The best path of the fewest legs (rules 2 and 3), as edges from `asset` to `target`.
@@ -72,14 +73,18 @@ extension PriceBook {
         return false
     }
 
-    /// The price of a path: its legs' rates multiplied, `asOf` the oldest leg's.
-    func price(of path: [Edge]) -> UnitPrice? {
+    /// The price of a path: its legs' rates multiplied, `asOf` the oldest leg's. `rates` keeps each edge's rate
+    /// across calls, so an inverse is divided once per valuation, not once per holding.
+    func price(of path: [Edge], rates: inout [Edge: String]) -> UnitPrice? {
         var legs: [PriceLeg] = []
         legs.reserveCapacity(path.count)
         var product = "1"
         for edge in path {
             let quote = quotes[edge.quote]
-            guard let rate = edge.inverse ? Self.inverseRate(of: quote.price) : quote.price else { return nil }
+            guard let rate = rates[edge] ?? (edge.inverse ? Self.inverseRate(of: quote.price) : quote.price) else {
+                return nil
+            }
+            rates[edge] = rate
             // Exact while the product fits DecimalString's range; only three long inverse rates can outgrow it.
             guard let next = DecimalString.multiply(product, rate)
                 ?? DecimalString.multiply(product, rate, fractionDigits: Self.unitPriceFractionDigits) else { return nil }

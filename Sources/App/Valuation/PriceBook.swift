@@ -34,7 +34,7 @@ public struct PriceBook: Sendable {
     public static let unitPriceFractionDigits = 36
 
     /// One direction of one market: from an asset to `quotes[quote]`'s other asset.
-    struct Edge: Sendable {
+    struct Edge: Sendable, Hashable {
         let quote: Int
         let inverse: Bool
     }

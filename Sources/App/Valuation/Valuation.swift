@@ -107,7 +107,8 @@ public enum Valuation {
 }
 
 /// Unit prices worked out once per (asset, exchange) within one valuation: 60 assets on 5 connections need at
-/// most 300 path searches, each a handful of dictionary look-ups.
+/// most 300 path searches, each a handful of dictionary look-ups. Paths shared by several (asset, exchange)
+/// pairs are priced once, and each edge's rate (an inverse is a long division) is worked out once.
 struct PriceMemo {
     private struct Key: Hashable {
         let asset: String
@@ -117,16 +118,31 @@ struct PriceMemo {
     let book: PriceBook
     let currency: ValuationCurrency
     private var prices: [Key: UnitPrice?] = [:]
+    private var paths: [[PriceBook.Edge]: UnitPrice?] = [:]
+    private var rates: [PriceBook.Edge: String] = [:]
 
     init(book: PriceBook, currency: ValuationCurrency) {
         self.book = book
         self.currency = currency
     }
 
+    /// `PriceBook.unitPrice(of:in:preferring:)`, remembered.
     mutating func unitPrice(of asset: String, preferring exchange: String) -> UnitPrice? {
         let key = Key(asset: asset, exchange: exchange)
         if let known = prices[key] { return known }
-        let price = book.unitPrice(of: asset, in: currency, preferring: exchange)
+        let price: UnitPrice?
+        if asset == currency.code {
+            price = UnitPrice(price: "1", asOf: nil, legs: [])
+        } else if let path = book.bestPath(from: asset, to: currency.code, preferring: exchange) {
+            if let known = paths[path] {
+                price = known
+            } else {
+                price = book.price(of: path, rates: &rates)
+                paths[path] = .some(price)
+            }
+        } else {
+            price = nil
+        }
         prices[key] = .some(price)
         return price
     }

@@ -62,36 +62,39 @@ struct DecimalValue {
     init?(_ text: String) {
         let all = Array(text.utf8)
         guard !all.isEmpty, all.count <= DecimalString.maxTextLength else { return nil }
-        var bytes = all[...]
+        // Indices into one array rather than slices: this runs for every amount and price the server reads.
+        var index = 0
         var negative = false
-        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+        if let sign = all.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
             negative = sign == UInt8(ascii: "-")
-            bytes = bytes.dropFirst()
+            index = 1
         }
         var digits: [UInt8] = []
+        digits.reserveCapacity(all.count)
         var fractionDigits = 0
         var seenPoint = false
         var exponent = 0
-        while let byte = bytes.first {
+        while index < all.count {
+            let byte = all[index]
             if byte >= 48 && byte <= 57 {
                 digits.append(byte - 48)
                 if seenPoint { fractionDigits += 1 }
             } else if byte == UInt8(ascii: "."), !seenPoint {
                 seenPoint = true
             } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                guard let value = Self.exponent(bytes.dropFirst()) else { return nil }
+                guard let value = Self.exponent(all[(index + 1)...]) else { return nil }
                 exponent = value
                 break
             } else {
                 return nil
             }
-            bytes = bytes.dropFirst()
+            index += 1
         }
         guard !digits.isEmpty else { return nil }
         if digits.allSatisfy({ $0 == 0 }) { self = .zero; return }
         // Trim before checking the range, so "0001.5000" and "1.5" are the same value. Every count here is
         // bounded by the text length and the exponent's five digits, so nothing below can overflow.
-        while digits.count > 1, digits.first == 0 { digits.removeFirst() }
+        if let first = digits.firstIndex(where: { $0 != 0 }), first > 0 { digits.removeFirst(first) }
         var scale = fractionDigits - exponent
         while scale > 0, digits.last == 0 { digits.removeLast(); scale -= 1 }
         guard scale <= DecimalString.maxFractionDigits,
@@ -167,9 +170,11 @@ struct DecimalValue {
     }
 
     static func compareMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        let x = trimmed(a), y = trimmed(b)
-        if x.count != y.count { return x.count < y.count ? -1 : 1 }
-        for (l, r) in zip(x, y) where l != r { return l < r ? -1 : 1 }
+        // Skip leading zeros by index, not by copying: divisions compare magnitudes once per quotient digit.
+        let i = a.firstIndex { $0 != 0 } ?? a.count, j = b.firstIndex { $0 != 0 } ?? b.count
+        let length = a.count - i
+        if length != b.count - j { return length < b.count - j ? -1 : 1 }
+        for k in 0..<length where a[i + k] != b[j + k] { return a[i + k] < b[j + k] ? -1 : 1 }
         return 0
     }
 
