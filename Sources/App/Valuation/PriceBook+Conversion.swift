@@ -78,22 +78,27 @@ extension PriceBook {
     func price(of path: [Edge], rates: inout [Edge: String]) -> UnitPrice? {
         var legs: [PriceLeg] = []
         legs.reserveCapacity(path.count)
-        var product = "1"
+        var product: String?
         for edge in path {
             let quote = quotes[edge.quote]
             guard let rate = rates[edge] ?? (edge.inverse ? Self.inverseRate(of: quote.price) : quote.price) else {
                 return nil
             }
             rates[edge] = rate
-            // Exact while the product fits DecimalString's range; only three long inverse rates can outgrow it.
-            guard let next = DecimalString.multiply(product, rate)
-                ?? DecimalString.multiply(product, rate, fractionDigits: Self.unitPriceFractionDigits) else { return nil }
-            product = next
+            if let sofar = product {
+                // Exact while the product fits DecimalString's range; only three long inverse rates outgrow it.
+                guard let next = DecimalString.multiply(sofar, rate)
+                    ?? DecimalString.multiply(sofar, rate, fractionDigits: Self.unitPriceFractionDigits) else { return nil }
+                product = next
+            } else {
+                product = rate
+            }
             legs.append(PriceLeg(
                 exchange: quote.exchange, market: quote.market,
                 from: edge.inverse ? quote.quote : quote.base, to: destination(of: edge),
                 inverse: edge.inverse, rate: rate, asOf: quote.asOf))
         }
+        guard var product else { return nil }
         if !Self.fits(product) {
             guard let rounded = DecimalString.rounded(product, fractionDigits: Self.unitPriceFractionDigits) else {
                 return nil

@@ -16,7 +16,7 @@ extension Valuation {
     private static func assetValuation(
         _ asset: String, rows: [HoldingValuation], currency: ValuationCurrency
     ) -> AssetValuation {
-        let quantity = DecimalString.sum(rows.map(\.holding.quantity).filter(isQuantity)) ?? "0"
+        let quantity = DecimalString.sum(rows.filter { $0.note != badQuantityNote }.map(\.holding.quantity)) ?? "0"
         let valued = rows.filter { $0.value != nil }
         let value = sumOrNil(valued.compactMap(\.value))
         var notes: [String] = []

@@ -55,13 +55,20 @@ public enum Valuation {
             HoldingValuation(holding: holding, price: nil, value: nil, display: nil, status: .unpriced, note: note,
                              wallets: holding.wallets.map { WalletValuation(wallet: $0.wallet, amount: $0.amount) })
         }
-        guard isQuantity(holding.quantity) else { return unpriced("quantity is not a decimal number ≥ 0") }
-        guard let price else { return unpriced("no market path from \(holding.asset) to \(currency.code)") }
-        guard let value = product(holding.quantity, price.price) else { return unpriced("value out of range") }
+        // The product parses the quantity anyway: nil means unreadable (or out of range), a sign means negative.
+        // Only an unpriced row parses it on its own, to say which note applies.
+        guard let price else {
+            return unpriced(isQuantity(holding.quantity)
+                ? "no market path from \(holding.asset) to \(currency.code)" : badQuantityNote)
+        }
+        guard let value = product(holding.quantity, price.price) else {
+            return unpriced(DecimalString.canonical(holding.quantity) == nil ? badQuantityNote : "value out of range")
+        }
+        if value.hasPrefix("-") { return unpriced(badQuantityNote) }
         let stale = price.asOf.map { now.timeIntervalSince($0) > staleLimit } ?? false
         let digits = currency.displayFractionDigits
         let wallets = holding.wallets.map { wallet -> WalletValuation in
-            let value = isQuantity(wallet.amount) ? product(wallet.amount, price.price) : nil
+            let value = product(wallet.amount, price.price).flatMap { $0.hasPrefix("-") ? nil : $0 }
             return WalletValuation(wallet: wallet.wallet, amount: wallet.amount, value: value,
                                    display: value.flatMap { DecimalString.fixed($0, fractionDigits: digits) })
         }
@@ -70,6 +77,9 @@ public enum Valuation {
             display: DecimalString.fixed(value, fractionDigits: digits), status: stale ? .stale : .priced,
             note: nil, wallets: wallets)
     }
+
+    /// The note of a row whose quantity is negative or not a decimal.
+    static let badQuantityNote = "quantity is not a decimal number ≥ 0"
 
     /// True when `text` is a decimal number ≥ 0.
     static func isQuantity(_ text: String) -> Bool { (DecimalString.compare(text, "0") ?? -1) >= 0 }
@@ -96,13 +106,30 @@ public enum Valuation {
         assets.sorted { left, right in
             switch (left.value, right.value) {
             case let (l?, r?):
-                let order = DecimalString.compare(l, r) ?? 0
+                let order = compareValues(l, r)
                 return order != 0 ? order > 0 : left.asset < right.asset
             case (.some, nil): return true
             case (nil, .some): return false
             case (nil, nil): return left.asset < right.asset
             }
         }
+    }
+}
+
+extension Valuation {
+    /// -1, 0 or 1 for two values of this engine. They are canonical and never negative (quantity ≥ 0, price > 0),
+    /// so the text orders them without parsing: a longer integer part is larger, else byte by byte ("9.5" >
+    /// "9.49", "9" < "9.01"). Anything else goes through `DecimalString.compare`.
+    static func compareValues(_ a: String, _ b: String) -> Int {
+        if a.hasPrefix("-") || b.hasPrefix("-") { return DecimalString.compare(a, b) ?? 0 }
+        let left = a.utf8, right = b.utf8
+        let leftInteger = left.firstIndex(of: UInt8(ascii: ".")).map { left.distance(from: left.startIndex, to: $0) }
+            ?? left.count
+        let rightInteger = right.firstIndex(of: UInt8(ascii: ".")).map { right.distance(from: right.startIndex, to: $0) }
+            ?? right.count
+        if leftInteger != rightInteger { return leftInteger < rightInteger ? -1 : 1 }
+        if a == b { return 0 }
+        return left.lexicographicallyPrecedes(right) ? -1 : 1
     }
 }
 

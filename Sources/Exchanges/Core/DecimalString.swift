@@ -32,12 +32,12 @@ public enum DecimalString {
 
     /// The sum of `values` ("0" when empty), or nil when any is not a decimal number or the sum is out of range.
     public static func sum<S: Sequence>(_ values: S) -> String? where S.Element == String {
-        var total = DecimalValue.zero
+        var parsed: [DecimalValue] = []
         for value in values {
-            guard let parsed = DecimalValue(value), let next = total.adding(parsed).checked else { return nil }
-            total = next
+            guard let value = DecimalValue(value) else { return nil }
+            parsed.append(value)
         }
-        return total.text
+        return DecimalValue.sum(parsed).checked?.text
     }
 
     /// True when `text` is a decimal number equal to zero.
@@ -60,9 +60,17 @@ struct DecimalValue {
     }
 
     init?(_ text: String) {
-        let all = Array(text.utf8)
+        // Refuse an over-long text before touching its bytes (`utf8.count` is constant time for native strings).
+        guard text.utf8.count <= DecimalString.maxTextLength else { return nil }
+        var text = text
+        guard let value = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self = value
+    }
+
+    /// The value of the UTF-8 `all`, or nil (see `DecimalString`); read in place, not copied.
+    private static func parse(_ all: UnsafeBufferPointer<UInt8>) -> DecimalValue? {
         guard !all.isEmpty, all.count <= DecimalString.maxTextLength else { return nil }
-        // Indices into one array rather than slices: this runs for every amount and price the server reads.
+        // Indices into the text's own bytes, no copies: this runs for every amount and price the server reads.
         var index = 0
         var negative = false
         if let sign = all.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
@@ -82,7 +90,7 @@ struct DecimalValue {
             } else if byte == UInt8(ascii: "."), !seenPoint {
                 seenPoint = true
             } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                guard let value = Self.exponent(all[(index + 1)...]) else { return nil }
+                guard let value = Self.exponent(Array(all[(index + 1)...])[...]) else { return nil }
                 exponent = value
                 break
             } else {
@@ -91,7 +99,7 @@ struct DecimalValue {
             index += 1
         }
         guard !digits.isEmpty else { return nil }
-        if digits.allSatisfy({ $0 == 0 }) { self = .zero; return }
+        if digits.allSatisfy({ $0 == 0 }) { return .zero }
         // Trim before checking the range, so "0001.5000" and "1.5" are the same value. Every count here is
         // bounded by the text length and the exponent's five digits, so nothing below can overflow.
         if let first = digits.firstIndex(where: { $0 != 0 }), first > 0 { digits.removeFirst(first) }
@@ -103,7 +111,7 @@ struct DecimalValue {
             digits += [UInt8](repeating: 0, count: -scale)
             scale = 0
         }
-        self.init(negative: negative, digits: digits, scale: scale)
+        return DecimalValue(negative: negative, digits: digits, scale: scale)
     }
 
     /// The exponent after "e": an optional sign and one to five digits, nothing else.
@@ -151,17 +159,30 @@ struct DecimalValue {
 
     /// Canonical text: no exponent, trimmed zeros, "0" for any zero.
     var text: String {
-        var integer = Array(digits.dropLast(min(scale, digits.count)))
-        var fraction = Array(digits.suffix(min(scale, digits.count)))
-        if scale > digits.count { fraction = [UInt8](repeating: 0, count: scale - digits.count) + fraction }
-        while integer.count > 1, integer.first == 0 { integer.removeFirst() }
-        if integer.isEmpty { integer = [0] }
-        while fraction.last == 0 { fraction.removeLast() }
-        if integer == [0] && fraction.isEmpty { return "0" }
-        var result = negative ? "-" : ""
-        result += String(decoding: integer.map { $0 + 48 }, as: UTF8.self)
-        if !fraction.isEmpty { result += "." + String(decoding: fraction.map { $0 + 48 }, as: UTF8.self) }
-        return result
+        // One byte buffer and one String: every result of every operation is printed through here.
+        let count = digits.count
+        let integerCount = max(0, count - scale)
+        var firstInteger = 0
+        while firstInteger < integerCount - 1, digits[firstInteger] == 0 { firstInteger += 1 }
+        var fractionEnd = count
+        while fractionEnd > integerCount, digits[fractionEnd - 1] == 0 { fractionEnd -= 1 }
+        let hasFraction = fractionEnd > integerCount
+        let integerIsZero = integerCount == 0 || (integerCount - firstInteger == 1 && digits[firstInteger] == 0)
+        if integerIsZero && !hasFraction { return "0" }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + max(0, scale - count) + 3)
+        if negative { bytes.append(UInt8(ascii: "-")) }
+        if integerCount == 0 {
+            bytes.append(UInt8(ascii: "0"))
+        } else {
+            for index in firstInteger..<integerCount { bytes.append(digits[index] + 48) }
+        }
+        if hasFraction {
+            bytes.append(UInt8(ascii: "."))
+            for _ in 0..<max(0, scale - count) { bytes.append(UInt8(ascii: "0")) }
+            for index in integerCount..<fractionEnd { bytes.append(digits[index] + 48) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func trimmed(_ digits: [UInt8]) -> [UInt8] {
