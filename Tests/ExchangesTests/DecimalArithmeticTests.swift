@@ -133,4 +133,47 @@ import Testing
         #expect(DecimalString.compare("1", "one") == nil)
         #expect(DecimalString.compare("", "1") == nil)
     }
+
+    // `sum` adds in columns (positive and negative apart); `canonical` parses the text's bytes in place. Both are
+    // shared with every balance path, so they are pinned here too.
+    @Test(arguments: [
+        (["1", "2", "3"], "6"),
+        (["0.1", "0.2", "-0.3"], "0"),
+        (["-1.5", "-2.25", "0.75"], "-3"),
+        (["999.999", "0.001", "1000"], "2000"),
+        (["0.00000001", "99999999.99999999", "-100000000"], "0"),
+        (["1e-20", "2e-20", "3e-20", "-1e-20"], "0.00000000000000000005"),
+        (Array(repeating: "0.001", count: 1000), "1"),
+        (Array(repeating: "9.99", count: 101), "1008.99"),
+        ([], "0"),
+        (["-7"], "-7"),
+    ])
+    func sumAddsExactly(values: [String], total: String) {
+        #expect(DecimalString.sum(values) == total)
+    }
+
+    @Test func sumRefusesBadInputAndRange() {
+        let largest = String(repeating: "9", count: DecimalString.maxIntegerDigits)
+        #expect(DecimalString.sum([largest, "1", "0"]) == nil)
+        #expect(DecimalString.sum([largest, "1", "-1"]) == largest)
+        #expect(DecimalString.sum(["1", "x", "2"]) == nil)
+    }
+
+    @Test(arguments: [
+        ("+2", "2"), ("1.2e-8", "0.000000012"), (".5", "0.5"), ("5.", "5"), ("-0", "0"), ("0001.5000", "1.5"),
+        ("1e5", "100000"), ("-0.000", "0"), ("1E+2", "100"),
+    ])
+    func canonicalReadsWhatExchangesSend(text: String, canonical: String) {
+        #expect(DecimalString.canonical(text) == canonical)
+    }
+
+    @Test(arguments: ["1e", " 1", "1 ", "+", "-", ".", "1..2", "0x10", "NaN", "1e123456", "", "--1", "1-"])
+    func canonicalRefusesTheRest(text: String) {
+        #expect(DecimalString.canonical(text) == nil)
+    }
+
+    @Test func canonicalRefusesOverLongText() {
+        #expect(DecimalString.canonical(String(repeating: "1", count: DecimalString.maxTextLength + 1)) == nil)
+        #expect(DecimalString.canonical("0." + String(repeating: "0", count: 200) + "1") == nil)
+    }
 }
