@@ -58,7 +58,7 @@ public struct Completeness: Sendable, Equatable {
 public struct AssetValuation: Sendable, Equatable {
     /// The canonical asset id.
     public var asset: String
-    /// Sum of its rows' quantities (rows with an unreadable quantity left out).
+    /// Sum of its rows' quantities (rows whose quantity is negative or not a decimal left out).
     public var quantity: String
     /// Units of currency per unit: the rows' common price, or — when rows on different exchanges took different
     /// paths — value ÷ valued quantity, half-even at 18 decimals. Nil when no row was valued.

@@ -28,8 +28,11 @@ extension Valuation {
             status = .unpriced
         }
         let prices = valued.compactMap(\.price)
-        let sources = Set(prices.map(\.source)).sorted()
-        let common = sources.count == 1 ? prices.first : nil
+        // Rows of one asset mostly share a price: compare the prices, and print a source only per distinct one.
+        var distinct: [UnitPrice] = []
+        for price in prices where !distinct.contains(price) { distinct.append(price) }
+        let sources = Set(distinct.map(\.source)).sorted()
+        let common = distinct.count == 1 ? distinct.first : nil
         var unitPrice = common?.price
         if unitPrice == nil, let value {
             let valuedQuantity = DecimalString.sum(valued.map(\.holding.quantity)) ?? "0"
