@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Exchanges
 @testable import App
 
 /// The conversion rule's tie-breaks, the book's refusals, the currency codes, and a portfolio of the size
@@ -117,5 +118,31 @@ import Testing
         #expect(result.total == "18603.72")
         // Each row took its own exchange's market.
         #expect(result.holdings.allSatisfy { $0.price?.legs.first?.exchange == $0.holding.exchange })
+    }
+
+    @Test func inverseRatesKeepEighteenSignificantDigits() {
+        #expect(PriceBook.inverseRate(of: "0.5") == "2")
+        // 1/3 at 18 decimals; 1/90000 at 17 + 5 = 22 decimals: 18 significant digits either way.
+        #expect(PriceBook.inverseRate(of: "3") == "0.333333333333333333")
+        #expect(PriceBook.inverseRate(of: "90000") == "0.0000111111111111111111")
+        // 1/0.0003 = 3333.33… at 18 decimals (more than 18 significant digits for a price below 1).
+        #expect(PriceBook.inverseRate(of: "0.0003") == "3333.333333333333333333")
+    }
+
+    @Test func aLongProductIsRoundedAtThirtySixDecimals() throws {
+        // JPY→USD is 1/151.234 at 17 + 3 = 20 decimals, USD→EUR is 1/1.08 at 18: their exact product has 38
+        // decimals, so the price is that product rounded half-even at 36.
+        let book = PriceBook(quotes: [
+            F.quote("kraken", "USDJPY", "USD", "JPY", "151.234"),
+            F.quote("kraken", "ZEURZUSD", "EUR", "USD", "1.08"),
+        ])
+        let price = try #require(book.unitPrice(of: "JPY", in: .eur, preferring: "kraken"))
+        let first = try #require(PriceBook.inverseRate(of: "151.234"))
+        let second = try #require(PriceBook.inverseRate(of: "1.08"))
+        #expect(first.count == "0.".count + 20)
+        let exact = try #require(DecimalString.multiply(first, second))
+        #expect(exact.count > "0.".count + 36)
+        #expect(price.price == DecimalString.rounded(exact, fractionDigits: 36))
+        #expect(price.legs.map(\.inverse) == [true, true])
     }
 }
