@@ -32,20 +32,21 @@ public enum DecimalString {
 
     /// The sum of `values` ("0" when empty), or nil when any is not a decimal number or the sum is out of range.
     public static func sum<S: Sequence>(_ values: S) -> String? where S.Element == String {
-        var total = DecimalValue.zero
+        var parsed: [DecimalValue] = []
         for value in values {
-            guard let parsed = DecimalValue(value), let next = total.adding(parsed).checked else { return nil }
-            total = next
+            guard let value = DecimalValue(value) else { return nil }
+            parsed.append(value)
         }
-        return total.text
+        return DecimalValue.sum(parsed).checked?.text
     }
 
     /// True when `text` is a decimal number equal to zero.
     public static func isZero(_ text: String) -> Bool { DecimalValue(text)?.isZero ?? false }
 }
 
-/// Sign, magnitude digits (most significant first) and scale: value = ±digits × 10^−scale.
-private struct DecimalValue {
+/// Sign, magnitude digits (most significant first) and scale: value = ±digits × 10^−scale. Internal, not private,
+/// so `DecimalString+Arithmetic.swift` works on the same representation.
+struct DecimalValue {
     var negative: Bool
     var digits: [UInt8]
     var scale: Int
@@ -59,38 +60,49 @@ private struct DecimalValue {
     }
 
     init?(_ text: String) {
-        let all = Array(text.utf8)
+        // Refuse an over-long text before touching its bytes (`utf8.count` is constant time for native strings).
+        guard text.utf8.count <= DecimalString.maxTextLength else { return nil }
+        var text = text
+        guard let value = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self = value
+    }
+
+    /// The value of the UTF-8 `all`, or nil (see `DecimalString`); read in place, not copied.
+    private static func parse(_ all: UnsafeBufferPointer<UInt8>) -> DecimalValue? {
         guard !all.isEmpty, all.count <= DecimalString.maxTextLength else { return nil }
-        var bytes = all[...]
+        // Indices into the text's own bytes, no copies: this runs for every amount and price the server reads.
+        var index = 0
         var negative = false
-        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+        if let sign = all.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
             negative = sign == UInt8(ascii: "-")
-            bytes = bytes.dropFirst()
+            index = 1
         }
         var digits: [UInt8] = []
+        digits.reserveCapacity(all.count)
         var fractionDigits = 0
         var seenPoint = false
         var exponent = 0
-        while let byte = bytes.first {
+        while index < all.count {
+            let byte = all[index]
             if byte >= 48 && byte <= 57 {
                 digits.append(byte - 48)
                 if seenPoint { fractionDigits += 1 }
             } else if byte == UInt8(ascii: "."), !seenPoint {
                 seenPoint = true
             } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                guard let value = Self.exponent(bytes.dropFirst()) else { return nil }
+                guard let value = Self.exponent(Array(all[(index + 1)...])[...]) else { return nil }
                 exponent = value
                 break
             } else {
                 return nil
             }
-            bytes = bytes.dropFirst()
+            index += 1
         }
         guard !digits.isEmpty else { return nil }
-        if digits.allSatisfy({ $0 == 0 }) { self = .zero; return }
+        if digits.allSatisfy({ $0 == 0 }) { return .zero }
         // Trim before checking the range, so "0001.5000" and "1.5" are the same value. Every count here is
         // bounded by the text length and the exponent's five digits, so nothing below can overflow.
-        while digits.count > 1, digits.first == 0 { digits.removeFirst() }
+        if let first = digits.firstIndex(where: { $0 != 0 }), first > 0 { digits.removeFirst(first) }
         var scale = fractionDigits - exponent
         while scale > 0, digits.last == 0 { digits.removeLast(); scale -= 1 }
         guard scale <= DecimalString.maxFractionDigits,
@@ -99,7 +111,7 @@ private struct DecimalValue {
             digits += [UInt8](repeating: 0, count: -scale)
             scale = 0
         }
-        self.init(negative: negative, digits: digits, scale: scale)
+        return DecimalValue(negative: negative, digits: digits, scale: scale)
     }
 
     /// The exponent after "e": an optional sign and one to five digits, nothing else.
@@ -117,7 +129,10 @@ private struct DecimalValue {
 
     /// Self when inside the accepted range (so its text reads back), nil otherwise: sums can outgrow it.
     var checked: DecimalValue? {
-        let fraction = digits.suffix(scale).reversed().drop { $0 == 0 }.count
+        // Count fraction digits from the scale, not from `digits`: a product such as 1e-40 × 1e-40 has one digit
+        // and a scale of 80, and is out of range.
+        let trailingZeros = min(scale, digits.reversed().prefix { $0 == 0 }.count)
+        let fraction = isZero ? 0 : scale - trailingZeros
         let integer = digits.dropLast(min(scale, digits.count)).drop { $0 == 0 }.count
         guard fraction <= DecimalString.maxFractionDigits, integer <= DecimalString.maxIntegerDigits else {
             return nil
@@ -144,32 +159,47 @@ private struct DecimalValue {
 
     /// Canonical text: no exponent, trimmed zeros, "0" for any zero.
     var text: String {
-        var integer = Array(digits.dropLast(min(scale, digits.count)))
-        var fraction = Array(digits.suffix(min(scale, digits.count)))
-        if scale > digits.count { fraction = [UInt8](repeating: 0, count: scale - digits.count) + fraction }
-        while integer.count > 1, integer.first == 0 { integer.removeFirst() }
-        if integer.isEmpty { integer = [0] }
-        while fraction.last == 0 { fraction.removeLast() }
-        if integer == [0] && fraction.isEmpty { return "0" }
-        var result = negative ? "-" : ""
-        result += String(decoding: integer.map { $0 + 48 }, as: UTF8.self)
-        if !fraction.isEmpty { result += "." + String(decoding: fraction.map { $0 + 48 }, as: UTF8.self) }
-        return result
+        // One byte buffer and one String: every result of every operation is printed through here.
+        let count = digits.count
+        let integerCount = max(0, count - scale)
+        var firstInteger = 0
+        while firstInteger < integerCount - 1, digits[firstInteger] == 0 { firstInteger += 1 }
+        var fractionEnd = count
+        while fractionEnd > integerCount, digits[fractionEnd - 1] == 0 { fractionEnd -= 1 }
+        let hasFraction = fractionEnd > integerCount
+        let integerIsZero = integerCount == 0 || (integerCount - firstInteger == 1 && digits[firstInteger] == 0)
+        if integerIsZero && !hasFraction { return "0" }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + max(0, scale - count) + 3)
+        if negative { bytes.append(UInt8(ascii: "-")) }
+        if integerCount == 0 {
+            bytes.append(UInt8(ascii: "0"))
+        } else {
+            for index in firstInteger..<integerCount { bytes.append(digits[index] + 48) }
+        }
+        if hasFraction {
+            bytes.append(UInt8(ascii: "."))
+            for _ in 0..<max(0, scale - count) { bytes.append(UInt8(ascii: "0")) }
+            for index in integerCount..<fractionEnd { bytes.append(digits[index] + 48) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func trimmed(_ digits: [UInt8]) -> [UInt8] {
+    static func trimmed(_ digits: [UInt8]) -> [UInt8] {
         let first = digits.firstIndex { $0 != 0 } ?? digits.count - 1
         return Array(digits[max(0, min(first, digits.count - 1))...])
     }
 
-    private static func compareMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        let x = trimmed(a), y = trimmed(b)
-        if x.count != y.count { return x.count < y.count ? -1 : 1 }
-        for (l, r) in zip(x, y) where l != r { return l < r ? -1 : 1 }
+    static func compareMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        // Skip leading zeros by index, not by copying: divisions compare magnitudes once per quotient digit.
+        let i = a.firstIndex { $0 != 0 } ?? a.count, j = b.firstIndex { $0 != 0 } ?? b.count
+        let length = a.count - i
+        if length != b.count - j { return length < b.count - j ? -1 : 1 }
+        for k in 0..<length where a[i + k] != b[j + k] { return a[i + k] < b[j + k] ? -1 : 1 }
         return 0
     }
 
-    private static func addMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+    static func addMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
         var result: [UInt8] = []
         var carry: UInt8 = 0
         var i = a.count - 1, j = b.count - 1
@@ -183,7 +213,7 @@ private struct DecimalValue {
     }
 
     /// `a − b` for magnitudes with a ≥ b.
-    private static func subtractMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+    static func subtractMagnitudes(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
         var result: [UInt8] = []
         var borrow = 0
         var i = a.count - 1, j = b.count - 1
