@@ -26,7 +26,8 @@ public struct Response: Sendable {
     public static func json<T: Encodable>(_ value: T, status: Int = 200) -> Response {
         let body: [UInt8]
         do {
-            body = Array(try JSON.encoder.encode(value))
+            // The fast encoder writes the same bytes; it refuses the types it does not write itself.
+            body = try (try? CompactJSONEncoder.encode(value)) ?? Array(JSON.encoder.encode(value))
         } catch {
             // Only a bug in a response type gets here; say so without internals.
             return Response(status: 500, headers: [("Content-Type", "application/json")],
