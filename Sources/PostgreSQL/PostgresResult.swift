@@ -43,12 +43,11 @@ final class PostgresResult {
         let types = (0..<columnCount).map { PQftype(handle, $0) }
         var rows: [Row] = []
         rows.reserveCapacity(Int(rowCount))
+        let layout = Row.Layout(names: names)
         for row in 0..<rowCount {
-            var columns: [String: SQLValue] = [:]
-            for column in 0..<columnCount {
-                columns[names[Int(column)]] = value(row: row, column: column, type: types[Int(column)])
-            }
-            rows.append(Row(columns: columns))
+            rows.append(Row(layout: layout, values: (0..<columnCount).map {
+                value(row: row, column: $0, type: types[Int($0)])
+            }))
         }
         return rows
     }

@@ -69,11 +69,14 @@ public final class Statement {
     /// Steps through every row.
     func allRows() throws -> [Row] {
         var rows: [Row] = []
+        var layout: Row.Layout?
         while true {
             let status = sqlite3_step(handle)
             if status == SQLITE_DONE { return rows }
             try connection.check(status, sql: sql, accepting: [SQLITE_ROW])
-            rows.append(currentRow())
+            let names = layout ?? columnLayout()
+            layout = names
+            rows.append(currentRow(names))
         }
     }
 
@@ -81,15 +84,13 @@ public final class Statement {
         sqlite3_reset(handle)
     }
 
-    private func currentRow() -> Row {
-        let count = sqlite3_column_count(handle)
-        var columns: [String: SQLValue] = [:]
-        columns.reserveCapacity(Int(count))
-        for index in 0..<count {
-            let name = String(cString: sqlite3_column_name(handle, index))
-            columns[name] = columnValue(index)
-        }
-        return Row(columns: columns)
+    /// The names of the current result's columns, read once per result.
+    private func columnLayout() -> Row.Layout {
+        Row.Layout(names: (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) })
+    }
+
+    private func currentRow(_ layout: Row.Layout) -> Row {
+        Row(layout: layout, values: (0..<Int32(layout.names.count)).map(columnValue))
     }
 
     private func columnValue(_ index: Int32) -> SQLValue {
