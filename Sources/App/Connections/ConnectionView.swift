@@ -79,15 +79,22 @@ struct ConnectionView: Encodable {
         return record.nextAttemptAt ?? record.createdAt
     }
 
-    /// Reads the stored permissions JSON. JSONSerialization rather than a JSONDecoder: this runs for every
-    /// connection of every list request, and building a decoder costs more than the parse.
+    /// Reads the stored permissions JSON. This runs for every connection of every list request, so the parsed
+    /// permissions are remembered by text (`ParsedTextCache`); the view is built afresh, as its expiry warning
+    /// depends on the day.
     static func permissions(fromJSON text: String, exchange: ExchangeID?) -> PermissionsView? {
+        parsedPermissions.value(for: text, parse: parsePermissions).map { view(of: $0, exchange: exchange) }
+    }
+
+    private static let parsedPermissions = ParsedTextCache<KeyPermissions>()
+
+    /// JSONSerialization rather than a JSONDecoder: building a decoder costs more than the parse.
+    private static func parsePermissions(_ text: String) -> KeyPermissions? {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
               let canRead = object["canRead"] as? Bool else { return nil }
         let expiresAt = (object["expiresAt"] as? String).flatMap(Timestamp.parse)
-        return view(of: KeyPermissions(canRead: canRead, canTrade: object["canTrade"] as? Bool,
-                                       canWithdraw: object["canWithdraw"] as? Bool, expiresAt: expiresAt),
-                    exchange: exchange)
+        return KeyPermissions(canRead: canRead, canTrade: object["canTrade"] as? Bool,
+                              canWithdraw: object["canWithdraw"] as? Bool, expiresAt: expiresAt)
     }
 
     /// Keys expiring within this many days are warned about (the alerts issue warns at 14 days too).

@@ -33,6 +33,9 @@ enum ReadNotesJSON {
     /// The notes in `text`; none for NULL or text this build cannot read (it only reads what `encode` wrote).
     static func decode(_ text: String?) -> [String] {
         guard let text, text != "[]" else { return [] }
-        return (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+        return parsed.value(for: text) { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
     }
+
+    /// Parsed texts by text: the list request decodes the same few texts again and again.
+    private static let parsed = ParsedTextCache<[String]>()
 }

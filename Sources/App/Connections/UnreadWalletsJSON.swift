@@ -15,6 +15,9 @@ enum UnreadWalletsJSON {
     static func decode(_ text: String?) -> [UnreadWallet] {
         // Almost every connection reads every wallet: skip building a decoder for them on each list request.
         guard let text, text != "[]" else { return [] }
-        return (try? JSONDecoder().decode([UnreadWallet].self, from: Data(text.utf8))) ?? []
+        return parsed.value(for: text) { try? JSONDecoder().decode([UnreadWallet].self, from: Data($0.utf8)) } ?? []
     }
+
+    /// Parsed texts by text: the list request decodes the same few texts again and again.
+    private static let parsed = ParsedTextCache<[UnreadWallet]>()
 }
