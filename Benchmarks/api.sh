@@ -66,8 +66,11 @@ read -r static_rps static_p50 static_p99 _ < <(measure "$base/__bench/static")
 cpu0=$(cpu_ticks)
 read -r me_rps me_p50 me_p99 me_total < <(measure "$base/api/v1/auth/me" "${auth[@]}")
 cpu1=$(cpu_ticks)
+# PROFILE=1: sample the responder with perf during the list run and print where its time went afterwards.
+[ "${PROFILE:-}" = 1 ] && { perf record -F 999 -g -p "$fcgi_pid" -o "$HOLDFAST_STATE_DIR/perf.data" -- sleep "$seconds" >/dev/null 2>&1 & }
 read -r list_rps list_p50 list_p99 list_total < <(measure "$base/api/v1/exchanges/connections" "${auth[@]}")
 cpu2=$(cpu_ticks)
+wait
 rss_after=$(rss_kib)
 
 python3 - "$ticks" "$rss_before" "$rss_after" "$static_rps" "$static_p50" "$static_p99" \
@@ -84,3 +87,7 @@ for label, rps, p50, p99, total, c0, c1 in [("GET /api/v1/auth/me", a[6], a[7], 
     print(f"{label:<33}: {float(rps):9.0f} req/s  p50 {p50:>8}  p99 {p99:>8}  ratio {float(rps) / static_rps * 100:5.1f} %  responder CPU {cpu_us:6.1f} us/req")
 print(f"responder RSS                    : {rss0 / 1024:.1f} MiB before, {rss1 / 1024:.1f} MiB after   (target ratio >= 15 %)")
 PY
+if [ "${PROFILE:-}" = 1 ]; then
+  echo "where the responder's time went during the list run (perf, self time, top 40):"
+  perf report -i "$HOLDFAST_STATE_DIR/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -40
+fi
