@@ -9,6 +9,7 @@ enum Routes {
         router.add("POST", "/api/v1/auth/login", AuthHandlers.login)
         router.add("POST", "/api/v1/auth/logout", authenticated(AuthHandlers.logout))
         router.add("GET", "/api/v1/auth/me", authenticated(AuthHandlers.me))
+        router.add("PATCH", "/api/v1/auth/me", authenticated(AuthHandlers.updateMe))
 
         router.add("GET", "/api/v1/exchanges/supported", authenticated(ExchangeHandlers.supported))
         router.add("POST", "/api/v1/exchanges/test", authenticated(ExchangeHandlers.test))

@@ -14,6 +14,8 @@ enum AuthHandlers {
     struct UserBody: Encodable {
         let id: String
         let email: String
+        /// The valuation currency (`ValuationCurrency`), e.g. `USD`.
+        let currency: String
     }
 
     struct MeBody: Encodable {
@@ -51,7 +53,7 @@ enum AuthHandlers {
         var response = Response.json(LoginBody(
             token: session.token, csrfToken: app.csrf.token(for: session.sessionID),
             expiresAt: Timestamp.format(session.expiresAt),
-            user: UserBody(id: user.id, email: user.email)))
+            user: UserBody(id: user.id, email: user.email, currency: user.currency)))
         response.addHeader("Set-Cookie", cookie(value: session.token, maxAge: Int(app.configuration.sessionLifetime), app: app))
         return response
     }
@@ -66,7 +68,36 @@ enum AuthHandlers {
 
     /// `GET /api/v1/auth/me`: the signed-in user, and the CSRF token for a page that was reloaded.
     static func me(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
-        .json(MeBody(user: UserBody(id: session.userID, email: session.email), csrfToken: app.csrf.token(for: session.sessionID)))
+        let currency = try app.database.read { db in try UserStore.currency(ofUser: session.userID, in: db) }
+        return meResponse(session, currency: currency, app)
+    }
+
+    /// `PATCH /api/v1/auth/me {"currency":"EUR"}`: changes the signed-in user's valuation currency (one of
+    /// `ValuationCurrency`; anything else is 422 naming the field) and answers as `GET /auth/me` does. History
+    /// points keep the currency they were recorded in.
+    static func updateMe(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
+        var body = try JSONBody(request)
+        body.rejectUnknownFields(allowing: ["currency"])
+        let text = body.string("currency", required: false, maxLength: 8)
+        let currency = text.flatMap(ValuationCurrency.init(rawValue:))
+        if text != nil, currency == nil {
+            body.note("currency", "must be one of " + ValuationCurrency.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        try body.validate()
+        let stored = try app.database.write { db in
+            if let currency {
+                guard try UserStore.setCurrency(currency.rawValue, ofUser: session.userID, at: Timestamp.now(), in: db) else {
+                    throw APIError.unauthorized
+                }
+            }
+            return try UserStore.currency(ofUser: session.userID, in: db)
+        }
+        return meResponse(session, currency: stored, app)
+    }
+
+    private static func meResponse(_ session: AuthenticatedSession, currency: String?, _ app: Application) -> Response {
+        .json(MeBody(user: UserBody(id: session.userID, email: session.email, currency: currency ?? ValuationCurrency.usd.rawValue),
+                     csrfToken: app.csrf.token(for: session.sessionID)))
     }
 
     /// HttpOnly keeps scripts from reading the token; SameSite=Strict keeps other sites from sending it.

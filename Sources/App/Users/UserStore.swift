@@ -15,6 +15,8 @@ enum UserStore {
         let passwordHash: String
         /// ISO-8601 UTC text (`Timestamp.format`).
         let createdAt: String
+        /// The valuation currency code (`UserStore+Currency`).
+        var currency: String = "USD"
     }
 
     /// Inserts a user. Throws `UserError.emailTaken` when another user has the same email in any ASCII case:
@@ -33,10 +35,10 @@ enum UserStore {
     /// The user whose email equals `email` ignoring ASCII case, or nil. `email` is used as given (callers trim).
     static func find(email: String, in db: Connection) throws -> User? {
         guard let row = try db.queryOne(
-            "SELECT id, email, password_hash, created_at FROM users WHERE lower(email) = lower(?)", [.text(email)]),
+            "SELECT id, email, password_hash, created_at, currency FROM users WHERE lower(email) = lower(?)", [.text(email)]),
             let id = row.string("id") else { return nil }
         return User(id: id, email: row.string("email") ?? email, passwordHash: row.string("password_hash") ?? "",
-                    createdAt: row.string("created_at") ?? "")
+                    createdAt: row.string("created_at") ?? "", currency: row.string("currency") ?? "USD")
     }
 
     /// Replaces the password hash of user `id`; returns whether a row changed (false: no such user).
