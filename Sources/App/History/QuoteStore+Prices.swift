@@ -17,10 +17,15 @@ extension QuoteStore {
     /// Records `prices` as new `5m` rows in a few multi-row inserts. A price already stored for the same asset,
     /// currency and instant is kept (`DO NOTHING`): a timer run that is retried records nothing twice.
     static func record(prices: [AssetPrice], in db: Connection) throws {
+        // A run records every asset at one instant: format each instant once (formatting costs microseconds).
+        var formatted: [Date: String] = [:]
         for chunk in prices.chunks(of: rowsPerStatement) {
-            let bindings = chunk.flatMap { price -> [SQLValue] in
-                [.text(price.asset), .text(price.currency), .text(Timestamp.format(price.at)), .text(price.price),
-                 .text(price.source), .text(price.resolution.rawValue)]
+            var bindings: [SQLValue] = []
+            for price in chunk {
+                let at = formatted[price.at] ?? Timestamp.format(price.at)
+                formatted[price.at] = at
+                bindings += [.text(price.asset), .text(price.currency), .text(at), .text(price.price), .text(price.source),
+                             .text(price.resolution.rawValue)]
             }
             _ = try db.run("""
                 INSERT INTO asset_prices (asset, currency, at, price, source, resolution)

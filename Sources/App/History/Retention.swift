@@ -56,13 +56,18 @@ enum Retention {
     static func pass(limit: Int, deleteHourly: (Int) throws -> Int, markHourly: (Int) throws -> Int,
                      deleteDaily: (Int) throws -> Int, markDaily: (Int) throws -> Int) throws -> Counts {
         var counts = Counts()
-        for (delete, mark) in [(deleteHourly, markHourly), (deleteDaily, markDaily)] {
+        // One band: false when the budget ran out, so the next band waits for the next pass.
+        func band(_ delete: (Int) throws -> Int, _ mark: (Int) throws -> Int) throws -> Bool {
             let budget = limit - counts.changed
-            guard budget > 0 else { break }
+            guard budget > 0 else { return false }
             let deleted = try delete(budget)
             counts.deleted += deleted
-            guard deleted < budget else { break }
+            guard deleted < budget else { return false }
             counts.marked += try mark(budget - deleted)
+            return counts.changed < limit
+        }
+        if try band(deleteHourly, markHourly) {
+            _ = try band(deleteDaily, markDaily)
         }
         return counts
     }

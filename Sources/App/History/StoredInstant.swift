@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// A fast reader of the timestamps Holdfast writes (`Timestamp.format`: `2026-01-02T03:04:05.678Z`, exactly 24
 /// characters). History reads turn thousands of stored instants into dates per request (a year at `1h` is
