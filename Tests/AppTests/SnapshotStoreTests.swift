@@ -24,9 +24,9 @@ struct SnapshotStoreTests {
     }
 
     @discardableResult
-    func record(_ balances: [Balance], after seconds: TimeInterval, connection: String? = nil) throws -> Bool {
+    func record(_ balances: [Balance], after seconds: TimeInterval, connection: String? = nil, exchange: String = "kraken") throws -> Bool {
         try database.write { db in
-            try SnapshotStore.record(connectionID: connection ?? self.connection, userID: ada, exchange: "kraken",
+            try SnapshotStore.record(connectionID: connection ?? self.connection, userID: ada, exchange: exchange,
                                      balances: balances, at: Self.epoch.addingTimeInterval(seconds), in: db)
         }
     }
@@ -66,7 +66,7 @@ struct SnapshotStoreTests {
         let other = try StoreFixtures.connection(of: ada, exchange: "binance", in: database)
         try record([Self.balance("BTC", "1")], after: 0)
         try record([Self.balance("BTC", "2")], after: 3_600)
-        try record([Self.balance("ETH", "5")], after: 1_800, connection: other)
+        try record([Self.balance("ETH", "5")], after: 1_800, connection: other, exchange: "binance")
         let bob = try t.addUser("bob@example.com")
         let bobs = try StoreFixtures.connection(of: bob, in: database)
         try database.write { db in
