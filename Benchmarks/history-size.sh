@@ -24,11 +24,11 @@ db = sqlite3.connect(sys.argv[1])
 page = db.execute("PRAGMA page_size").fetchone()[0]
 free = db.execute("PRAGMA freelist_count").fetchone()[0]
 print(f"  of which free pages (reused by later writes): {free * page / 1048576:.1f} MB")
-for (name,) in db.execute("SELECT name FROM sqlite_schema WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name"):
-    try:
-        size = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name = ?", (name,)).fetchone()[0] or 0
-    except sqlite3.OperationalError:
-        break  # no dbstat in this SQLite build
+try:
+    sizes = db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+except sqlite3.OperationalError:
+    sizes = []  # no dbstat in this SQLite build
+for name, size in sizes:
     if size >= 1048576 / 10:
         print(f"  {name}: {size / 1048576:.1f} MB")
 PY
