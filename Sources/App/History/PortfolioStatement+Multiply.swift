@@ -8,8 +8,8 @@ extension PortfolioStatement {
     /// merged, callers use it and this goes. Schoolbook multiplication of the digit strings (an amount has at
     /// most 128 digits, so at most 16,384 digit products).
     static func multiply(_ a: String, _ b: String) -> String? {
-        guard let x = DecimalString.canonical(a).flatMap(Digits.init), let y = DecimalString.canonical(b).flatMap(Digits.init)
-        else { return nil }
+        guard let x = DecimalString.canonical(a).flatMap(Digits.init),
+              let y = DecimalString.canonical(b).flatMap(Digits.init) else { return nil }
         var product = [Int](repeating: 0, count: x.digits.count + y.digits.count)
         // Least significant digit first.
         for (i, p) in x.digits.reversed().enumerated() {

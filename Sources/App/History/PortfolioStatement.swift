@@ -52,7 +52,8 @@ struct PortfolioStatement: Sendable, Equatable {
     /// The statement of `userID` as of `instant`, valued in `currency` (the user's `users.currency`, which the
     /// caller reads: that table is `UserStore`'s). Run it in one `database.read` so every part comes from one
     /// snapshot. One query for the snapshots, then one indexed price lookup per distinct asset.
-    static func make(forUser userID: String, at instant: Date, currency: String, in db: Connection) throws -> PortfolioStatement {
+    static func make(forUser userID: String, at instant: Date, currency: String,
+                     in db: Connection) throws -> PortfolioStatement {
         let inEffect = try SnapshotStore.inEffect(forUser: userID, at: instant, in: db)
         let assets = Set(inEffect.flatMap { $0.snapshot.balances.map(\.asset) })
         var prices: [String: QuoteStore.AssetPrice] = [:]

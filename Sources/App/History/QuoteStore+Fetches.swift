@@ -23,7 +23,8 @@ extension QuoteStore {
     /// Records one market data read of `exchange` at `at` (stored timestamp text): a success when `errorCode`
     /// is nil (clears the code, sets `succeeded_at`), else a failure that keeps the last success's time, so its
     /// quotes are known to be going stale. `pairsRefreshed` says the market list was read in this attempt.
-    static func recordFetch(of exchange: String, at: String, errorCode: String?, pairsRefreshed: Bool, in db: Connection) throws {
+    static func recordFetch(of exchange: String, at: String, errorCode: String?, pairsRefreshed: Bool,
+                            in db: Connection) throws {
         let succeeded: SQLValue = errorCode == nil ? .text(at) : .null
         let pairs: SQLValue = pairsRefreshed ? .text(at) : .null
         _ = try db.run("""
@@ -43,8 +44,9 @@ extension QuoteStore {
             SELECT exchange, attempted_at, succeeded_at, error_code, pairs_refreshed_at FROM market_fetches
             """) {
             guard let exchange = row.string("exchange"), let attemptedAt = row.string("attempted_at") else { continue }
-            fetches[exchange] = Fetch(exchange: exchange, attemptedAt: attemptedAt, succeededAt: row.string("succeeded_at"),
-                                      errorCode: row.string("error_code"), pairsRefreshedAt: row.string("pairs_refreshed_at"))
+            fetches[exchange] = Fetch(exchange: exchange, attemptedAt: attemptedAt,
+                                      succeededAt: row.string("succeeded_at"), errorCode: row.string("error_code"),
+                                      pairsRefreshedAt: row.string("pairs_refreshed_at"))
         }
         return fetches
     }

@@ -47,7 +47,8 @@ enum QuoteStore {
     static func pairs(of exchange: String, in db: Connection) throws -> [String: MarketPair] {
         var pairs: [String: MarketPair] = [:]
         for row in try db.query("SELECT market, base, quote FROM market_pairs WHERE exchange = ?", [.text(exchange)]) {
-            guard let market = row.string("market"), let base = row.string("base"), let quote = row.string("quote") else { continue }
+            guard let market = row.string("market"), let base = row.string("base"), let quote = row.string("quote")
+            else { continue }
             pairs[market] = MarketPair(market: market, base: base, quote: quote)
         }
         return pairs

@@ -39,18 +39,19 @@ enum ValuePointStore {
     /// Records `point` for `userID` unless the user's latest point is less than `minimumSpacing` before it (or
     /// after it: a clock that went back records nothing). Returns whether it wrote. Call it inside
     /// `database.write`: the check and the insert are then one transaction (SQLite's single writer, PostgreSQL's
-    /// `SERIALIZABLE`), so two timers racing for one user write one point.
+    /// `SERIALIZABLE`), so two timers racing for one user write one point. Not in a `lockingWrite`: at READ
+    /// COMMITTED two writers could both pass the check (there is no row to lock before the first point).
     @discardableResult
     static func record(_ point: NewPoint, forUser userID: String, in db: Connection) throws -> Bool {
-        if let text = try db.queryOne("SELECT max(at) AS at FROM value_points WHERE user_id = ?", [.text(userID)])?.string("at"),
-           let latest = StoredInstant.date(text), point.at.timeIntervalSince(latest) < minimumSpacing {
-            return false
-        }
+        let latest = try db.queryOne("SELECT max(at) AS at FROM value_points WHERE user_id = ?", [.text(userID)])?
+            .string("at").flatMap(StoredInstant.date)
+        if let latest, point.at.timeIntervalSince(latest) < minimumSpacing { return false }
         return try db.run("""
             INSERT INTO value_points (user_id, at, currency, total, complete, detail) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (user_id, at) DO NOTHING
-            """, [.text(userID), .text(Timestamp.format(point.at)), .text(point.currency), point.total.map { .text($0) } ?? .null,
-                  .integer(point.complete ? 1 : 0), .text(try point.detail.json())]) > 0
+            """, [.text(userID), .text(Timestamp.format(point.at)), .text(point.currency),
+                  point.total.map { .text($0) } ?? .null, .integer(point.complete ? 1 : 0),
+                  .text(try point.detail.json())]) > 0
     }
 
     /// Inserts `points` of `userID` as they are, without the spacing rule, in a few multi-row statements (a point
@@ -61,7 +62,8 @@ enum ValuePointStore {
             var bindings: [SQLValue] = []
             for point in chunk {
                 bindings += [.text(userID), .text(Timestamp.format(point.at)), .text(point.currency),
-                             point.total.map { .text($0) } ?? .null, .integer(point.complete ? 1 : 0), .text(try point.detail.json())]
+                             point.total.map { .text($0) } ?? .null, .integer(point.complete ? 1 : 0),
+                             .text(try point.detail.json())]
             }
             _ = try db.run("""
                 INSERT INTO value_points (user_id, at, currency, total, complete, detail)
@@ -87,8 +89,9 @@ enum ValuePointStore {
             guard let text = row.string("at"), let millis = StoredInstant.unixMilliseconds(text) else { continue }
             let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
             let bucket = resolution.bucket(ofUnixSeconds: seconds)
-            let point = HistoryPoint(time: Date(timeIntervalSince1970: TimeInterval(millis) / 1000), value: row.string("total"),
-                                     complete: row.bool("complete"), currency: row.string("currency") ?? "")
+            let point = HistoryPoint(time: Date(timeIntervalSince1970: TimeInterval(millis) / 1000),
+                                     value: row.string("total"), complete: row.bool("complete"),
+                                     currency: row.string("currency") ?? "")
             // Rows come in time order: a row of the same bucket as the previous one replaces it (the last wins).
             if bucket == lastBucket { points[points.count - 1] = point } else { points.append(point) }
             lastBucket = bucket
