@@ -71,17 +71,26 @@ public struct HistorySizeBenchmark: Sendable {
             } while changed > 0
         }
         let written = ContinuousClock.now - began
-        var timings: [Duration] = []
         var count = 0
-        for _ in 0..<20 {
-            let clock = ContinuousClock.now
+        let median = try Self.median(of: 20) {
             count = try database.read { db in
                 try ValuePointStore.points(ofUser: userID, from: end.addingTimeInterval(-365 * 86_400), to: end,
                                            resolution: .hour, in: db)
             }.count
-            timings.append(ContinuousClock.now - clock)
         }
-        let median = timings.sorted()[timings.count / 2]
+        let statement = try Self.median(of: 5) {
+            _ = try database.read { db in try PortfolioStatement.make(forUser: userID, at: end, currency: "USD", in: db) }
+        }
+        // The quotes a timer run reads: 600 markets on each of 5 exchanges.
+        try database.write { db in
+            for exchange in exchanges {
+                try QuoteStore.upsertQuotes((0..<600).map { market in
+                    MarketQuote(market: "M\(market)USDT", base: "M\(market)", quote: "USDT", price: "1.\(market)", asOf: end,
+                                raw: "{\"lastPrice\":\"1.\(market)\"}")
+                }, of: exchange, fetchedAt: Timestamp.format(end), in: db)
+            }
+        }
+        let quotes = try Self.median(of: 20) { _ = try database.read { db in try QuoteStore.quotes(in: db) } }
         let rows = try database.read { db in
             (points: try ValuePointStore.timeline(ofUser: userID, in: db).count,
              snapshots: try connectionIDs.reduce(0) { $0 + (try SnapshotStore.timeline(ofConnection: $1, in: db).count) },
@@ -91,7 +100,20 @@ public struct HistorySizeBenchmark: Sendable {
             "history: \(days) days, 1 user, \(Self.connections) connections, \(Self.assets) assets, written and thinned in \(written)",
             "rows: value_points \(rows.points), quantity_snapshots \(rows.snapshots), asset_prices \(rows.prices)",
             "points(1 year, 1h): \(count) points, median of 20: \(String(format: "%.2f", Self.milliseconds(median))) ms",
+            "statement at the end (20 connections): median of 5: \(String(format: "%.2f", Self.milliseconds(statement))) ms",
+            "quotes (3,000 rows): median of 20: \(String(format: "%.2f", Self.milliseconds(quotes))) ms",
         ]
+    }
+
+    /// The median time of `runs` calls of `body`.
+    static func median(of runs: Int, _ body: () throws -> Void) rethrows -> Duration {
+        var timings: [Duration] = []
+        for _ in 0..<runs {
+            let start = ContinuousClock.now
+            try body()
+            timings.append(ContinuousClock.now - start)
+        }
+        return timings.sorted()[timings.count / 2]
     }
 
     /// `duration` in milliseconds, with fractions.
