@@ -72,7 +72,8 @@ struct PortfolioStatement: Sendable, Equatable {
         return PortfolioStatement(at: instant, currency: currency, connections: connections)
     }
 
-    /// One line: priced when a price is known and the product is a decimal in range, else unpriced.
+    /// One line: priced when a price is known and the product is a decimal in `DecimalString`'s range (more than
+    /// 64 digits after the point is out of it), else unpriced.
     private static func line(_ balance: SnapshotStore.Amount, price: QuoteStore.AssetPrice?) -> Line {
         guard let price, let value = multiply(balance.amount, price.price) else {
             return Line(asset: balance.asset, quantity: balance.amount, unitPrice: nil, value: nil, status: .unpriced,

@@ -50,9 +50,10 @@ enum Retention {
     }
 
     /// Runs the four steps of a pass in order, each with what is left of `limit`: delete the non-last rows of
-    /// the hourly band, mark its last rows `1h`, then the same for the daily band (`1d`). A step only marks
-    /// once its band's deletions are done (the deletion step came in under its budget), so a marked row is
-    /// always the last of its bucket.
+    /// the hourly band, mark its last rows `1h`, then the same for the daily band (`1d`). Each statement decides
+    /// row by row (a row is deleted when a later row shares its bucket, marked when none does), so a pass cut
+    /// short anywhere leaves a correct table; a band is marked only once its deletions are done, and the daily
+    /// band waits for the hourly one, so the budget goes to one band at a time.
     static func pass(limit: Int, deleteHourly: (Int) throws -> Int, markHourly: (Int) throws -> Int,
                      deleteDaily: (Int) throws -> Int, markDaily: (Int) throws -> Int) throws -> Counts {
         var counts = Counts()
