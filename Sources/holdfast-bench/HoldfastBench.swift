@@ -10,7 +10,7 @@ import Store
 struct HoldfastBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "holdfast-bench", abstract: "Print performance figures, and seed data for benchmarks.",
-        subcommands: [Vault.self, SeedConnections.self])
+        subcommands: [Vault.self, SeedConnections.self, HistorySize.self])
 
     /// `holdfast-bench vault`: the vault's per-field costs (a benchmark, not a test).
     struct Vault: ParsableCommand {
@@ -19,6 +19,24 @@ struct HoldfastBench: ParsableCommand {
 
         func run() {
             print(VaultBenchmark(iterations: iterations).report())
+        }
+    }
+
+    /// `holdfast-bench history-size`: a year of one user's history written and thinned in the (fresh, migrated)
+    /// database of `HOLDFAST_DATABASE` (Benchmarks/history-size.sh, which prints the file's size).
+    struct HistorySize: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "history-size", abstract: "Write DAYS of history for a new user USER, thin it, time a 1-year read.")
+        @Option(help: "Days of history.") var days = 365
+        @Option(help: "The new user's email.") var user = "history@example.com"
+
+        func run() throws {
+            let database = try Configuration.openDatabaseOnly()
+            defer { database.close() }
+            var hasher = PasswordHasher()
+            hasher.logN = 10  // the user only owns the rows; a full-cost hash would only slow the set-up
+            let userID = try Users.add(email: user, password: "benchmark password 1", in: database, hasher: hasher)
+            for line in try HistorySizeBenchmark(database: database, days: days).run(userID: userID) { print(line) }
         }
     }
 

@@ -333,6 +333,9 @@ public final class SyncEngine: Sendable {
                                                            name: record.label ?? record.exchangeID?.info.displayName ?? record.exchange,
                                                            at: nowText, in: db)
             holdingsCount = try HoldingStore.replace(portfolioID: portfolio, with: read.balances, at: nowText, in: db)
+            // Same transaction as the holdings: a snapshot exists exactly when its sync's holdings were committed.
+            try SnapshotStore.record(connectionID: record.id, userID: record.userID, exchange: record.exchange,
+                                     balances: read.balances, at: now, in: db)
             let next = Timestamp.format(now.addingTimeInterval(TimeInterval(record.syncInterval)))
             try ConnectionStore.recordSuccess(record.id, nextAttemptAt: next, unreadWallets: UnreadWalletsJSON.encode(read.unreadWallets),
                                               readNotes: ReadNotesJSON.encode(read.notes), at: nowText, in: db)
