@@ -52,12 +52,13 @@ CREATE TABLE asset_prices (
     source     TEXT NOT NULL,
     resolution TEXT NOT NULL DEFAULT '5m' CHECK (resolution IN ('5m', '1h', '1d')),
     PRIMARY KEY (asset, currency, at)
-);
+) WITHOUT ROWID;
 CREATE INDEX asset_prices_thinning ON asset_prices(resolution, at);
 
 -- A connection's balances after a successful sync: JSON [{"asset":"BTC","amount":"0.5"}] sorted by asset,
--- recorded in the sync's transaction when they changed, and at least once a day. Kept when the connection is
--- deleted (a statement of a past instant still counts what it held then); deleted with the user.
+-- recorded in the sync's transaction when they changed, and at least once a day; after 90 days only the last of
+-- each UTC day is kept (a statement of a day's end stays exact). Kept when the connection is deleted (a statement
+-- of a past instant still counts what it held then); deleted with the user.
 CREATE TABLE quantity_snapshots (
     user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     connection_id TEXT NOT NULL,
@@ -65,8 +66,8 @@ CREATE TABLE quantity_snapshots (
     taken_at      TEXT NOT NULL,
     balances      TEXT NOT NULL,
     PRIMARY KEY (connection_id, taken_at)
-);
-CREATE INDEX quantity_snapshots_user ON quantity_snapshots(user_id, taken_at);
+) WITHOUT ROWID;
+CREATE INDEX quantity_snapshots_user ON quantity_snapshots(user_id, connection_id, taken_at);
 
 -- A user's total value at one instant in `currency` (NULL when nothing could be valued), `complete` when every
 -- connection was synced and every asset priced. `detail` is JSON: {"exchanges":{"binance":"123.45"},
@@ -81,5 +82,5 @@ CREATE TABLE value_points (
     resolution TEXT NOT NULL DEFAULT '5m' CHECK (resolution IN ('5m', '1h', '1d')),
     detail     TEXT NOT NULL,
     PRIMARY KEY (user_id, at)
-);
+) WITHOUT ROWID;
 CREATE INDEX value_points_thinning ON value_points(resolution, at);

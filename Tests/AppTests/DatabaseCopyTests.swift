@@ -344,6 +344,24 @@ final class DatabaseCopyTests {
             try LoginThrottleStore.save(key: "ip:127.0.0.1", failures: 1, failedAt: Self.epoch, lockedUntil: nil,
                                         in: db)
             _ = try ConnectionStore.claim(okx, holder: "host-a:123", onlyIfDue: false, now: Self.epoch, in: db)
+            // Issue 13's history: market data, snapshots (WITHOUT ROWID tables are walked by primary key), points.
+            try QuoteStore.replacePairs(of: "kraken", with: [MarketPair(market: "XXBTZUSD", base: "BTC", quote: "USD")], in: db)
+            try QuoteStore.upsertQuotes([MarketQuote(market: "XXBTZUSD", base: "BTC", quote: "USD", price: "91250.1",
+                                                     asOf: Self.epoch, raw: #"{"c":["91250.1","1"]}"#)],
+                                        of: "kraken", fetchedAt: now, in: db)
+            try QuoteStore.recordFetch(of: "kraken", at: now, errorCode: nil, pairsRefreshed: true, in: db)
+            try QuoteStore.record(prices: (0..<5).flatMap { step in ["BTC", "ETH"].map { asset in
+                QuoteStore.AssetPrice(asset: asset, currency: "USD", at: Self.epoch.addingTimeInterval(Double(step) * 300),
+                                      price: "\(1000 + step).5", source: "kraken:X\(asset)ZUSD")
+            } }, in: db)
+            for step in 0..<3 {
+                _ = try SnapshotStore.record(connectionID: kraken, userID: alice, exchange: "kraken",
+                                         balances: [Balance(asset: "BTC", free: "0.\(step + 1)", locked: "0", total: "0.\(step + 1)")],
+                                         at: Self.epoch.addingTimeInterval(Double(step) * 3_600), in: db)
+                try ValuePointStore.record(.init(at: Self.epoch.addingTimeInterval(Double(step) * 600), currency: "USD",
+                                                 total: step == 1 ? nil : "12.3\(step)", complete: step == 0, detail: .init()),
+                                           forUser: alice, in: db)
+            }
         }
         _ = try await ExchangeNonceStore(database: database).nextNonce(forKey: "kraken-key", atLeast: 1_800_000_000_000)
         let scope = BudgetScope(name: "shared", policy: BudgetPolicy(limit: 100, refill: .window(milliseconds: 60_000)))

@@ -83,12 +83,12 @@ struct PortfolioStatementTests {
     }
 
     @Test func multiplyIsExact() {
-        #expect(PortfolioStatement.multiply("0.5", "50000.10") == "25000.05")
-        #expect(PortfolioStatement.multiply("-1.25", "0.008") == "-0.01")
-        #expect(PortfolioStatement.multiply("0.000000000000000001", "0.00000001") == "0.00000000000000000000000001")
-        #expect(PortfolioStatement.multiply("123456789012345678901234567890", "10") == "1234567890123456789012345678900")
-        #expect(PortfolioStatement.multiply("0", "-5") == "0")
-        #expect(PortfolioStatement.multiply("1e3", "2") == "2000")
-        #expect(PortfolioStatement.multiply("abc", "2") == nil)
+        #expect(DecimalString.multiply("0.5", "50000.10") == "25000.05")
+        #expect(DecimalString.multiply("-1.25", "0.008") == "-0.01")
+        #expect(DecimalString.multiply("0.000000000000000001", "0.00000001") == "0.00000000000000000000000001")
+        #expect(DecimalString.multiply("123456789012345678901234567890", "10") == "1234567890123456789012345678900")
+        #expect(DecimalString.multiply("0", "-5") == "0")
+        #expect(DecimalString.multiply("1e3", "2") == "2000")
+        #expect(DecimalString.multiply("abc", "2") == nil)
     }
 }

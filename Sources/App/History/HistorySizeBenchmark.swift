@@ -67,7 +67,7 @@ public struct HistorySizeBenchmark: Sendable {
             var changed = 0
             repeat {
                 let counts = try database.write { db in try Retention.thin(now: now, limit: thinLimit, in: db) }
-                changed = counts.valuePoints.changed + counts.assetPrices.changed
+                changed = counts.valuePoints.changed + counts.assetPrices.changed + counts.snapshots.changed
             } while changed > 0
         }
         let written = ContinuousClock.now - began

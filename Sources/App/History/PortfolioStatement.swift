@@ -1,3 +1,4 @@
+import Exchanges
 import Foundation
 import Store
 
@@ -75,7 +76,7 @@ struct PortfolioStatement: Sendable, Equatable {
     /// One line: priced when a price is known and the product is a decimal in `DecimalString`'s range (more than
     /// 64 digits after the point is out of it), else unpriced.
     private static func line(_ balance: SnapshotStore.Amount, price: QuoteStore.AssetPrice?) -> Line {
-        guard let price, let value = multiply(balance.amount, price.price) else {
+        guard let price, let value = DecimalString.multiply(balance.amount, price.price) else {
             return Line(asset: balance.asset, quantity: balance.amount, unitPrice: nil, value: nil, status: .unpriced,
                         priceSource: nil, pricedAt: nil)
         }

@@ -3,7 +3,8 @@ import Store
 
 /// How long history is kept at each resolution (issue 13, "Retention"): every point for 48 hours, one an hour
 /// (the last of each UTC hour) for 90 days, one a day (the last of each UTC day) for ever. Applies alike to
-/// `value_points` and `asset_prices`; each table's statements live in its owner (`ValuePointStore+Thinning`,
+/// `value_points` and `asset_prices`, and after 90 days to `quantity_snapshots` (the last of each UTC day per
+/// connection); each table's statements live in its owner (`ValuePointStore+Thinning`,
 /// `QuoteStore+Thinning`), this type holds the rule and runs both.
 ///
 /// Thinning is bounded: a call changes at most `limit` rows of each table, so the timer can run it every
@@ -42,11 +43,13 @@ enum Retention {
     /// One bounded pass over both tables as of `now`, in the caller's write transaction: at most `limit` rows of
     /// `value_points` and at most `limit` of `asset_prices` are deleted or re-marked. Returns what it did; a
     /// pass that changed nothing means both tables are thinned up to `now`.
-    static func thin(now: Date, limit: Int, in db: Connection) throws -> (valuePoints: Counts, assetPrices: Counts) {
+    static func thin(now: Date, limit: Int, in db: Connection)
+        throws -> (valuePoints: Counts, assetPrices: Counts, snapshots: Counts) {
         let cutoffs = Cutoffs(now: now)
         let points = try ValuePointStore.thin(cutoffs, limit: limit, in: db)
         let prices = try QuoteStore.thinPrices(cutoffs, limit: limit, in: db)
-        return (points, prices)
+        let snapshots = Counts(deleted: try SnapshotStore.thin(before: cutoffs.daily, limit: limit, in: db))
+        return (points, prices, snapshots)
     }
 
     /// Runs the four steps of a pass in order, each with what is left of `limit`: delete the non-last rows of

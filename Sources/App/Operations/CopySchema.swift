@@ -13,6 +13,8 @@ struct CopyTable: Equatable, Sendable {
     let keyColumns: [String]
     /// The other tables its foreign keys point at: they are copied first.
     let parents: Set<String>
+    /// True for a `WITHOUT ROWID` table: it is walked in primary-key order instead of rowid order.
+    var withoutRowID = false
 
     /// The name quoted as an SQL identifier (both databases quote alike).
     var quotedName: String { CopySchema.quote(name) }
@@ -41,8 +43,11 @@ enum CopySchema {
                 .compactMap { $0.string("name") }
             let parents = try db.query("SELECT DISTINCT \"table\" AS parent FROM pragma_foreign_key_list(?)",
                                        [.text(name)]).compactMap { $0.string("parent") }
+            let sql = try db.queryOne("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)])?
+                .string("sql") ?? ""
             return CopyTable(name: name, columns: names, keyColumns: key.isEmpty ? names : key,
-                             parents: Set(parents).subtracting([name]))
+                             parents: Set(parents).subtracting([name]),
+                             withoutRowID: sql.range(of: "WITHOUT\\s+ROWID\\s*$", options: [.regularExpression, .caseInsensitive]) != nil)
         }
     }
 

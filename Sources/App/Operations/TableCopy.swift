@@ -9,7 +9,7 @@ enum TableCopy {
     /// The cursor that walks a table's keys on the target during verification.
     private static let cursor = "holdfast_copy_keys"
     /// The column name the source's rowid is read under: a name no Holdfast table uses.
-    private static let rowIDColumn = "holdfast_copy_rowid"
+    fileprivate static let rowIDColumn = "holdfast_copy_rowid"
 
     /// Copies every row of `table` from `source` (inside its read transaction) to `target`, `batchSize` rows
     /// at a time in rowid order (a keyset walk, so each batch costs the same however far in it is), and returns
@@ -20,15 +20,12 @@ enum TableCopy {
     static func copy(_ table: CopyTable, from source: SQLiteConnection, sourcePath: String, to target: PostgresConnection,
                      batchSize: Int) throws -> KeyChecksum {
         let columns = table.columns.map(CopySchema.quote).joined(separator: ", ")
-        let select = """
-            SELECT rowid AS \(rowIDColumn), \(columns) FROM \(table.quotedName) WHERE rowid > ? ORDER BY rowid LIMIT ?
-            """
         let rowsPerInsert = max(1, min(batchSize, parametersPerInsert / max(1, table.columns.count)))
         var checksum = KeyChecksum()
-        var after = Int64.min
+        var walk = KeysetWalk(table, columns: columns)
         while true {
             let rows = try DatabaseCopy.readingSource(sourcePath) {
-                try source.query(select, [.integer(after), .int(batchSize)])
+                try source.query(walk.select, walk.bindings + [.int(batchSize)])
             }
             guard let last = rows.last else { break }
             let values = rows.map { row in table.columns.map { row.columns[$0] ?? .null } }
@@ -39,11 +36,51 @@ enum TableCopy {
                 try insert(chunk, into: table, columns: columns, target: target)
                 start += chunk.count
             }
-            guard case .integer(let rowID) = last.columns[rowIDColumn] else { break }
-            after = rowID
+            guard walk.advance(past: last) else { break }
             if rows.count < batchSize { break }
         }
         return checksum
+    }
+
+    /// The order a table is read in, a batch at a time, each batch starting after the last row of the one before
+    /// (a keyset walk: every batch costs the same however far in it is): rowid order, or primary-key order for a
+    /// `WITHOUT ROWID` table (a row-value comparison on the key columns).
+    private struct KeysetWalk {
+        let table: CopyTable
+        /// The statement of the next batch (its last parameter is the batch size).
+        var select: String
+        var bindings: [SQLValue]
+        private let columns: String
+
+        init(_ table: CopyTable, columns: String) {
+            self.table = table
+            self.columns = columns
+            if table.withoutRowID {
+                select = "SELECT \(columns) FROM \(table.quotedName) ORDER BY \(Self.key(table)) LIMIT ?"
+                bindings = []
+            } else {
+                select = """
+                    SELECT rowid AS \(TableCopy.rowIDColumn), \(columns) FROM \(table.quotedName) WHERE rowid > ? ORDER BY rowid LIMIT ?
+                    """
+                bindings = [.integer(Int64.min)]
+            }
+        }
+
+        private static func key(_ table: CopyTable) -> String { table.keyColumns.map(CopySchema.quote).joined(separator: ", ") }
+
+        /// Moves past `row`; false when the row does not say where it is (the walk ends).
+        mutating func advance(past row: Row) -> Bool {
+            if table.withoutRowID {
+                let key = Self.key(table)
+                let marks = Array(repeating: "?", count: table.keyColumns.count).joined(separator: ", ")
+                select = "SELECT \(columns) FROM \(table.quotedName) WHERE (\(key)) > (\(marks)) ORDER BY \(key) LIMIT ?"
+                bindings = table.keyColumns.map { row.columns[$0] ?? .null }
+                return true
+            }
+            guard case .integer(let rowID) = row.columns[TableCopy.rowIDColumn] else { return false }
+            bindings = [.integer(rowID)]
+            return true
+        }
     }
 
     /// One multi-row INSERT of `rows` (values in `table.columns` order).
