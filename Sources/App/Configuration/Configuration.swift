@@ -45,6 +45,9 @@ public struct Configuration: Sendable {
     public var syncLeaseSeconds: Int
     /// Seconds between the responder's WAL checkpoints (`HOLDFAST_CHECKPOINT_SECONDS`, default 60, 1…86400).
     public var checkpointInterval: TimeInterval
+    /// Whether the timer reads the connected exchanges' public market data to value holdings
+    /// (`HOLDFAST_MARKET_DATA`, default on; `0` turns prices, and so values and value points, off).
+    public var marketData: Bool = true
     /// Refuse exchange keys that can trade or withdraw (`HOLDFAST_REQUIRE_READ_ONLY_KEYS=1`; default off).
     public var requireReadOnlyKeys: Bool
     /// Whether the session cookie carries `Secure` (`HOLDFAST_COOKIE_SECURE`, default on; `0` turns it off).
@@ -114,6 +117,7 @@ public struct Configuration: Sendable {
             syncLeaseSeconds: lease,
             checkpointInterval: TimeInterval(try settings.number("HOLDFAST_CHECKPOINT_SECONDS", default: 60,
                                                                  range: 1...86_400)),
+            marketData: try settings.flag("HOLDFAST_MARKET_DATA", default: true),
             requireReadOnlyKeys: try settings.flag("HOLDFAST_REQUIRE_READ_ONLY_KEYS", default: false),
             cookieSecure: try settings.flag("HOLDFAST_COOKIE_SECURE", default: true),
             logLevel: try logLevel(environment: environment),

@@ -31,6 +31,23 @@ public enum TimerRun {
     /// The range `--concurrency` and `HOLDFAST_SYNC_CONCURRENCY` must fall in.
     public static let concurrencyRange = 1...256
 
+    /// The run's market data and history steps (issue 13): the connected exchanges' prices (unless
+    /// `HOLDFAST_MARKET_DATA=0`), then the value points, asset prices and retention that are due.
+    static func valueHoldings(configuration: Configuration, database: Database, logger: Logger) async throws {
+        var markets = MarketRefresh.Report()
+        if configuration.marketData {
+            var exchanges = configuration.exchanges
+            exchanges.budget = RequestBudgetStore(database: database)
+            markets = await MarketRefresh(database: database, exchanges: exchanges, logger: logger).run()
+        }
+        let history = try await ValueRecorder(database: database, logger: logger).run()
+        logger.info("prices and history recorded", metadata: [
+            "marketsRead": "\(markets.quotes.count)", "quotes": "\(markets.quotes.values.reduce(0, +))",
+            "marketsFailed": "\(markets.failures.count)", "marketsSkipped": "\(markets.skipped.count)",
+            "points": "\(history.points)", "prices": "\(history.prices)", "thinned": "\(history.thinned)",
+        ])
+    }
+
     /// Runs once and returns the process exit status: 0 when the run did its job (exchange failures are
     /// recorded per connection and do not fail it; a restore in progress skips the run), 78 (EX_CONFIG) for
     /// what no retry fixes (a setting, the migrations, the key: `StartupError.isPermanent`), 1 otherwise.
@@ -63,6 +80,10 @@ public enum TimerRun {
             let runner = SyncRunner(engine: engine, database: database, concurrency: width, logger: logger)
             let deadline = options.maxDuration.map { ContinuousClock.now + .milliseconds(Int($0 * 1000)) }
             _ = try await runner.run(only: options.connection.map { [$0] }, deadline: deadline)
+            // A full run then refreshes prices and records history; a run for one connection only syncs it.
+            if options.connection == nil {
+                try await valueHoldings(configuration: configuration, database: database, logger: logger)
+            }
             // Once per run, after the writes: bounds the WAL even when the responder is idle (socket-activated,
             // not started). On a plain thread: the checkpoint blocks on file I/O.
             // PostgreSQL has no WAL file of ours to bound.
