@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // CSV exports (RFC 4180 quoting); the spreadsheet-injection guard is ours (`CSVExport`).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // C libraries, each reached through exactly one Swift module.
@@ -47,7 +49,7 @@ let package = Package(
         // The application: configuration, auth, handlers, sync engine.
         .target(name: "App", dependencies: [
             "Primitives", "Store", "PostgreSQL", "Web", "Vault", "Exchanges",
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "CSV", package: "CSV.swift"),
         ], resources: [.copy("Resources")]),
 
         .executableTarget(name: "holdfast-fcgi", dependencies: ["App", "FastCGI"]),

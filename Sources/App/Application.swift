@@ -25,6 +25,10 @@ public final class Application: Sendable {
     public let engine: SyncEngine
     /// The responder's WAL checkpoints and their outcome, for `/metrics`.
     public let checkpoints = WALCheckpoints()
+    /// The price book from the stored quotes, rebuilt when they change (`GET /portfolio`).
+    let priceBooks = PriceBookCache()
+    /// Each user's encoded `GET /portfolio` body while nothing it depends on changed.
+    let portfolioBodies = PortfolioResponseCache()
     /// Refuse keys that can trade or withdraw (`HOLDFAST_REQUIRE_READ_ONLY_KEYS=1`).
     public let requireReadOnlyKeys: Bool
     let cipher: CredentialCipher

@@ -22,6 +22,10 @@ enum Routes {
         router.add("GET", "/api/v1/exchanges/connections/:id/holdings", authenticated(ConnectionHandlers.holdings))
         router.add("GET", "/api/v1/exchanges/connections/:id/syncs", authenticated(ConnectionHandlers.syncs))
         router.add("GET", "/api/v1/portfolios", authenticated(PortfolioHandlers.list))
+        router.add("GET", "/api/v1/portfolio", authenticated(PortfolioValueHandlers.portfolio))
+        router.add("GET", "/api/v1/portfolio/history", authenticated(PortfolioHistoryHandlers.history))
+        router.add("GET", "/api/v1/portfolio/statement", authenticated(PortfolioStatementHandlers.statement))
+        router.add("GET", "/api/v1/portfolio/export", authenticated(PortfolioStatementHandlers.export))
         return router
     }
 

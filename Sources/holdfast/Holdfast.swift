@@ -10,7 +10,7 @@ struct Holdfast: ParsableCommand {
         commandName: "holdfast",
         abstract: "Administer a Holdfast installation.",
         subcommands: [Migrate.self, Backup.self, Restore.self, UserCommand.self, KeysCommand.self, ImportLegacy.self, ExchangeCommand.self,
-                      DatabaseCommand.self])
+                      DatabaseCommand.self, PortfolioCommand.self, StatementCommand.self])
 }
 
 /// `holdfast user add|password|list|delete`: passwords come from stdin, never argv.
