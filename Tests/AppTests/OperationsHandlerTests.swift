@@ -66,7 +66,7 @@ struct OperationsHandlerTests {
         let postOnly = test.request("GET", "/api/v1/auth/login")
         #expect(postOnly.status == 405)
         #expect(postOnly.header("Allow") == "POST")
-        #expect(test.request("DELETE", "/api/v1/auth/me").header("Allow") == "GET, HEAD")
+        #expect(test.request("DELETE", "/api/v1/auth/me").header("Allow") == "GET, HEAD, PATCH")
     }
 
     @Test func metricsShowTheWALAndCheckpoints() throws {

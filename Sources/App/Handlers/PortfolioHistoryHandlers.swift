@@ -12,8 +12,8 @@ enum PortfolioHistoryHandlers {
     struct PointView: Encodable {
         let time: String
         /// The total in `currency`, 2 decimals (BTC 8, JPY 0); null when nothing could be valued.
-        let value: String?
-        let valueExact: String?
+        @OrNull var value: String?
+        @OrNull var valueExact: String?
         let complete: Bool
         let currency: String
     }

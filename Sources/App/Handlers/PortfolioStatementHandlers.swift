@@ -9,12 +9,12 @@ enum PortfolioStatementHandlers {
     struct StatementLineView: Encodable {
         let asset: String
         let quantity: String
-        let price: String?
-        let value: String?
-        let valueExact: String?
+        @OrNull var price: String?
+        @OrNull var value: String?
+        @OrNull var valueExact: String?
         let status: String
-        let priceSource: String?
-        let pricedAt: String?
+        @OrNull var priceSource: String?
+        @OrNull var pricedAt: String?
     }
 
     struct StatementConnectionView: Encodable {
@@ -30,8 +30,8 @@ enum PortfolioStatementHandlers {
         let at: String
         let currency: String
         /// Sum of the priced lines' values; null when no line is priced.
-        let total: String?
-        let totalExact: String?
+        @OrNull var total: String?
+        @OrNull var totalExact: String?
         let unpricedCount: Int
         let connections: [StatementConnectionView]
     }
@@ -98,19 +98,19 @@ enum PortfolioStatementHandlers {
         let exchange: String
         let asset: String
         let quantity: String
-        let price: String?
-        let value: String?
-        let valueExact: String?
+        @OrNull var price: String?
+        @OrNull var value: String?
+        @OrNull var valueExact: String?
         let status: PriceStatus
-        let source: String?
-        let asOf: String?
+        @OrNull var source: String?
+        @OrNull var asOf: String?
     }
 
     struct ExportBody: Encodable {
         let currency: String
         let valuedAt: String
-        let total: String?
-        let totalExact: String?
+        @OrNull var total: String?
+        @OrNull var totalExact: String?
         let holdings: [ExportRow]
     }
 

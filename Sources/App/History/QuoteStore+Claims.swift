@@ -17,10 +17,15 @@ extension QuoteStore {
             """, [.text(exchange), .text(Timestamp.format(now)), .text(cutoff)]) > 0
     }
 
-    /// When asset prices were last recorded (the latest `5m` row), or nil: the timer records them at most every
-    /// `ValuePointStore.minimumSpacing`, for every held asset at once.
-    static func latestPriceRecording(in db: Connection) throws -> Date? {
-        try db.queryOne("SELECT max(at) AS at FROM asset_prices WHERE resolution = '5m'")?.string("at")
-            .flatMap(StoredInstant.date)
+    /// The asset prices recorded at or after `since` (`5m` rows), as "asset|currency" keys: the timer records an
+    /// asset's price in a currency when it has none this recent, so a newly held asset has a price from its
+    /// first run while the others keep one every `ValuePointStore.minimumSpacing`. Walks the
+    /// `asset_prices_thinning` index over the recent rows only.
+    static func recentlyPriced(since: Date, in db: Connection) throws -> Set<String> {
+        Set(try db.query("SELECT asset, currency FROM asset_prices WHERE resolution = '5m' AND at >= ?",
+                         [.text(Timestamp.format(since))]).compactMap { row in
+            guard let asset = row.string("asset"), let currency = row.string("currency") else { return nil }
+            return asset + "|" + currency
+        })
     }
 }

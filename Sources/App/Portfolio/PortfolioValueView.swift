@@ -1,6 +1,7 @@
 import Exchanges
 import Foundation
 import Store
+import Web
 
 /// `GET /api/v1/portfolio`'s body: what the holdings are worth in the user's currency, with how complete that
 /// is, per asset, exchange, connection and wallet, and how each exchange's market data is doing.
@@ -14,7 +15,7 @@ struct PortfolioValueView: Encodable, Sendable {
         let staleCount: Int
         let unpricedCount: Int
         /// Percent of the total valued with stale quotes (2 decimals); null when the total is null or zero.
-        let stalePercent: String?
+        @OrNull var stalePercent: String?
         /// Connections by freshness: current, stale (not synced lately), failed, paused.
         let connections: [String: Int]
     }
@@ -22,22 +23,22 @@ struct PortfolioValueView: Encodable, Sendable {
     struct AssetView: Encodable, Sendable {
         let asset: String
         let quantity: String
-        let price: String?
-        let value: String?
-        let valueExact: String?
+        @OrNull var price: String?
+        @OrNull var value: String?
+        @OrNull var valueExact: String?
         let status: PriceStatus
         /// Percent of the total (2 decimals).
-        let share: String?
+        @OrNull var share: String?
         /// Where the price came from: `exchange:market` legs, `1/` for an inverted market, `×` between legs.
-        let source: String?
+        @OrNull var source: String?
         let path: [String]
-        let asOf: String?
+        @OrNull var asOf: String?
         let notes: [String]
     }
 
     struct SubtotalView: Encodable, Sendable {
-        let value: String?
-        let valueExact: String?
+        @OrNull var value: String?
+        @OrNull var valueExact: String?
         let pricedCount: Int
         let staleCount: Int
         let unpricedCount: Int
@@ -67,7 +68,7 @@ struct PortfolioValueView: Encodable, Sendable {
         let exchange: String
         let label: String
         let freshness: ConnectionFreshness
-        let lastSyncAt: String?
+        @OrNull var lastSyncAt: String?
         let subtotal: SubtotalView
         /// Per wallet, when the connection's holdings sit in two or more.
         let wallets: [WalletView]
@@ -76,18 +77,18 @@ struct PortfolioValueView: Encodable, Sendable {
     struct MarketView: Encodable, Sendable {
         let exchange: String
         /// When its market data was last read successfully (its quotes' age).
-        let succeededAt: String?
+        @OrNull var succeededAt: String?
         let attemptedAt: String
         /// The error of the last attempt; null when it succeeded.
-        let errorCode: String?
+        @OrNull var errorCode: String?
     }
 
     let currency: String
     let valuedAt: String
     /// The oldest quote the total uses.
-    let asOf: String?
-    let total: String?
-    let totalExact: String?
+    @OrNull var asOf: String?
+    @OrNull var total: String?
+    @OrNull var totalExact: String?
     let pricedCount: Int
     let staleCount: Int
     let unpricedCount: Int

@@ -74,15 +74,16 @@ struct ValueRecorder: Sendable {
                                         complete: complete, detail: detail)
     }
 
-    /// Records the unit price of every held asset in every valuation currency in use, when the last recording
-    /// is 5 minutes old or more; returns how many prices were recorded.
+    /// Records the unit price of every held asset in every valuation currency in use, for each pair without a
+    /// price in the last `ValuePointStore.minimumSpacing`; returns how many prices were recorded.
     private func recordPrices(of assets: [String], in currencies: Set<ValuationCurrency>, book: PriceBook,
                               at now: Date) async throws -> Int {
-        let last = try await database.read { db in try QuoteStore.latestPriceRecording(in: db) }
-        if let last, now.timeIntervalSince(last) < ValuePointStore.minimumSpacing { return 0 }
+        let recent = try await database.read { db in
+            try QuoteStore.recentlyPriced(since: now.addingTimeInterval(-ValuePointStore.minimumSpacing), in: db)
+        }
         var prices: [QuoteStore.AssetPrice] = []
         for currency in currencies.sorted(by: { $0.code < $1.code }) {
-            for asset in assets {
+            for asset in assets where !recent.contains(asset + "|" + currency.code) {
                 // A stale price is still the best the history has; an unpriced asset records nothing.
                 guard let unit = book.unitPrice(of: asset, in: currency, preferring: nil) else { continue }
                 prices.append(QuoteStore.AssetPrice(asset: asset, currency: currency.code, at: now, price: unit.price,

@@ -34,17 +34,24 @@ public enum TimerRun {
     /// The run's market data and history steps (issue 13): the connected exchanges' prices (unless
     /// `HOLDFAST_MARKET_DATA=0`), then the value points, asset prices and retention that are due.
     static func valueHoldings(configuration: Configuration, database: Database, logger: Logger) async throws {
+        let clock = ContinuousClock()
         var markets = MarketRefresh.Report()
-        if configuration.marketData {
-            var exchanges = configuration.exchanges
-            exchanges.budget = RequestBudgetStore(database: database)
-            markets = await MarketRefresh(database: database, exchanges: exchanges, logger: logger).run()
+        let marketsTook = await clock.measure {
+            if configuration.marketData {
+                var exchanges = configuration.exchanges
+                exchanges.budget = RequestBudgetStore(database: database)
+                markets = await MarketRefresh(database: database, exchanges: exchanges, logger: logger).run()
+            }
         }
-        let history = try await ValueRecorder(database: database, logger: logger).run()
+        var history = ValueRecorder.Report()
+        let historyTook = try await clock.measure {
+            history = try await ValueRecorder(database: database, logger: logger).run()
+        }
         logger.info("prices and history recorded", metadata: [
             "marketsRead": "\(markets.quotes.count)", "quotes": "\(markets.quotes.values.reduce(0, +))",
             "marketsFailed": "\(markets.failures.count)", "marketsSkipped": "\(markets.skipped.count)",
             "points": "\(history.points)", "prices": "\(history.prices)", "thinned": "\(history.thinned)",
+            "marketsMs": "\(marketsTook.milliseconds)", "historyMs": "\(historyTook.milliseconds)",
         ])
     }
 
