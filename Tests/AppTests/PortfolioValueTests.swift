@@ -60,7 +60,7 @@ struct PortfolioValueTests {
         let sum = assets.compactMap { ($0["valueExact"] as? String).flatMap { Decimal(string: $0) } }.reduce(0, +)
         #expect(total == sum)
         // The history has the timer's point, with the same total.
-        let history = h.call("GET", "/api/v1/portfolio/history?resolution=5m").json
+        let history = h.call("GET", "/api/v1/portfolio/history").json
         let points = try #require(history["points"] as? [[String: Any]])
         #expect(points.count == 1)
         #expect(points.first?["valueExact"] as? String == body["totalExact"] as? String)
@@ -82,7 +82,7 @@ struct PortfolioValueTests {
         let later = first.addingTimeInterval(MarketRefresh.minimumInterval + 1)
         let report = await refresh(at: later)
         #expect(report.failures["kraken"] == ExchangeError.Code.exchangeUnavailable.rawValue, "\(report)")
-        let (quotes, fetches) = try h.t.app.database.read { db in (try QuoteStore.quotes(in: db), try QuoteStore.fetches(in: db)) }
+        let (quotes, fetches) = try await h.t.app.database.read { db in (try QuoteStore.quotes(in: db), try QuoteStore.fetches(in: db)) }
         #expect(!quotes.filter { $0.exchange == "kraken" }.isEmpty, "the last quotes stay, to go stale")
         #expect(fetches["kraken"]?.errorCode == "exchange_unavailable" && fetches["kraken"]?.succeededAt != nil)
         let markets = h.call("GET", "/api/v1/portfolio").json["markets"] as? [[String: Any]]
@@ -126,7 +126,10 @@ struct PortfolioValueTests {
         #expect(InstantText.parse("2026-12-31") == Date(timeIntervalSince1970: 1_798_675_200))
         #expect(InstantText.parse("2026-12-31T23:59:59Z") == Date(timeIntervalSince1970: 1_798_761_599))
         #expect(InstantText.parse("2026-12-31T23:59:59.500+01:00") == Date(timeIntervalSince1970: 1_798_757_999.5))
-        for bad in ["", "yesterday", "2026-13-01", "2026-12-31T25:00:00Z", String(repeating: "9", count: 100)] {
+        #expect(InstantText.parse("2026-12-31T23:59Z") == Date(timeIntervalSince1970: 1_798_761_540))
+        #expect(InstantText.parse("2026-12-31T23:59:59-0530") == Date(timeIntervalSince1970: 1_798_761_599 + 19_800))
+        for bad in ["", "yesterday", "2026-13-01", "2026-12-31T25:00:00Z", "2026-02-30", "2026-12-31T23:59:59",
+                    "2026-12-31 23:59:59Z", "2026-12-31T23:60:00Z", "+2026-12-31", String(repeating: "9", count: 100)] {
             #expect(InstantText.parse(bad) == nil, "\(bad)")
         }
     }
