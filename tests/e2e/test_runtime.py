@@ -73,7 +73,7 @@ def test_head_on_an_authenticated_get_route(logged_in):
     assert head.header("content-length") == str(len(get.body))
     assert Client().request("HEAD", "/api/v1/auth/me").status == 401
     allow = logged_in.request("PUT", "/api/v1/auth/me")
-    assert allow.status == 405 and allow.header("allow") == "GET, HEAD"
+    assert allow.status == 405 and allow.header("allow") == "GET, HEAD, PATCH"
 
 
 # --- 8c: exit 78 --------------------------------------------------------------------------------------------
