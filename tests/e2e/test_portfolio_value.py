@@ -34,7 +34,6 @@ def read_markets_on_next_run(exchange="kraken"):
     read it, so this test's assets are asked for."""
     with database.connect() as db:
         db.execute("UPDATE market_fetches SET attempted_at = ? WHERE exchange = ?", ("2000-01-01T00:00:00.000Z", exchange))
-        db.commit()
 
 
 def synced_kraken_user(logged_in, balances):
@@ -125,7 +124,6 @@ def test_a_market_endpoint_down_leaves_quotes_that_go_stale(logged_in):
         with database.connect() as db:
             db.execute("UPDATE market_quotes SET as_of = ? WHERE exchange = ?", (old, "kraken"))
             db.execute("UPDATE market_fetches SET attempted_at = ? WHERE exchange = ?", (old, "kraken"))
-            db.commit()
         r = run_sync()
         assert r.returncode == 0, r.stderr
         body = logged_in.get(PORTFOLIO).json()
