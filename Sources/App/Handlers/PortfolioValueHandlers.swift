@@ -12,13 +12,13 @@ enum PortfolioValueHandlers {
         let now = Date()
         let body = try app.database.read { db -> [UInt8] in
             let currency = try UserStore.currency(ofUser: session.userID, in: db)
-            let connections = try ConnectionStore.all(userID: session.userID, in: db, now: now)
             let fetches = try QuoteStore.fetches(in: db)
             let version = PortfolioInputs.version(of: fetches)
-            let fingerprint = PortfolioResponseCache.fingerprint(currency: currency, quotesVersion: version, connections: connections)
+            let fingerprint = [currency ?? "", version, try ConnectionStore.versions(ofUser: session.userID, in: db)]
+                .joined(separator: "\n")
             if let cached = app.portfolioBodies.body(forUser: session.userID, fingerprint: fingerprint, at: now) { return cached }
-            let inputs = try PortfolioInputs.read(forUser: session.userID, in: db, now: now, connections: connections,
-                                                  currency: currency, fetches: fetches)
+            let inputs = try PortfolioInputs.read(forUser: session.userID, in: db, now: now, currency: currency,
+                                                  fetches: fetches)
             let book = try app.priceBooks.book(version: version) { try QuoteStore.quotes(in: db) }
             let valuation = Valuation.value(holdings: inputs.holdings, book: book, currency: inputs.currency, now: now)
             let body = try CompactJSONEncoder.encode(PortfolioValueView(valuation, inputs: inputs, now: now))
