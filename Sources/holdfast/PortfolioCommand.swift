@@ -26,7 +26,8 @@ struct StatementCommand: ParsableCommand {
         abstract: "Show a user's holdings and their values as of an instant (e.g. a year end), from the history.")
 
     @Option(help: "The user's email address.") var user: String
-    @Option(help: "The instant: ISO 8601 (2026-12-31T23:59:59Z) or a date (2026-12-31, its UTC midnight).") var at: String
+    @Option(help: "The instant: ISO 8601 (2026-12-31T23:59:59Z) or a date (2027-01-01, its UTC midnight: the end of 2026).")
+    var at: String
     @Option(help: "table or csv.") var format: String = "table"
 
     func validate() throws {

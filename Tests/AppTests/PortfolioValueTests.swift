@@ -103,7 +103,8 @@ struct PortfolioValueTests {
         let body = h.call("GET", "/api/v1/portfolio").json
         #expect(body["currency"] as? String == "EUR")
         #expect(h.call("GET", "/api/v1/auth/me").json["user"].flatMap { ($0 as? [String: Any])?["currency"] as? String } == "EUR")
-        for bad in [#"{"currency":"eur"}"#, #"{"currency":"XRP"}"#, #"{"currency":5}"#, #"{"currency":"EUR","x":1}"#] {
+        for bad in [#"{"currency":"eur"}"#, #"{"currency":"XRP"}"#, #"{"currency":5}"#, #"{"currency":"EUR","x":1}"#,
+                    "{}", #"{"currency":null}"#] {
             let response = h.call("PATCH", "/api/v1/auth/me", json: bad)
             #expect(response.status == 422 || response.status == 400, "\(bad): \(response.status)")
         }

@@ -112,6 +112,9 @@ def test_currency_change_revalues_through_a_fiat_cross_and_btc(logged_in):
     bad = logged_in.request("PATCH", "/api/v1/auth/me", json_body={"currency": "DOGE"})
     assert bad.status == 422 and "currency" in bad.json()["error"]["fields"], bad
     assert logged_in.request("PATCH", "/api/v1/auth/me", json_body={"currency": "usd"}).status == 422
+    for nothing in ({}, {"currency": None}):
+        r = logged_in.request("PATCH", "/api/v1/auth/me", json_body=nothing)
+        assert r.status == 422 and "currency" in r.json()["error"]["fields"], (nothing, r)
 
 
 def test_a_market_endpoint_down_leaves_quotes_that_go_stale(logged_in):
@@ -159,7 +162,7 @@ def test_statement_as_of_an_instant_between_snapshots(logged_in):
     before = (first - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     empty = logged_in.get(f"/api/v1/portfolio/statement?at={before}").json()
     assert empty["connections"] == [] and empty["total"] is None
-    now = (datetime.now(timezone.utc) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     statement = logged_in.get(f"/api/v1/portfolio/statement?at={now}").json()
     lines = next(c for c in statement["connections"] if c["id"] == cid)["lines"]
     assert [(l["asset"], l["quantity"], l["status"]) for l in lines] == [("ETH", "3", "priced")], lines
@@ -168,7 +171,8 @@ def test_statement_as_of_an_instant_between_snapshots(logged_in):
     assert r.status == 200 and r.header("content-type").startswith("text/csv"), r
     rows = list(csv.DictReader(io.StringIO(r.body.decode())))
     assert rows[0]["asset"] == "ETH" and rows[0]["quantity"] == "3" and rows[0]["connection_id"] == cid
-    for query, field in (("", "at"), ("at=not-a-time", "at")):
+    tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).strftime("%Y-%m-%d")
+    for query, field in (("", "at"), ("at=not-a-time", "at"), (f"at={tomorrow}", "at")):
         bad = logged_in.get("/api/v1/portfolio/statement?" + query)
         assert bad.status == 422 and field in bad.json()["error"]["fields"], (query, bad)
     assert logged_in.get(f"/api/v1/portfolio/statement?at={now}&format=xml").status == 422
@@ -200,9 +204,11 @@ def test_cli_prints_the_portfolio_and_a_statement(logged_in, user):
     out = cli("portfolio", "--user", user[0]).stdout
     assert f"{user[0]}: {total} USD" in out and "BTC" in out, out
     assert user[0] in cli("portfolio").stdout
-    now = (datetime.now(timezone.utc) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     statement = cli("statement", "--user", user[0], "--at", now, "--format", "csv").stdout
     assert statement.splitlines()[0].startswith("at,currency,connection_id") and ",BTC,2," in statement, statement
     refused = cli("statement", "--user", user[0], "--at", "soon", check=False)
     assert refused.returncode != 0 and "--at" in refused.stderr
+    future = cli("statement", "--user", user[0], "--at", "2999-01-01", check=False)
+    assert future.returncode != 0 and "future" in future.stderr
     assert cli("portfolio", "--user", "nobody@example.com", check=False).returncode != 0

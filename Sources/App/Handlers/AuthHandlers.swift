@@ -73,12 +73,13 @@ enum AuthHandlers {
     }
 
     /// `PATCH /api/v1/auth/me {"currency":"EUR"}`: changes the signed-in user's valuation currency (one of
-    /// `ValuationCurrency`; anything else is 422 naming the field) and answers as `GET /auth/me` does. History
-    /// points keep the currency they were recorded in.
+    /// `ValuationCurrency`; absent, null or anything else is 422 naming the field) and answers as `GET /auth/me`
+    /// does. History points keep the currency they were recorded in.
     static func updateMe(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
         var body = try JSONBody(request)
         body.rejectUnknownFields(allowing: ["currency"])
-        let text = body.string("currency", required: false, maxLength: 8)
+        // The only field there is to change, so it is required: `{}` or `null` would change nothing silently.
+        let text = body.string("currency", maxLength: 8)
         let currency = text.flatMap(ValuationCurrency.init(rawValue:))
         if text != nil, currency == nil {
             body.note("currency", "must be one of " + ValuationCurrency.allCases.map(\.rawValue).joined(separator: ", "))

@@ -37,13 +37,15 @@ enum PortfolioStatementHandlers {
     }
 
     /// `GET /portfolio/statement?at=&format=json|csv`: quantities from the snapshots in effect at `at`, valued
-    /// with the prices the history recorded then (else `unpriced`). `at` is required (422 when absent or
-    /// unparseable), as is a known `format`.
+    /// with the prices the history recorded then (else `unpriced`). `at` is required (422 when absent,
+    /// unparseable or in the future), as is a known `format`.
     static func statement(_ request: Request, _ parameters: Router<Application>.Parameters, _ app: Application,
                           _ session: AuthenticatedSession) throws -> Response {
         var problems: [String: String] = [:]
         let at = PortfolioHistoryHandlers.instant(request.queryItems["at"], field: "at", default: .distantPast, problems: &problems)
         if request.queryItems["at"] == nil { problems["at"] = "is required: an ISO 8601 instant or a date" }
+        // The history knows nothing after now: a future instant would show today's quantities, unpriced.
+        if problems.isEmpty, at > Date() { problems["at"] = "must not be in the future" }
         guard problems.isEmpty else { throw APIError.validation(problems) }
         let format = try PortfolioHistoryHandlers.format(request)
         let statement = try app.database.read { db in

@@ -42,8 +42,9 @@ public enum PortfolioReport {
     /// (`InstantText`: ISO 8601 or a date), in the user's currency.
     public static func statement(email: String, at text: String, csv: Bool, in database: Database) throws -> String {
         guard let at = InstantText.parse(text) else {
-            throw Refusal(description: "--at must be an ISO 8601 instant (2026-12-31T23:59:59Z) or a date (2026-12-31)")
+            throw Refusal(description: "--at must be an ISO 8601 instant (2026-12-31T23:59:59Z) or a date (2027-01-01, its UTC midnight)")
         }
+        guard at <= Date() else { throw Refusal(description: "--at must not be in the future: the history ends now") }
         let statement = try database.read { db in
             guard let user = try UserStore.find(email: email, in: db) else { throw Refusal(description: "no user \(email)") }
             return try PortfolioStatement.make(forUser: user.id, at: at, currency: user.currency, in: db)
