@@ -3,7 +3,7 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from .ui_support import BASE_URL, login, screenshot
+from .ui_support import BASE_URL, login, open_page, screenshot
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -24,12 +24,18 @@ def test_ui_is_served_with_a_strict_csp(stack):
             assert '<script type="module" src="/js/app.js">' in body
 
 
-def test_login_opens_the_connections_page(page, user):
+def test_login_opens_the_portfolio_page(page, user):
     page.goto("/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     screenshot(page, "01-login")
-    login(page, user)
+    page.get_by_label("Email").fill(user[0])
+    page.get_by_label("Password").fill(user[1])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Portfolio", level=1)).to_be_visible()
     expect(page.locator("#user-email")).to_have_text(user[0])
+    expect(page).to_have_title("Portfolio · Holdfast")
+    open_page(page, "connections")
+    expect(page).to_have_title("Connections · Holdfast")
     expect(page.get_by_role("button", name="Connect exchange")).to_be_visible()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 

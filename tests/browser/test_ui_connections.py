@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .ui_support import card, connect_via_api, login, screenshot
+from .ui_support import card, connect_via_api, login, open_page, screenshot
 
 BINANCE = "binance"
 
@@ -60,8 +60,10 @@ def test_connect_a_sandbox_account(page, user, sandbox):
     expect(entry.locator(".last-sync")).to_have_text(re.compile("just now|minute"))
     entry.locator("summary").click()
     expect(holding_amount(entry, "BTC")).to_be_visible()
-    expect(page.locator("#totals-body tr[data-asset='BTC']")).to_be_visible()
     screenshot(page, "06-connections-with-holdings")
+    open_page(page, "portfolio")
+    expect(page.locator("#totals-body tr[data-asset='BTC']")).to_be_visible()
+    open_page(page, "connections")
 
     # The secret fields were cleared: opening the dialog again shows them empty.
     dialog = open_connect_dialog(page)
@@ -129,8 +131,9 @@ def test_sync_now_updates_the_holdings(page, user, sandbox):
         # Gone from spot: LDO (held nowhere else) leaves the list; ETH keeps only its Simple Earn locked stake.
         expect(entry.locator("tr[data-asset='LDO']")).to_have_count(0)
         expect(holding_amount(entry, "ETH")).to_have_text("0.5")
-        expect(page.locator("#totals-body tr[data-asset='BTC'] td.amount")).to_have_text("1.5")
         screenshot(page, "08-after-sync-now")
+        open_page(page, "portfolio")
+        expect(page.locator("#totals-body tr[data-asset='BTC'] td.amount")).to_have_text("1.5")
 
 
 def test_disconnect_removes_the_connection(page, user, sandbox):
@@ -198,7 +201,7 @@ def test_status_refreshes_without_a_reload(page, user, sandbox):
     connection = connect_via_api(page, sandbox.account(BINANCE, "Binance read-only"))
     entry = card(page, connection["id"])
     expect(entry.locator(".status")).to_have_text("Active")
-    # Another client pauses the connection; the page notices on its next poll (about 30 s when idle).
+    # Another client pauses the connection; the page notices on its next idle poll (every 5 minutes, poller.js).
     status = page.evaluate("""async (id) => {
         const me = await (await fetch('/api/v1/auth/me', {credentials: 'same-origin'})).json();
         const response = await fetch('/api/v1/exchanges/connections/' + id, {method: 'PATCH',
@@ -208,7 +211,7 @@ def test_status_refreshes_without_a_reload(page, user, sandbox):
     }""", connection["id"])
     assert status == 200
     expect(entry.locator(".status")).to_have_text("Active")
-    page.clock.run_for(31_000)
+    page.clock.run_for(5 * 60_000 + 1000)
     expect(entry.locator(".status")).to_have_text("Paused")
     expect(entry.get_by_role("button", name=re.compile("^Resume"))).to_be_visible()
 
@@ -246,7 +249,7 @@ def focused(page):
 
 def test_keyboard_reaches_every_control_and_escape_closes_the_dialog(page, user, sandbox):
     # Sign in with the keyboard only.
-    page.goto("/")
+    page.goto("/#/connections")
     page.get_by_label("Email").focus()
     page.keyboard.type(user[0])
     page.keyboard.press("Tab")
@@ -317,6 +320,7 @@ def test_wallet_rows_and_unread_wallets_show_on_the_card(page, user, sandbox):
     expect(entry.locator('tr[data-asset="DOT"] td.wallets')).to_have_text("spot 1 · staked 12.5")
     screenshot(page, "12-unread-wallets")
     # The combined total has no wallet column: every row has exactly its two cells.
+    open_page(page, "portfolio")
     totals = page.locator("#totals-body tr")
     expect(totals).to_have_count(5)
     for n in range(5):

@@ -11,9 +11,10 @@ from playwright.sync_api import expect
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(os.environ.get("BIN_DIR", ROOT / ".build" / "release"))
 STATE = ROOT / "state" / "browser"
-HTTP_PORT = 3111
-HTTPS_PORT = 3553
-SANDBOX_PORT_BASE = 17110
+# Overridable so that a second checkout can run the suite beside this one.
+HTTP_PORT = int(os.environ.get("HOLDFAST_BROWSER_HTTP_PORT", "3111"))
+HTTPS_PORT = int(os.environ.get("HOLDFAST_BROWSER_HTTPS_PORT", "3553"))
+SANDBOX_PORT_BASE = int(os.environ.get("HOLDFAST_BROWSER_SANDBOX_PORT_BASE", "17110"))
 SANDBOX_PORTS = {name: SANDBOX_PORT_BASE + i for i, name in
                  enumerate(["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin", "okx", "bybit", "bitvavo"], start=1)}
 BASE_URL = f"http://localhost:{HTTP_PORT}"
@@ -66,14 +67,23 @@ def screenshot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def login(page, user):
-    """Signs in through the login form and waits for the connections page."""
+PAGE_HEADINGS = {"portfolio": "Portfolio", "connections": "Connections"}
+
+
+def login(page, user, destination="connections"):
+    """Signs in through the login form on `destination`'s URL (#/portfolio or #/connections) and waits for it."""
     email, password = user
-    page.goto("/")
+    page.goto(f"/#/{destination}")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Connections", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name=PAGE_HEADINGS[destination], level=1)).to_be_visible()
+
+
+def open_page(page, destination):
+    """Follows the nav link to `destination` ("portfolio" or "connections") and waits for its heading."""
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name=PAGE_HEADINGS[destination]).click()
+    expect(page.get_by_role("heading", name=PAGE_HEADINGS[destination], level=1)).to_be_visible()
 
 
 def connect_via_api(page, account, label=None):

@@ -11,14 +11,25 @@ let unauthorizedHandler = null;
 
 /** An API error answer (or a network failure, status 0), carrying the API's `{code, message, fields}`. */
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, retryAfter = null) {
     const error = (body && body.error) || {};
     super(error.message || defaultMessage(status));
     this.status = status;
     this.code = error.code || (status === 0 ? 'network_error' : 'http_' + status);
     this.fields = error.fields || null;
     this.body = body;
+    /** Seconds the server asked to wait before trying again (`Retry-After` of a 429 or 503), or null. */
+    this.retryAfter = retryAfter;
   }
+}
+
+/** `Retry-After` as seconds: either delay-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable. */
+function retryAfterSeconds(response) {
+  const value = response.headers.get('Retry-After');
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 function defaultMessage(status) {
@@ -76,7 +87,7 @@ export async function api(method, path, body) {
       }
     }
     if (!response.ok) {
-      const error = new ApiError(response.status, data);
+      const error = new ApiError(response.status, data, retryAfterSeconds(response));
       if (response.status === 401 && path !== '/auth/login' && unauthorizedHandler) unauthorizedHandler();
       throw error;
     }

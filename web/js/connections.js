@@ -182,17 +182,8 @@ function holdingRow(holding, withWallets = false) {
   return h('tr', { 'data-asset': holding.asset }, ...cells);
 }
 
-/** The combined total across connections, as the API computed it. */
-export function renderTotals(totals) {
-  const rows = totals || [];
-  byId('totals-body').replaceChildren(...rows.map((holding) => holdingRow(holding)));
-  show(byId('totals-table'), rows.length > 0);
-  show(byId('totals-empty'), rows.length === 0);
-}
-
 /** Forgets every card (after logout). */
 export function clearConnections() {
   for (const card of cards.values()) card.root.remove();
   cards.clear();
-  renderTotals([]);
 }
