@@ -73,6 +73,9 @@ async function refresh(options = {}) {
     return running;
   }
   clearTimeout(timer);
+  // While a refresh runs the root element carries data-refreshing (for styles, and for tests that must know when
+  // a refresh is over: its requests follow one another, so the network can look idle in between).
+  document.documentElement.toggleAttribute('data-refreshing', true);
   running = load(Boolean(options.holdings));
   try {
     await running;
@@ -84,6 +87,7 @@ async function refresh(options = {}) {
     again = null;
     await refresh(next);
   }
+  document.documentElement.toggleAttribute('data-refreshing', Boolean(running));
 }
 
 async function load(forceHoldings) {
