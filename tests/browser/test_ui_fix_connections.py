@@ -131,6 +131,12 @@ def test_failed_and_stopped_look_different_on_a_dark_phone(dark_phone_page, user
         assert page.evaluate(NO_SCROLL)
         screenshot(page, "32-failed-vs-stopped-phone-dark")
 
+        # The sync log scrolls inside its own box on a phone, never the page.
+        log = card(page, refused["id"]).locator(".sync-log")
+        log.locator("summary").click()
+        expect(log.locator("tbody tr")).to_have_count(2)
+        assert page.evaluate(NO_SCROLL)
+
         # The Edit dialog fits the phone too.
         card_button(page, refused["id"], "^Edit").click()
         dialog = page.get_by_role("dialog", name=re.compile("^Edit"))
@@ -192,6 +198,13 @@ def test_the_edit_dialog_by_keyboard_only(wide_page, user, sandbox):
     expect(auto).to_be_checked()
     page.keyboard.press("Space")
     expect(auto).not_to_be_checked()
+    # The key fields are folded away in Edit; Enter on their summary opens them.
+    key = dialog.locator("#edit-apiKey")
+    expect(key).to_be_hidden()
+    page.keyboard.press("Tab")
+    expect(dialog.locator("#edit-key-details > summary")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(key).to_be_visible()
     # Focus stays in the dialog however far Tab goes.
     for _ in range(12):
         page.keyboard.press("Tab")

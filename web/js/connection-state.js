@@ -20,7 +20,7 @@ export function intervalText(seconds) {
 export function clockTime(iso, now = new Date()) {
   const at = new Date(Date.parse(iso || ''));
   if (Number.isNaN(at.getTime())) return null;
-  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const time = at.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
   if (at.toDateString() === now.toDateString()) return time;
   return `${at.toLocaleDateString([], { day: 'numeric', month: 'short' })}, ${time}`;
 }

@@ -48,6 +48,8 @@ export async function openEditDialog(connection, { replaceKey = false, fallbackF
   fillIntervals(connection.syncInterval);
   input('autoSync').checked = connection.autoSync !== false;
   applyExchange(connection);
+  // The key fields are folded away in Edit (most edits keep the key) and open for Replace key.
+  byId('edit-key-details').open = replaceKey;
   clearMessages();
   setBusy(false);
   openModal(byId('edit-dialog'), {
@@ -73,25 +75,22 @@ function applyExchange(connection) {
   const exchange = exchangeInfo(connection.exchange);
   const name = connection.exchangeName || connection.exchange;
   const labels = (exchange && exchange.fieldLabels) || {};
-  byId('edit-apiKey-label').textContent = `New ${lowerFirst(labels.apiKey || 'API key')}`;
-  byId('edit-apiSecret-label').textContent = `New ${lowerFirst(labels.apiSecret || 'API secret')}`;
-  byId('edit-passphrase-label').textContent = `New ${lowerFirst(labels.passphrase || 'passphrase')}`;
+  // The exchange's own words for its fields, as in the Connect dialog; the section's title says they are new.
+  byId('edit-apiKey-label').textContent = labels.apiKey || 'API key';
+  byId('edit-apiSecret-label').textContent = labels.apiSecret || 'API secret';
+  byId('edit-passphrase-label').textContent = labels.passphrase || 'Passphrase';
   byId('edit-key-intro').textContent = `Leave these empty to keep the current key${connection.apiKeyHint
     ? ` (ending in ${connection.apiKeyHint})` : ''}. A new key is tested on ${name} before it is saved; the holdings ` +
     'and the sync history are kept.';
   const help = byId('edit-key-help');
   help.textContent = (exchange && exchange.readOnlyKeyHelp) || '';
-  show(help, Boolean(help.textContent));
+  show(help.closest('details'), Boolean(help.textContent));
+  help.closest('details').open = false;
   show(byId('edit-passphrase-row'), needsPassphrase(exchange));
   const regions = (exchange && exchange.regions) || [];
   input('region').replaceChildren(...regions.map((region) => h('option', { value: region.id, text: region.name })));
   if (regions.length > 0) input('region').value = connection.region || regions[0].id;
   show(byId('edit-region-row'), regions.length > 0);
-}
-
-function lowerFirst(text) {
-  // "API key" keeps its capitals; "Private key" reads "New private key".
-  return /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
 }
 
 function firstKeyField() {
@@ -163,6 +162,9 @@ function readForm(connection) {
 }
 
 function showFieldErrors(fields) {
+  if (Object.keys(fields || {}).some((field) => ['region', ...KEY_FIELDS].includes(field))) {
+    byId('edit-key-details').open = true;
+  }
   let first = null;
   const unplaced = [];
   for (const [field, message] of Object.entries(fields || {})) {

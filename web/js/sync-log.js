@@ -2,7 +2,7 @@
 // never polled, so an open log costs nothing while the page sits idle.
 import { api } from './api.js';
 import { h, show } from './dom.js';
-import { exact, ago } from './time.js';
+import { exact } from './time.js';
 
 const TRIGGERS = { connect: 'Connect', manual: 'Sync now', scheduled: 'Automatic' };
 
@@ -19,8 +19,11 @@ export function syncLogDetails(connectionOf, titleOf) {
     h('thead', {}, h('tr', {}, ...['Time', 'Trigger', 'Outcome', 'Error', 'Duration', 'Assets']
       .map((name) => h('th', { scope: 'col', text: name })))),
     body);
-  const wrapper = h('div', { class: 'table-scroll' }, table);
+  // On a phone the table scrolls sideways inside its box (never the page); a scrollable box must take focus so a
+  // keyboard can scroll it.
+  const wrapper = h('div', { class: 'table-scroll', tabindex: '0', role: 'group', 'aria-label': 'Sync log table' }, table);
   const details = h('details', { class: 'sync-log' }, summary, status, wrapper);
+  show(wrapper, false);
   let loading = 0;
   details.addEventListener('toggle', async () => {
     if (!details.open) return;
@@ -33,14 +36,16 @@ export function syncLogDetails(connectionOf, titleOf) {
       if (request !== loading) return;
       const syncs = answer.syncs || [];
       caption.textContent = `Sync log of ${titleOf(connection)}, newest first`;
+      wrapper.setAttribute('aria-label', `Sync log of ${titleOf(connection)}`);
       body.replaceChildren(...syncs.map(row));
       show(table, syncs.length > 0);
+      show(wrapper, syncs.length > 0);
       status.textContent = syncs.length === 0 ? 'No syncs yet.' : '';
       show(status, syncs.length === 0);
     } catch (error) {
       if (request !== loading || error.status === 401) return;
       status.textContent = `Could not load the sync log: ${error.message}`;
-      show(table, false);
+      show(wrapper, false);
     }
   });
   return details;
@@ -48,7 +53,8 @@ export function syncLogDetails(connectionOf, titleOf) {
 
 function row(sync) {
   const failed = sync.outcome !== 'success';
-  const time = h('time', { datetime: sync.startedAt, title: exact(sync.startedAt), text: ago(sync.startedAt) || sync.startedAt });
+  // A log is read as a sequence: clock times tell its rows apart where "just now" would not.
+  const time = h('time', { datetime: sync.startedAt, title: exact(sync.startedAt), text: when(sync.startedAt) });
   return h('tr', { 'data-outcome': sync.outcome },
     h('td', {}, time),
     h('td', { text: TRIGGERS[sync.trigger] || sync.trigger }),
@@ -57,6 +63,13 @@ function row(sync) {
     h('td', { class: 'num', text: duration(sync.durationMs) }),
     // Unknown (a failed sync counts none) is a dash, never 0.
     h('td', { class: 'num', text: typeof sync.assetCount === 'number' ? String(sync.assetCount) : '—' }));
+}
+
+/** "1 Dec, 14:05:09" in the browser's locale; the ISO text when unreadable. */
+function when(iso) {
+  const at = new Date(Date.parse(iso || ''));
+  if (Number.isNaN(at.getTime())) return iso || '—';
+  return at.toLocaleString([], { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' });
 }
 
 /** "850 ms", "2.4 s", "1 min 5 s". */
