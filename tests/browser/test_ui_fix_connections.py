@@ -275,6 +275,8 @@ def test_replace_key_keeps_history_and_says_why_a_key_is_refused(page, user, san
     expect(page.locator(".toast-success")).to_contain_text("Replaced the key of Binance (Savings)")
     expect(entry.locator(".status")).to_have_text("Active")
     expect(banner(page)).to_be_hidden()
+    # The banner's Replace key button that opened the dialog is gone: focus lands on the card's Edit button.
+    expect(entry.get_by_role("button", name="Edit Binance (Savings)")).to_be_focused()
     expect(entry.locator("dd").filter(has_text=new["apiKey"][-4:])).to_be_visible()
     # The secret fields are empty when the dialog opens again.
     entry.get_by_role("button", name=re.compile("^Edit")).click()

@@ -1,6 +1,7 @@
 // The needs-attention banner at the top of the Connections page: each connection whose automatic syncs a key or
 // permission failure stopped, what to do about it, and the two buttons that do it (issue 14, item 5).
 import { byId, h, show } from './dom.js';
+import { placeAt } from './keyed-list.js';
 import { stateOf, stoppedAdvice, titleOf } from './connection-state.js';
 
 /** Banner entries by connection id, updated in place so a poll never takes focus from their buttons. */
@@ -22,7 +23,7 @@ export function renderAttention(connections, actions) {
       entries.set(connection.id, entry);
     }
     updateEntry(entry, connection);
-    if (list.children[index] !== entry.root) list.insertBefore(entry.root, list.children[index] || null);
+    placeAt(list, entry.root, index);
   });
   for (const [id, entry] of entries) {
     if (!seen.has(id)) { entry.root.remove(); entries.delete(id); }

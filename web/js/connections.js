@@ -1,5 +1,6 @@
 // The connections list and the holdings: cards updated in place, so a poll never steals keyboard focus.
 import { byId, h, show } from './dom.js';
+import { placeAt } from './keyed-list.js';
 import { ago, until, exact } from './time.js';
 import { permissionWarning } from './permissions.js';
 import { intervalText, stateOf, titleOf } from './connection-state.js';
@@ -24,7 +25,7 @@ export function renderConnections(connections, holdingsFor, actions) {
       cards.set(connection.id, card);
     }
     updateCard(card, connection, holdingsFor(connection.id));
-    if (list.children[index] !== card.root) list.insertBefore(card.root, list.children[index] || null);
+    placeAt(list, card.root, index);
   });
   for (const [id, card] of cards) {
     if (!seen.has(id)) { card.root.remove(); cards.delete(id); }
@@ -166,8 +167,9 @@ function updateCard(card, connection, holdings) {
   const paused = connection.status === 'disabled';
   card.pause.textContent = paused ? 'Resume' : 'Pause';
   card.pause.setAttribute('aria-label', `${paused ? 'Resume' : 'Pause'} automatic sync of ${title}`);
-  // After a failure the same request is a retry, and says so.
-  const failing = ['stopped', 'retrying', 'failed'].includes(state.kind);
+  // After a transient failure the same request is a retry, and says so. A stopped connection keeps "Sync now",
+  // the words of the banner's advice ("if you fixed it on the exchange, choose Sync now").
+  const failing = ['retrying', 'failed'].includes(state.kind);
   card.syncVerb = failing ? 'Retry now' : 'Sync now';
   card.sync.setAttribute('aria-label', `${failing ? 'Retry' : 'Sync'} ${title} now`);
   card.edit.setAttribute('aria-label', `Edit ${title}`);
