@@ -351,3 +351,28 @@ def test_a_coinbase_pem_pasted_whole_keeps_its_line_breaks(wide_page, user, sand
     dialog = open_connect_dialog(page)
     expect(dialog.locator("#connect-apiSecret")).to_have_value("")
     page.keyboard.press("Escape")
+
+
+@pytest.mark.parametrize("answer", ["no answer", "nginx 504"])
+def test_a_test_that_gets_no_verdict_never_blames_the_key(page, user, sandbox, answer):
+    """The only answers this suite fakes (page.route): no answer at all, and nginx's own 504 after a slow exchange,
+    which the real stack cannot be made to give within a test's time. Neither may read as a refused key."""
+    account = sandbox.account("binance", "Binance read-only")
+    login(page, user)
+    if answer == "no answer":
+        page.route("**/api/v1/exchanges/test", lambda route: route.abort())
+        expected = "Couldn't reach Holdfast; your key was not checked."
+    else:
+        page.route("**/api/v1/exchanges/test", lambda route: route.fulfill(
+            status=504, content_type="application/json",
+            body='{"error": {"code": "timeout", "message": "The server took too long to answer."}}'))
+        expected = "Couldn't reach Binance; your key was not checked."
+    dialog = open_connect_dialog(page)
+    dialog.get_by_label("Exchange").select_option(label="Binance")
+    dialog.locator("#connect-apiKey").fill(account["apiKey"])
+    dialog.locator("#connect-apiSecret").fill(account["apiSecret"])
+    dialog.get_by_role("button", name="Test connection").click()
+    result = dialog.locator("#connect-result")
+    expect(result).to_contain_text(expected)
+    expect(result).not_to_contain_text("refused")
+    page.keyboard.press("Escape")
