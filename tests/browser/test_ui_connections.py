@@ -19,7 +19,7 @@ def open_connect_dialog(page):
 def fill_credentials(dialog, account, exchange_name="Binance"):
     dialog.get_by_label("Exchange").select_option(label=exchange_name)
     dialog.get_by_label(re.compile("API key", re.I)).fill(account["apiKey"])
-    dialog.get_by_label(re.compile("secret", re.I)).fill(account["apiSecret"])
+    dialog.get_by_role("textbox", name=re.compile("secret", re.I)).fill(account["apiSecret"])
 
 
 def holding_amount(scope, asset):
@@ -27,7 +27,8 @@ def holding_amount(scope, asset):
 
 
 def sync_now(page, connection_id):
-    card(page, connection_id).get_by_role("button", name=re.compile("^Sync .* now$")).click()
+    """The card's Sync now button (named "Retry … now" after a failure)."""
+    card(page, connection_id).get_by_role("button", name=re.compile("^(Sync|Retry) .* now$")).click()
 
 
 def test_connect_a_sandbox_account(page, user, sandbox):
@@ -44,7 +45,11 @@ def test_connect_a_sandbox_account(page, user, sandbox):
     expect(dialog.locator("#connect-passphrase")).to_be_hidden()
 
     fill_credentials(dialog, account)
-    expect(dialog.locator("#connect-apiSecret")).to_have_attribute("type", "password")
+    # The secret is a multi-line field (a PEM keeps its line breaks), masked until "Show" is pressed.
+    secret = dialog.locator("textarea#connect-apiSecret")
+    expect(secret).to_have_class(re.compile(r"\bmasked\b"))
+    expect(secret).to_have_attribute("spellcheck", "false")
+    expect(secret).to_have_attribute("autocomplete", "off")
     dialog.get_by_label(re.compile("Label")).fill("Main account")
     dialog.get_by_role("button", name="Test connection").click()
     expect(dialog.locator("#connect-result")).to_contain_text("Connection works")
@@ -58,7 +63,7 @@ def test_connect_a_sandbox_account(page, user, sandbox):
     expect(entry).to_contain_text("Main account")
     expect(entry.locator(".status")).to_have_text("Active")
     expect(entry.locator(".last-sync")).to_have_text(re.compile("just now|minute"))
-    entry.locator("summary").click()
+    entry.locator(".holdings-details summary").click()
     expect(holding_amount(entry, "BTC")).to_be_visible()
     screenshot(page, "06-connections-with-holdings")
     open_page(page, "portfolio")
@@ -121,7 +126,7 @@ def test_sync_now_updates_the_holdings(page, user, sandbox):
     login(page, user)
     connection = connect_via_api(page, account)
     entry = card(page, connection["id"])
-    entry.locator("summary").click()
+    entry.locator(".holdings-details summary").click()
     expect(holding_amount(entry, "BTC")).to_be_visible()
     with sandbox.changed(account):
         sandbox.update(account, balances=[{"asset": "BTC", "free": "1.5", "locked": "0"}])
@@ -167,7 +172,10 @@ def test_a_failing_exchange_shows_the_error_state(page, user, sandbox):
         sandbox.update(account, faults={"serverError": 503})
         sync_now(page, connection["id"])
         expect(page.locator(".toast-error")).to_contain_text("failed")
-        expect(entry.locator(".status")).to_have_text("Error")
+        # A transient failure: the timer retries by itself, and the card says when.
+        expect(entry.locator(".status")).to_have_text(re.compile(r"^Failed, will retry at \d"))
+        expect(entry).to_have_attribute("data-state", "retrying")
+        expect(page.locator("#attention-banner")).to_be_hidden()
         error = entry.locator(".error-box")
         expect(error).to_be_visible()
         expect(error.locator(".error-message")).not_to_be_empty()
@@ -221,7 +229,7 @@ def test_phone_width_has_no_horizontal_scroll(phone_page, user, sandbox):
     login(page, user)
     connect_via_api(page, sandbox.account(BINANCE, "Binance read-only"),
                     label="A rather long label for a phone screen")
-    page.locator("li.card summary").first.click()
+    page.locator("li.card .holdings-details summary").first.click()
     no_scroll = "() => document.documentElement.scrollWidth <= window.innerWidth"
     assert page.evaluate(no_scroll)
     screenshot(page, "12-connections-phone")
@@ -315,7 +323,7 @@ def test_wallet_rows_and_unread_wallets_show_on_the_card(page, user, sandbox):
     expect(entry.locator(".unread-wallets")).to_be_visible()
     expect(entry.locator(".unread-wallets")).to_contain_text("earn-allocations")
     expect(entry.locator(".unread-wallets")).to_contain_text("Query Funds")
-    entry.locator("summary").click()
+    entry.locator(".holdings-details summary").click()
     expect(holding_amount(entry, "DOT")).to_have_text("13.5")
     expect(entry.locator('tr[data-asset="DOT"] td.wallets')).to_have_text("spot 1 · staked 12.5")
     screenshot(page, "12-unread-wallets")

@@ -21,7 +21,7 @@ def fill(dialog, account, region=None):
     if region is not None:
         dialog.get_by_label(re.compile("^Region")).select_option(value=region)
     dialog.get_by_label(re.compile("API key", re.I)).fill(account["apiKey"])
-    dialog.get_by_label(re.compile("secret", re.I)).fill(account["apiSecret"])
+    dialog.get_by_role("textbox", name=re.compile("secret", re.I)).fill(account["apiSecret"])
     if account.get("passphrase"):
         dialog.locator("#connect-passphrase").fill(account["passphrase"])
 
@@ -65,7 +65,7 @@ def test_connect_each_new_exchange_from_the_ui(page, user, sandbox, exchange):
     if exchange == "bybit":
         # The demo account borrowed USDT: not a holding, but the debt stays in sight.
         expect(entry.locator(".read-notes")).to_contain_text("debt")
-    entry.locator("summary").click()
+    entry.locator(".holdings-details summary").click()
     rows = entry.locator("table.holdings tbody tr")
     expect(rows.first).to_be_visible()
     # Every holding says which wallet(s) it sits in.

@@ -1,4 +1,5 @@
 """Helpers and settings for the browser suite (see conftest.py for why it runs its own stack)."""
+import itertools
 import json
 import os
 import subprocess
@@ -52,8 +53,9 @@ def cli(*args, stdin=None):
                           env=env, check=True)
 
 
-def new_page(browser, viewport):
-    context = browser.new_context(base_url=BASE_URL, viewport=viewport)
+def new_page(browser, viewport, **options):
+    """A page in a fresh context; `options` go to new_context (e.g. color_scheme="dark")."""
+    context = browser.new_context(base_url=BASE_URL, viewport=viewport, **options)
     page = context.new_page()
     page.csp_violations = []
     page.on("console", lambda message: "Content Security Policy" in message.text
@@ -134,6 +136,22 @@ class Sandbox:
         fixture = self._call(account["exchange"], "GET")
         return next(a for a in fixture["accounts"]
                     if a["apiKey"] == account["apiKey"] and a["exchange"] == account["exchange"])
+
+    _copies = itertools.count(1)
+
+    def new_account(self, exchange, label=None):
+        """A copy of a demo account with a key of its own (the last 12 characters replaced), added to the sandbox,
+        so a test's faults and key changes touch no other test. Binance-style keys only (long random strings)."""
+        template = dict(self.account(exchange, label))
+        suffix = f"{os.getpid() % 10**6:06d}{next(self._copies):06d}"
+        account = {**template, "apiKey": template["apiKey"][:-12] + suffix, "faults": None}
+        self.put(account)
+        return account
+
+    def put(self, account):
+        """Adds `account` to its exchange, or replaces the one with its key (e.g. with another secret: the
+        exchange then refuses the key Holdfast stored, as after the key was changed or revoked there)."""
+        return self._call(account["exchange"], "POST", {"account": account})
 
     @contextmanager
     def changed(self, account):

@@ -4,12 +4,9 @@ import { byId, h, show } from './dom.js';
 import { openModal } from './dialogs.js';
 import { toast } from './toast.js';
 import { permissionWarning } from './permissions.js';
-
-/** Test-failure titles for codes where "the exchange refused these credentials" would mislead. */
-const FAILURE_TITLES = {
-  region_restricted: "The exchange refuses this server's location.",
-  invalid_key_format: 'This key cannot be used as entered.',
-};
+import { loadSupported, needsPassphrase } from './exchanges.js';
+import { failureTitle, detailAfter } from './exchange-errors.js';
+import { wireSecretToggle, clearSecret } from './secret-field.js';
 
 /** Every input of the form, by the API's field name. */
 const FIELDS = ['exchange', 'region', 'apiKey', 'apiSecret', 'passphrase', 'label'];
@@ -27,6 +24,7 @@ export function setUpConnectDialog({ connected }) {
   onConnected = connected;
   const dialog = byId('connect-dialog');
   const form = byId('connect-form');
+  wireSecretToggle(input('apiSecret'), byId('connect-apiSecret-toggle'));
   input('exchange').addEventListener('change', () => { clearMessages(); applyExchange(); });
   byId('connect-test').addEventListener('click', () => submit('test'));
   form.addEventListener('submit', (event) => { event.preventDefault(); submit('connect'); });
@@ -39,8 +37,7 @@ export async function openConnectDialog() {
   const opener = byId('open-connect');
   if (!supported) {
     try {
-      const data = await api('GET', '/exchanges/supported');
-      supported = data.exchanges || [];
+      supported = await loadSupported();
     } catch (error) {
       if (error.status !== 401) toast(`Could not load the supported exchanges: ${error.message}`, 'error');
       return;
@@ -64,11 +61,10 @@ function applyExchange() {
   byId('connect-apiKey-label').textContent = labels.apiKey || 'API key';
   byId('connect-apiSecret-label').textContent = labels.apiSecret || 'API secret';
   byId('connect-passphrase-label').textContent = labels.passphrase || 'Passphrase';
-  const needsPassphrase = Boolean(exchange && (exchange.requiresPassphrase ||
-    (exchange.credentialFields || []).includes('passphrase')));
-  show(byId('connect-passphrase-row'), needsPassphrase);
-  input('passphrase').required = needsPassphrase;
-  if (!needsPassphrase) input('passphrase').value = '';
+  const passphrase = needsPassphrase(exchange);
+  show(byId('connect-passphrase-row'), passphrase);
+  input('passphrase').required = passphrase;
+  if (!passphrase) input('passphrase').value = '';
   // Exchanges whose keys belong to one regional host (OKX, Bybit): the person picks theirs, default first.
   const regions = (exchange && exchange.regions) || [];
   const regionSelect = input('region');
@@ -84,6 +80,7 @@ function applyExchange() {
 function resetForm() {
   byId('connect-form').reset();
   for (const field of SECRET_FIELDS) input(field).value = '';
+  clearSecret(input('apiSecret'), byId('connect-apiSecret-toggle'));
   clearMessages();
   applyExchange();
   setBusy(false);
@@ -133,7 +130,7 @@ function readForm() {
   // A Coinbase CDP key file pasted as the secret names its key: the server takes the key name from it.
   const keyFile = body.exchange === 'coinbase' && body.apiSecret.trim().startsWith('{');
   if (!body.apiKey && !keyFile) problems.apiKey = 'Enter the API key.';
-  if (!body.apiSecret) problems.apiSecret = 'Enter the API secret.';
+  if (!body.apiSecret.trim()) problems.apiSecret = 'Enter the API secret.';
   if ('passphrase' in body && !body.passphrase) problems.passphrase = 'Enter the passphrase.';
   return { body, problems };
 }
@@ -183,13 +180,15 @@ async function testConnection(body) {
         answer.message, permissionWarning(answer.permissions),
         ...(answer.notes || []).map((note) => `Not counted: ${note}`));
     } else {
+      // An exchange's verdict, or (from a server before the rekey API) an exchange that gave none: the title says
+      // which, so an unreachable exchange never reads as a refused key.
       const error = (answer && answer.error) || {};
       flagRegion(error.code);
-      showResult('error', FAILURE_TITLES[error.code] || 'The exchange refused these credentials.',
-        error.message || 'The test failed.');
+      const title = failureTitle(error.code, 200, exchangeName());
+      showResult('error', title, detailAfter(title, error.message) || (error.message ? '' : 'The test failed.'));
     }
   } catch (error) {
-    reportFailure(error, 'The test failed.');
+    reportFailure(error, null);
   }
 }
 
@@ -199,6 +198,7 @@ async function connect(body) {
     const connection = answer.connection;
     const warning = permissionWarning(connection.permissions);
     for (const field of SECRET_FIELDS) input(field).value = '';
+    clearSecret(input('apiSecret'), byId('connect-apiSecret-toggle'));
     byId('connect-dialog').close();
     toast(`Connected to ${connection.exchangeName || connection.exchange}` +
       (typeof answer.holdingsCount === 'number' ? `: ${answer.holdingsCount} holdings synced.` : '.'), 'success');
@@ -220,11 +220,22 @@ function flagRegion(code) {
   }
 }
 
+function exchangeName() {
+  const exchange = selectedExchange();
+  return exchange ? exchange.name : null;
+}
+
+/**
+ * Shows a failed test or connect. `title` is the connect's "Could not connect." (kept for the person's bearings,
+ * with what happened below it), or null for a test, whose headline is what happened.
+ */
 function reportFailure(error, title) {
   if (!(error instanceof ApiError)) throw error;
   if (error.status === 401) return;
   flagRegion(error.code);
   const unplaced = error.fields ? showFieldErrors(error.fields) : [];
-  if (error.code === 'conflict') title = 'Already connected.';
-  showResult('error', title, error.message, ...unplaced);
+  const what = error.code === 'validation_failed' ? 'Check the highlighted fields.'
+    : failureTitle(error.code, error.status, exchangeName());
+  if (title) showResult('error', title, what, detailAfter(what, error.message), ...unplaced);
+  else showResult('error', what, detailAfter(what, error.message), ...unplaced);
 }

@@ -1,17 +1,25 @@
-// The Connections page: the cards (connections.js) and what their buttons do.
+// The Connections page: the needs-attention banner (attention-banner.js), the cards (connections.js), failing
+// connections first, and what their buttons do.
 import { api } from './api.js';
 import { byId, show } from './dom.js';
 import { toast } from './toast.js';
 import { confirmAction } from './dialogs.js';
 import { setUpConnectDialog, openConnectDialog } from './connect.js';
+import { setUpEditDialog, openEditDialog } from './fix-connection.js';
 import { renderConnections, setCardBusy, clearConnections } from './connections.js';
+import { renderAttention, setAttentionBusy, clearAttention } from './attention-banner.js';
+import { attentionFirst, titleOf } from './connection-state.js';
 import { store, subscribe, update, requestRefresh } from './store.js';
 
-const actions = { sync: syncNow, togglePause, disconnect };
+const actions = { sync: syncNow, togglePause, disconnect, edit, replaceKey };
 
 /** Wires the page's buttons and renders it on every store change. Call once. */
 export function mountConnectionsPage() {
   setUpConnectDialog({ connected: (connection) => upsert(connection, { reloadHoldings: true }) });
+  setUpEditDialog({ saved: async (connection) => {
+    await upsert(connection, { reloadHoldings: true });
+    keepFocus(connection.id, 'edit');
+  } });
   byId('open-connect').addEventListener('click', openConnectDialog);
   byId('sync-all').addEventListener('click', syncAll);
   subscribe(render);
@@ -19,11 +27,13 @@ export function mountConnectionsPage() {
 }
 
 function render(state) {
-  if (!state.user) { clearConnections(); return; }
+  if (!state.user) { clearConnections(); clearAttention(); return; }
   // Until the first answer the list is unknown: "Loading…", never the empty state.
   const loaded = state.connections !== null;
   show(byId('connections-loading'), !loaded);
-  renderConnections(state.connections || [], (id) => (state.holdings ? state.holdings.get(id) || [] : null), actions);
+  const connections = attentionFirst(state.connections || []);
+  renderAttention(connections, actions);
+  renderConnections(connections, (id) => (state.holdings ? state.holdings.get(id) || [] : null), actions);
   if (!loaded) show(byId('empty'), false);
   const status = byId('refresh-status');
   if (state.refreshError) {
@@ -45,16 +55,23 @@ async function upsert(connection, { reloadHoldings = false } = {}) {
   await requestRefresh({ holdings: reloadHoldings });
 }
 
-function titleOf(connection) {
-  const name = connection.exchangeName || connection.exchange;
-  return connection.label ? `${name} (${connection.label})` : name;
-}
-
 function setSyncing(id, busy) {
   const syncing = new Set(store.syncing);
   if (busy) syncing.add(id); else syncing.delete(id);
   update({ syncing });
   setCardBusy(id, busy);
+  setAttentionBusy(id, busy);
+}
+
+/** The card's own button for `id` (where focus goes when the banner entry that had it goes away). */
+function cardButton(id, name) {
+  return document.querySelector(`li.card[data-connection-id="${CSS.escape(id)}"] button[data-action="${name}"]`);
+}
+
+/** When the element that had focus left the page (its banner entry was removed), focus the card's own button. */
+function keepFocus(id, name = 'sync') {
+  if (document.activeElement && document.activeElement !== document.body) return;
+  (cardButton(id, name) || byId('connections-title')).focus();
 }
 
 async function syncNow(connection) {
@@ -64,6 +81,7 @@ async function syncNow(connection) {
     const answer = await api('POST', `/exchanges/connections/${encodeURIComponent(connection.id)}/sync`);
     setSyncing(connection.id, false);
     await upsert(answer.connection, { reloadHoldings: true });
+    keepFocus(connection.id);
     toast(`Synced ${titleOf(answer.connection)}: ${answer.holdingsCount} holdings.`, 'success');
   } catch (error) {
     setSyncing(connection.id, false);
@@ -95,6 +113,16 @@ async function syncAll() {
     button.disabled = false;
     await requestRefresh({ holdings: true });
   }
+}
+
+function edit(connection) {
+  openEditDialog(connection, { fallbackFocus: cardButton(connection.id, 'edit') || byId('connections-title') });
+}
+
+/** The banner's Replace key: the Edit dialog, opened at the key fields. */
+function replaceKey(connection) {
+  openEditDialog(connection, { replaceKey: true,
+    fallbackFocus: cardButton(connection.id, 'edit') || byId('connections-title') });
 }
 
 async function togglePause(connection) {

@@ -1,17 +1,18 @@
 // The connections list and the holdings: cards updated in place, so a poll never steals keyboard focus.
 import { byId, h, show } from './dom.js';
+import { placeAt } from './keyed-list.js';
 import { ago, until, exact } from './time.js';
 import { permissionWarning } from './permissions.js';
-
-const STATUS_TEXT = { active: 'Active', error: 'Error', disabled: 'Paused' };
+import { intervalText, stateOf, titleOf } from './connection-state.js';
+import { syncLogDetails } from './sync-log.js';
 
 /** Card elements by connection id. */
 const cards = new Map();
 
 /**
  * Renders `connections` into the list, reusing each connection's card.
- * `holdingsFor(id)` answers the holdings to show, or null when unknown; `actions` has sync, togglePause and
- * disconnect callbacks taking the connection.
+ * `holdingsFor(id)` answers the holdings to show, or null when unknown; `actions` has sync, edit, togglePause and
+ * disconnect callbacks taking the connection. Pass the connections in the order to show (attentionFirst).
  */
 export function renderConnections(connections, holdingsFor, actions) {
   const list = byId('connection-list');
@@ -24,7 +25,7 @@ export function renderConnections(connections, holdingsFor, actions) {
       cards.set(connection.id, card);
     }
     updateCard(card, connection, holdingsFor(connection.id));
-    if (list.children[index] !== card.root) list.insertBefore(card.root, list.children[index] || null);
+    placeAt(list, card.root, index);
   });
   for (const [id, card] of cards) {
     if (!seen.has(id)) { card.root.remove(); cards.delete(id); }
@@ -39,19 +40,21 @@ export function setCardBusy(id, busy) {
   if (!card) return;
   card.busy = busy;
   card.sync.disabled = busy || card.syncing;
-  card.sync.textContent = busy || card.syncing ? 'Syncing…' : 'Sync now';
+  card.sync.textContent = busy || card.syncing ? 'Syncing…' : card.syncVerb;
 }
 
 function buildCard(id, actions) {
   const titleId = `conn-${id}-title`;
-  const card = { id, connection: null, busy: false, syncing: false };
+  const card = { id, connection: null, busy: false, syncing: false, syncVerb: 'Sync now' };
   card.exchange = h('span', { class: 'exchange-name' });
   card.label = h('span', { class: 'connection-label' });
   card.statusText = h('span', { class: 'status-text' });
-  card.status = h('span', { class: 'status', 'data-status': '' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), card.statusText);
+  card.status = h('span', { class: 'status', 'data-status': '', 'data-state': '' },
+    h('span', { class: 'dot', 'aria-hidden': 'true' }), card.statusText);
   card.syncingBadge = h('span', { class: 'badge syncing', role: 'status', text: 'Syncing…', hidden: true });
   card.lastSync = h('time');
   card.nextSync = h('span');
+  card.interval = h('span');
   card.keyHint = h('span');
   card.region = h('span');
   card.regionItem = h('div', { hidden: true }, h('dt', { text: 'Host' }), h('dd', { class: 'region' }, card.region));
@@ -64,7 +67,8 @@ function buildCard(id, actions) {
   card.errorMessage = h('p', { class: 'error-message' });
   card.error = h('div', { class: 'error-box', hidden: true },
     h('p', { class: 'error-title' }, 'Last sync failed ', card.errorCode), card.errorMessage);
-  card.sync = h('button', { type: 'button', class: 'primary', onclick: () => actions.sync(card.connection) });
+  card.sync = h('button', { type: 'button', class: 'primary', 'data-action': 'sync', onclick: () => actions.sync(card.connection) });
+  card.edit = h('button', { type: 'button', 'data-action': 'edit', 'aria-haspopup': 'dialog', onclick: () => actions.edit(card.connection) }, 'Edit');
   card.pause = h('button', { type: 'button', onclick: () => actions.togglePause(card.connection) });
   card.disconnect = h('button', { type: 'button', class: 'danger', onclick: () => actions.disconnect(card.connection) },
     'Disconnect');
@@ -83,14 +87,16 @@ function buildCard(id, actions) {
     h('dl', { class: 'meta' },
       h('div', {}, h('dt', { text: 'Last synced' }), h('dd', { class: 'last-sync' }, card.lastSync)),
       h('div', {}, h('dt', { text: 'Next sync' }), h('dd', { class: 'next-sync' }, card.nextSync)),
+      h('div', {}, h('dt', { text: 'Sync interval' }), h('dd', { class: 'sync-interval' }, card.interval)),
       h('div', {}, h('dt', { text: 'API key' }), h('dd', {}, card.keyHint)),
       card.regionItem),
     card.warning,
     card.unread,
     card.notes,
     card.error,
-    h('div', { class: 'card-actions' }, card.sync, card.pause, card.disconnect),
-    h('details', { class: 'holdings-details' }, card.holdingsSummary, card.holdingsTable, card.holdingsEmpty));
+    h('div', { class: 'card-actions' }, card.sync, card.edit, card.pause, card.disconnect),
+    h('details', { class: 'holdings-details' }, card.holdingsSummary, card.holdingsTable, card.holdingsEmpty),
+    syncLogDetails(() => card.connection, titleOf));
   return card;
 }
 
@@ -99,14 +105,17 @@ function updateCard(card, connection, holdings) {
   const name = connection.exchangeName || connection.exchange;
   // A label that only repeats the exchange's name adds nothing.
   const label = connection.label && connection.label !== name ? connection.label : '';
-  const title = label ? `${name} (${label})` : name;
+  const title = titleOf(connection);
   card.exchange.textContent = name;
   card.label.textContent = label;
   show(card.label, Boolean(label));
 
+  const state = stateOf(connection);
   card.root.dataset.status = connection.status;
+  card.root.dataset.state = state.kind;
   card.status.dataset.status = connection.status;
-  card.statusText.textContent = STATUS_TEXT[connection.status] || connection.status;
+  card.status.dataset.state = state.kind;
+  card.statusText.textContent = state.text;
   card.syncing = Boolean(connection.syncing);
   show(card.syncingBadge, card.syncing);
   card.root.setAttribute('aria-busy', card.syncing ? 'true' : 'false');
@@ -120,9 +129,11 @@ function updateCard(card, connection, holdings) {
     card.lastSync.removeAttribute('title');
   }
   if (connection.status === 'disabled') card.nextSync.textContent = 'Paused';
+  else if (state.kind === 'stopped') card.nextSync.textContent = 'Stopped until you act';
   else if (connection.autoSync === false) card.nextSync.textContent = 'Automatic sync off';
   else card.nextSync.textContent = until(connection.nextSyncAt) || 'Not scheduled';
   card.nextSync.title = exact(connection.nextSyncAt);
+  card.interval.textContent = typeof connection.syncInterval === 'number' ? intervalText(connection.syncInterval) : '—';
   card.keyHint.textContent = connection.apiKeyHint || '—';
   // Only a non-default host is worth a line: the key works only there (OKX EEA/US, Bybit's regional entities).
   card.region.textContent = connection.regionName || connection.region || '';
@@ -147,7 +158,8 @@ function updateCard(card, connection, holdings) {
 
   const lastError = connection.lastError;
   show(card.error, Boolean(lastError));
-  if (lastError) card.error.setAttribute('role', 'alert');
+  // A stopped connection is announced by the banner already; once is enough.
+  if (lastError && state.kind !== 'stopped') card.error.setAttribute('role', 'alert');
   else card.error.removeAttribute('role');
   card.errorCode.textContent = lastError && lastError.code ? `(${lastError.code})` : '';
   card.errorMessage.textContent = (lastError && lastError.message) || '';
@@ -155,7 +167,12 @@ function updateCard(card, connection, holdings) {
   const paused = connection.status === 'disabled';
   card.pause.textContent = paused ? 'Resume' : 'Pause';
   card.pause.setAttribute('aria-label', `${paused ? 'Resume' : 'Pause'} automatic sync of ${title}`);
-  card.sync.setAttribute('aria-label', `Sync ${title} now`);
+  // After a transient failure the same request is a retry, and says so. A stopped connection keeps "Sync now",
+  // the words of the banner's advice ("if you fixed it on the exchange, choose Sync now").
+  const failing = ['retrying', 'failed'].includes(state.kind);
+  card.syncVerb = failing ? 'Retry now' : 'Sync now';
+  card.sync.setAttribute('aria-label', `${failing ? 'Retry' : 'Sync'} ${title} now`);
+  card.edit.setAttribute('aria-label', `Edit ${title}`);
   card.disconnect.setAttribute('aria-label', `Disconnect ${title}`);
   setCardBusy(card.id, card.busy);
 
