@@ -3,6 +3,7 @@ unpriced and dust holdings, the value chart with gaps and partial points from se
 chart's tooltip by keyboard, the currency switch, downloads, loading and empty states, at 390 and 1440 widths in
 light and dark. Prices come from one timer run (holdfast-sync reads the sandbox exchanges' market data); history
 points are seeded into the suite's SQLite database for the test's own user."""
+import os
 import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
@@ -11,10 +12,25 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from .ui_support import cli_env, connect_via_api, login, new_page, run_timer, screenshot
+from .ui_support import PASSWORD, cli, cli_env, connect_via_api, login, new_page, run_timer, screenshot
 
 KRAKEN_STAKING = "Kraken staking key (lock-up ids, fee credits, xStocks)"
 BINANCE = "Binance read-only"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def kraken_markets(browser, sandbox):
+    """A user of its own with a Kraken connection, so that every timer run reads Kraken's market data too:
+    Binance lists no market in USD, so without Kraken's the tests' values would depend on whether an earlier test
+    happened to connect Kraken. The tests' own users' holdings are untouched."""
+    email = f"markets-{os.getpid()}@example.com"
+    cli("user", "add", email, stdin=PASSWORD + "\n")
+    context, page = new_page(browser, {"width": 1280, "height": 900})
+    try:
+        login(page, (email, PASSWORD))
+        connect_via_api(page, sandbox.account("kraken", "Kraken query-funds key"))
+    finally:
+        context.close()
 
 
 def grouped(value):
@@ -145,6 +161,26 @@ def test_small_balances_hide_behind_a_toggle(page, user, sandbox):
     hide.click()
     for name in dust:
         expect(page.locator(f"#totals-body tr[data-asset='{name}']")).to_be_hidden()
+
+
+def test_stale_values_show_their_time(page, user, sandbox):
+    open_portfolio(page, user, sandbox.account("binance", BINANCE))
+    # Every quote half an hour old: past the 15-minute limit, so each value is stale (the next timer run reads
+    # them again).
+    old = stamp(datetime.now(timezone.utc) - timedelta(minutes=30))
+    with sqlite3.connect(cli_env()["HOLDFAST_DATABASE"], timeout=10) as db:
+        db.execute("UPDATE market_quotes SET as_of = ?", (old,))
+        # The responder keeps its price book while the market reads are unchanged: say they last succeeded then.
+        db.execute("UPDATE market_fetches SET attempted_at = ?, succeeded_at = ?", (old, old))
+    show_portfolio(page)
+    body = api_get(page, "/portfolio")
+    stale = [a["asset"] for a in body["assets"] if a["status"] == "stale"]
+    assert stale and body["staleCount"] == len(stale), body
+    row = page.locator(f"#totals-body tr[data-asset='{stale[0]}']")
+    expect(row.locator("td.value")).to_contain_text(grouped(next(a["value"] for a in body["assets"]
+                                                                 if a["asset"] == stale[0])))
+    expect(row.locator("td.value .marker-stale")).to_contain_text("stale, as of")
+    expect(page.locator("#portfolio-completeness")).to_contain_text(f"{len(stale)} assets priced with an old quote")
 
 
 def breaks(points, bucket_seconds):
@@ -361,3 +397,56 @@ def test_layout_at_phone_and_desktop_widths_light_and_dark(browser, user, sandbo
         assert page.csp_violations == [], page.csp_violations
     finally:
         context.close()
+
+
+def test_completeness_names_a_failed_connection(page, user, sandbox):
+    account = sandbox.account("binance", BINANCE)
+    login(page, user)
+    connection = connect_via_api(page, account)
+    with sandbox.changed(account):
+        sandbox.update(account, faults={"serverError": 503})
+        status = page.evaluate("""async (id) => {
+            const me = await (await fetch('/api/v1/auth/me', {credentials: 'same-origin'})).json();
+            const response = await fetch('/api/v1/exchanges/connections/' + id + '/sync', {method: 'POST',
+                credentials: 'same-origin', headers: {'X-CSRF-Token': me.csrfToken}});
+            return response.status;
+        }""", connection["id"])
+        assert status >= 400, status
+    show_portfolio(page)
+    completeness = page.locator("#portfolio-completeness")
+    expect(completeness).to_contain_text("0 of 1 connection current")
+    expect(completeness).to_contain_text(re.compile(r"Binance failed, last synced (just now|\d+ minutes? ago)"))
+    expect(completeness).to_have_attribute("data-complete", "false")
+
+
+def test_history_reloads_only_when_the_valuation_moved_5_minutes(page, user, sandbox):
+    page.clock.install()
+    shift = {"minutes": 0}
+
+    def portfolio(route):
+        # The answer as the server gave it, its valuedAt moved by `shift` (the server's clock is not the page's).
+        response = route.fetch()
+        body = response.json()
+        at = datetime.fromisoformat(body["valuedAt"].replace("Z", "+00:00")) + timedelta(minutes=shift["minutes"])
+        body["valuedAt"] = stamp(at)
+        route.fulfill(response=response, json=body)
+
+    page.route("**/api/v1/portfolio", portfolio)
+    history = []
+    page.on("request", lambda r: "/portfolio/history" in r.url and history.append(r.url))
+    login(page, user)
+    connect_via_api(page, sandbox.account("binance", BINANCE))
+    with page.expect_response(lambda r: "/portfolio/history" in r.url):
+        show_portfolio(page)
+    expect(page.locator("#history-status")).to_contain_text("Not enough history yet")
+    loaded = len(history)
+
+    # The idle poll 5 minutes later values the portfolio seconds after the last: no history request.
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/portfolio")):
+        page.clock.run_for(5 * 60_000 + 1000)
+    # Valued 6 minutes after the last history load: the next poll loads the chart and the changes again.
+    shift["minutes"] = 6
+    with page.expect_response(lambda r: "/portfolio/history" in r.url):
+        page.clock.run_for(5 * 60_000 + 1000)
+    expect(page.locator("#history-status")).to_contain_text("Not enough history yet")
+    assert len(history) == loaded + 2, history[loaded:]
