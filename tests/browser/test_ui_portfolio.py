@@ -450,3 +450,28 @@ def test_history_reloads_only_when_the_valuation_moved_5_minutes(page, user, san
         page.clock.run_for(5 * 60_000 + 1000)
     expect(page.locator("#history-status")).to_contain_text("Not enough history yet")
     assert len(history) == loaded + 2, history[loaded:]
+
+
+def test_decimal_arithmetic_is_exact(page, stack):
+    """The page's own sums, differences and percents (web/js/decimal.js) stay exact past Number's 2^53 and round
+    half-even, as the API does."""
+    page.goto("/")
+    results = page.evaluate("""async () => {
+        const d = await import('/js/decimal.js');
+        const m = await import('/js/money.js');
+        return [
+            d.subtract('12345678901234567890.12', '0.01'),
+            d.sum(['0.1', '0.2']),
+            d.round('2.345', 2), d.round('2.355', 2), d.round('-0.004', 2),
+            d.percentChange('3', '4'), d.percentChange('0', '4'), d.percentChange('200', '100'),
+            d.percentOf('1', '3'),
+            d.group('1234567890123456789.5'),
+            m.moneyText(null, 'USD'), m.priceText('0.000012345', 'USD'), m.priceText('65432.1234', 'JPY'),
+            m.isDust({status: 'priced', valueExact: '0.99'}, 'USD'), m.isDust({status: 'priced', valueExact: '99'}, 'JPY'),
+            m.isDust({status: 'unpriced', valueExact: null}, 'USD'), m.isDust({status: 'priced', valueExact: '0.00002'}, 'BTC'),
+        ];
+    }""")
+    assert results == [
+        "12345678901234567890.11", "0.3", "2.34", "2.36", "0.00", "33.33", None, "-50.00", "33.33",
+        "1,234,567,890,123,456,789.5", "—", "0.00001234", "65,432", True, True, False, False,
+    ], results

@@ -25,6 +25,7 @@ const page = {
   /** `valuedAt` (ms) of the portfolio when the history was last loaded; null until a portfolio was seen. */
   mark: null,
   loads: 0,
+  changeLoads: 0,
   drawnFor: null,
 };
 
@@ -76,6 +77,7 @@ function signedOut() {
   if (page.userId === null) return;
   Object.assign(page, { userId: null, chart: null, changes: null, chartError: null, mark: null, drawnFor: null });
   page.loads += 1;
+  page.changeLoads += 1;
   resetHoldingsTable();
   byId('currency-status').textContent = '';
 }
@@ -108,14 +110,17 @@ async function loadChart() {
 }
 
 async function loadChanges() {
+  const load = ++page.changeLoads;
   const user = page.userId;
+  // Only the latest load counts: an older answer (say, from before a currency change) arriving last is dropped.
+  const current = () => load === page.changeLoads && user === page.userId;
   try {
     const answer = await loadHistory(changesPath());
-    if (user !== page.userId) return;
+    if (!current()) return;
     page.changes = answer;
   } catch (error) {
-    if (error.status === 401 || user !== page.userId) return;
-    page.changes = { points: [] };
+    if (error.status === 401 || !current()) return;
+    page.changes = { points: [], error: error.message };
   }
   if (store.portfolio) renderChanges(store.portfolio, page.changes);
 }

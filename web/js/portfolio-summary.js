@@ -60,7 +60,7 @@ export function renderSummary(portfolio, connections) {
 
 /**
  * Renders the changes over 24 h, 7 d and 30 d from `history` (hourly points, see history.js `changesPath`);
- * `history` null means still loading.
+ * `history` null means still loading; `history.error` says why it could not be loaded.
  */
 export function renderChanges(portfolio, history, now = Date.now()) {
   const list = byId('portfolio-changes');
@@ -80,7 +80,8 @@ export function renderChanges(portfolio, history, now = Date.now()) {
           + (change.point.complete ? '' : ' (a partial point)');
       } else {
         amount = '—';
-        title = `No value recorded ${period.label} ago yet`;
+        title = history.error ? `Could not load the history: ${history.error}`
+          : `No value recorded ${period.label} ago yet`;
       }
     }
     return h('div', { class: 'change', 'data-period': period.id, 'data-direction': direction, title: title || null },
