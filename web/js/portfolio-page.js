@@ -70,7 +70,7 @@ function render(state, changed) {
   if (page.drawnFor !== portfolio.currency) renderHistory();
   const valuedAt = Date.parse(portfolio.valuedAt);
   if (page.mark === null) page.mark = valuedAt;
-  else if (valuedAt - page.mark >= HISTORY_REFRESH_MS) reloadHistory();
+  else if (valuedAt - page.mark >= HISTORY_REFRESH_MS) reloadHistory({ keep: true });
 }
 
 function signedOut() {
@@ -82,22 +82,26 @@ function signedOut() {
   byId('currency-status').textContent = '';
 }
 
-/** Loads the chart's range and the change points again. */
-async function reloadHistory() {
-  await Promise.all([loadChart(), loadChanges()]);
+/** Loads the chart's range and the change points again; `keep` leaves the chart drawn until the answer is in. */
+async function reloadHistory({ keep = false } = {}) {
+  await Promise.all([loadChart({ keep }), loadChanges()]);
 }
 
 function markLoaded() {
   page.mark = store.portfolio ? Date.parse(store.portfolio.valuedAt) : null;
 }
 
-async function loadChart() {
+async function loadChart({ keep = false } = {}) {
   const load = ++page.loads;
   const user = page.userId;
-  page.chart = null;
-  page.chartError = null;
   markLoaded();
-  renderHistory();
+  // A background reload (the valuation moved on) keeps the chart in place, so a person reading it loses nothing;
+  // a new range shows "Loading history…" until its points arrive.
+  if (!keep || page.chart === null) {
+    page.chart = null;
+    page.chartError = null;
+    renderHistory();
+  }
   try {
     const answer = await loadHistory(rangePath(page.range));
     if (load !== page.loads || user !== page.userId) return;
