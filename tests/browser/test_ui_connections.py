@@ -138,7 +138,7 @@ def test_sync_now_updates_the_holdings(page, user, sandbox):
         expect(holding_amount(entry, "ETH")).to_have_text("0.5")
         screenshot(page, "08-after-sync-now")
         open_page(page, "portfolio")
-        expect(page.locator("#totals-body tr[data-asset='BTC'] td.amount")).to_have_text("1.5")
+        expect(page.locator("#totals-body tr[data-asset='BTC'] td.quantity")).to_have_text("1.5")
 
 
 def test_disconnect_removes_the_connection(page, user, sandbox):
@@ -327,9 +327,10 @@ def test_wallet_rows_and_unread_wallets_show_on_the_card(page, user, sandbox):
     expect(holding_amount(entry, "DOT")).to_have_text("13.5")
     expect(entry.locator('tr[data-asset="DOT"] td.wallets')).to_have_text("spot 1 · staked 12.5")
     screenshot(page, "12-unread-wallets")
-    # The combined total has no wallet column: every row has exactly its two cells.
+    # The combined holdings have no wallet column: every row has exactly its five cells (asset, quantity, price,
+    # value, share).
     open_page(page, "portfolio")
     totals = page.locator("#totals-body tr")
     expect(totals).to_have_count(5)
     for n in range(5):
-        expect(totals.nth(n).locator("th, td")).to_have_count(2)
+        expect(totals.nth(n).locator("th, td")).to_have_count(5)

@@ -2,6 +2,7 @@
 import itertools
 import json
 import os
+import sqlite3
 import subprocess
 import urllib.request
 from contextlib import contextmanager
@@ -42,19 +43,38 @@ def stack_env():
     return env
 
 
-def cli(*args, stdin=None):
-    """The admin CLI against this suite's database and secrets."""
+def cli_env():
+    """The stack's environment with its env file (database, secrets, exchange hosts), as the CLI and timer read it."""
     env = stack_env()
     for line in (STATE / "holdfast.env").read_text().splitlines():
         if "=" in line and not line.startswith("#"):
             key, value = line.split("=", 1)
             env[key] = value
+    return env
+
+
+def cli(*args, stdin=None):
+    """The admin CLI against this suite's database and secrets."""
+    env = cli_env()
     return subprocess.run([str(BIN / "holdfast"), *args], input=stdin, capture_output=True, text=True,
                           env=env, check=True)
 
 
+def run_timer():
+    """One run of holdfast-sync against this suite's stack, as the timer runs it: syncs what is due, reads every
+    connected exchange's market data (forced: a run reads an exchange at most every 50 s) and records each user's
+    value point. The suite's stack runs no timer of its own."""
+    env = cli_env()
+    with sqlite3.connect(env["HOLDFAST_DATABASE"], timeout=10) as db:
+        db.execute("UPDATE market_fetches SET attempted_at = '2000-01-01T00:00:00.000Z'")
+    result = subprocess.run([str(BIN / "holdfast-sync")], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0 and "prices and history recorded" in result.stderr, result.stderr
+    return result
+
+
 def new_page(browser, viewport, **options):
-    """A page in a fresh context; `options` go to new_context (e.g. color_scheme="dark")."""
+    """A page in a fresh context; `options` go to new_context (e.g. color_scheme="dark" emulates
+    prefers-color-scheme: dark)."""
     context = browser.new_context(base_url=BASE_URL, viewport=viewport, **options)
     page = context.new_page()
     page.csp_violations = []
