@@ -16,9 +16,9 @@ DATA_REQUEST = re.compile(r"/api/v1/(exchanges/connections|portfolios?)(\?|$)")
 RECORD_EMPTY_STATES = """
 window.__emptyStatesSeen = [];
 const watch = () => {
-  for (const element of document.querySelectorAll('#empty, #totals-empty, [data-empty-state]')) {
+  for (const element of document.querySelectorAll('#empty, #totals-empty, #portfolio-empty, #portfolio-empty-title')) {
     const text = element.textContent.trim();
-    if (element.offsetParent !== null && /^No /.test(text) && !window.__emptyStatesSeen.includes(text)) {
+    if (element.offsetParent !== null && /^(No |Nothing)/.test(text) && !window.__emptyStatesSeen.includes(text)) {
       window.__emptyStatesSeen.push(text);
     }
   }
@@ -78,7 +78,8 @@ def test_a_slow_network_shows_loading_never_a_false_empty_state(browser, user, s
 
 def test_a_new_person_sees_the_empty_states_once_loaded(page, user):
     login(page, user, "portfolio")
-    expect(page.locator("#totals-empty")).to_have_text("No holdings yet.")
+    expect(page.locator("#portfolio-empty")).to_contain_text("Nothing to value yet")
+    expect(page.locator("#portfolio-loading")).to_be_hidden()
     open_page(page, "connections")
     expect(page.get_by_text("No exchanges connected yet")).to_be_visible()
     expect(page.locator("#connections-loading")).to_be_hidden()
