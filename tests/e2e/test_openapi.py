@@ -9,7 +9,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from conftest import ROOT, Client
-from sandbox import credentials, new_account
+from sandbox import clear_faults, credentials, new_account, set_faults
 
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text())
 REGISTRY = Registry().with_resource("urn:holdfast", Resource(contents=SPEC, specification=DRAFT202012))
@@ -81,6 +81,15 @@ def test_responses_match_the_schemas(logged_in, user):
     check(c.get(f"{E}/connections"), f"{E}/connections", "get")
     check(c.request("PATCH", f"{E}/connections/{cid}", json_body={"label": "Renamed", "syncInterval": 900}), item, "patch")
     check(c.request("PATCH", f"{E}/connections/{cid}", json_body={"syncInterval": 1}), item, "patch")
+    # A new key: accepted (200), refused (422), cannot be checked (503), half a key (422).
+    replacement = new_account("kucoin")
+    rekey = {k: v for k, v in credentials(replacement).items() if k != "exchange"}
+    check(c.request("PATCH", f"{E}/connections/{cid}", json_body=rekey), item, "patch")
+    check(c.request("PATCH", f"{E}/connections/{cid}", json_body={**rekey, "apiSecret": "wrong"}), item, "patch")
+    set_faults("kucoin", replacement, outage="unavailable")
+    check(c.request("PATCH", f"{E}/connections/{cid}", json_body=rekey), item, "patch")
+    clear_faults("kucoin", replacement)
+    check(c.request("PATCH", f"{E}/connections/{cid}", json_body={"apiKey": replacement["apiKey"]}), item, "patch")
     check(c.post(f"{E}/connections/{cid}/sync"), item + "/sync", "post")
     check(c.get(f"{E}/connections/{cid}/holdings"), item + "/holdings", "get")
     check(c.get(f"{E}/connections/{cid}/syncs"), item + "/syncs", "get")

@@ -37,16 +37,18 @@ enum ConnectionHandlers {
         return .noContent
     }
 
-    /// `PATCH`: label, autoSync, syncInterval (60 s to one day), status active/disabled.
+    /// `PATCH`: label, autoSync, syncInterval (60 s to one day), status active/disabled, and a new key
+    /// (`apiKey`, `apiSecret`, `passphrase`, `region`: `replaceKey`, in `ConnectionHandlers+Rekey`).
     ///
     /// The row is read and written in one write transaction (`ConnectionStore.change`): a sync that commits
     /// its error and backoff while the request is parsed is not overwritten by a stale copy.
     static func update(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
         // Someone else's or a missing connection is a 404 before the body is judged, as for every other route;
-        // this read only decides that, the write below reads the row again.
-        let id = try owned(parameters, app, session).id
+        // this read only decides that (and the exchange a new key is for), the write below reads the row again.
+        let record = try owned(parameters, app, session)
+        let id = record.id
         var body = try JSONBody(request)
-        body.rejectUnknownFields(allowing: ["label", "autoSync", "syncInterval", "status"])
+        body.rejectUnknownFields(allowing: credentialFields.union(["label", "autoSync", "syncInterval", "status"]))
         let label = body.string("label", required: false, maxLength: 100)
         let autoSync = body.bool("autoSync")
         let interval = body.int("syncInterval", in: 60...86_400)
@@ -55,10 +57,14 @@ enum ConnectionHandlers {
         if status != nil, newStatus != .active && newStatus != .disabled {
             body.note("status", "must be \(ConnectionStatus.active.rawValue) or \(ConnectionStatus.disabled.rawValue)")
         }
+        let newKey = readNewCredentials(&body, for: record)
         try body.validate()
 
         let change = ConnectionStore.SettingsChange(label: body.has("label") ? .some(label) : nil, autoSync: autoSync,
                                                     syncInterval: interval, status: newStatus)
+        if let (exchange, credentials) = newKey {
+            return try replaceKey(of: record, exchange: exchange, credentials: credentials, change: change, app: app, session: session)
+        }
         let updated = try app.database.write { db in
             guard let updated = try ConnectionStore.change(id, userID: session.userID, change, in: db) else { throw APIError.notFound }
             return updated

@@ -110,9 +110,10 @@ enum ExchangeHandlers {
         var notes: [String]? = nil
     }
 
-    /// Tries the credentials against the exchange; saves nothing. The exchange's verdict is a 200; only a
-    /// request Holdfast's own request budget would not send (`isLocalBudgetRefusal`) is a 503 `rate_limited`
-    /// with `Retry-After`: it says nothing about the credentials, only "try again in n seconds".
+    /// Tries the credentials against the exchange; saves nothing. The exchange's verdict is a 200. Answers that
+    /// say nothing about the credentials are 503s: a request Holdfast's own request budget would not send
+    /// (`isLocalBudgetRefusal`) is `rate_limited` with `Retry-After`, "try again in n seconds"; an exchange that
+    /// could not be reached (`leftKeyUnchecked`) is `exchange_unavailable`, "your key was not checked".
     static func test(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
         let input: CredentialsInput
         switch normalized(try readCredentials(request, allowLabel: false)) {
@@ -135,6 +136,8 @@ enum ExchangeHandlers {
                 notes: ReadNotesJSON.bounded(inspection.read.notes)))
         case .failure(let error) where error.isLocalBudgetRefusal:
             throw error
+        case .failure(let error) where error.leftKeyUnchecked:
+            throw error.uncheckedKeyError(on: input.exchange)
         case .failure(let error):
             return .json(TestResult(success: false, message: nil, balancesCount: nil, permissions: nil,
                                     clockOffsetMs: error.clockOffsetMs, error: error.httpError.detail))
@@ -154,12 +157,10 @@ enum ExchangeHandlers {
         let inspection: SyncEngine.Inspection
         switch inspect(input, user: session.userID, app: app, measureClock: false) {
         case .success(let value): inspection = value
+        case .failure(let error) where error.leftKeyUnchecked: throw error.uncheckedKeyError(on: input.exchange)
         case .failure(let error): throw error
         }
-        if app.requireReadOnlyKeys, let permissions = inspection.permissions, permissions.canTrade == true || permissions.canWithdraw == true {
-            throw APIError(.readOnlyKeyRequired, "This key can trade or withdraw, and this server only accepts read-only keys. "
-                           + "Create a key with read permission only.")
-        }
+        try requireReadOnlyIfConfigured(inspection, app: app)
 
         let id = UUIDs.make()
         let now = Timestamp.now()
@@ -183,6 +184,15 @@ enum ExchangeHandlers {
         return .json(ConnectionResult(connection: ConnectionView(record), holdingsCount: holdingsCount), status: 201)
     }
 
+    /// `read_only_key_required` when this server accepts only read-only keys and the inspected key can trade or
+    /// withdraw.
+    static func requireReadOnlyIfConfigured(_ inspection: SyncEngine.Inspection, app: Application) throws {
+        if app.requireReadOnlyKeys, let permissions = inspection.permissions, permissions.canTrade == true || permissions.canWithdraw == true {
+            throw APIError(.readOnlyKeyRequired, "This key can trade or withdraw, and this server only accepts read-only keys. "
+                           + "Create a key with read permission only.")
+        }
+    }
+
     /// Asks the exchange about the credentials from this worker thread, on `user`'s share of exchange slots,
     /// every failure as an `ExchangeError`.
     static func inspect(_ input: CredentialsInput, user: String, app: Application, measureClock: Bool) -> Result<SyncEngine.Inspection, ExchangeError> {
@@ -198,14 +208,17 @@ enum ExchangeHandlers {
 
     /// The same exchange and API key twice for one user is a 409. Keys are encrypted with fresh nonces, so
     /// the comparison decrypts the user's keys for that exchange (a handful, microseconds each).
-    static func rejectDuplicate(_ input: CredentialsInput, userID: String, app: Application) throws {
-        try app.database.read { try rejectDuplicate(input, userID: userID, cipher: app.cipher, in: $0) }
+    /// A new key for a connection (`excluding` its id) may be the key it already has.
+    static func rejectDuplicate(_ input: CredentialsInput, userID: String, excluding: String? = nil, app: Application) throws {
+        try app.database.read { try rejectDuplicate(input, userID: userID, excluding: excluding, cipher: app.cipher, in: $0) }
     }
 
     /// The same check on a given connection: connect repeats it inside its write transaction, so two
     /// simultaneous connects of one key cannot both pass.
-    static func rejectDuplicate(_ input: CredentialsInput, userID: String, cipher: CredentialCipher, in db: Connection) throws {
-        for (id, stored) in try ConnectionStore.sealedAPIKeys(userID: userID, exchange: input.exchange.rawValue, in: db) {
+    static func rejectDuplicate(_ input: CredentialsInput, userID: String, excluding: String? = nil, cipher: CredentialCipher,
+                                in db: Connection) throws {
+        for (id, stored) in try ConnectionStore.sealedAPIKeys(userID: userID, exchange: input.exchange.rawValue, in: db)
+        where id != excluding {
             guard let apiKey = try? cipher.open(stored, connectionId: id, field: .apiKey) else { continue }
             if apiKey == input.credentials.apiKey {
                 throw APIError.conflict("This \(input.exchange.info.displayName) API key is already connected.")
