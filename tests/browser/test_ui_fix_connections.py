@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .test_ui_connections import open_connect_dialog
-from .ui_support import card, connect_via_api, login, new_page, screenshot
+from .ui_support import card, connect_via_api, login, new_page, open_page, screenshot
 
 NO_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 
@@ -73,6 +73,12 @@ def test_a_refused_key_stops_the_connection_and_sync_now_recovers_it(wide_page, 
     expect(banner(page).locator("li")).to_have_count(1)
     assert page.evaluate(NO_SCROLL)
     screenshot(page, "30-stopped-banner-1440")
+    # The portfolio says so too, with the way back here.
+    open_page(page, "portfolio")
+    pointer = page.locator("#portfolio-attention")
+    expect(pointer).to_have_text("1 connection needs your attention →")
+    pointer.get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Connections", level=1)).to_be_visible()
 
     # Fixed on the exchange (the old secret is valid again): the banner's Sync now brings it back.
     sandbox.put(broken)

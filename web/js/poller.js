@@ -22,7 +22,8 @@ const MAX_BACKOFF_MS = 10 * 60 * 1000;
 let active = false;
 let timer = null;
 let running = null;
-let again = null;
+/** The refresh queued behind the running one: `{holdings, done}`, or null. */
+let queued = null;
 let holdingsKey = null;
 let failures = 0;
 
@@ -64,14 +65,25 @@ function schedule(delay = busy() ? FAST_POLL_MS : IDLE_POLL_MS) {
 
 /**
  * One refresh (see the policy above); `{holdings: true}` also reloads the holdings and the portfolio. A call while one
- * runs is queued behind it (once), so a page's "refresh after my change" is never lost.
+ * runs is queued behind it (once, merging the options) and resolves when the queued refresh is over, so a page that
+ * awaits "refresh after my change" sees an answer given after its change.
  */
-async function refresh(options = {}) {
-  if (!active) return;
+function refresh(options = {}) {
+  if (!active) return Promise.resolve();
   if (running) {
-    again = { holdings: Boolean(options.holdings || (again && again.holdings)) };
-    return running;
+    if (!queued) {
+      const next = { holdings: false };
+      next.done = running.catch(() => {}).then(() => { queued = null; return refreshNow(next); });
+      queued = next;
+    }
+    queued.holdings = queued.holdings || Boolean(options.holdings);
+    return queued.done;
   }
+  return refreshNow(options);
+}
+
+async function refreshNow(options) {
+  if (!active) return;
   clearTimeout(timer);
   // While a refresh runs the root element carries data-refreshing (for styles, and for tests that must know when
   // a refresh is over: its requests follow one another, so the network can look idle in between).
@@ -81,13 +93,8 @@ async function refresh(options = {}) {
     await running;
   } finally {
     running = null;
+    document.documentElement.toggleAttribute('data-refreshing', Boolean(queued));
   }
-  if (again) {
-    const next = again;
-    again = null;
-    await refresh(next);
-  }
-  document.documentElement.toggleAttribute('data-refreshing', Boolean(running));
 }
 
 async function load(forceHoldings) {

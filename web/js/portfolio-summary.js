@@ -56,6 +56,12 @@ export function renderSummary(portfolio, connections) {
   const complete = byId('portfolio-completeness');
   complete.textContent = completenessText(portfolio, connections);
   complete.dataset.complete = String(Boolean(portfolio.completeness && portfolio.completeness.complete));
+  // A stopped connection stays stopped until its person acts: say so here too, with the way to the fix.
+  const stopped = (connections || []).filter((connection) => connection.needsAttention).length;
+  const attention = byId('portfolio-attention');
+  attention.firstElementChild.textContent = stopped === 1 ? '1 connection needs your attention →'
+    : `${stopped} connections need your attention →`;
+  show(attention, stopped > 0);
 }
 
 /**
