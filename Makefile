@@ -93,6 +93,7 @@ bench: build test-deps
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/sync.sh
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/budget.sh
 	@BIN_DIR=$(RELEASE_BIN) Benchmarks/scale-out.sh
+	@BIN_DIR=$(RELEASE_BIN) $(PYTHON) Benchmarks/ui.py
 	@$(RELEASE_BIN)/holdfast-bench vault
 
 clean:
