@@ -7,6 +7,7 @@ import { permissionWarning } from './permissions.js';
 import { loadSupported, needsPassphrase } from './exchanges.js';
 import { failureTitle, detailAfter } from './exchange-errors.js';
 import { wireSecretToggle, clearSecret } from './secret-field.js';
+import { setBusy as setBusyOf, setFieldError as setFieldErrorOf, showResult as showResultIn } from './form-messages.js';
 
 /** Every input of the form, by the API's field name. */
 const FIELDS = ['exchange', 'region', 'apiKey', 'apiSecret', 'passphrase', 'label'];
@@ -94,29 +95,10 @@ function clearMessages() {
   show(result, false);
 }
 
-function setFieldError(field, message) {
-  const control = input(field);
-  const note = byId(`connect-${field}-error`);
-  note.textContent = message || '';
-  show(note, Boolean(message));
-  if (message) control.setAttribute('aria-invalid', 'true');
-  else control.removeAttribute('aria-invalid');
-}
-
-function setBusy(busy) {
-  for (const id of ['connect-test', 'connect-submit']) byId(id).disabled = busy;
-  byId('connect-form').setAttribute('aria-busy', busy ? 'true' : 'false');
-}
-
+const setFieldError = (field, message) => setFieldErrorOf(`connect-${field}`, message);
+const setBusy = (busy) => setBusyOf('connect-form', ['connect-test', 'connect-submit'], busy);
 /** Shows the outcome inside the dialog: a role=alert for failures, role=status otherwise. */
-function showResult(kind, title, ...lines) {
-  const result = byId('connect-result');
-  result.className = `result result-${kind}`;
-  result.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-  result.replaceChildren(h('p', { class: 'result-title', text: title }),
-    ...lines.filter(Boolean).map((line) => h('p', { text: line })));
-  show(result, true);
-}
+const showResult = (kind, title, ...lines) => showResultIn('connect-result', kind, title, ...lines);
 
 /** The request body; checks locally what the API would reject, so the common mistakes are instant. */
 function readForm() {

@@ -10,6 +10,7 @@ import { loadSupported, exchangeInfo, needsPassphrase } from './exchanges.js';
 import { failureTitle, detailAfter } from './exchange-errors.js';
 import { INTERVAL_CHOICES, intervalText, titleOf } from './connection-state.js';
 import { wireSecretToggle, clearSecret } from './secret-field.js';
+import { setBusy as setBusyOf, setFieldError as setFieldErrorOf, showResult as showResultIn } from './form-messages.js';
 
 /** Every field with an error note, by the API's field name. */
 const FIELDS = ['label', 'syncInterval', 'autoSync', 'region', 'apiKey', 'apiSecret', 'passphrase'];
@@ -111,27 +112,9 @@ function clearMessages() {
   show(result, false);
 }
 
-function setFieldError(field, message) {
-  const note = byId(`edit-${field}-error`);
-  note.textContent = message || '';
-  show(note, Boolean(message));
-  if (message) input(field).setAttribute('aria-invalid', 'true');
-  else input(field).removeAttribute('aria-invalid');
-}
-
-function setBusy(busy) {
-  for (const id of ['edit-submit', 'edit-cancel']) byId(id).disabled = busy;
-  byId('edit-form').setAttribute('aria-busy', busy ? 'true' : 'false');
-}
-
-function showResult(kind, title, ...lines) {
-  const result = byId('edit-result');
-  result.className = `result result-${kind}`;
-  result.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-  result.replaceChildren(h('p', { class: 'result-title', text: title }),
-    ...lines.filter(Boolean).map((line) => h('p', { text: line })));
-  show(result, true);
-}
+const setFieldError = (field, message) => setFieldErrorOf(`edit-${field}`, message);
+const setBusy = (busy) => setBusyOf('edit-form', ['edit-submit', 'edit-cancel'], busy);
+const showResult = (kind, title, ...lines) => showResultIn('edit-result', kind, title, ...lines);
 
 /** The PATCH body: only what changed, plus the new key when one was entered; and what to fix before sending. */
 function readForm(connection) {
