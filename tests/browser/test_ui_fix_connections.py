@@ -266,6 +266,8 @@ def test_replace_key_keeps_history_and_says_why_a_key_is_refused(page, user, san
     expect(result).to_have_attribute("role", "alert")
     expect(result).to_contain_text("Binance refused these credentials")
     expect(result).to_contain_text("Nothing was changed")
+    # Save was disabled while the key was tested; focus is back on it, not lost on the page behind the dialog.
+    expect(dialog.get_by_role("button", name="Save")).to_be_focused()
 
     # The exchange cannot be reached: the key was not checked, and the words say so.
     sandbox.update(new, faults={"serverError": 503})
@@ -278,7 +280,9 @@ def test_replace_key_keeps_history_and_says_why_a_key_is_refused(page, user, san
     sandbox.update(new, clearFaults=True)
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_be_hidden()
-    expect(page.locator(".toast-success")).to_contain_text("Replaced the key of Binance (Savings)")
+    expect(page.locator(".toast-success").filter(has_text="Replaced the key of Binance (Savings)")).to_be_visible()
+    # The new key is used at once: a sync follows the replacement.
+    expect(page.locator(".toast-success").filter(has_text="Synced Binance (Savings)")).to_be_visible()
     expect(entry.locator(".status")).to_have_text("Active")
     expect(banner(page)).to_be_hidden()
     # The banner's Replace key button that opened the dialog is gone: focus lands on the card's Edit button.
@@ -296,6 +300,7 @@ def test_replace_key_keeps_history_and_says_why_a_key_is_refused(page, user, san
     entry.locator(".sync-log summary").click()
     expect(entry.locator(".sync-log-table tbody tr").filter(has_text="Connect")).to_have_count(1)
     expect(entry.locator(".sync-log-table tbody tr[data-outcome='failure']")).to_have_count(1)
+    expect(entry.locator(".sync-log-table tbody tr").first).to_have_attribute("data-outcome", "success")
     sandbox.put(old)
 
 

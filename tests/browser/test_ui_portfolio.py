@@ -317,13 +317,21 @@ def test_downloads_and_the_statement_date(page, user, sandbox):
     open_portfolio(page, user, sandbox.account("binance", BINANCE))
     expect(page.get_by_role("link", name="Export CSV")).to_have_attribute("href", "/api/v1/portfolio/export?format=csv")
     expect(page.get_by_role("link", name="Export JSON")).to_have_attribute("href", "/api/v1/portfolio/export?format=json")
-    for name in ("Export CSV", "Export JSON", "Statement CSV", "Statement JSON"):
-        expect(page.get_by_role("link", name=name)).to_have_attribute("download", "")
     today = datetime.now(timezone.utc).date()
+    for name, file in (("Export CSV", f"holdfast-holdings-{today}.csv"), ("Export JSON", f"holdfast-holdings-{today}.json"),
+                       ("Statement CSV", f"holdfast-statement-{today}.csv"),
+                       ("Statement JSON", f"holdfast-statement-{today}.json")):
+        expect(page.get_by_role("link", name=name)).to_have_attribute("download", file)
     date = page.get_by_label("Statement date")
     expect(date).to_have_value(today.isoformat())
-    expect(page.get_by_role("link", name="Statement CSV")).to_have_attribute(
-        "href", f"/api/v1/portfolio/statement?at={today.isoformat()}&format=csv")
+    # Today's statement is of now (the trial found today's midnight empty: nothing was recorded before it).
+    href = page.get_by_role("link", name="Statement CSV").get_attribute("href")
+    match = re.fullmatch(r"/api/v1/portfolio/statement\?at=(\d{4}-\d{2}-\d{2}T\d{2}%3A\d{2}%3A\d{2}Z)&format=csv", href)
+    assert match, href
+    at = datetime.fromisoformat(match.group(1).replace("%3A", ":").replace("Z", "+00:00"))
+    assert abs((datetime.now(timezone.utc) - at).total_seconds()) < 300, at
+    statement = page.request.get(href.replace("format=csv", "format=json")).json()
+    assert statement["total"] is not None and statement["connections"], statement
 
     date.fill((today + timedelta(days=2)).isoformat())
     expect(page.locator("#statement-error")).to_contain_text("future")
@@ -336,8 +344,9 @@ def test_downloads_and_the_statement_date(page, user, sandbox):
 
     date.fill("2026-01-01")
     expect(page.locator("#statement-error")).to_be_hidden()
+    # A past day's statement is of its end: the next day's midnight.
     expect(page.get_by_role("link", name="Statement JSON")).to_have_attribute(
-        "href", "/api/v1/portfolio/statement?at=2026-01-01&format=json")
+        "href", "/api/v1/portfolio/statement?at=2026-01-02&format=json")
     # The links work with the page's session: the server answers each with the file.
     for href, kind in (("/api/v1/portfolio/export?format=csv", "text/csv"),
                        ("/api/v1/portfolio/statement?at=2026-01-01&format=json", "application/json")):
@@ -415,7 +424,10 @@ def test_completeness_names_a_failed_connection(page, user, sandbox):
     show_portfolio(page)
     completeness = page.locator("#portfolio-completeness")
     expect(completeness).to_contain_text("0 of 1 connection current")
-    expect(completeness).to_contain_text(re.compile(r"Binance failed, last synced (just now|\d+ minutes? ago)"))
+    expect(completeness).to_contain_text(re.compile(r"Binance failed, will retry \(last synced (just now|\d+ minutes? ago)\)"))
+    # Only the state and the time: the exchange's error text is the Connections page's to show.
+    message = page.evaluate("async () => (await (await fetch('/api/v1/exchanges/connections')).json()).connections[0].lastError.message")
+    expect(completeness).not_to_contain_text(message)
     expect(completeness).to_have_attribute("data-complete", "false")
 
 
@@ -449,7 +461,8 @@ def test_history_reloads_only_when_the_valuation_moved_5_minutes(page, user, san
     with page.expect_response(lambda r: "/portfolio/history" in r.url):
         page.clock.run_for(5 * 60_000 + 1000)
     expect(page.locator("#history-status")).to_contain_text("Not enough history yet")
-    assert len(history) == loaded + 2, history[loaded:]
+    # One reload: the chart's range, its recent 5-minute points (the range at 1h has fewer than 2), the changes.
+    assert len(history) == loaded + 3, history[loaded:]
 
 
 def test_decimal_arithmetic_is_exact(page, stack):
@@ -469,9 +482,11 @@ def test_decimal_arithmetic_is_exact(page, stack):
             m.moneyText(null, 'USD'), m.priceText('0.000012345', 'USD'), m.priceText('65432.1234', 'JPY'),
             m.isDust({status: 'priced', valueExact: '0.99'}, 'USD'), m.isDust({status: 'priced', valueExact: '99'}, 'JPY'),
             m.isDust({status: 'unpriced', valueExact: null}, 'USD'), m.isDust({status: 'priced', valueExact: '0.00002'}, 'BTC'),
+            m.shareText('0'), m.shareText('0.00'), m.shareText('0.01'), m.shareText('12.5'), m.shareText(null),
         ];
     }""")
     assert results == [
         "12345678901234567890.11", "0.3", "2.34", "2.36", "0.00", "33.33", None, "-50.00", "33.33",
         "1,234,567,890,123,456,789.5", "—", "0.00001234", "65,432", True, True, False, False,
+        "< 0.01 %", "< 0.01 %", "0.01 %", "12.5 %", "—",
     ], results

@@ -2,7 +2,7 @@
 // (`assets[].share`) or exact percents of the exact subtotals; a bar's width is the only Number made of them.
 import { byId, h, show } from './dom.js';
 import { compare, percentOf, sum } from './decimal.js';
-import { moneyText, roundedMoney } from './money.js';
+import { moneyText, roundedMoney, shareText } from './money.js';
 
 /** How many assets get a bar of their own; the rest share one "Other" bar. */
 const TOP_ASSETS = 6;
@@ -10,10 +10,10 @@ const TOP_ASSETS = 6;
 function bar(name, share, valueText, extra = null) {
   const fill = h('span', { class: 'bar-fill' });
   // A share is a percent string ("82.42"); the bar is at least a hairline so a tiny holding still shows.
-  fill.style.width = `${Math.max(0.5, Math.min(100, Number(share)))}%`;
+  fill.style.width = share === null ? '0' : `${Math.max(0.5, Math.min(100, Number(share)))}%`;
   return h('li', { class: 'bar-row', 'data-name': name },
     h('span', { class: 'bar-name', text: name }),
-    h('span', { class: 'bar-share', text: share === null ? '—' : `${share} %` }),
+    h('span', { class: 'bar-share', text: shareText(share) }),
     h('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill),
     h('span', { class: 'bar-value muted', text: valueText }),
     extra);

@@ -16,9 +16,11 @@ const actions = { sync: syncNow, togglePause, disconnect, edit, replaceKey };
 /** Wires the page's buttons and renders it on every store change. Call once. */
 export function mountConnectionsPage() {
   setUpConnectDialog({ connected: (connection) => upsert(connection, { reloadHoldings: true }) });
-  setUpEditDialog({ saved: async (connection) => {
+  setUpEditDialog({ saved: async (connection, { rekeyed = false } = {}) => {
     await upsert(connection, { reloadHoldings: true });
     keepFocus(connection.id, 'edit');
+    // A new key was only tested: sync with it now, so the card shows its holdings instead of waiting for the timer.
+    if (rekeyed && connection.status !== 'disabled') await syncNow(connection);
   } });
   byId('open-connect').addEventListener('click', openConnectDialog);
   byId('sync-all').addEventListener('click', syncAll);

@@ -189,7 +189,7 @@ async function save() {
       : `Saved ${titleOf(updated)}.`, 'success');
     const warning = rekey ? permissionWarning(updated.permissions) : null;
     if (warning) toast(warning, 'warning');
-    onSaved(updated);
+    onSaved(updated, { rekeyed: rekey });
   } catch (error) {
     setBusy(false);
     if (!(error instanceof ApiError)) throw error;

@@ -23,10 +23,27 @@ export function showResult(resultId, kind, title, ...lines) {
   result.replaceChildren(h('p', { class: 'result-title', text: title }),
     ...lines.filter(Boolean).map((line) => h('p', { text: line })));
   show(result, true);
+  // On a phone the outcome is often below the fold of the dialog: bring it into view.
+  result.scrollIntoView({ block: 'nearest' });
 }
 
-/** Disables `buttonIds` and marks the form `formId` aria-busy while a request runs. */
+/** The button that had focus when its form went busy, by form id. */
+const focusedWhenBusy = new Map();
+
+/**
+ * Disables `buttonIds` and marks the form `formId` aria-busy while a request runs. Disabling the focused button
+ * drops focus to <body> (a keyboard user is then lost outside the dialog), so when the form is no longer busy and
+ * focus is still nowhere, it goes back to that button.
+ */
 export function setBusy(formId, buttonIds, busy) {
+  if (busy && buttonIds.includes(document.activeElement && document.activeElement.id)) {
+    focusedWhenBusy.set(formId, document.activeElement);
+  }
   for (const id of buttonIds) byId(id).disabled = busy;
   byId(formId).setAttribute('aria-busy', busy ? 'true' : 'false');
+  if (busy) return;
+  const button = focusedWhenBusy.get(formId);
+  focusedWhenBusy.delete(formId);
+  const lost = document.activeElement === null || document.activeElement === document.body;
+  if (button && lost && button.isConnected && button.getClientRects().length > 0) button.focus();
 }

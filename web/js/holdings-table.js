@@ -3,7 +3,7 @@
 import { byId, h, show } from './dom.js';
 import { compare, group } from './decimal.js';
 import { exact } from './time.js';
-import { DUST_RULE, amountText, dustLimit, isDust, priceText } from './money.js';
+import { DUST_RULE, amountText, dustLimit, isDust, priceText, shareText } from './money.js';
 
 let showDust = false;
 let last = null;
@@ -62,7 +62,7 @@ export function renderHoldings(portfolio) {
       h('td', { class: 'num price', title: asset.price ? `${asset.price} ${currency}` : null,
         text: priceText(asset.price, currency) }),
       valueCell(asset, currency),
-      h('td', { class: 'num share', text: asset.share === null || asset.share === undefined ? '—' : `${asset.share} %` }));
+      h('td', { class: 'num share', text: shareText(asset.share) }));
     row.hidden = small && !showDust;
     return row;
   });

@@ -61,3 +61,12 @@ export function isDust(asset, currency) {
   if (asset.status === 'unpriced' || asset.valueExact === null || asset.valueExact === undefined) return false;
   return compare(asset.valueExact, dustLimit(currency)) < 0;
 }
+
+/**
+ * A share (the API's percent string, rounded to 2 decimals) as shown: "12.5 %"; "< 0.01 %" for a holding that has
+ * a value but rounds to 0 (a "0 %" beside a value reads as nothing held); "—" when unknown.
+ */
+export function shareText(share) {
+  if (share === null || share === undefined) return '—';
+  return /^0(\.0*)?$/.test(String(share)) ? '< 0.01 %' : `${share} %`;
+}

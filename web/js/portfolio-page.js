@@ -103,7 +103,13 @@ async function loadChart({ keep = false } = {}) {
     renderHistory();
   }
   try {
-    const answer = await loadHistory(rangePath(page.range));
+    let answer = await loadHistory(rangePath(page.range));
+    // A new account's first points are closer together than the range's buckets (hourly for 7 d and 30 d), so the
+    // range holds one point at most: show the recent 5-minute points instead of "not enough history".
+    if (page.range.resolution !== '5m' && valuedPoints(answer) < 2) {
+      const recent = await loadHistory(rangePath(RECENT_POINTS));
+      if (valuedPoints(recent) > valuedPoints(answer)) answer = recent;
+    }
     if (load !== page.loads || user !== page.userId) return;
     page.chart = answer;
   } catch (error) {
@@ -111,6 +117,15 @@ async function loadChart({ keep = false } = {}) {
     page.chartError = error.message;
   }
   renderHistory();
+}
+
+/** The span where 5-minute points are kept (the history keeps every point for 48 hours). */
+const RECENT_POINTS = { seconds: 2 * 86400, resolution: '5m' };
+
+/** How many points of `answer` have a value in the current currency (what the chart can draw). */
+function valuedPoints(answer) {
+  const currency = currentCurrency();
+  return (answer.points || []).filter((point) => point.value !== null && point.currency === currency).length;
 }
 
 async function loadChanges() {

@@ -18,18 +18,21 @@ export function completenessText(portfolio, connections) {
   const entries = portfolio.connections || [];
   const current = entries.filter((c) => c.freshness === 'current').length;
   const parts = [`${current} of ${entries.length} connection${entries.length === 1 ? '' : 's'} current`];
+  // One short clause per connection that is not current: what state it is in and when it last synced. The error
+  // itself is on the Connections page (a sentence per exchange here would bury the total).
   for (const entry of entries) {
     if (entry.freshness === 'current') continue;
     const name = connectionName(entry, connections);
     const since = entry.lastSyncAt ? `last synced ${ago(entry.lastSyncAt)}` : 'never synced';
-    if (entry.freshness === 'failed') {
-      const known = (connections || []).find((c) => c.id === entry.id);
-      const why = known && known.lastError ? `: ${known.lastError.message}` : '';
-      parts.push(`${name} failed, ${since}${why}`);
+    const known = (connections || []).find((c) => c.id === entry.id);
+    if (entry.freshness === 'failed' && known && known.needsAttention) {
+      parts.push(`${name} stopped, needs your action (${since})`);
+    } else if (entry.freshness === 'failed') {
+      parts.push(`${name} failed, will retry (${since})`);
     } else if (entry.freshness === 'paused') {
-      parts.push(`${name} paused, ${since}`);
+      parts.push(`${name} paused (${since})`);
     } else {
-      parts.push(`${name} out of date, ${since}`);
+      parts.push(`${name} out of date (${since})`);
     }
   }
   const unpriced = portfolio.unpricedCount || 0;
