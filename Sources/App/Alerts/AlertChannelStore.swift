@@ -68,4 +68,17 @@ enum AlertChannelStore {
             ON CONFLICT (user_id) DO UPDATE SET stale_hours = excluded.stale_hours
             """, [.text(userID), .int(hours)])
     }
+
+    /// Every channel's sealed secret, by channel id, for key rotation.
+    static func sealedSecrets(in db: Connection) throws -> [(id: String, sealed: String)] {
+        try db.query("SELECT id, secret_encrypted FROM alert_channels WHERE secret_encrypted IS NOT NULL").compactMap { row in
+            guard let id = row.string("id"), let sealed = row.string("secret_encrypted") else { return nil }
+            return (id, sealed)
+        }
+    }
+
+    /// Replaces channel `id`'s sealed secret (a rotation's re-encryption under the active key).
+    static func replaceSealedSecret(of id: String, with sealed: String, in db: Connection) throws {
+        try db.run("UPDATE alert_channels SET secret_encrypted = ? WHERE id = ?", [.text(sealed), .text(id)])
+    }
 }
