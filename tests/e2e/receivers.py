@@ -12,12 +12,14 @@ Ports: HOLDFAST_TEST_RECEIVER_BASE (17190 in make test-e2e) + 1…5 are in the s
 +9 is not (a loopback service Holdfast must refuse to reach).
 """
 import os
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BASE = int(os.environ.get("HOLDFAST_TEST_RECEIVER_BASE", "17190"))
 ALLOWED_PORT = BASE + 1
+TLS_PORT = BASE + 2  # allowed; HTTPS with the test stack's self-signed certificate, which Holdfast must not trust
 UNUSED_ALLOWED_PORT = BASE + 3  # allowed, but nothing listens: unreachable
 FORBIDDEN_PORT = BASE + 9
 SLOW_SECONDS = 14
@@ -37,7 +39,8 @@ class Recorded:
 class Receiver:
     """One listening server and what it received."""
 
-    def __init__(self, port):
+    def __init__(self, port, certificate=None):
+        """`certificate`: (cert.pem, key.pem) to serve HTTPS instead of HTTP."""
         self.port = port
         self._lock = threading.Lock()
         self._requests = []
@@ -78,6 +81,10 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
+        if certificate:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*certificate)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

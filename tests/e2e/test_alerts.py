@@ -13,7 +13,7 @@ import pytest
 
 import database
 from conftest import STATE, wait_until
-from receivers import ALLOWED_PORT, FORBIDDEN_PORT, UNUSED_ALLOWED_PORT, Receiver
+from receivers import ALLOWED_PORT, FORBIDDEN_PORT, TLS_PORT, UNUSED_ALLOWED_PORT, Receiver
 from sandbox import clear_faults, new_account, set_faults
 from test_connections import connect
 from test_sync_timer import run_sync
@@ -35,6 +35,14 @@ def forbidden():
     r = Receiver(FORBIDDEN_PORT)
     yield r
     assert r.requests() == [], "a request reached a loopback port outside HOLDFAST_OUTBOUND_ALLOW"
+    r.stop()
+
+
+@pytest.fixture(scope="module")
+def tls_receiver():
+    """HTTPS with a self-signed certificate (the stack's own, made by scripts/stack.sh)."""
+    r = Receiver(TLS_PORT, certificate=(str(STATE / "tls" / "cert.pem"), str(STATE / "tls" / "key.pem")))
+    yield r
     r.stop()
 
 
@@ -220,6 +228,15 @@ def test_a_failing_endpoint_is_recorded_with_backoff(logged_in, receiver, port, 
         assert len(receiver.requests("/ok/redirected")) == before_redirected, "the redirect was followed"
     last = logged_in.get(f"{API}/channels").json()["channels"][0]["lastDelivery"]
     assert last["status"] == "failed" and last["errorCode"] == code
+
+
+def test_an_untrusted_certificate_is_a_tls_failure(logged_in, tls_receiver):
+    path = unique("ok")
+    r = logged_in.post(f"{API}/channels", {"kind": "webhook", "url": f"https://127.0.0.1:{TLS_PORT}{path}"})
+    assert r.status == 201, r
+    done = wait_for_outcome(logged_in, send_test(logged_in, r.json()["channel"]["id"]))
+    assert done["status"] == "failed" and done["errorCode"] == "target_tls", done
+    assert tls_receiver.requests(path) == [], "no request was sent over the untrusted connection"
 
 
 def test_a_5xx_is_retried_by_the_timer_and_then_delivered(logged_in, receiver):

@@ -164,6 +164,12 @@ public final class OutboundHTTP: Sendable {
         case .badServerResponse, .cannotParseResponse, .cannotDecodeRawData, .cannotDecodeContentData:
             return OutboundError("target_bad_response", "\(host) sent an answer that is not valid HTTP.")
         default:
+            // swift-corelibs-foundation on Linux (libcurl) reports a refused certificate or a failed handshake as
+            // `.unknown` with curl's text ("SSL certificate problem: self-signed certificate"), measured here.
+            let text = error.localizedDescription.lowercased()
+            if ["ssl", "tls", "certificate"].contains(where: text.contains) {
+                return OutboundError("target_tls", "The TLS connection to \(host) failed (certificate or handshake).")
+            }
             return OutboundError("target_unreachable", "Holdfast could not connect to \(host).")
         }
     }
