@@ -4,8 +4,11 @@ export HOLDFAST_STATE_DIR ?= $(CURDIR)/state
 export HOLDFAST_HTTP_PORT ?= 3001
 export HOLDFAST_HTTPS_PORT ?= 3443
 # The test stack lives beside the demo stack, on its own ports, so both can run at once.
+# The alert tests' webhook/ntfy receivers listen on 17191-17199 (tests/e2e/receivers.py); the stack may send to
+# 17191-17195 only, so 17199 stands for a loopback service it must refuse.
 TEST_ENV := HOLDFAST_STATE_DIR=$(CURDIR)/state/test HOLDFAST_HTTP_PORT=3101 HOLDFAST_HTTPS_PORT=3543 \
-	HOLDFAST_SANDBOX_PORT_BASE=17100 HOLDFAST_COOKIE_SECURE=1
+	HOLDFAST_SANDBOX_PORT_BASE=17100 HOLDFAST_COOKIE_SECURE=1 HOLDFAST_TEST_RECEIVER_BASE=17190 \
+	HOLDFAST_OUTBOUND_ALLOW=127.0.0.1:17191,127.0.0.1:17192,127.0.0.1:17193,127.0.0.1:17194,127.0.0.1:17195
 RELEASE_BIN = $(CURDIR)/.build/release
 PYTHON ?= python3
 

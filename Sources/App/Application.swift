@@ -32,6 +32,10 @@ public final class Application: Sendable {
     /// Refuse keys that can trade or withdraw (`HOLDFAST_REQUIRE_READ_ONLY_KEYS=1`).
     public let requireReadOnlyKeys: Bool
     let cipher: CredentialCipher
+    /// Requests to user-given URLs (alert channels), with the operator's address policy.
+    let outbound: OutboundHTTP
+    /// Sends a test alert right away (`POST /alerts/channels/:id/test`).
+    let alertSender: AlertSender
     let migrator: Migrator?
     private let router: Router<Application>
 
@@ -53,6 +57,8 @@ public final class Application: Sendable {
             try MigrationCheck.migrator(directory: $0, for: configuration.databaseLocation)
         }
         cipher = CredentialCipher(keyRing: configuration.keyRing)
+        outbound = OutboundHTTP(policy: configuration.outboundPolicy)
+        alertSender = AlertSender(database: database, outbound: outbound, cipher: cipher, logger: logger)
         engine = try SyncEngine.build(configuration: configuration, database: database,
                                       concurrency: configuration.exchangeConcurrency, logger: logger, makeClient: makeClient)
         requireReadOnlyKeys = configuration.requireReadOnlyKeys

@@ -26,6 +26,13 @@ enum Routes {
         router.add("GET", "/api/v1/portfolio/history", authenticated(PortfolioHistoryHandlers.history))
         router.add("GET", "/api/v1/portfolio/statement", authenticated(PortfolioStatementHandlers.statement))
         router.add("GET", "/api/v1/portfolio/export", authenticated(PortfolioStatementHandlers.export))
+        router.add("GET", "/api/v1/alerts/channels", authenticated(AlertHandlers.channels))
+        router.add("POST", "/api/v1/alerts/channels", authenticated(AlertHandlers.create))
+        router.add("DELETE", "/api/v1/alerts/channels/:id", authenticated(AlertHandlers.delete))
+        router.add("POST", "/api/v1/alerts/channels/:id/test", authenticated(AlertHandlers.test))
+        router.add("GET", "/api/v1/alerts/deliveries", authenticated(AlertHandlers.deliveries))
+        router.add("GET", "/api/v1/alerts/settings", authenticated(AlertHandlers.settings))
+        router.add("PATCH", "/api/v1/alerts/settings", authenticated(AlertHandlers.updateSettings))
         return router
     }
 

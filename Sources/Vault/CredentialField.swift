@@ -7,4 +7,7 @@ public enum CredentialField: String, Sendable, CaseIterable {
     case apiSecret = "api_secret"
     /// The extra passphrase some exchanges (KuCoin, OKX) require.
     case passphrase = "passphrase"
+    /// An alert channel's secret (a webhook's HMAC key, an ntfy access token), bound to the channel's id in place
+    /// of a connection's: not a column of `exchange_connections` but `alert_channels.secret_encrypted`.
+    case alertSecret = "alert_secret"
 }

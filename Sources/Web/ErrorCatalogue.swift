@@ -23,6 +23,9 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case syncInProgress = "sync_in_progress"
     case connectionPaused = "connection_paused"
     case readOnlyKeyRequired = "read_only_key_required"
+    // Outbound requests to user-given URLs (webhooks, ntfy, Ghostfolio).
+    case invalidURL = "invalid_url"
+    case targetNotAllowed = "target_not_allowed"
     // The server.
     case serviceUnavailable = "service_unavailable"
     case `internal`
@@ -61,7 +64,7 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
         case .conflict, .syncInProgress, .connectionPaused: 409
         case .payloadTooLarge: 413
         case .unsupportedMediaType: 415
-        case .validationFailed, .readOnlyKeyRequired: 422
+        case .validationFailed, .readOnlyKeyRequired, .invalidURL, .targetNotAllowed: 422
         // The person must act: retrying the same key cannot help.
         case .invalidCredentials, .invalidPassphrase, .invalidSignature, .permissionDenied, .ipNotAllowed,
              .regionRestricted, .invalidKeyFormat, .invalidRequest: 422
@@ -118,6 +121,8 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
         case .syncInProgress: "A sync of this connection is already running."
         case .connectionPaused: "The connection is paused; resume it before syncing."
         case .readOnlyKeyRequired: "This server accepts only keys that can neither trade nor withdraw."
+        case .invalidURL: "A URL Holdfast would send to is not an http(s) URL with a host and without a user or password."
+        case .targetNotAllowed: "The URL points at a loopback, private or link-local address the operator has not allowed."
         case .serviceUnavailable: "The database (503) or the responder (502 from nginx) is unavailable for now."
         case .internal: "Something went wrong on the server; the log has the request id."
         case .timeout: "The exchange (503) or Holdfast (504 from nginx) took too long to answer."

@@ -52,7 +52,7 @@ struct VaultBenchmark: Sendable {
         let open = try median(iterations) { _ = try cipher.open(stored, connectionId: connectionId, field: .apiSecret) }
         lines.append(line("open one field", open))
 
-        let fields = CredentialField.allCases
+        let fields: [CredentialField] = [.apiKey, .apiSecret, .passphrase]
         let sealedFields = try fields.map { try cipher.seal(apiSecret, connectionId: connectionId, field: $0) }
         let sealConnection = try median(iterations) {
             for field in fields { _ = try cipher.seal(apiSecret, connectionId: connectionId, field: field) }

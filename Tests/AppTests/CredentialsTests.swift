@@ -55,6 +55,25 @@ struct CredentialsTests {
         }
     }
 
+    /// Alert channels' secrets (webhook keys, ntfy tokens) rotate with the credentials.
+    @Test(arguments: TestBackend.allCases) func alertSecretsRotateToo(_ backend: TestBackend) throws {
+        let t = try TestApp(backend: backend)
+        let userID = try t.addUser("alerts@example.com")
+        let underA = CredentialCipher(keyRing: try KeyRing(activeKey: Self.keyA))
+        let channelID = UUID().uuidString.lowercased()
+        try t.app.database.write { db in
+            try AlertChannelStore.insert(AlertChannel(
+                id: channelID, userID: userID, kind: .ntfy, url: "https://ntfy.example.com/t",
+                sealedSecret: try underA.seal("tk_topic", connectionId: channelID, field: .alertSecret),
+                enabled: true, createdAt: "2027-01-15T08:00:00.000Z"), in: db)
+        }
+        let bWithA = CredentialCipher(keyRing: try KeyRing(activeKey: Self.keyB, previousKeys: [Self.keyA]))
+        #expect(try KeyRotation.rotate(t.app.database, cipher: bWithA) == KeyRotation.Report(connections: 0, fieldsRotated: 1))
+        let onlyB = CredentialCipher(keyRing: try KeyRing(activeKey: Self.keyB))
+        let sealed = try #require(try t.app.database.read { try AlertChannelStore.sealedSecrets(in: $0) }.first?.sealed)
+        #expect(try onlyB.open(sealed, connectionId: channelID, field: .alertSecret) == "tk_topic")
+    }
+
     @Test(arguments: TestBackend.allCases) func rotationWithoutTheOldKeyFailsNamingItAndChangesNothing(_ backend: TestBackend) throws {
         let t = try TestApp(backend: backend)
         let userID = try t.addUser("ada@example.com")

@@ -362,6 +362,15 @@ final class DatabaseCopyTests {
                                                  total: step == 1 ? nil : "12.3\(step)", complete: step == 0, detail: .init()),
                                            forUser: alice, in: db)
             }
+            // Issue 15's alerts: a channel (its secret sealed), settings, a condition's state and a delivery.
+            let channelID = UUIDs.make()
+            let channel = AlertChannel(id: channelID, userID: alice, kind: .webhook, url: "https://hooks.example.com/h",
+                                       sealedSecret: try cipher.seal("whsec", connectionId: channelID, field: .alertSecret),
+                                       enabled: true, createdAt: now)
+            try AlertChannelStore.insert(channel, in: db)
+            try AlertChannelStore.setStaleHours(6, ofUser: alice, in: db)
+            _ = try AlertStateStore.set(.needsAttention, of: kraken, raised: true, at: Self.epoch, in: db)
+            try AlertDeliveryStore.insert(AlertDelivery.queued(.test(at: Self.epoch), to: channel, now: Self.epoch), in: db)
         }
         _ = try await ExchangeNonceStore(database: database).nextNonce(forKey: "kraken-key", atLeast: 1_800_000_000_000)
         let scope = BudgetScope(name: "shared", policy: BudgetPolicy(limit: 100, refill: .window(milliseconds: 60_000)))

@@ -14,6 +14,8 @@ struct TableOwnershipTests {
         "exchange_nonces": "ExchangeNonceStore", "request_budgets": "RequestBudgetStore",
         "market_pairs": "QuoteStore", "market_quotes": "QuoteStore", "market_fetches": "QuoteStore",
         "asset_prices": "QuoteStore", "quantity_snapshots": "SnapshotStore", "value_points": "ValuePointStore",
+        "alert_channels": "AlertChannelStore", "alert_settings": "AlertChannelStore", "alert_states": "AlertStateStore",
+        "alert_deliveries": "AlertDeliveryStore",
         "schema_migrations": "Migrator",
     ]
 

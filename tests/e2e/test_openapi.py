@@ -98,3 +98,30 @@ def test_responses_match_the_schemas(logged_in, user):
     check(c.get("/api/v1/portfolios"), "/api/v1/portfolios", "get")
     check(c.request("DELETE", f"{E}/connections/{cid}"), item, "delete")
     check(c.post("/api/v1/auth/logout"), "/api/v1/auth/logout", "post")
+
+
+def test_alert_responses_match_the_schemas(logged_in):
+    from receivers import FORBIDDEN_PORT, UNUSED_ALLOWED_PORT
+    from conftest import wait_until
+    c = logged_in
+    A = "/api/v1/alerts"
+    check(c.get(f"{A}/channels"), f"{A}/channels", "get")
+    hook = c.post(f"{A}/channels", {"kind": "webhook", "url": f"http://127.0.0.1:{UNUSED_ALLOWED_PORT}/hook"})
+    check(hook, f"{A}/channels", "post")
+    check(c.post(f"{A}/channels", {"kind": "ntfy", "url": "https://ntfy.example.com/topic", "token": "tk_x"}),
+          f"{A}/channels", "post")
+    check(c.post(f"{A}/channels", {"kind": "webhook", "url": f"http://127.0.0.1:{FORBIDDEN_PORT}/"}), f"{A}/channels", "post")
+    check(c.post(f"{A}/channels", {"kind": "webhook", "url": "http://u:p@example.com/"}), f"{A}/channels", "post")
+    check(c.post(f"{A}/channels", {"kind": "sms"}), f"{A}/channels", "post")
+    cid = hook.json()["channel"]["id"]
+    check(c.post(f"{A}/channels/{cid}/test"), f"{A}/channels/{{id}}/test", "post")
+    check(c.post(f"{A}/channels/not-an-id/test"), f"{A}/channels/{{id}}/test", "post")
+    wait_until(lambda: c.fresh().get(f"{A}/deliveries").json()["deliveries"][0]["status"] != "pending", 20, interval=0.25)
+    check(c.get(f"{A}/deliveries"), f"{A}/deliveries", "get")
+    check(c.get(f"{A}/deliveries?limit=0"), f"{A}/deliveries", "get")
+    check(c.get(f"{A}/channels"), f"{A}/channels", "get")
+    check(c.get(f"{A}/settings"), f"{A}/settings", "get")
+    check(c.request("PATCH", f"{A}/settings", json_body={"staleHours": 48}), f"{A}/settings", "patch")
+    check(c.request("PATCH", f"{A}/settings", json_body={"staleHours": 0}), f"{A}/settings", "patch")
+    check(c.request("DELETE", f"{A}/channels/{cid}"), f"{A}/channels/{{id}}", "delete")
+    check(c.request("DELETE", f"{A}/channels/{cid}"), f"{A}/channels/{{id}}", "delete")

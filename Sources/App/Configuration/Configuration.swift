@@ -65,6 +65,9 @@ public struct Configuration: Sendable {
     /// `HOLDFAST_BINANCE_WEIGHT_PER_MINUTE`, `HOLDFAST_BINANCE_SAPI_WEIGHT_PER_MINUTE`, `HOLDFAST_KRAKEN_COUNTER_MAX`)
     /// and this host's egress name for per-IP budgets (`HOLDFAST_EGRESS_ID`).
     public var exchanges: ExchangeConfiguration
+    /// The `host:port` targets outbound requests (webhooks, ntfy, Ghostfolio) may reach although they resolve to
+    /// a loopback, private or link-local address (`HOLDFAST_OUTBOUND_ALLOW`, comma-separated; default none).
+    public var outboundPolicy: OutboundPolicy = .publicOnly
 
     /// Where the responder looks for nginx's configuration (see `WorkerCapacity`).
     public struct NginxFiles: Sendable, Equatable {
@@ -125,6 +128,7 @@ public struct Configuration: Sendable {
                 mainPath: settings.text("HOLDFAST_NGINX_CONF") ?? "/etc/nginx/nginx.conf",
                 upstreamPath: settings.text("HOLDFAST_NGINX_UPSTREAM_CONF") ?? "/etc/nginx/holdfast/holdfast-http.conf"),
             keyRing: keyRing,
-            exchanges: try exchanges(environment: environment))
+            exchanges: try exchanges(environment: environment),
+            outboundPolicy: try OutboundPolicy(parsing: settings.text("HOLDFAST_OUTBOUND_ALLOW") ?? ""))
     }
 }

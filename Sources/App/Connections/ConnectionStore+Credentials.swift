@@ -12,11 +12,13 @@ extension ConnectionStore {
     }
 
     /// The column each vault field is stored in. Column names come from this fixed table, never from input.
-    private static func column(_ field: CredentialField) -> String {
+    /// nil for a field that is not a connection's (an alert channel's secret).
+    private static func column(_ field: CredentialField) -> String? {
         switch field {
         case .apiKey: "api_key_encrypted"
         case .apiSecret: "api_secret_encrypted"
         case .passphrase: "passphrase_encrypted"
+        case .alertSecret: nil
         }
     }
 
@@ -25,13 +27,14 @@ extension ConnectionStore {
         try db.query("SELECT id, api_key_encrypted, api_secret_encrypted, passphrase_encrypted FROM exchange_connections")
             .compactMap { row in
                 guard let id = row.string("id") else { return nil }
-                let fields = CredentialField.allCases.compactMap { field in row.string(column(field)).map { (field, $0) } }
+                let fields = CredentialField.allCases.compactMap { field in column(field).flatMap { row.string($0) }.map { (field, $0) } }
                 return SealedCredentials(id: id, fields: fields)
             }
     }
 
     /// Replaces the sealed `field` of connection `id` (a rotation's re-encryption under the active key).
     static func replaceSealed(_ field: CredentialField, of id: String, with sealed: String, in db: Connection) throws {
-        try db.run("UPDATE exchange_connections SET \(column(field)) = ? WHERE id = ?", [.text(sealed), .text(id)])
+        guard let column = column(field) else { return }
+        try db.run("UPDATE exchange_connections SET \(column) = ? WHERE id = ?", [.text(sealed), .text(id)])
     }
 }

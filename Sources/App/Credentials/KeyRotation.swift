@@ -1,7 +1,8 @@
 import Store
 import Vault
 
-/// `holdfast keys rotate`: re-encrypts every stored exchange credential under the active key.
+/// `holdfast keys rotate`: re-encrypts every stored exchange credential, and every alert channel's secret or token,
+/// under the active key.
 ///
 /// One transaction for the whole table: a Holdfast database holds at most thousands of connections and each
 /// field costs microseconds, so the lock is held briefly, and a crash leaves either all rows rotated or none.
@@ -28,6 +29,15 @@ public enum KeyRotation {
                     } else {
                         report.fieldsAlreadyCurrent += 1
                     }
+                }
+            }
+            // Alert channel secrets (webhook HMAC keys, ntfy tokens), counted with the fields.
+            for (id, stored) in try AlertChannelStore.sealedSecrets(in: db) {
+                if let rotated = try cipher.reencrypt(stored, connectionId: id, field: .alertSecret) {
+                    try AlertChannelStore.replaceSealedSecret(of: id, with: rotated, in: db)
+                    report.fieldsRotated += 1
+                } else {
+                    report.fieldsAlreadyCurrent += 1
                 }
             }
             return report

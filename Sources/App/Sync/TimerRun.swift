@@ -90,6 +90,8 @@ public enum TimerRun {
             // A full run then refreshes prices and records history; a run for one connection only syncs it.
             if options.connection == nil {
                 try await valueHoldings(configuration: configuration, database: database, logger: logger)
+                // Last: alerts never delay a sync or the values, and never fail the run.
+                await sendAlerts(configuration: configuration, database: database, logger: logger)
             }
             // Once per run, after the writes: bounds the WAL even when the responder is idle (socket-activated,
             // not started). On a plain thread: the checkpoint blocks on file I/O.

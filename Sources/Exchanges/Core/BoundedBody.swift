@@ -7,9 +7,9 @@ import FoundationNetworking
 ///
 /// Filled by `TransportDelegate` on URLSession's delegate queue, read once by `HTTPTransport`.
 /// `@unchecked Sendable`: every field is only touched under `lock`; the continuation is resumed outside it.
-final class BoundedBody: @unchecked Sendable {
+public final class BoundedBody: @unchecked Sendable {
     /// How the collection ended.
-    enum Outcome {
+    public enum Outcome {
         case complete(URLResponse, Data)
         /// More than `limit` bytes were announced or arrived; the task was cancelled.
         case tooLarge
@@ -17,7 +17,7 @@ final class BoundedBody: @unchecked Sendable {
     }
 
     /// The most body bytes accepted.
-    let limit: Int
+    public let limit: Int
     private let lock = NSLock()
     private var response: URLResponse?
     private var data = Data()
@@ -26,10 +26,10 @@ final class BoundedBody: @unchecked Sendable {
     private var outcome: Outcome?
 
     /// An empty collector accepting up to `limit` bytes.
-    init(limit: Int) { self.limit = limit }
+    public init(limit: Int) { self.limit = limit }
 
     /// Records the response; false (refuse it) when its `Content-Length` is over the limit.
-    func begin(_ response: URLResponse) -> Bool {
+    public func begin(_ response: URLResponse) -> Bool {
         lock.withLock {
             self.response = response
             // -1 when the length is not announced (chunked or close-delimited): then only `append` can tell.
@@ -39,7 +39,7 @@ final class BoundedBody: @unchecked Sendable {
     }
 
     /// Appends a piece; false once the body has passed the limit (the piece is dropped, not kept).
-    func append(_ piece: Data) -> Bool {
+    public func append(_ piece: Data) -> Bool {
         lock.withLock {
             guard !overflowed else { return false }
             guard data.count + piece.count <= limit else {
@@ -53,7 +53,7 @@ final class BoundedBody: @unchecked Sendable {
     }
 
     /// Ends the collection with the task's error (nil on success).
-    func finish(_ error: (any Error)?) {
+    public func finish(_ error: (any Error)?) {
         let (waiting, result) = lock.withLock { () -> (CheckedContinuation<Outcome, Never>?, Outcome) in
             let result: Outcome
             if overflowed {
@@ -73,7 +73,7 @@ final class BoundedBody: @unchecked Sendable {
     }
 
     /// Waits for `finish`; returns at once if it already came.
-    func wait() async -> Outcome {
+    public func wait() async -> Outcome {
         await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             let ready = lock.withLock { () -> Outcome? in
                 if let outcome { return outcome }

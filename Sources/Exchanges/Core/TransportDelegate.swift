@@ -6,6 +6,8 @@ import FoundationNetworking
 /// The session delegate of `HTTPTransport`: it refuses every HTTP redirect, and it collects each answer's
 /// body as it arrives, up to a cap, into the `BoundedBody` registered for the task.
 ///
+/// Public so App's `OutboundHTTP` (webhooks, ntfy, Ghostfolio) refuses redirects and caps bodies the same way.
+///
 /// Redirects: a redirect would resend the API key, the Coinbase Exchange passphrase and a live signature to
 /// whatever host the `Location` header names (another exchange, an attacker behind a compromised CDN rule, or a
 /// loopback-only endpoint of this server). No exchange documents a redirect on the calls Holdfast makes, so a
@@ -20,12 +22,15 @@ import FoundationNetworking
 /// to `data(for:delegate:)` (it follows 301/302/303/307/308, measured by RedirectTests).
 ///
 /// `@unchecked Sendable`: `bodies` is only touched under `lock`.
-final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+public final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     private let lock = NSLock()
     private var bodies: [Int: BoundedBody] = [:]
 
+    /// A delegate with no task registered.
+    public override init() { super.init() }
+
     /// Routes the callbacks of `task` to `body`; call before resuming the task.
-    func register(_ body: BoundedBody, for task: URLSessionTask) {
+    public func register(_ body: BoundedBody, for task: URLSessionTask) {
         lock.withLock { bodies[task.taskIdentifier] = body }
     }
 
@@ -34,7 +39,7 @@ final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchecked Send
     }
 
     /// Answers nil: the task completes with the 3xx response itself.
-    func urlSession(
+    public func urlSession(
         _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
         newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
     ) {
@@ -42,7 +47,7 @@ final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchecked Send
     }
 
     /// Keeps the response; cancels at once when its `Content-Length` is already over the cap.
-    func urlSession(
+    public func urlSession(
         _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
         completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
     ) {
@@ -51,12 +56,12 @@ final class TransportDelegate: NSObject, URLSessionDataDelegate, @unchecked Send
     }
 
     /// Appends a piece of the body; cancels the task once the cap is passed.
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+    public func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         if body(of: dataTask)?.append(data) == false { dataTask.cancel() }
     }
 
     /// Hands the outcome to the waiting caller and forgets the task.
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+    public func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         let body = lock.withLock { bodies.removeValue(forKey: task.taskIdentifier) }
         body?.finish(error)
     }
