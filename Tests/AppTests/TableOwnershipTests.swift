@@ -14,6 +14,7 @@ struct TableOwnershipTests {
         "exchange_nonces": "ExchangeNonceStore", "request_budgets": "RequestBudgetStore",
         "market_pairs": "QuoteStore", "market_quotes": "QuoteStore", "market_fetches": "QuoteStore",
         "asset_prices": "QuoteStore", "quantity_snapshots": "SnapshotStore", "value_points": "ValuePointStore",
+        "ghostfolio_feeds": "FeedStore", "ghostfolio_pushes": "FeedStore",
         "schema_migrations": "Migrator",
     ]
 
