@@ -26,6 +26,12 @@ enum Routes {
         router.add("GET", "/api/v1/portfolio/history", authenticated(PortfolioHistoryHandlers.history))
         router.add("GET", "/api/v1/portfolio/statement", authenticated(PortfolioStatementHandlers.statement))
         router.add("GET", "/api/v1/portfolio/export", authenticated(PortfolioStatementHandlers.export))
+        router.add("GET", "/api/v1/feeds/ghostfolio", authenticated(FeedHandlers.get))
+        router.add("PUT", "/api/v1/feeds/ghostfolio", authenticated(FeedHandlers.put))
+        router.add("DELETE", "/api/v1/feeds/ghostfolio", authenticated(FeedHandlers.delete))
+        router.add("POST", "/api/v1/feeds/ghostfolio/push", authenticated(FeedHandlers.push))
+        router.add("GET", "/api/v1/feeds/ghostfolio/export", authenticated(FeedExportHandlers.ghostfolio))
+        router.add("GET", "/api/v1/feeds/wealthfolio.csv", authenticated(FeedExportHandlers.wealthfolio))
         return router
     }
 
