@@ -4,8 +4,11 @@ export HOLDFAST_STATE_DIR ?= $(CURDIR)/state
 export HOLDFAST_HTTP_PORT ?= 3001
 export HOLDFAST_HTTPS_PORT ?= 3443
 # The test stack lives beside the demo stack, on its own ports, so both can run at once.
+# The Ghostfolio stand-ins listen on 17181-17189 (tests/e2e/ghostfolio_standin.py); the stack may send to 17181-17184
+# only, so 17189 stands for a loopback service it must refuse.
 TEST_ENV := HOLDFAST_STATE_DIR=$(CURDIR)/state/test HOLDFAST_HTTP_PORT=3101 HOLDFAST_HTTPS_PORT=3543 \
-	HOLDFAST_SANDBOX_PORT_BASE=17100 HOLDFAST_COOKIE_SECURE=1
+	HOLDFAST_SANDBOX_PORT_BASE=17100 HOLDFAST_COOKIE_SECURE=1 HOLDFAST_TEST_GHOSTFOLIO_BASE=17180 \
+	HOLDFAST_OUTBOUND_ALLOW=127.0.0.1:17181,127.0.0.1:17182,127.0.0.1:17183,127.0.0.1:17184
 RELEASE_BIN = $(CURDIR)/.build/release
 PYTHON ?= python3
 

@@ -57,6 +57,8 @@ write_env() {
     # The responder checks HOLDFAST_WORKERS against this stack's nginx, not the host's.
     echo "HOLDFAST_NGINX_CONF=$state/nginx/conf/local/nginx.conf"
     echo "HOLDFAST_NGINX_UPSTREAM_CONF=$state/nginx/conf/holdfast-http.conf"
+    # Loopback targets alerts may be sent to (the e2e suite's webhook/ntfy receivers); none unless set.
+    if [ -n "${HOLDFAST_OUTBOUND_ALLOW:-}" ]; then echo "HOLDFAST_OUTBOUND_ALLOW=$HOLDFAST_OUTBOUND_ALLOW"; fi
     # Every exchange and region host, from the sandbox itself (one list of exchanges and regions).
     local line var
     while IFS= read -r line; do
