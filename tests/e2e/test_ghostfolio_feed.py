@@ -8,7 +8,7 @@ import csv
 import io
 import json
 import urllib.request
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 
@@ -71,6 +71,15 @@ def kraken_user(client, standin, balances):
     return account, cid
 
 
+def cash_now(client, cid, usd):
+    """`usd` plus the connection's USDT at Holdfast's current USDT/USD price, to the cent (what the push sets)."""
+    export = client.fresh().get("/api/v1/portfolio/export?format=json").json()
+    assert export["currency"] == "USD"
+    usdt = next(h for h in export["holdings"] if h["connectionId"] == cid and h["asset"] == "USDT")
+    assert usdt["valueExact"] is not None and usdt["source"] != "identity", usdt  # priced, never taken as 1
+    return (Decimal(usd) + Decimal(usdt["valueExact"])).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
 def bal(asset, amount):
     return {"asset": asset, "free": amount, "locked": "0"}
 
@@ -86,9 +95,8 @@ def test_first_push_changed_balances_and_an_asset_sold_to_zero(logged_in, standi
     created = standin.accounts[cid]
     assert created["currency"] == "USD" and created["name"].startswith("Holdfast")
     # Cash: 50 USD and 100 USDT at the USDT/USD price (exact, to the cent), never taken as 1.
-    portfolio = logged_in.fresh().get("/api/v1/portfolio").json()
-    assert Decimal(str(created["balance"])) > Decimal("149") and Decimal(str(created["balance"])) < Decimal("151")
-    assert portfolio["currency"] == "USD"
+    first_balance = Decimal(str(created["balance"]))
+    assert first_balance == cash_now(logged_in, cid, "50"), created
     mine = [a for a in standin.activities if a["accountId"] == cid]
     assert {(a["type"], a["symbol"], a["dataSource"], a["currency"]) for a in mine} == {
         ("BUY", "bitcoin", "COINGECKO", "USD"), ("BUY", "ethereum", "COINGECKO", "USD")}
@@ -102,7 +110,7 @@ def test_first_push_changed_balances_and_an_asset_sold_to_zero(logged_in, standi
     new = [a for a in standin.activities[before:] if a["accountId"] == cid]
     assert sorted((a["type"], a["symbol"], a["quantity"]) for a in new) == [("BUY", "bitcoin", 0.25), ("SELL", "ethereum", 2)]
     assert standin.positions(cid) == {"bitcoin": 0.75}
-    assert Decimal(str(standin.accounts[cid]["balance"])) < Decimal("111")
+    assert Decimal(str(standin.accounts[cid]["balance"])) == cash_now(logged_in, cid, "10") != first_balance
 
     # Nothing changed: the next run sends nothing.
     before = len(standin.requests)
