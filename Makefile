@@ -5,10 +5,12 @@ export HOLDFAST_HTTP_PORT ?= 3001
 export HOLDFAST_HTTPS_PORT ?= 3443
 # The test stack lives beside the demo stack, on its own ports, so both can run at once.
 # The alert tests' webhook/ntfy receivers listen on 17191-17199 (tests/e2e/receivers.py); the stack may send to
-# 17191-17195 only, so 17199 stands for a loopback service it must refuse.
+# 17191-17195 only, so 17199 stands for a loopback service it must refuse. The Ghostfolio stand-ins listen on
+# 17181-17189 (tests/e2e/ghostfolio_standin.py); the stack may send to 17181-17184 only (17189: refused).
 TEST_ENV := HOLDFAST_STATE_DIR=$(CURDIR)/state/test HOLDFAST_HTTP_PORT=3101 HOLDFAST_HTTPS_PORT=3543 \
 	HOLDFAST_SANDBOX_PORT_BASE=17100 HOLDFAST_COOKIE_SECURE=1 HOLDFAST_TEST_RECEIVER_BASE=17190 \
-	HOLDFAST_OUTBOUND_ALLOW=127.0.0.1:17191,127.0.0.1:17192,127.0.0.1:17193,127.0.0.1:17194,127.0.0.1:17195
+	HOLDFAST_TEST_GHOSTFOLIO_BASE=17180 \
+	HOLDFAST_OUTBOUND_ALLOW=127.0.0.1:17191,127.0.0.1:17192,127.0.0.1:17193,127.0.0.1:17194,127.0.0.1:17195,127.0.0.1:17181,127.0.0.1:17182,127.0.0.1:17183,127.0.0.1:17184
 RELEASE_BIN = $(CURDIR)/.build/release
 PYTHON ?= python3
 

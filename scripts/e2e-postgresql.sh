@@ -18,7 +18,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # PostgreSQL already). faults and error_site give their responder of its own a fresh PostgreSQL database here.
 files=(connections sync_timer sync_claims bad_input foundation user_cli wallets request_budgets openapi
        faults postgres_outage runtime data_safety login_throttle vault_cli region_and_keys read_fidelity error_site
-       binance_keys binance_wallets bybit okx bitvavo kucoin_modes portfolio_value connection_rekey alerts)
+       binance_keys binance_wallets bybit okx bitvavo kucoin_modes portfolio_value connection_rekey alerts ghostfolio_feed)
 
 started_postgres=0
 "$root/scripts/postgres.sh" status >/dev/null 2>&1 || started_postgres=1

@@ -33,6 +33,12 @@ enum Routes {
         router.add("GET", "/api/v1/alerts/deliveries", authenticated(AlertHandlers.deliveries))
         router.add("GET", "/api/v1/alerts/settings", authenticated(AlertHandlers.settings))
         router.add("PATCH", "/api/v1/alerts/settings", authenticated(AlertHandlers.updateSettings))
+        router.add("GET", "/api/v1/feeds/ghostfolio", authenticated(FeedHandlers.get))
+        router.add("PUT", "/api/v1/feeds/ghostfolio", authenticated(FeedHandlers.put))
+        router.add("DELETE", "/api/v1/feeds/ghostfolio", authenticated(FeedHandlers.delete))
+        router.add("POST", "/api/v1/feeds/ghostfolio/push", authenticated(FeedHandlers.push))
+        router.add("GET", "/api/v1/feeds/ghostfolio/export", authenticated(FeedExportHandlers.ghostfolio))
+        router.add("GET", "/api/v1/feeds/wealthfolio.csv", authenticated(FeedExportHandlers.wealthfolio))
         return router
     }
 

@@ -16,6 +16,7 @@ struct TableOwnershipTests {
         "asset_prices": "QuoteStore", "quantity_snapshots": "SnapshotStore", "value_points": "ValuePointStore",
         "alert_channels": "AlertChannelStore", "alert_settings": "AlertChannelStore", "alert_states": "AlertStateStore",
         "alert_deliveries": "AlertDeliveryStore",
+        "ghostfolio_feeds": "FeedStore", "ghostfolio_pushes": "FeedStore",
         "schema_migrations": "Migrator",
     ]
 

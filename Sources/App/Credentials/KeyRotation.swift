@@ -1,8 +1,8 @@
 import Store
 import Vault
 
-/// `holdfast keys rotate`: re-encrypts every stored exchange credential, and every alert channel's secret or token,
-/// under the active key.
+/// `holdfast keys rotate`: re-encrypts every stored exchange credential, every alert channel's secret or token and
+/// every Ghostfolio feed token under the active key.
 ///
 /// One transaction for the whole table: a Holdfast database holds at most thousands of connections and each
 /// field costs microseconds, so the lock is held briefly, and a crash leaves either all rows rotated or none.
@@ -35,6 +35,15 @@ public enum KeyRotation {
             for (id, stored) in try AlertChannelStore.sealedSecrets(in: db) {
                 if let rotated = try cipher.reencrypt(stored, connectionId: id, field: .alertSecret) {
                     try AlertChannelStore.replaceSealedSecret(of: id, with: rotated, in: db)
+                    report.fieldsRotated += 1
+                } else {
+                    report.fieldsAlreadyCurrent += 1
+                }
+            }
+            // The Ghostfolio feeds' security tokens are sealed with the same key ring (`FeedToken`).
+            for (userID, stored) in try FeedStore.sealedTokens(in: db) {
+                if let rotated = try cipher.reencrypt(stored, connectionId: FeedToken.binding(ofUser: userID), field: .apiSecret) {
+                    try FeedStore.replaceSealedToken(ofUser: userID, with: rotated, in: db)
                     report.fieldsRotated += 1
                 } else {
                     report.fieldsAlreadyCurrent += 1

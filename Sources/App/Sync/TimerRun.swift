@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Store
+import Vault
 
 /// One run of `holdfast-sync` (the systemd timer's service), callable in process: the executable only parses
 /// its arguments and calls `run(_:configuration:logger:)`, and tests call the same function.
@@ -55,6 +56,18 @@ public enum TimerRun {
         ])
     }
 
+    /// The run's feeds step (issue 15), after the value step: the Ghostfolio pushes that are due, at most 20 s in
+    /// all. Never throws and never fails the run: a push's failure is recorded on its connection's push state.
+    static func pushFeeds(configuration: Configuration, database: Database, logger: Logger) async {
+        let pusher = GhostfolioPusher(database: database, http: OutboundHTTP(policy: configuration.outboundPolicy),
+                                      cipher: CredentialCipher(keyRing: configuration.keyRing), logger: logger)
+        let report = await pusher.run()
+        if report != GhostfolioPusher.Report() {
+            logger.info("ghostfolio pushes", metadata: ["pushed": "\(report.pushed)", "unchanged": "\(report.unchanged)",
+                                                         "failed": "\(report.failed)"])
+        }
+    }
+
     /// Runs once and returns the process exit status: 0 when the run did its job (exchange failures are
     /// recorded per connection and do not fail it; a restore in progress skips the run), 78 (EX_CONFIG) for
     /// what no retry fixes (a setting, the migrations, the key: `StartupError.isPermanent`), 1 otherwise.
@@ -90,6 +103,7 @@ public enum TimerRun {
             // A full run then refreshes prices and records history; a run for one connection only syncs it.
             if options.connection == nil {
                 try await valueHoldings(configuration: configuration, database: database, logger: logger)
+                await pushFeeds(configuration: configuration, database: database, logger: logger)
                 // Last: alerts never delay a sync or the values, and never fail the run.
                 await sendAlerts(configuration: configuration, database: database, logger: logger)
             }
