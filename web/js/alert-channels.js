@@ -96,6 +96,7 @@ function render() {
     if (!ids.has(id)) { item.remove(); items.delete(id); outcomes.delete(id); }
   }
   channels.forEach((channel, index) => {
+    settleQueuedTest(channel);
     let item = items.get(channel.id);
     if (!item) { item = newItem(channel); items.set(channel.id, item); }
     fillItem(item, channel);
@@ -147,6 +148,14 @@ function fillItem(item, channel) {
   show(note, Boolean(outcome));
   note.dataset.kind = outcome ? outcome.kind : '';
   note.textContent = outcome ? outcome.text : '';
+}
+
+/** A test alert shown as queued that the channel's last delivery now shows sent (by the timer): its outcome. */
+function settleQueuedTest(channel) {
+  const outcome = outcomes.get(channel.id);
+  const last = channel.lastDelivery;
+  if (!outcome || outcome.kind !== 'pending' || testing.has(channel.id)) return;
+  if (last && last.event === 'test' && last.status !== 'pending') outcomes.set(channel.id, testOutcome(last));
 }
 
 function setOutcome(id, outcome) {

@@ -32,15 +32,15 @@ export function statusWithCode(status, errorCode) {
 
 /**
  * What a test delivery's outcome says: `{kind, text}` where kind is success, error or pending. A pending one has not
- * been sent yet (the timer will), and says when it is next tried.
+ * been delivered yet (the timer sends or retries it), and says why when an attempt failed, and when it is next tried.
  */
 export function testOutcome(delivery) {
   if (delivery.status === 'delivered') return { kind: 'success', text: 'Test alert delivered.' };
   const next = delivery.nextAttemptAt ? ` Next try ${until(delivery.nextAttemptAt)}.` : '';
-  if (delivery.status === 'failed') {
-    const why = [delivery.errorCode, delivery.errorMessage].filter(Boolean).join(': ');
-    return { kind: 'error', text: `Test alert failed${why ? ` — ${why}` : ''}.${next}` };
-  }
+  const why = [delivery.errorCode, delivery.errorMessage].filter(Boolean).join(': ');
+  if (delivery.status === 'failed') return { kind: 'error', text: `Test alert failed${why ? ` — ${why}` : ''}.${next}` };
+  // Pending after a failed attempt: it will be retried, but the person should see why it did not arrive.
+  if (why) return { kind: 'error', text: `Test alert not delivered yet — ${why}.${next}` };
   return { kind: 'pending', text: `Test alert queued, not delivered yet: the timer sends it.${next} The delivery log shows when it goes out.` };
 }
 
