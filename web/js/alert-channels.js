@@ -262,8 +262,10 @@ async function addChannel(event) {
   channels = [...(channels || []).filter((entry) => entry.id !== answer.channel.id), answer.channel];
   render();
   const testButton = items.get(answer.channel.id).querySelector('[data-action="test"]');
+  // The next step is a test alert: its button takes focus, before the secret's dialog opens so that the dialog gives
+  // focus back to it when it closes.
+  testButton.focus();
   if (answer.secret) await showWebhookSecret(answer.secret, { fallbackFocus: testButton });
-  else testButton.focus();
   showResult('channel-result', 'success', `Added the ${KIND_NAMES[kind]} channel.`,
     'Choose Send test alert to check that it arrives.');
 }
