@@ -8,6 +8,7 @@ import { setFieldError, showResult, setBusy } from './form-messages.js';
 import { showFieldErrors, clearFieldErrors } from './api-field-errors.js';
 import { showWebhookSecret } from './webhook-secret.js';
 import { KIND_NAMES, eventName, statusWithCode, testOutcome } from './alert-names.js';
+import { settledDelivery } from './delivery-outcome.js';
 import { ago, exact } from './time.js';
 import { toast } from './toast.js';
 import { store } from './store.js';
@@ -166,9 +167,8 @@ function setOutcome(id, outcome) {
 }
 
 /**
- * Sends a test alert. The API queues it and the responder sends it at once (within 10 s); the answer may still say
- * pending, so the delivery is read back once from the log. Never polled: a delivery still pending is left to the
- * timer, and the outcome says so.
+ * Sends a test alert: the API queues it and the responder sends it at once in the background (within 10 s), so its
+ * outcome is read back a few times (delivery-outcome.js); one still pending after that is left to the timer.
  */
 async function sendTest(id) {
   if (testing.has(id)) return;
@@ -179,11 +179,8 @@ async function sendTest(id) {
   setOutcome(id, { kind: 'pending', text: 'Sending a test alert…' });
   try {
     const answer = await api('POST', `/alerts/channels/${encodeURIComponent(id)}/test`);
-    let delivery = answer.delivery;
-    if (delivery.status === 'pending') {
-      const log = await api('GET', '/alerts/deliveries?limit=50');
-      delivery = (log.deliveries || []).find((entry) => entry.id === delivery.id) || delivery;
-    }
+    const delivery = await settledDelivery(answer.delivery, () => Boolean(store.user && channelById(id)));
+    if (!store.user || !channelById(id)) return;
     setOutcome(id, testOutcome(delivery));
     await loadChannels();
     afterTest();

@@ -38,7 +38,10 @@ export function testOutcome(delivery) {
   if (delivery.status === 'delivered') return { kind: 'success', text: 'Test alert delivered.' };
   const next = delivery.nextAttemptAt ? ` Next try ${until(delivery.nextAttemptAt)}.` : '';
   const why = [delivery.errorCode, delivery.errorMessage].filter(Boolean).join(': ');
-  if (delivery.status === 'failed') return { kind: 'error', text: `Test alert failed${why ? ` — ${why}` : ''}.${next}` };
+  if (delivery.status === 'failed') {
+    const retry = delivery.nextAttemptAt ? ` Holdfast tries again ${until(delivery.nextAttemptAt)}.` : '';
+    return { kind: 'error', text: `Test alert failed${why ? ` — ${why}` : ''}.${retry}` };
+  }
   // Pending after a failed attempt: it will be retried, but the person should see why it did not arrive.
   if (why) return { kind: 'error', text: `Test alert not delivered yet — ${why}.${next}` };
   return { kind: 'pending', text: `Test alert queued, not delivered yet: the timer sends it.${next} The delivery log shows when it goes out.` };
