@@ -36,15 +36,22 @@ export function statusWithCode(status, errorCode) {
  */
 export function testOutcome(delivery) {
   if (delivery.status === 'delivered') return { kind: 'success', text: 'Test alert delivered.' };
-  const next = delivery.nextAttemptAt ? ` Next try ${until(delivery.nextAttemptAt)}.` : '';
+  const next = delivery.nextAttemptAt ? ` Next try ${nextTry(delivery.nextAttemptAt)}.` : '';
   const why = [delivery.errorCode, delivery.errorMessage].filter(Boolean).join(': ');
   if (delivery.status === 'failed') {
-    const retry = delivery.nextAttemptAt ? ` Holdfast tries again ${until(delivery.nextAttemptAt)}.` : '';
+    const retry = delivery.nextAttemptAt ? ` Holdfast tries again ${nextTry(delivery.nextAttemptAt)}.` : '';
     return { kind: 'error', text: `Test alert failed${why ? ` — ${why}` : ''}.${retry}` };
   }
   // Pending after a failed attempt: it will be retried, but the person should see why it did not arrive.
   if (why) return { kind: 'error', text: `Test alert not delivered yet — ${why}.${next}` };
   return { kind: 'pending', text: `Test alert queued, not delivered yet: the timer sends it.${next} The delivery log shows when it goes out.` };
+}
+
+/** When a retry is due: "in 5 minutes", or "shortly" once the time is under a minute away or has passed (the timer
+ * runs every minute). */
+export function nextTry(iso) {
+  const text = until(iso);
+  return text === 'due now' ? 'shortly' : text;
 }
 
 /** The host of a URL (for naming a channel in a narrow table), or the URL itself when it does not parse. */

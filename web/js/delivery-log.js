@@ -2,8 +2,8 @@
 // Reload button, never polled.
 import { api } from './api.js';
 import { byId, h, show } from './dom.js';
-import { KIND_NAMES, eventName, hostOf, statusName } from './alert-names.js';
-import { exact, until } from './time.js';
+import { KIND_NAMES, eventName, hostOf, nextTry, statusName } from './alert-names.js';
+import { exact } from './time.js';
 
 let generation = 0;
 let channelOf = () => null;
@@ -54,7 +54,7 @@ async function loadDeliveries() {
 function row(delivery) {
   const channel = channelOf(delivery.channelId);
   const channelText = channel ? `${KIND_NAMES[channel.kind] || channel.kind} · ${hostOf(channel.url)}` : 'a deleted channel';
-  const retry = delivery.status !== 'delivered' && delivery.nextAttemptAt ? `, next try ${until(delivery.nextAttemptAt)}` : '';
+  const retry = delivery.status !== 'delivered' && delivery.nextAttemptAt ? `, next try ${nextTry(delivery.nextAttemptAt)}` : '';
   const error = [delivery.errorCode, delivery.errorMessage].filter(Boolean).join(': ');
   return h('tr', { 'data-delivery-id': delivery.id, 'data-status': delivery.status },
     h('td', {}, h('time', { datetime: delivery.createdAt, title: exact(delivery.createdAt), text: when(delivery.createdAt) })),

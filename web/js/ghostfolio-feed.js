@@ -6,9 +6,11 @@ import { byId, h, show } from './dom.js';
 import { confirmAction } from './dialogs.js';
 import { setFieldError, showResult, setBusy } from './form-messages.js';
 import { showFieldErrors, clearFieldErrors } from './api-field-errors.js';
-import { ago, exact, until } from './time.js';
+import { ago, exact } from './time.js';
+import { nextTry } from './alert-names.js';
 import { toast } from './toast.js';
 import { store } from './store.js';
+import { titleOf } from './connection-state.js';
 
 const CONTROLS = { url: 'ghostfolio-url', securityToken: 'ghostfolio-token' };
 
@@ -91,18 +93,23 @@ const STATE_NAMES = { ok: 'Pushed', error: 'Push failed', waiting: 'Not pushed y
 
 function connectionItem(entry) {
   const state = stateOf(entry);
-  const title = entry.label && entry.label !== entry.exchange ? `${entry.exchange} (${entry.label})` : entry.exchange;
+  // The feed names the exchange by id; the connection the poller loaded has its display name.
+  const connection = (store.connections || []).find((c) => c.id === entry.connectionId);
+  const title = titleOf(connection || { exchange: entry.exchange, label: entry.label });
+  const unmapped = entry.unmappedAssets || [];
   const rows = [
     ['Ghostfolio account', entry.accountId || '— created at the first push'],
     ['Last push', timeOf(entry.lastPushAt, 'never')],
     ['Last success', timeOf(entry.lastSuccessAt, 'never')],
   ];
-  if (entry.nextAttemptAt && state !== 'ok') rows.push(['Next try', until(entry.nextAttemptAt)]);
+  if (entry.nextAttemptAt && state !== 'ok') rows.push(['Next try', nextTry(entry.nextAttemptAt)]);
   return h('li', { class: 'feed-connection', 'data-connection-id': entry.connectionId, 'data-state': state },
     h('div', { class: 'feed-connection-head' },
       h('span', { class: 'feed-connection-title', text: title }),
       h('span', { class: 'feed-state', 'data-state': state, text: STATE_NAMES[state] })),
     h('dl', { class: 'meta' }, ...rows.map(([name, value]) => h('div', {}, h('dt', { text: name }), h('dd', {}, value)))),
+    unmapped.length > 0 ? h('p', { class: 'muted small' },
+      `Not pushed (Ghostfolio has no price source for them): ${unmapped.join(', ')}.`) : null,
     entry.errorCode ? h('p', { class: 'error-box small' },
       h('span', { class: 'error-code', text: entry.errorCode }), entry.errorMessage ? ` ${entry.errorMessage}` : '') : null);
 }
@@ -158,9 +165,9 @@ async function pushNow() {
   button.setAttribute('aria-disabled', 'true');
   status.textContent = 'Asking for a push…';
   try {
-    await api('POST', '/feeds/ghostfolio/push');
+    const answer = await api('POST', '/feeds/ghostfolio/push');
     status.textContent = 'Push queued: the timer pushes at its next run, within a minute or so. Choose Reload to see how it went.';
-    await loadGhostfolio();
+    if (answer && 'configured' in answer) { generation += 1; setFeed(answer); } else await loadGhostfolio();
   } catch (error) {
     if (error.status !== 401) status.textContent = `Could not ask for a push: ${error.message}`;
   } finally {
