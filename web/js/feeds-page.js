@@ -9,7 +9,7 @@ import { setUpChannels, loadChannels, clearChannels, channelById } from './alert
 import { setUpStaleSetting, loadStaleSetting, clearStaleSetting } from './alert-settings.js';
 import { setUpDeliveryLog, reloadDeliveriesIfOpen, clearDeliveryLog } from './delivery-log.js';
 import { setUpWebhookSecret } from './webhook-secret.js';
-import { setUpGhostfolio, loadGhostfolio, clearGhostfolio } from './ghostfolio-feed.js';
+import { setUpGhostfolio, loadGhostfolio, clearGhostfolio, renameGhostfolioConnections } from './ghostfolio-feed.js';
 import { renderFeedDownloads } from './feed-downloads.js';
 
 /** Wires the page; it loads whenever it is shown. Call once. */
@@ -23,7 +23,10 @@ export function mountFeedsPage() {
   onShow('settings', load);
   subscribe((state, changed) => {
     if (changed.has('user') && !state.user) clear();
-    if (changed.has('connections')) renderFeedDownloads(state.connections);
+    if (changed.has('connections')) {
+      renderFeedDownloads(state.connections);
+      renameGhostfolioConnections();
+    }
   });
 }
 

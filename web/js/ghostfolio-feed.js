@@ -58,6 +58,11 @@ export function clearGhostfolio() {
   byId('ghostfolio-push-status').textContent = '';
 }
 
+/** Draws the feed again (the connections' names arrived or changed); nothing before the first load. */
+export function renameGhostfolioConnections() {
+  if (feed && feed.configured) render();
+}
+
 function setFeed(answer) {
   feed = answer;
   show(byId('ghostfolio-loading'), false);
