@@ -59,8 +59,8 @@ def test_ghostfolio_settings_push_state_and_remove(page, user, sandbox):
         expect(page.get_by_role("heading", name="Change Ghostfolio")).to_be_visible()
         expect(page.locator("#ghostfolio-summary")).to_contain_text(ghostfolio.url)
         entry = feed_entry(page, connection["id"])
-        expect(entry).to_contain_text("binance")
-        expect(entry).to_contain_text("Feed")
+        expect(entry.locator(".feed-connection-title")).to_have_text("Binance (Feed)")
+        expect(entry.locator(".feed-state")).to_have_text("Not pushed yet")
         assert TOKEN not in page.content()
 
         # Push now asks the timer; after its run the failure shows on the connection, with the next try.
