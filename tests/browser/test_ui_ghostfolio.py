@@ -3,6 +3,7 @@
 the page), an address the operator did not allow refused under the URL field, the push state per connection after a
 timer run (a Ghostfolio answering 500: the error and the next try), Push now, Remove with a confirmation, and the
 downloads (Ghostfolio JSON, Wealthfolio CSV combined and per connection)."""
+import importlib.util
 import json
 import re
 
@@ -10,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .receiver import receiving
-from .ui_support import (RECEIVER_PORTS, REFUSED_RECEIVER_PORT, connect_via_api, login, new_page, open_page,
+from .ui_support import (RECEIVER_PORTS, REFUSED_RECEIVER_PORT, ROOT, connect_via_api, login, new_page, open_page,
                          run_timer, screenshot)
 
 BINANCE = "binance"
@@ -94,6 +95,42 @@ def test_ghostfolio_settings_push_state_and_remove(page, user, sandbox):
     expect(page.get_by_label("Ghostfolio URL")).to_be_focused()
     page.reload()
     expect(page.get_by_role("heading", name="Connect Ghostfolio")).to_be_visible()
+
+
+def ghostfolio_standin():
+    """The e2e suite's Ghostfolio stand-in (tests/e2e/ghostfolio_standin.py: Ghostfolio's auth, import and account
+    rules), loaded by path: tests/e2e is not a package."""
+    path = ROOT / "tests" / "e2e" / "ghostfolio_standin.py"
+    if not path.exists():
+        pytest.skip("needs tests/e2e/ghostfolio_standin.py (the ghostfolio branch)")
+    spec = importlib.util.spec_from_file_location("ghostfolio_standin", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_successful_push_shows_the_ghostfolio_account(page, user, sandbox):
+    server = ghostfolio_standin().Ghostfolio(RECEIVER_PORTS[6])
+    try:
+        login(page, user, "connections")
+        connection = connect_via_api(page, sandbox.account(BINANCE, "Binance read-only"), label="Pushed")
+        open_page(page, "settings")
+        save_ghostfolio(page, server.url, server.token)
+        entry = feed_entry(page, connection["id"])
+        expect(entry.locator(".feed-state")).to_have_text("Not pushed yet")
+        page.get_by_role("button", name="Push now").click()
+        expect(page.locator("#ghostfolio-push-status")).to_contain_text("queued")
+        run_timer()
+        page.get_by_role("button", name="Reload", exact=True).click()
+        expect(entry.locator(".feed-state")).to_have_text("Pushed")
+        expect(entry.locator(".error-box")).to_have_count(0)
+        assert server.accounts, "the push created no Ghostfolio account"
+        account_id = next(iter(server.accounts))
+        expect(entry).to_contain_text(account_id)
+        expect(entry).to_contain_text(re.compile("just now|minute"))
+        screenshot(page, "feeds-ghostfolio-pushed")
+    finally:
+        server.close()
 
 
 def test_downloads_for_other_trackers(page, user, sandbox):
