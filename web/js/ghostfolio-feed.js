@@ -35,6 +35,9 @@ export async function loadGhostfolio() {
   try {
     const answer = await api('GET', '/feeds/ghostfolio');
     if (mine !== generation || !store.user) return;
+    // What the last save or Push now said is history now: the state below says how it went.
+    byId('ghostfolio-push-status').textContent = '';
+    show(byId('ghostfolio-result'), false);
     setFeed(answer);
   } catch (error) {
     if (mine !== generation || error.status === 401) return;
