@@ -10,9 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from .receiver import receiving
-from .ui_support import (RECEIVER_PORTS, REFUSED_RECEIVER_PORT, login, new_page, run_timer, screenshot)
+from .ui_support import (PASSWORD, RECEIVER_PORTS, REFUSED_RECEIVER_PORT, cli, login, new_page, open_page, run_timer,
+                         screenshot)
 
 WEBHOOK_PORT, NTFY_PORT, FAILING_PORT = RECEIVER_PORTS[0], RECEIVER_PORTS[1], RECEIVER_PORTS[2]
+PAGE_DATA = re.compile(r"/api/v1/(alerts|feeds)/")
 SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1440, "height": 900}}
 
 
@@ -218,6 +220,54 @@ def test_add_a_webhook_with_the_keyboard_only(page, user):
         page.locator("#delivery-log summary").focus()
         page.keyboard.press("Enter")
         expect(page.locator("#delivery-body tr").first).to_contain_text("Delivered")
+
+
+def test_the_page_loads_when_opened_and_is_never_polled(page, user):
+    page.clock.install()
+    login(page, user, "settings")
+    expect(page.locator("#stale-hours")).to_have_value("24")
+    seen = []
+    page.on("request", lambda request: PAGE_DATA.search(request.url) and seen.append(request.url))
+    # An idle half hour: the poller refreshes the connections and the portfolio, never this page's data.
+    for _ in range(60):
+        page.clock.run_for(30_000)
+    page.wait_for_function("() => !document.documentElement.hasAttribute('data-refreshing')")
+    assert seen == []
+    # Coming back to the page loads it again, once; so does Reload.
+    open_page(page, "portfolio")
+    with page.expect_response(re.compile(r"/api/v1/alerts/settings$")):
+        open_page(page, "settings")
+    with page.expect_response(re.compile(r"/api/v1/alerts/channels$")):
+        page.get_by_role("button", name="Reload", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    paths = sorted(re.sub(r"^.*/api/v1", "", url) for url in seen)
+    assert paths == sorted(["/alerts/channels", "/alerts/settings", "/feeds/ghostfolio"] * 2), paths
+
+
+def test_signing_out_clears_the_page_for_the_next_person(page, user):
+    login(page, user, "settings")
+    topic = f"http://127.0.0.1:{RECEIVER_PORTS[7]}/first-persons-topic"
+    add_channel(page, "ntfy", topic)
+    expect(channel_item(page, topic)).to_be_visible()
+    page.get_by_label("Alert after this many hours without a successful sync").fill("99")
+    page.locator("#stale-form").get_by_role("button", name="Save").click()
+    expect(page.locator("#stale-status")).to_contain_text("99 hours")
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    # Gone from the page, not only hidden.
+    assert "first-persons-topic" not in page.content()
+    expect(page.locator("#stale-hours")).to_have_value("")
+
+    # The next person signs in on the same page (no reload) and sees only their own.
+    second = f"second-{user[0]}"
+    cli("user", "add", second, stdin=PASSWORD + "\n")
+    page.get_by_label("Email").fill(second)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Feeds & alerts", level=1)).to_be_visible()
+    expect(page.locator("#channels-empty")).to_be_visible()
+    expect(page.locator("li.channel")).to_have_count(0)
+    expect(page.locator("#stale-hours")).to_have_value("24")
 
 
 def unnamed_controls(page):
