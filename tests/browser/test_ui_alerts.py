@@ -5,6 +5,7 @@ confirmation, the stale-hours setting, the delivery log, keyboard only, phone an
 import hashlib
 import hmac
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -242,6 +243,39 @@ def test_the_page_loads_when_opened_and_is_never_polled(page, user):
     page.wait_for_load_state("networkidle")
     paths = sorted(re.sub(r"^.*/api/v1", "", url) for url in seen)
     assert paths == sorted(["/alerts/channels", "/alerts/settings", "/feeds/ghostfolio"] * 2), paths
+
+
+def test_loading_states_and_a_failed_load_never_a_false_empty_state(page, user):
+    login(page, user, "portfolio")
+    held = []
+    page.route(PAGE_DATA, held.append)
+    open_page(page, "settings")
+    expect(page.locator("#channels-loading")).to_be_visible()
+    expect(page.locator("#ghostfolio-loading")).to_be_visible()
+    expect(page.locator("#stale-hours")).to_be_disabled()
+    # Its three loads (channels, setting, Ghostfolio) are all held: nothing has answered yet.
+    deadline = time.monotonic() + 10
+    while len(held) < 3:
+        assert time.monotonic() < deadline, [route.request.url for route in held]
+        page.wait_for_timeout(20)
+    expect(page.locator("#channels-empty")).to_be_hidden()
+    expect(page.locator("#ghostfolio-status")).to_be_hidden()
+    screenshot(page, "feeds-loading")
+    page.unroute(PAGE_DATA)
+    for route in held:
+        # The channel list fails (a 503, as when the database is unavailable): said, not shown as "no channels".
+        if route.request.url.endswith("/alerts/channels"):
+            route.fulfill(status=503, content_type="application/json",
+                          body='{"error":{"code":"service_unavailable","message":"The database is unavailable."}}')
+        else:
+            route.continue_()
+    expect(page.locator("#channels-error")).to_contain_text("The database is unavailable.")
+    expect(page.locator("#channels-empty")).to_be_hidden()
+    expect(page.locator("#channels-loading")).to_be_hidden()
+    expect(page.locator("#stale-hours")).to_have_value("24")
+    page.get_by_role("button", name="Reload", exact=True).click()
+    expect(page.locator("#channels-empty")).to_be_visible()
+    expect(page.locator("#channels-error")).to_be_hidden()
 
 
 def test_signing_out_clears_the_page_for_the_next_person(page, user):
