@@ -248,7 +248,11 @@ def test_the_page_loads_when_opened_and_is_never_polled(page, user):
 def test_loading_states_and_a_failed_load_never_a_false_empty_state(page, user):
     login(page, user, "portfolio")
     held = []
-    page.route(PAGE_DATA, held.append)
+
+    def hold(route):
+        held.append(route)
+
+    page.route(PAGE_DATA, hold)
     open_page(page, "settings")
     expect(page.locator("#channels-loading")).to_be_visible()
     expect(page.locator("#ghostfolio-loading")).to_be_visible()
@@ -261,7 +265,7 @@ def test_loading_states_and_a_failed_load_never_a_false_empty_state(page, user):
     expect(page.locator("#channels-empty")).to_be_hidden()
     expect(page.locator("#ghostfolio-status")).to_be_hidden()
     screenshot(page, "feeds-loading")
-    page.unroute(PAGE_DATA)
+    page.unroute(PAGE_DATA, hold)
     for route in held:
         # The channel list fails (a 503, as when the database is unavailable): said, not shown as "no channels".
         if route.request.url.endswith("/alerts/channels"):
