@@ -14,7 +14,7 @@ import { toast } from './toast.js';
 import { store } from './store.js';
 
 const CONTROLS = { kind: 'channel-kind', url: 'channel-url', token: 'channel-token' };
-/** The API's limit per person. */
+/** The API's limit per person (the page's #channel-limit note says it too). */
 const MAX_CHANNELS = 10;
 const KIND_HINTS = {
   webhook: 'Holdfast POSTs JSON to this URL, signed with a secret shown once after you add it.',
@@ -105,9 +105,7 @@ function render() {
   });
   const full = channels.length >= MAX_CHANNELS;
   byId('channel-submit').disabled = full;
-  const result = byId('channel-result');
-  if (full) showResult('channel-result', 'warning', `You have ${MAX_CHANNELS} channels, the most there can be: delete one to add another.`);
-  else if (result.classList.contains('result-warning')) show(result, false);
+  show(byId('channel-limit'), full);
 }
 
 /** A channel's list item: the parts that change are filled by fillItem; the buttons stay the same elements. */
