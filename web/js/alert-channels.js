@@ -74,6 +74,8 @@ export function clearChannels() {
   show(byId('channels-loading'), true);
   show(byId('channels-empty'), false);
   show(byId('channels-error'), false);
+  show(byId('channel-limit'), false);
+  byId('channel-submit').disabled = false;
   byId('channel-form').reset();
   clearFieldErrors(CONTROLS);
   show(byId('channel-result'), false);
