@@ -20,6 +20,12 @@ SANDBOX_PORT_BASE = int(os.environ.get("HOLDFAST_BROWSER_SANDBOX_PORT_BASE", "17
 SANDBOX_PORTS = {name: SANDBOX_PORT_BASE + i for i, name in
                  enumerate(["binance", "coinbase", "coinbaseexchange", "kraken", "kucoin", "okx", "bybit", "bitvavo"], start=1)}
 BASE_URL = f"http://localhost:{HTTP_PORT}"
+# Local receivers of outbound requests (webhooks, ntfy, Ghostfolio; tests/browser/receiver.py) listen on
+# base+1..base+8, and the stack allows exactly those (HOLDFAST_OUTBOUND_ALLOW); base+9 stays refused, as any loopback
+# port the operator did not allow must be.
+RECEIVER_PORT_BASE = int(os.environ.get("HOLDFAST_BROWSER_RECEIVER_PORT_BASE", "19600"))
+RECEIVER_PORTS = [RECEIVER_PORT_BASE + i for i in range(1, 9)]
+REFUSED_RECEIVER_PORT = RECEIVER_PORT_BASE + 9
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PASSWORD = "correct horse battery staple"
@@ -38,6 +44,7 @@ def stack_env():
         "HOLDFAST_SANDBOX_PORT_BASE": str(SANDBOX_PORT_BASE),
         "HOLDFAST_RATE_LIMIT_DRY_RUN": "on",
         "HOLDFAST_COOKIE_SECURE": "1",
+        "HOLDFAST_OUTBOUND_ALLOW": ",".join(f"127.0.0.1:{port}" for port in RECEIVER_PORTS),
         "BIN_DIR": str(BIN),
     })
     return env
@@ -89,11 +96,12 @@ def screenshot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-PAGE_HEADINGS = {"portfolio": "Portfolio", "connections": "Connections"}
+PAGE_HEADINGS = {"portfolio": "Portfolio", "connections": "Connections", "settings": "Feeds & alerts"}
 
 
 def login(page, user, destination="connections"):
-    """Signs in through the login form on `destination`'s URL (#/portfolio or #/connections) and waits for it."""
+    """Signs in through the login form on `destination`'s URL (#/portfolio, #/connections or #/settings) and waits
+    for it."""
     email, password = user
     page.goto(f"/#/{destination}")
     page.get_by_label("Email").fill(email)
@@ -103,7 +111,7 @@ def login(page, user, destination="connections"):
 
 
 def open_page(page, destination):
-    """Follows the nav link to `destination` ("portfolio" or "connections") and waits for its heading."""
+    """Follows the nav link to `destination` ("portfolio", "connections" or "settings") and waits for its heading."""
     page.get_by_role("navigation", name="Pages").get_by_role("link", name=PAGE_HEADINGS[destination]).click()
     expect(page.get_by_role("heading", name=PAGE_HEADINGS[destination], level=1)).to_be_visible()
 

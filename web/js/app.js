@@ -1,4 +1,4 @@
-// Holdfast's web UI: sign-in, then the portfolio and the connections pages, kept fresh by poller.js (no WebSocket).
+// Holdfast's web UI: sign-in, then the portfolio, connections and feeds & alerts pages, kept fresh by poller.js (no WebSocket).
 import { api, ApiError, setCsrfToken, onUnauthorized } from './api.js';
 import { byId, show } from './dom.js';
 import { toast } from './toast.js';
@@ -7,10 +7,12 @@ import { startPolling, stopPolling } from './poller.js';
 import { showPage, onNavigate } from './router.js';
 import { mountPortfolioPage } from './portfolio-page.js';
 import { mountConnectionsPage } from './connections-page.js';
+import { mountFeedsPage } from './feeds-page.js';
 
 async function start() {
   mountPortfolioPage();
   mountConnectionsPage();
+  mountFeedsPage();
   byId('login-form').addEventListener('submit', login);
   byId('logout').addEventListener('click', logout);
   onNavigate(() => showPage(Boolean(store.user), { focus: true }));

@@ -1,11 +1,15 @@
-// Pages by URL fragment: #/portfolio (the default) and #/connections. The fragment never reaches the server, so
+// Pages by URL fragment: #/portfolio (the default), #/connections and #/settings (Feeds & alerts). The fragment never reaches the server, so
 // nginx serves the one index.html for both and a reload stays on the page.
 
 /** Each page: its section, its heading (focused on arrival, for screen readers and keyboards) and its title. */
 const PAGES = {
   portfolio: { view: 'portfolio-view', heading: 'portfolio-title', title: 'Portfolio' },
   connections: { view: 'connections-view', heading: 'connections-title', title: 'Connections' },
+  settings: { view: 'settings-view', heading: 'settings-title', title: 'Feeds & alerts' },
 };
+
+/** Listeners by page name, called each time that page is shown (see `onShow`). */
+const shownListeners = new Map();
 
 /** The page the fragment names, else the portfolio. */
 export function currentPage() {
@@ -29,6 +33,15 @@ export function showPage(signedIn, { focus = false } = {}) {
   if (!page) return;
   document.title = `${PAGES[page].title} · Holdfast`;
   if (focus) document.getElementById(PAGES[page].heading).focus();
+  for (const listener of shownListeners.get(page) || []) listener();
+}
+
+/**
+ * Calls `listener()` every time the page `name` is shown to a signed-in person (arrival by link, Back, reload, sign-in):
+ * for a page that loads its data on arrival instead of through the poller.
+ */
+export function onShow(name, listener) {
+  shownListeners.set(name, [...(shownListeners.get(name) || []), listener]);
 }
 
 /** Calls `listener()` whenever the fragment changes (a nav link, Back, Forward). */
