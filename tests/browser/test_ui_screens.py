@@ -50,6 +50,8 @@ def test_main_screens(browser, user, sandbox, size, scheme):
         screenshot(page, f"screen-connect-dialog-{name}")
         page.keyboard.press("Escape")
         expect(page.get_by_role("dialog")).to_be_hidden()
+        # Focus goes back to the button that opened the dialog (on the dialog's close event, after it is hidden).
+        expect(page.get_by_role("button", name="Connect exchange")).to_be_focused()
 
         # Keyboard only: the nav link to the portfolio, then its heading has focus.
         link = page.get_by_role("navigation", name="Pages").get_by_role("link", name="Portfolio")

@@ -23,7 +23,8 @@ export function statementProblem(date, today = todayUTC()) {
  * the end of 2026 is 2027-01-01), or the current instant for today.
  */
 export function statementInstant(date, now = new Date()) {
-  if (date === todayUTC(now)) return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // With its milliseconds: cut to the second, "now" could fall before a snapshot taken earlier in that second.
+  if (date === todayUTC(now)) return now.toISOString();
   const next = new Date(`${date}T00:00:00Z`);
   next.setUTCDate(next.getUTCDate() + 1);
   return next.toISOString().slice(0, 10);
