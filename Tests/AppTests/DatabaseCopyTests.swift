@@ -371,6 +371,13 @@ final class DatabaseCopyTests {
             try AlertChannelStore.setStaleHours(6, ofUser: alice, in: db)
             _ = try AlertStateStore.set(.needsAttention, of: kraken, raised: true, at: Self.epoch, in: db)
             try AlertDeliveryStore.insert(AlertDelivery.queued(.test(at: Self.epoch), to: channel, now: Self.epoch), in: db)
+            // Issue 15's Ghostfolio feed: the user's feed (its token sealed) and a connection's push state with an error.
+            try FeedStore.save(userID: alice, url: "https://ghostfol.io",
+                               tokenEncrypted: try FeedToken.seal("security-token", userID: alice, cipher: cipher),
+                               enabled: true, at: now, in: db)
+            try FeedStore.addMissingPushes(userID: alice, in: db)
+            try FeedStore.fail(connectionID: kraken, code: "target_timeout", message: "Ghostfolio took too long",
+                               at: Self.epoch, in: db)
         }
         _ = try await ExchangeNonceStore(database: database).nextNonce(forKey: "kraken-key", atLeast: 1_800_000_000_000)
         let scope = BudgetScope(name: "shared", policy: BudgetPolicy(limit: 100, refill: .window(milliseconds: 60_000)))
