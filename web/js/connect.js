@@ -7,7 +7,9 @@ import { permissionWarning } from './permissions.js';
 import { loadSupported, needsPassphrase } from './exchanges.js';
 import { failureTitle, detailAfter } from './exchange-errors.js';
 import { wireSecretToggle, clearSecret } from './secret-field.js';
-import { setBusy as setBusyOf, setFieldError as setFieldErrorOf, showResult as showResultIn } from './form-messages.js';
+import {
+  placeFieldErrors, setBusy as setBusyOf, setFieldError as setFieldErrorOf, showResult as showResultIn,
+} from './form-messages.js';
 
 /** Every input of the form, by the API's field name. */
 const FIELDS = ['exchange', 'region', 'apiKey', 'apiSecret', 'passphrase', 'label'];
@@ -118,18 +120,7 @@ function readForm() {
 }
 
 function showFieldErrors(fields) {
-  let first = null;
-  const unplaced = [];
-  for (const [field, message] of Object.entries(fields || {})) {
-    if (FIELDS.includes(field)) {
-      setFieldError(field, message);
-      first = first || input(field);
-    } else {
-      unplaced.push(`${field}: ${message}`);
-    }
-  }
-  first?.focus();
-  return unplaced;
+  return placeFieldErrors(fields, FIELDS, setFieldError, input);
 }
 
 async function submit(action) {

@@ -10,7 +10,9 @@ import { loadSupported, exchangeInfo, needsPassphrase } from './exchanges.js';
 import { failureTitle, detailAfter } from './exchange-errors.js';
 import { INTERVAL_CHOICES, intervalText, titleOf } from './connection-state.js';
 import { wireSecretToggle, clearSecret } from './secret-field.js';
-import { setBusy as setBusyOf, setFieldError as setFieldErrorOf, showResult as showResultIn } from './form-messages.js';
+import {
+  placeFieldErrors, setBusy as setBusyOf, setFieldError as setFieldErrorOf, showResult as showResultIn,
+} from './form-messages.js';
 
 /** Every field with an error note, by the API's field name. */
 const FIELDS = ['label', 'syncInterval', 'autoSync', 'region', 'apiKey', 'apiSecret', 'passphrase'];
@@ -148,18 +150,7 @@ function showFieldErrors(fields) {
   if (Object.keys(fields || {}).some((field) => ['region', ...KEY_FIELDS].includes(field))) {
     byId('edit-key-details').open = true;
   }
-  let first = null;
-  const unplaced = [];
-  for (const [field, message] of Object.entries(fields || {})) {
-    if (FIELDS.includes(field)) {
-      setFieldError(field, message);
-      first = first || input(field);
-    } else {
-      unplaced.push(`${field}: ${message}`);
-    }
-  }
-  first?.focus();
-  return unplaced;
+  return placeFieldErrors(fields, FIELDS, setFieldError, input);
 }
 
 async function save() {

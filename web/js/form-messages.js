@@ -47,3 +47,23 @@ export function setBusy(formId, buttonIds, busy) {
   const lost = document.activeElement === null || document.activeElement === document.body;
   if (button && lost && button.isConnected && button.getClientRects().length > 0) button.focus();
 }
+
+/**
+ * Puts each of the API's field errors (`{field: message}`) under its field when `known` has it, through
+ * `setError(field, message)`, and focuses the first such `control(field)`; returns the rest as "field: message" lines
+ * for the outcome box.
+ */
+export function placeFieldErrors(fields, known, setError, control) {
+  let first = null;
+  const unplaced = [];
+  for (const [field, message] of Object.entries(fields || {})) {
+    if (known.includes(field)) {
+      setError(field, message);
+      first = first || control(field);
+    } else {
+      unplaced.push(`${field}: ${message}`);
+    }
+  }
+  first?.focus();
+  return unplaced;
+}

@@ -26,11 +26,7 @@ enum GhostfolioImportDocument {
     static func body(accounts: [Account], batches: [GhostfolioBatch]) -> [UInt8] {
         var out = "{"
         if !accounts.isEmpty {
-            out += "\"accounts\":[" + accounts.map { account in
-                "{\"balance\":\(number(account.balance)),\"comment\":\(string("Synced by Holdfast")),"
-                    + "\"currency\":\(string(FeedHoldings.currency)),\"id\":\(string(account.id)),"
-                    + "\"isExcluded\":false,\"name\":\(string(account.name)),\"platformId\":null}"
-            }.joined(separator: ",") + "],"
+            out += "\"accounts\":[" + accounts.map(accountObject).joined(separator: ",") + "],"
         }
         let activities = batches.flatMap { batch in batch.activities.map { (batch, $0) } }
         out += "\"activities\":[" + activities.map { batch, activity in
@@ -46,28 +42,19 @@ enum GhostfolioImportDocument {
     /// The body of Ghostfolio's `PUT /api/v1/account/:id` setting an account's cash balance (`UpdateAccountDto`:
     /// `balance`, `currency`, `id`, `name`, `platformId`; apps/api/src/app/account/update-account.dto.ts).
     static func accountUpdate(id: String, name: String, balance: String) -> [UInt8] {
-        Array(("{\"balance\":\(number(balance)),\"comment\":\(string("Synced by Holdfast")),"
-            + "\"currency\":\(string(FeedHoldings.currency)),\"id\":\(string(id)),\"isExcluded\":false,"
-            + "\"name\":\(string(name)),\"platformId\":null}").utf8)
+        Array(accountObject(Account(id: id, name: name, balance: balance)).utf8)
+    }
+
+    /// One account as both the import's `accounts` and the account update take it (the same fields).
+    private static func accountObject(_ account: Account) -> String {
+        "{\"balance\":\(number(account.balance)),\"comment\":\(string("Synced by Holdfast")),"
+            + "\"currency\":\(string(FeedHoldings.currency)),\"id\":\(string(account.id)),"
+            + "\"isExcluded\":false,\"name\":\(string(account.name)),\"platformId\":null}"
     }
 
     /// A canonical decimal string as a JSON number ("0" for anything unreadable, which Holdfast never stores).
     static func number(_ decimal: String) -> String { DecimalString.canonical(decimal) ?? "0" }
 
     /// `text` as a JSON string literal.
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    static func string(_ text: String) -> String { JSONText.quoted(text) }
 }
