@@ -53,6 +53,21 @@ struct ExchangeHandlerTests {
         #expect(!response.bodyText.contains("wrong-secret"))
     }
 
+    /// An exchange that answers "slow down" gave no verdict: 503 `rate_limited` with its Retry-After, saying the key
+    /// was not checked (before: a 200 `success: false`, which read as a verdict).
+    @Test(arguments: TestBackend.allCases)
+    static func testAgainstARateLimitingExchangeIs503NotAVerdict(_ backend: TestBackend) throws { try Self(backend).testAgainstARateLimitingExchangeIs503NotAVerdict() }
+    func testAgainstARateLimitingExchangeIs503NotAVerdict() throws {
+        h.fault(.kucoin, Faults(rateLimited: true, retryAfterSeconds: 7))
+        let response = h.call("POST", "\(exchanges)/test", json: h.credentials(h.account(.kucoin)))
+        #expect(response.status == 503)
+        #expect(response.errorCode == ErrorCode.rateLimited.rawValue)
+        #expect(response.header("Retry-After") == "7")
+        #expect(response.json["success"] == nil)
+        let message = try #require(response.error?["message"] as? String)
+        #expect(message.hasPrefix("KuCoin asked Holdfast to slow down; your key was not checked."), "\(message)")
+    }
+
     @Test(arguments: TestBackend.allCases)
     static func testWithBadInputIs422WithFields(_ backend: TestBackend) throws { try Self(backend).testWithBadInputIs422WithFields() }
     func testWithBadInputIs422WithFields() throws {

@@ -4,12 +4,30 @@ import Web
 @testable import App
 
 /// Which exchange failures leave a key unchecked, and how test, connect and a new key in PATCH answer them: a 503
-/// `exchange_unavailable` that says the key was not checked, never a refusal and never a promise to retry.
+/// (`exchange_unavailable`, or `rate_limited` when the exchange asked to slow down) that says the key was not
+/// checked, never a refusal and never a promise to retry.
 struct UncheckedKeyErrorTests {
     @Test(arguments: ExchangeError.Code.allCases)
-    func onlyUnreachableAndTimeoutLeaveAKeyUnchecked(_ code: ExchangeError.Code) {
+    func onlyUnreachableTimeoutAndSlowDownLeaveAKeyUnchecked(_ code: ExchangeError.Code) {
         let error = ExchangeError(code, exchange: .binance)
-        #expect(error.leftKeyUnchecked == (code == .exchangeUnavailable || code == .timeout))
+        #expect(error.leftKeyUnchecked == (code == .exchangeUnavailable || code == .timeout || code == .rateLimited))
+    }
+
+    /// Holdfast's own budget sent nothing: its refusal keeps its own "try again in n seconds" answer.
+    @Test func aLocalBudgetRefusalIsNotAnUncheckedKey() {
+        let refusal = ExchangeError(.rateLimited, exchange: .binance, detail: ExchangeError.localBudgetDetail, retryAfter: 4)
+        #expect(refusal.isLocalBudgetRefusal && !refusal.leftKeyUnchecked)
+    }
+
+    /// The exchange's 429 (or its rate-limit code) gave no verdict on the key: `rate_limited`, not checked, with the
+    /// exchange's Retry-After when it gave one.
+    @Test(arguments: [(7 as Int?, "Try again in 7 seconds."), (nil, "Try again in a few minutes.")])
+    func anExchangeThatAskedToSlowDownLeftTheKeyUnchecked(_ retryAfter: Int?, _ wait: String) {
+        let answer = ExchangeError(.rateLimited, exchange: .kraken, detail: "EAPI:Rate limit exceeded", retryAfter: retryAfter)
+            .uncheckedKeyError(on: .kraken)
+        #expect(answer.status == 503 && answer.code == ErrorCode.rateLimited.rawValue)
+        #expect(answer.message == "Kraken asked Holdfast to slow down; your key was not checked. " + wait)
+        #expect(answer.headers["Retry-After"] == retryAfter.map(String.init))
     }
 
     @Test(arguments: [

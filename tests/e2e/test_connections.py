@@ -95,6 +95,27 @@ def test_invalid_credentials_save_nothing(logged_in, exchange):
     assert c.get(f"{API}/connections").json()["connections"] == []
 
 
+@pytest.mark.parametrize("exchange", EXCHANGES)
+def test_an_exchange_asking_to_slow_down_leaves_the_key_unchecked(logged_in, exchange):
+    """Each exchange's own rate-limit answer is no verdict on the key: test is a 503 `rate_limited` that says the key
+    was not checked (never a 200 `success: false`, which reads as refused), and connect saves nothing."""
+    c = logged_in
+    account = new_account(exchange)
+    # Retry-After 1, as in test_rate_limited_and_exchange_down_mark_the_connection: the scope is free again soon.
+    set_faults(exchange, account, rateLimited=True, retryAfterSeconds=1)
+    try:
+        r = c.post(f"{API}/test", credentials(account))
+        assert r.status == 503 and r.error_code == "rate_limited", r
+        assert "asked Holdfast to slow down; your key was not checked." in r.json()["error"]["message"], r
+        assert "success" not in r.json()
+        # Within the second the exchange asked for, Holdfast's own budget may refuse before sending: 503 as well.
+        r = connect(c, account)
+        assert r.status == 503 and r.error_code == "rate_limited", r
+        assert c.get(f"{API}/connections").json()["connections"] == []
+    finally:
+        clear_faults(exchange, account)
+
+
 @pytest.mark.parametrize("exchange", ["kucoin", "coinbaseexchange"])
 def test_wrong_passphrase(logged_in, exchange):
     account = new_account(exchange)

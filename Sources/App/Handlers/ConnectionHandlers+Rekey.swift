@@ -39,7 +39,8 @@ extension ConnectionHandlers {
 
     /// Tests `credentials` against the exchange, then in one write transaction applies `change` and stores them
     /// sealed as connect does (`ConnectionStore.replaceCredentials`). Nothing is stored when the key is refused
-    /// (connect's error), cannot be checked (503 `exchange_unavailable`) or is another connection's (409).
+    /// (connect's error), cannot be checked (503 `exchange_unavailable`, or `rate_limited` when the exchange asked to
+    /// slow down) or is another connection's (409).
     static func replaceKey(of record: ConnectionRecord, exchange: ExchangeID, credentials: Credentials,
                            change: ConnectionStore.SettingsChange, app: Application,
                            session: AuthenticatedSession) throws -> Response {

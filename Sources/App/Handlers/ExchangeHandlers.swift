@@ -113,7 +113,8 @@ enum ExchangeHandlers {
     /// Tries the credentials against the exchange; saves nothing. The exchange's verdict is a 200. Answers that
     /// say nothing about the credentials are 503s: a request Holdfast's own request budget would not send
     /// (`isLocalBudgetRefusal`) is `rate_limited` with `Retry-After`, "try again in n seconds"; an exchange that
-    /// could not be reached (`leftKeyUnchecked`) is `exchange_unavailable`, "your key was not checked".
+    /// could not be reached or asked to slow down (`leftKeyUnchecked`) is `exchange_unavailable` or `rate_limited`,
+    /// "your key was not checked".
     static func test(_ request: Request, _ parameters: Parameters, _ app: Application, _ session: AuthenticatedSession) throws -> Response {
         let input: CredentialsInput
         switch normalized(try readCredentials(request, allowLabel: false)) {
