@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .test_ui_connections import open_connect_dialog
-from .ui_support import card, connect_via_api, login, new_page, open_page, screenshot
+from .ui_support import card, connect_via_api, login, names_without_their_visible_text, new_page, open_page, screenshot
 
 NO_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
 
@@ -55,7 +55,7 @@ def test_a_refused_key_stops_the_connection_and_sync_now_recovers_it(wide_page, 
     expect(page.locator("li.card").first).to_have_attribute("data-connection-id", first["id"])
 
     refuse_key(sandbox, broken)
-    card_button(page, second["id"], "^Sync .* now$").click()
+    card_button(page, second["id"], "^Sync now: ").click()
     expect(page.locator(".toast-error")).to_contain_text("failed")
     entry = card(page, second["id"])
     expect(entry.locator(".status")).to_have_text("Stopped: your action is needed")
@@ -68,9 +68,11 @@ def test_a_refused_key_stops_the_connection_and_sync_now_recovers_it(wide_page, 
     item = banner(page).locator(f'li[data-connection-id="{second["id"]}"]')
     expect(item).to_contain_text("refused the stored key")
     expect(item).to_contain_text("Sync now")
-    expect(item.get_by_role("button", name="Replace the key of Binance (Savings)")).to_be_visible()
+    expect(item.get_by_role("button", name="Replace key: Binance (Savings)")).to_be_visible()
     # The healthy connection is not in the banner.
     expect(banner(page).locator("li")).to_have_count(1)
+    # Each button's name starts with the words it shows, then says which connection (WCAG 2.5.3).
+    assert names_without_their_visible_text(page) == []
     assert page.evaluate(NO_SCROLL)
     screenshot(page, "30-stopped-banner-1440")
     # The portfolio says so too, with the way back here.
@@ -82,13 +84,13 @@ def test_a_refused_key_stops_the_connection_and_sync_now_recovers_it(wide_page, 
 
     # Fixed on the exchange (the old secret is valid again): the banner's Sync now brings it back.
     sandbox.put(broken)
-    item.get_by_role("button", name="Sync Binance (Savings) now").click()
+    item.get_by_role("button", name="Sync now: Binance (Savings)").click()
     expect(page.locator(".toast-success")).to_contain_text("Synced Binance (Savings)")
     expect(entry.locator(".status")).to_have_text("Active")
     expect(banner(page)).to_be_hidden()
     expect(entry.locator(".error-box")).to_be_hidden()
     # Focus was on the banner's button, which is gone: it lands on the card's own Sync button, not on <body>.
-    expect(entry.get_by_role("button", name="Sync Binance (Savings) now")).to_be_focused()
+    expect(entry.get_by_role("button", name="Sync now: Binance (Savings)")).to_be_focused()
 
     # The sync log, loaded when opened: the connect, the refused sync and the recovery, newest first.
     entry.locator(".sync-log summary").click()
@@ -116,9 +118,9 @@ def test_failed_and_stopped_look_different_on_a_dark_phone(dark_phone_page, user
     sandbox.update(retrying, faults={"serverError": 503})
     refuse_key(sandbox, stopped)
     try:
-        card_button(page, transient["id"], "^Sync .* now$").click()
+        card_button(page, transient["id"], "^Sync now: ").click()
         expect(card(page, transient["id"]).locator(".status")).to_have_text(re.compile(r"^Failed, will retry at \d"))
-        card_button(page, refused["id"], "^Sync .* now$").click()
+        card_button(page, refused["id"], "^Sync now: ").click()
         expect(card(page, refused["id"]).locator(".status")).to_have_text("Stopped: your action is needed")
         # Stopped first, then the one retrying by itself, then the healthy one.
         order = page.locator("li.card").evaluate_all("cards => cards.map((c) => c.dataset.connectionId)")
@@ -128,7 +130,8 @@ def test_failed_and_stopped_look_different_on_a_dark_phone(dark_phone_page, user
         expect(banner(page).locator("li")).to_have_count(1)
         expect(banner(page)).to_contain_text("Binance (Old key)")
         # After a failure the card's button is a retry.
-        expect(card_button(page, transient["id"], "^Retry .* now$")).to_be_visible()
+        expect(card_button(page, transient["id"], "^Retry now: ")).to_be_visible()
+        assert names_without_their_visible_text(page) == []
         # The two states differ in colour too, from the dark theme's variables.
         colours = page.evaluate("""(ids) => ids.map((id) => getComputedStyle(
             document.querySelector(`li.card[data-connection-id="${id}"] .status`)).backgroundColor)""",
@@ -248,10 +251,10 @@ def test_replace_key_keeps_history_and_says_why_a_key_is_refused(page, user, san
     entry = card(page, connection["id"])
     expect(entry.locator("dd").filter(has_text=old["apiKey"][-4:])).to_be_visible()
     refuse_key(sandbox, old)
-    entry.get_by_role("button", name=re.compile("^Sync .* now$")).click()
+    entry.get_by_role("button", name=re.compile("^Sync now: ")).click()
     expect(entry.locator(".status")).to_have_text("Stopped: your action is needed")
 
-    banner(page).get_by_role("button", name="Replace the key of Binance (Savings)").click()
+    banner(page).get_by_role("button", name="Replace key: Binance (Savings)").click()
     dialog = page.get_by_role("dialog", name="Replace the key of Binance (Savings)")
     expect(dialog).to_be_visible()
     key = dialog.locator("#edit-apiKey")
@@ -322,6 +325,27 @@ def test_test_connection_says_when_the_exchange_could_not_be_reached(page, user,
     dialog.get_by_role("button", name="Connect", exact=True).click()
     expect(result).to_contain_text("Could not connect")
     expect(result).to_contain_text("Couldn't reach Binance; your key was not checked.")
+    expect(result).not_to_contain_text("refused")
+    page.keyboard.press("Escape")
+    expect(page.locator("li.card")).to_have_count(0)
+
+
+def test_test_connection_says_when_the_exchange_asked_to_slow_down(page, user, sandbox):
+    """The exchange's own 429 is no verdict on the key: the API answers 503 `rate_limited`, and the words say the
+    key was not checked, never that it was refused."""
+    account = sandbox.new_account("binance", "Binance read-only")
+    sandbox.update(account, faults={"rateLimited": True, "retryAfterSeconds": 1})
+    login(page, user)
+    dialog = open_connect_dialog(page)
+    dialog.get_by_label("Exchange").select_option(label="Binance")
+    dialog.locator("#connect-apiKey").fill(account["apiKey"])
+    dialog.locator("#connect-apiSecret").fill(account["apiSecret"])
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/exchanges/test")) as answer:
+        dialog.get_by_role("button", name="Test connection").click()
+    assert answer.value.status == 503
+    result = dialog.locator("#connect-result")
+    expect(result).to_have_attribute("role", "alert")
+    expect(result).to_contain_text("Binance asked Holdfast to slow down; your key was not checked.")
     expect(result).not_to_contain_text("refused")
     page.keyboard.press("Escape")
     expect(page.locator("li.card")).to_have_count(0)
