@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .receiver import receiving
-from .ui_support import (PASSWORD, RECEIVER_PORTS, REFUSED_RECEIVER_PORT, cli, login, new_page, open_page, run_timer,
-                         screenshot)
+from .ui_support import (PASSWORD, RECEIVER_PORTS, REFUSED_RECEIVER_PORT, cli, login, names_without_their_visible_text,
+                         new_page, open_page, run_timer, screenshot, unnamed_controls)
 
 WEBHOOK_PORT, NTFY_PORT, FAILING_PORT = RECEIVER_PORTS[0], RECEIVER_PORTS[1], RECEIVER_PORTS[2]
 PAGE_DATA = re.compile(r"/api/v1/(alerts|feeds)/")
@@ -312,14 +312,6 @@ def test_signing_out_clears_the_page_for_the_next_person(page, user):
     expect(page.locator("#stale-hours")).to_have_value("24")
 
 
-def unnamed_controls(page):
-    return page.evaluate("""() => [...document.querySelectorAll('button, a[href], input, select, textarea, summary')]
-        .filter((e) => e.getClientRects().length > 0)
-        .filter((e) => !(e.getAttribute('aria-label') || e.labels?.length || e.textContent.trim()
-                         || e.getAttribute('aria-labelledby') || e.title))
-        .map((e) => e.outerHTML.slice(0, 120))""")
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_alerts_screens(browser, user, size, scheme):
@@ -338,6 +330,7 @@ def test_alerts_screens(browser, user, size, scheme):
         expect(page.locator("#delivery-body tr")).to_have_count(2)
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
         assert unnamed_controls(page) == []
+        assert names_without_their_visible_text(page) == []
         if scheme == "dark":
             background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
             assert background == "rgb(15, 20, 27)", background

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .receiver import receiving
-from .ui_support import (RECEIVER_PORTS, REFUSED_RECEIVER_PORT, ROOT, connect_via_api, login, new_page, open_page,
-                         run_timer, screenshot)
+from .ui_support import (RECEIVER_PORTS, REFUSED_RECEIVER_PORT, ROOT, connect_via_api, login,
+                         names_without_their_visible_text, new_page, open_page, run_timer, screenshot)
 
 BINANCE = "binance"
 GHOSTFOLIO_PORT = RECEIVER_PORTS[6]
@@ -139,8 +139,9 @@ def test_downloads_for_other_trackers(page, user, sandbox):
     open_page(page, "settings")
     ghostfolio = page.get_by_role("link", name="Export for Ghostfolio (JSON)")
     combined = page.get_by_role("link", name="Wealthfolio CSV (all connections)")
-    single = page.get_by_role("link", name=re.compile("Wealthfolio CSV of Binance"))
+    single = page.get_by_role("link", name=re.compile("Wealthfolio CSV: Binance"))
     expect(single).to_have_attribute("href", re.compile(rf"connection={connection['id']}$"))
+    assert names_without_their_visible_text(page) == []
 
     for link, kind in [(ghostfolio, "json"), (combined, "csv"), (single, "csv")]:
         with page.expect_download() as download_info:

@@ -1,25 +1,16 @@
 """Every main screen at a phone's and a desktop's width, light and dark (issue 14, Tests): screenshots kept in
 artifacts/screenshots/ for a person to look at, and the checks any screen must pass: no horizontal scroll, no CSP
-violation, every control named, the page's heading reachable by keyboard."""
+violation, every control named (with the words it shows), the page's heading reachable by keyboard."""
 import pytest
 from playwright.sync_api import expect
 
-from .ui_support import BASE_URL, connect_via_api, login, screenshot
+from .ui_support import BASE_URL, connect_via_api, login, names_without_their_visible_text, screenshot, unnamed_controls
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1440, "height": 900}}
 
 
 def no_horizontal_scroll(page):
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def unnamed_controls(page):
-    """Visible controls without an accessible name (buttons, links, inputs, selects)."""
-    return page.evaluate("""() => [...document.querySelectorAll('button, a[href], input, select, textarea')]
-        .filter((e) => e.getClientRects().length > 0)
-        .filter((e) => !(e.getAttribute('aria-label') || e.labels?.length || e.textContent.trim()
-                         || e.getAttribute('aria-labelledby') || e.title))
-        .map((e) => e.outerHTML.slice(0, 120))""")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -42,6 +33,7 @@ def test_main_screens(browser, user, sandbox, size, scheme):
         expect(page.locator("li.card")).to_have_count(2)
         assert no_horizontal_scroll(page)
         assert unnamed_controls(page) == []
+        assert names_without_their_visible_text(page) == []
         screenshot(page, f"screen-connections-{name}")
 
         page.get_by_role("button", name="Connect exchange").click()
@@ -62,6 +54,7 @@ def test_main_screens(browser, user, sandbox, size, scheme):
         expect(page.locator("#totals-body tr").first).to_be_visible()
         assert no_horizontal_scroll(page)
         assert unnamed_controls(page) == []
+        assert names_without_their_visible_text(page) == []
         if size == "phone":
             # The summary comes first on a phone: the total is on the first screen.
             box = page.locator("#portfolio-total").bounding_box()

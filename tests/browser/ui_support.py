@@ -99,6 +99,24 @@ def screenshot(page, name):
 PAGE_HEADINGS = {"portfolio": "Portfolio", "connections": "Connections", "settings": "Feeds & alerts"}
 
 
+def unnamed_controls(page):
+    """Visible controls without an accessible name (buttons, links, inputs, selects, text areas, summaries)."""
+    return page.evaluate("""() => [...document.querySelectorAll('button, a[href], input, select, textarea, summary')]
+        .filter((e) => e.getClientRects().length > 0)
+        .filter((e) => !(e.getAttribute('aria-label') || e.labels?.length || e.textContent.trim()
+                         || e.getAttribute('aria-labelledby') || e.title))
+        .map((e) => e.outerHTML.slice(0, 120))""")
+
+
+def names_without_their_visible_text(page):
+    """Visible controls whose aria-label does not contain the words they show (WCAG 2.5.3, label in name: a person
+    using speech input says what they see), as [aria-label, visible text] pairs. A symbol such as "×" is not words."""
+    return page.evaluate("""() => [...document.querySelectorAll('button, a[href], summary')]
+        .filter((e) => e.getClientRects().length > 0 && e.hasAttribute('aria-label'))
+        .map((e) => [e.getAttribute('aria-label'), e.textContent.replace(/\\s+/g, ' ').trim()])
+        .filter(([label, text]) => /\\p{L}/u.test(text) && !label.toLowerCase().includes(text.toLowerCase()))""")
+
+
 def login(page, user, destination="connections"):
     """Signs in through the login form on `destination`'s URL (#/portfolio, #/connections or #/settings) and waits
     for it."""

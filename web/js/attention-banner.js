@@ -79,6 +79,7 @@ function updateEntry(entry, connection) {
   entry.error.replaceChildren(...(error ? [`${error.message || 'The last sync failed.'} `, entry.errorCode] : []));
   entry.errorCode.textContent = error && error.code ? `(${error.code})` : '';
   show(entry.error, Boolean(error));
-  entry.sync.setAttribute('aria-label', `Sync ${title} now`);
-  entry.replace.setAttribute('aria-label', `Replace the key of ${title}`);
+  // The words the button shows, then which connection (WCAG 2.5.3, label in name).
+  entry.sync.setAttribute('aria-label', `Sync now: ${title}`);
+  entry.replace.setAttribute('aria-label', `Replace key: ${title}`);
 }

@@ -41,11 +41,13 @@ export function setCardBusy(id, busy) {
   card.busy = busy;
   card.sync.disabled = busy || card.syncing;
   card.sync.textContent = busy || card.syncing ? 'Syncing…' : card.syncVerb;
+  // The name starts with the words the button shows, then says which connection (WCAG 2.5.3, label in name).
+  card.sync.setAttribute('aria-label', `${card.sync.textContent}: ${card.title}`);
 }
 
 function buildCard(id, actions) {
   const titleId = `conn-${id}-title`;
-  const card = { id, connection: null, busy: false, syncing: false, syncVerb: 'Sync now' };
+  const card = { id, connection: null, title: '', busy: false, syncing: false, syncVerb: 'Sync now' };
   card.exchange = h('span', { class: 'exchange-name' });
   card.label = h('span', { class: 'connection-label' });
   card.statusText = h('span', { class: 'status-text' });
@@ -171,7 +173,7 @@ function updateCard(card, connection, holdings) {
   // the words of the banner's advice ("if you fixed it on the exchange, choose Sync now").
   const failing = ['retrying', 'failed'].includes(state.kind);
   card.syncVerb = failing ? 'Retry now' : 'Sync now';
-  card.sync.setAttribute('aria-label', `${failing ? 'Retry' : 'Sync'} ${title} now`);
+  card.title = title;
   card.edit.setAttribute('aria-label', `Edit ${title}`);
   card.disconnect.setAttribute('aria-label', `Disconnect ${title}`);
   setCardBusy(card.id, card.busy);

@@ -19,6 +19,6 @@ export function renderFeedDownloads(connections) {
   show(empty, connections.length === 0);
   list.replaceChildren(...connections.map((connection) => h('li', {},
     h('a', { class: 'button-link', href: `${WEALTHFOLIO}?connection=${encodeURIComponent(connection.id)}`, download: true,
-      'data-connection-id': connection.id, 'aria-label': `Wealthfolio CSV of ${titleOf(connection)}` },
+      'data-connection-id': connection.id },
     `Wealthfolio CSV: ${titleOf(connection)}`))));
 }
