@@ -21,7 +21,7 @@ struct UncheckedKeyErrorTests {
 
     /// The exchange's 429 (or its rate-limit code) gave no verdict on the key: `rate_limited`, not checked, with the
     /// exchange's Retry-After when it gave one.
-    @Test(arguments: [(7 as Int?, "Try again in 7 seconds."), (nil, "Try again in a few minutes.")])
+    @Test(arguments: [(7 as Int?, "Try again in 7 seconds."), (1, "Try again in 1 second."), (nil, "Try again in a few minutes.")])
     func anExchangeThatAskedToSlowDownLeftTheKeyUnchecked(_ retryAfter: Int?, _ wait: String) {
         let answer = ExchangeError(.rateLimited, exchange: .kraken, detail: "EAPI:Rate limit exceeded", retryAfter: retryAfter)
             .uncheckedKeyError(on: .kraken)

@@ -20,7 +20,7 @@ extension ExchangeError {
         let name = exchange.info.displayName
         let headers = retryAfter.map { ["Retry-After": String($0)] } ?? [:]
         if code == .rateLimited {
-            let wait = retryAfter.map { "Try again in \($0) seconds." } ?? "Try again in a few minutes."
+            let wait = retryAfter.map { "Try again in \($0) second\($0 == 1 ? "" : "s")." } ?? "Try again in a few minutes."
             return APIError(.rateLimited, "\(name) asked Holdfast to slow down; your key was not checked. " + wait,
                             headers: headers)
         }
