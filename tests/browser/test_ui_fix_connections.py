@@ -330,6 +330,38 @@ def test_test_connection_says_when_the_exchange_could_not_be_reached(page, user,
     expect(page.locator("li.card")).to_have_count(0)
 
 
+def test_a_key_already_connected_is_said_once(page, user, sandbox):
+    """Connecting a key a second time, or giving one connection another's key, is a 409 `conflict`: the dialog says
+    so once (before: a title, the server's sentence, and again in other words)."""
+    first_account = sandbox.new_account("binance", "Binance read-only")
+    login(page, user)
+    connect_via_api(page, first_account, label="First")
+    second = connect_via_api(page, sandbox.new_account("binance", "Binance read-only"), label="Second")
+
+    dialog = open_connect_dialog(page)
+    dialog.get_by_label("Exchange").select_option(label="Binance")
+    dialog.locator("#connect-apiKey").fill(first_account["apiKey"])
+    dialog.locator("#connect-apiSecret").fill(first_account["apiSecret"])
+    dialog.get_by_role("button", name="Connect", exact=True).click()
+    result = dialog.locator("#connect-result")
+    expect(result).to_contain_text("This Binance API key is already connected.")
+    expect(result.locator("p")).to_have_text(["Could not connect.", "This Binance API key is already connected."])
+    page.keyboard.press("Escape")
+    expect(page.locator("li.card")).to_have_count(2)
+
+    card_button(page, second["id"], "^Edit").click()
+    dialog = page.get_by_role("dialog", name="Edit Binance (Second)")
+    dialog.get_by_text("Replace the API key").click()
+    dialog.locator("#edit-apiKey").fill(first_account["apiKey"])
+    dialog.locator("#edit-apiSecret").fill(first_account["apiSecret"])
+    dialog.get_by_role("button", name="Save").click()
+    result = dialog.locator("#edit-result")
+    expect(result).to_contain_text("Nothing was changed")
+    expect(result.locator("p")).to_have_text(["Another connection already uses this key.",
+                                              "Nothing was changed: the connection keeps its current key and settings."])
+    page.keyboard.press("Escape")
+
+
 def test_test_connection_says_when_the_exchange_asked_to_slow_down(page, user, sandbox):
     """The exchange's own 429 is no verdict on the key: the API answers 503 `rate_limited`, and the words say the
     key was not checked, never that it was refused."""

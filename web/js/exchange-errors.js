@@ -28,7 +28,8 @@ export function failureTitle(code, status, exchangeName) {
     case 'invalid_key_format': return 'This key cannot be used as entered.';
     case 'permission_denied': return `This key may not read balances on ${name}.`;
     case 'ip_not_allowed': return `${name} accepts this key only from other IP addresses.`;
-    case 'conflict': return 'Already connected.';
+    // The server's own words (ExchangeHandlers.rejectDuplicate), so detailAfter drops its copy: said once.
+    case 'conflict': return `This ${name} API key is already connected.`;
     case 'read_only_key_required': return 'This server accepts only read-only keys.';
     default: return `${name} refused these credentials.`;
   }

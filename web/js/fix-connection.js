@@ -201,7 +201,9 @@ function reportFailure(error, name, rekey) {
   const title = error.code === 'validation_failed' ? 'Check the highlighted fields.'
     : error.code === 'conflict' ? 'Another connection already uses this key.'
       : failureTitle(error.code, error.status, name);
+  // The server's "This … API key is already connected." says the title again in other words: leave it out.
+  const detail = error.code === 'conflict' ? '' : detailAfter(title, error.message);
   // Nothing was saved: the old key and settings stand. Say so, since the dialog stays open with the new values.
-  showResult('error', title, detailAfter(title, error.message), ...unplaced,
+  showResult('error', title, detail, ...unplaced,
     'Nothing was changed: the connection keeps its current key and settings.');
 }
