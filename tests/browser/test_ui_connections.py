@@ -330,7 +330,7 @@ def test_wallet_rows_and_unread_wallets_show_on_the_card(page, user, sandbox):
     # The combined holdings have no wallet column: every row has exactly its five cells (asset, quantity, price,
     # value, share).
     open_page(page, "portfolio")
-    totals = page.locator("#totals-body tr")
+    totals = page.locator("#totals-body tr[data-asset]")
     expect(totals).to_have_count(5)
     for n in range(5):
         expect(totals.nth(n).locator("th, td")).to_have_count(5)

@@ -124,7 +124,7 @@ def test_total_matches_the_api_and_unpriced_holdings_are_marked(page, user, sand
         assert "0.00" not in row.locator("td.value").inner_text()
 
     # Sorted by value, unpriced at the end.
-    order = page.locator("#totals-body tr").evaluate_all("rows => rows.map(r => r.dataset.asset)")
+    order = page.locator("#totals-body tr[data-asset]").evaluate_all("rows => rows.map(r => r.dataset.asset)")
     assert order == expected_order(body["assets"]), order
     btc = next(a for a in body["assets"] if a["asset"] == "BTC")
     expect(page.locator("#totals-body tr[data-asset='BTC'] td.value")).to_have_text(grouped(btc["value"]))
@@ -494,3 +494,77 @@ def test_decimal_arithmetic_is_exact(page, stack):
         "1,234,567,890,123,456,789.5", "—", "0.00001234", "65,432", True, True, False, False,
         "< 0.01 %", "< 0.01 %", "0.01 %", "12.5 %", "—",
     ], results
+
+
+def expected_places(page):
+    """{asset: [line, ...]} from the API: per connection holding the asset (in the connections' order), its title,
+    amount and, for more than one wallet, the wallets; written as the page writes decimals."""
+    connections = api_get(page, "/exchanges/connections")["connections"]
+    portfolios = api_get(page, "/portfolios")["portfolios"]
+    held = {}
+    for portfolio in portfolios:
+        if portfolio.get("connectionId"):
+            held.setdefault(portfolio["connectionId"], []).extend(portfolio["holdings"])
+    places = {}
+    for connection in connections:
+        name, label = connection["exchangeName"], connection.get("label")
+        title = f"{name} ({label})" if label and label != name else name
+        for holding in held.get(connection["id"], []):
+            line = f"{title} {grouped(str(holding['amount']))}"
+            wallets = holding.get("wallets") or []
+            if len(wallets) > 1:
+                line += " (" + " · ".join(f"{w['wallet']} {grouped(str(w['total']))}" for w in wallets) + ")"
+            places.setdefault(holding["asset"], []).append(line)
+    return places
+
+
+def test_each_asset_opens_to_where_it_is_held(page, user, sandbox):
+    """The holdings table answers "where is it?": an asset's name is a button (mouse or keyboard) that opens a row
+    listing each connection holding it and, when it sits in several wallets there, their parts; a refresh redraws the
+    rows and keeps it open; on a phone the row spans the table's width."""
+    open_portfolio(page, user, sandbox.account("binance", BINANCE), sandbox.account("kraken", KRAKEN_STAKING))
+    places = expected_places(page)
+    # The asset held in the most places (connections, then wallets): the case the breakdown is for.
+    asset = max(sorted(places), key=lambda a: (len(places[a]), sum(line.count(" · ") for line in places[a])))
+    assert len(places[asset]) > 1 or " · " in places[asset][0], places
+    toggle = page.locator(f"#totals-body tr[data-asset='{asset}'] th").get_by_role("button", name=asset, exact=True)
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    row = page.locator(f"#totals-body tr[data-places-for='{asset}']")
+    expect(row).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(row.locator("li")).to_have_text(places[asset])
+    expect(page.locator(f"#{toggle.get_attribute('aria-controls')}")).to_have_attribute("data-places-for", asset)
+
+    # A refresh redraws every row: what the person opened stays open.
+    page.evaluate("async () => (await import('/js/store.js')).requestRefresh({ holdings: true })")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(row.locator("li")).to_have_text(places[asset])
+    screenshot(page, "portfolio-holding-places")
+
+    # By keyboard: Enter folds it again.
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(row).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    # Every asset the API holds has its places.
+    for name, expected in places.items():
+        expect(page.locator(f"#totals-body tr[data-places-for='{name}'] li")).to_have_count(len(expected))
+
+    # On a phone the places row spans the table: nothing scrolls sideways, and each place is one or two lines.
+    page.set_viewport_size({"width": 390, "height": 844})
+    toggle.click()
+    expect(row.locator("li")).to_have_text(places[asset])
+    width = page.evaluate("() => { const w = document.querySelector('#totals-table').closest('.table-scroll');"
+                          " return [w.scrollWidth, w.clientWidth]; }")
+    assert width[0] <= width[1], width
+    assert no_sideways_scroll(page)
+    line_height = float(page.evaluate("() => getComputedStyle(document.querySelector('.places-list li')).lineHeight"
+                                      ".replace('px', '')"))
+    for height in row.locator("li").evaluate_all("items => items.map((i) => i.getBoundingClientRect().height)"):
+        assert height <= 2 * line_height + 1, (height, line_height)
+    screenshot(page, "portfolio-holding-places-phone")
+
+
+def no_sideways_scroll(page):
+    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")

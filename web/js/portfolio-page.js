@@ -65,7 +65,9 @@ function render(state, changed) {
     renderSummary(portfolio, state.connections);
     renderChanges(portfolio, page.changes);
     renderAllocation(portfolio);
-    renderHoldings(portfolio);
+  }
+  if (['portfolio', 'connections', 'user', 'holdings'].some((key) => changed.has(key))) {
+    renderHoldings(portfolio, state.connections, state.holdings);
   }
   if (page.drawnFor !== portfolio.currency) renderHistory();
   const valuedAt = Date.parse(portfolio.valuedAt);
