@@ -133,6 +133,39 @@ def test_a_successful_push_shows_the_ghostfolio_account(page, user, sandbox):
         server.close()
 
 
+def test_pause_and_resume_pushes(page, user, sandbox):
+    """Pause pushes keeps the URL and token but pushes nothing, timer or Push now, until Resume pushes."""
+    login(page, user, "connections")
+    connect_via_api(page, sandbox.account(BINANCE, "Binance read-only"), label="Paused feed")
+    open_page(page, "settings")
+    with receiving(GHOSTFOLIO_PORT, status=500) as ghostfolio:
+        save_ghostfolio(page, ghostfolio.url, TOKEN)
+        expect(page.locator("#ghostfolio-result")).to_contain_text("Saved")
+        page.get_by_role("button", name="Pause pushes").click()
+        expect(page.locator("#ghostfolio-summary")).to_have_text(f"Paused: nothing is pushed to {ghostfolio.url} until you resume.")
+        expect(page.get_by_role("button", name="Push now")).to_be_hidden()
+        feed = page.evaluate("async () => (await (await fetch('/api/v1/feeds/ghostfolio')).json())")
+        assert feed["enabled"] is False and feed["url"] == ghostfolio.url
+        # Asked anyway (the button is gone, the API is not): refused, and the timer sends nothing.
+        status = page.evaluate("""async () => {
+            const me = await (await fetch('/api/v1/auth/me')).json();
+            return (await fetch('/api/v1/feeds/ghostfolio/push', {method: 'POST', headers: {'X-CSRF-Token': me.csrfToken}})).status;
+        }""")
+        assert status == 409, status
+        run_timer()
+        assert ghostfolio.requests == []
+
+        # Resumed: the same URL and token, pushed again.
+        page.get_by_role("button", name="Resume pushes").click()
+        expect(page.locator("#ghostfolio-summary")).to_have_text(f"Pushing to {ghostfolio.url}")
+        page.get_by_role("button", name="Push now").click()
+        expect(page.locator("#ghostfolio-push-status")).to_contain_text("queued")
+        run_timer()
+        ghostfolio.wait_for(1)
+        assert any(TOKEN in request["body"].decode(errors="replace") for request in ghostfolio.requests)
+        expect(page.get_by_role("button", name="Pause pushes")).to_be_visible()
+
+
 def test_downloads_for_other_trackers(page, user, sandbox):
     login(page, user, "connections")
     connection = connect_via_api(page, sandbox.account(BINANCE, "Binance read-only"), label="Files")

@@ -1,5 +1,5 @@
 // The Ghostfolio feed (GET/PUT/DELETE /feeds/ghostfolio, POST /feeds/ghostfolio/push): the URL and security token
-// form, each connection's push status, Push now and Remove. The token goes to the API once and is never shown: the
+// form, each connection's push status, Push now, Pause/Resume pushes and Remove. The token goes to the API once and is never shown: the
 // field is a password field, emptied after every save, and the API never returns it.
 import { api } from './api.js';
 import { byId, h, show } from './dom.js';
@@ -25,6 +25,7 @@ export function setUpGhostfolio() {
   byId('ghostfolio-form').addEventListener('submit', save);
   byId('ghostfolio-url').addEventListener('input', () => { urlEdited = true; });
   byId('ghostfolio-push').addEventListener('click', pushNow);
+  byId('ghostfolio-pause').addEventListener('click', togglePaused);
   byId('ghostfolio-remove').addEventListener('click', remove);
 }
 
@@ -84,8 +85,12 @@ function render() {
     : 'From Ghostfolio\'s account page. Stored encrypted; never shown again.';
   if (!configured) return;
   const summary = byId('ghostfolio-summary');
-  summary.replaceChildren('Pushing to ', h('span', { class: 'feed-url', text: feed.url || '—' }),
-    feed.enabled === false ? ' (paused)' : '');
+  const paused = feed.enabled === false;
+  summary.replaceChildren(paused ? 'Paused: nothing is pushed to ' : 'Pushing to ',
+    h('span', { class: 'feed-url', text: feed.url || '—' }), paused ? ' until you resume.' : '');
+  // A paused feed is not pushed, not even on request (the API answers Push now with 409).
+  show(byId('ghostfolio-push'), !paused);
+  byId('ghostfolio-pause').textContent = paused ? 'Resume pushes' : 'Pause pushes';
   const connections = feed.connections || [];
   byId('ghostfolio-connections').replaceChildren(...(connections.length > 0 ? connections.map(connectionItem)
     : [h('li', { class: 'muted small' }, 'No connections to push yet: connect an exchange first.')]));
@@ -178,6 +183,26 @@ async function pushNow() {
     if (answer && 'configured' in answer) { generation += 1; setFeed(answer); } else await loadGhostfolio();
   } catch (error) {
     if (error.status !== 401) status.textContent = `Could not ask for a push: ${error.message}`;
+  } finally {
+    button.removeAttribute('aria-disabled');
+  }
+}
+
+/** Pauses or resumes the feed (PUT with `enabled`; the URL as stored, the token left out so it is kept). */
+async function togglePaused() {
+  if (!feed || !feed.configured) return;
+  const button = byId('ghostfolio-pause');
+  const resume = feed.enabled === false;
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  button.setAttribute('aria-disabled', 'true');
+  try {
+    const answer = await api('PUT', '/feeds/ghostfolio', { url: feed.url, enabled: resume });
+    generation += 1;
+    byId('ghostfolio-push-status').textContent = resume
+      ? 'Resumed: the timer pushes after each sync again.' : 'Paused: nothing is pushed until you resume.';
+    setFeed(answer);
+  } catch (error) {
+    if (error.status !== 401) byId('ghostfolio-push-status').textContent = `Could not ${resume ? 'resume' : 'pause'}: ${error.message}`;
   } finally {
     button.removeAttribute('aria-disabled');
   }
