@@ -20,9 +20,10 @@ def account_reads():
 def test_a_429_blocks_the_key_and_test_and_connect_answer_503_with_retry_after(logged_in):
     account = new_account("kucoin")
     set_faults("kucoin", account, rateLimited=True, retryAfterSeconds=30)
-    # The exchange's own 429 is its verdict on this request: test reports it as a failed test (200).
+    # The exchange's own 429 is no verdict on the key: 503 `rate_limited` that says so, with the exchange's Retry-After.
     r = logged_in.post(f"{API}/test", credentials(account))
-    assert r.status == 200 and r.json()["success"] is False and r.json()["error"]["code"] == "rate_limited", r
+    assert r.status == 503 and r.json()["error"]["code"] == "rate_limited", r
+    assert "your key was not checked" in r.json()["error"]["message"] and r.header("retry-after") == "30", r
     clear_faults("kucoin", account)
 
     # For the next 30 s Holdfast sends nothing for this key: the answer is its own 503, at once.
