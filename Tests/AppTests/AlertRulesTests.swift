@@ -8,11 +8,15 @@ struct AlertRulesTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     private func watched(paused: Bool = false, attention: Bool = false, lastSuccessHoursAgo: Double = 1,
-                         expiresInDays: Double? = nil, raised: Set<AlertStateStore.Condition> = []) -> AlertStateStore.Watched {
-        AlertStateStore.Watched(id: "c1", userID: "u1", exchange: "bybit", label: "Main", paused: paused,
-                                needsAttention: attention, errorCode: attention ? "invalid_credentials" : nil,
-                                lastSuccess: Self.now.addingTimeInterval(-lastSuccessHoursAgo * 3600),
-                                keyExpiresAt: expiresInDays.map { Self.now.addingTimeInterval($0 * 86_400) }, raised: raised)
+                         expiresInDays: Double? = nil, raised: Set<AlertStateStore.Condition> = [],
+                         raisedHoursAgo: Double? = nil) -> AlertStateStore.Watched {
+        var raisedAt: [AlertStateStore.Condition: Date] = [:]
+        if let hours = raisedHoursAgo { for condition in raised { raisedAt[condition] = Self.now.addingTimeInterval(-hours * 3600) } }
+        return AlertStateStore.Watched(id: "c1", userID: "u1", exchange: "bybit", label: "Main", paused: paused,
+                                       needsAttention: attention, errorCode: attention ? "invalid_credentials" : nil,
+                                       lastSuccess: Self.now.addingTimeInterval(-lastSuccessHoursAgo * 3600),
+                                       keyExpiresAt: expiresInDays.map { Self.now.addingTimeInterval($0 * 86_400) },
+                                       raised: raised, raisedAt: raisedAt)
     }
 
     @Test func conditions() {
@@ -26,6 +30,12 @@ struct AlertRulesTests {
                                          staleHours: 24, now: Self.now) == [.needsAttention, .stale])
         #expect(AlertDetector.conditions(of: watched(expiresInDays: 13.9), staleHours: 24, now: Self.now) == [.keyExpiring])
         #expect(AlertDetector.conditions(of: watched(expiresInDays: 15), staleHours: 24, now: Self.now).isEmpty)
+        // The engine's flag cleared by the person's edit, no sync since it was raised: still needs attention.
+        #expect(AlertDetector.conditions(of: watched(lastSuccessHoursAgo: 3, raised: [.needsAttention], raisedHoursAgo: 2),
+                                         staleHours: 24, now: Self.now) == [.needsAttention])
+        // A sync succeeded after it was raised: cleared.
+        #expect(AlertDetector.conditions(of: watched(lastSuccessHoursAgo: 1, raised: [.needsAttention], raisedHoursAgo: 2),
+                                         staleHours: 24, now: Self.now).isEmpty)
         // Paused: nothing is raised, whatever holds.
         #expect(AlertDetector.conditions(of: watched(paused: true, attention: true, lastSuccessHoursAgo: 99,
                                                      expiresInDays: 1), staleHours: 24, now: Self.now).isEmpty)

@@ -21,7 +21,8 @@ struct AlertStoreTests {
         return channel
     }
 
-    /// Needs attention over three runs: one alert; fixed: one recovered; paused: nothing.
+    /// Needs attention over three runs: one alert; the flag cleared by an edit with no sync since: nothing (not a
+    /// recovery); a successful sync: one recovered; paused: nothing.
     @Test(arguments: TestBackend.allCases)
     static func oneAlertPerStateChange(_ backend: TestBackend) async throws { try await Self(backend).oneAlertPerStateChange() }
     func oneAlertPerStateChange() async throws {
@@ -37,16 +38,64 @@ struct AlertStoreTests {
         }
         for _ in 0..<3 { _ = try await detector.run() }
         #expect(try StoreFixtures.count("alert_deliveries", where: "event = 'connection.needs_attention'", in: database) == 2)
+        // What PATCH does: the flag cleared so retries resume; no sync has succeeded yet.
         try await database.write { db in
             _ = try db.run("UPDATE exchange_connections SET needs_attention = 0, status = 'active' WHERE id = ?", [.text(id)])
         }
-        for _ in 0..<3 { _ = try await detector.run() }
+        for _ in 0..<2 { _ = try await detector.run() }
+        #expect(try StoreFixtures.count("alert_deliveries", in: database) == 2)
+        // The retry fails again: the same trouble, no second alert.
+        try await database.write { db in
+            _ = try db.run("UPDATE exchange_connections SET needs_attention = 1, status = 'error' WHERE id = ?", [.text(id)])
+        }
+        _ = try await detector.run()
+        #expect(try StoreFixtures.count("alert_deliveries", in: database) == 2)
+        // A sync succeeds: recovered, once.
+        let synced = Timestamp.format(Date().addingTimeInterval(1))
+        try await database.write { db in
+            _ = try db.run("UPDATE exchange_connections SET needs_attention = 0, status = 'active', last_sync_at = ? WHERE id = ?",
+                           [.text(synced), .text(id)])
+        }
+        for _ in 0..<3 { _ = try await detector.run(now: Date().addingTimeInterval(2)) }
         #expect(try StoreFixtures.count("alert_deliveries", where: "event = 'connection.recovered'", in: database) == 2)
         try await database.write { db in
             _ = try db.run("UPDATE exchange_connections SET needs_attention = 1, status = 'disabled' WHERE id = ?", [.text(id)])
         }
         _ = try await detector.run()
         #expect(try StoreFixtures.count("alert_deliveries", in: database) == 4)
+    }
+
+    /// Stale, then the person raises the threshold with no sync since: cleared without a recovered alert; stale
+    /// again, then a successful sync: recovered.
+    @Test(arguments: TestBackend.allCases)
+    static func aHigherThresholdIsNotARecovery(_ backend: TestBackend) async throws { try await Self(backend).aHigherThresholdIsNotARecovery() }
+    func aHigherThresholdIsNotARecovery() async throws {
+        let user = try StoreFixtures.user("threshold@example.com", in: database)
+        let id = try StoreFixtures.connection(of: user, in: database)
+        _ = try channel(of: user)
+        let detector = AlertDetector(database: database, logger: Logger(label: "test"))
+        let now = Date()
+        try await database.write { db in
+            _ = try db.run("UPDATE exchange_connections SET last_sync_at = ? WHERE id = ?",
+                           [.text(Timestamp.format(now.addingTimeInterval(-2 * 3600))), .text(id)])
+            try AlertChannelStore.setStaleHours(1, ofUser: user, in: db)
+        }
+        _ = try await detector.run(now: now)
+        #expect(try StoreFixtures.count("alert_deliveries", where: "event = 'connection.stale'", in: database) == 1)
+        try await database.write { db in try AlertChannelStore.setStaleHours(24, ofUser: user, in: db) }
+        _ = try await detector.run(now: now.addingTimeInterval(60))
+        #expect(try StoreFixtures.count("alert_deliveries", in: database) == 1)
+        let states = try await database.read { try AlertStateStore.watched(in: $0) }
+        #expect(states.first { $0.id == id }?.raised == [])
+        try await database.write { db in try AlertChannelStore.setStaleHours(1, ofUser: user, in: db) }
+        _ = try await detector.run(now: now.addingTimeInterval(120))
+        try await database.write { db in
+            _ = try db.run("UPDATE exchange_connections SET last_sync_at = ? WHERE id = ?",
+                           [.text(Timestamp.format(now.addingTimeInterval(180))), .text(id)])
+        }
+        _ = try await detector.run(now: now.addingTimeInterval(240))
+        #expect(try StoreFixtures.count("alert_deliveries", where: "event = 'connection.stale'", in: database) == 2)
+        #expect(try StoreFixtures.count("alert_deliveries", where: "event = 'connection.recovered'", in: database) == 1)
     }
 
     /// Two callers racing for one state change: only one queues the alert; two claims of one delivery: one wins.

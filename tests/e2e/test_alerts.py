@@ -319,6 +319,32 @@ def test_needs_attention_is_alerted_once_then_recovered_once(logged_in, receiver
         assert secret not in everything
 
 
+def test_an_edit_is_not_a_recovery(logged_in, receiver):
+    """Editing a stopped connection clears the engine's flag so retries can resume, but only a successful sync is
+    a recovery: no `recovered` before it, exactly one after."""
+    path = unique("ok")
+    webhook(logged_in, path)
+    account = new_account("kucoin")
+    cid = connect(logged_in, account).json()["connection"]["id"]
+    refuse_key(logged_in, account, cid)
+    assert run_sync(timeout=120).returncode == 0
+    assert len(connection_events(receiver, path, cid, "connection.needs_attention")) == 1, events(receiver, path)
+    # Renamed with automatic sync off: the flag is cleared and nothing syncs it; the exchange still refuses the key.
+    r = logged_in.request("PATCH", f"{CONNECTIONS}/{cid}", json_body={"label": "Renamed", "autoSync": False})
+    assert r.status == 200 and r.json()["connection"]["needsAttention"] is False, r
+    for _ in range(2):
+        assert run_sync(timeout=120).returncode == 0
+    assert connection_events(receiver, path, cid, "connection.recovered") == [], events(receiver, path)
+    # A manual sync fails again: the same trouble, not a second alert.
+    r = logged_in.post(f"{CONNECTIONS}/{cid}/sync")
+    assert r.status == 422, r
+    assert run_sync(timeout=120).returncode == 0
+    assert len(connection_events(receiver, path, cid, "connection.needs_attention")) == 1, events(receiver, path)
+    recover(logged_in, account, cid)
+    assert run_sync(timeout=120).returncode == 0
+    assert len(connection_events(receiver, path, cid, "connection.recovered")) == 1, events(receiver, path)
+
+
 def test_stale_is_alerted_once_and_recovers(logged_in, receiver):
     assert logged_in.request("PATCH", f"{API}/settings", json_body={"staleHours": 1}).status == 200
     path = unique("ok")

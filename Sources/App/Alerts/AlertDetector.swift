@@ -11,7 +11,10 @@ import Store
 /// connection needs attention, which is alerted already); `key_expiring` (the exchange reports the key's expiry
 /// within 14 days: of the eight exchanges only Bybit does, `expiredAt` of keys without an IP binding, §B.5).
 /// A needs-attention or stale connection that is neither any more, after a successful sync, is `recovered` (one
-/// alert, however many conditions cleared). A paused connection has its conditions cleared without an alert.
+/// alert, however many conditions cleared). `needs_attention` stays raised until a sync succeeds: the person's
+/// edit clears the engine's flag so retries resume, but a retry that fails again is the same trouble, not a new
+/// one. Stale cleared by a higher threshold, with no sync since, clears without an alert. A paused connection
+/// has its conditions cleared without an alert.
 struct AlertDetector: Sendable {
     /// How close an expiry must be to alert.
     static let keyExpiryWarning: TimeInterval = 14 * 86_400
@@ -51,7 +54,8 @@ struct AlertDetector: Sendable {
     static func conditions(of connection: AlertStateStore.Watched, staleHours: Int, now: Date) -> Set<AlertStateStore.Condition> {
         guard !connection.paused else { return [] }
         var result: Set<AlertStateStore.Condition> = []
-        if connection.needsAttention {
+        let awaitingSuccess = connection.raised.contains(.needsAttention) && !connection.succeeded(since: .needsAttention)
+        if connection.needsAttention || awaitingSuccess {
             result.insert(.needsAttention)
             // Not judged while it needs attention: kept as it was.
             if connection.raised.contains(.stale) { result.insert(.stale) }
@@ -70,7 +74,7 @@ struct AlertDetector: Sendable {
                       staleHours: Int, now: Date, in db: Connection) throws -> Report {
         let subject = AlertEvent.Subject(id: connection.id, exchange: connection.exchange, label: connection.label)
         var events: [AlertEvent] = []
-        var cleared = false
+        var recovered = false
         for condition in AlertStateStore.Condition.allCases {
             let raise = wanted.contains(condition)
             guard raise != connection.raised.contains(condition),
@@ -83,13 +87,13 @@ struct AlertDetector: Sendable {
             case (.keyExpiring, true):
                 if let expiry = connection.keyExpiresAt { events.append(.keyExpiring(subject, expiresAt: expiry, at: now)) }
             case (.needsAttention, false), (.stale, false):
-                cleared = true
+                if connection.succeeded(since: condition) { recovered = true }
             case (.keyExpiring, false):
                 break
             }
         }
         // Recovered: what cleared did so through a successful sync, not a pause, and nothing is raised now.
-        if cleared && !connection.paused && !wanted.contains(.needsAttention) && !wanted.contains(.stale) {
+        if recovered && !connection.paused && !wanted.contains(.needsAttention) && !wanted.contains(.stale) {
             events.append(.recovered(subject, at: now))
         }
         var report = Report()

@@ -27,15 +27,27 @@ enum AlertStateStore {
         let keyExpiresAt: Date?
         /// Conditions currently stored as raised.
         var raised: Set<Condition>
+        /// When each raised condition was raised (a condition missing here counts as raised before any sync).
+        var raisedAt: [Condition: Date] = [:]
+
+        /// True when a successful sync came after `condition` was raised: what clears it is a recovery, not the
+        /// person's edit (which also clears `needs_attention`) or a higher stale threshold.
+        func succeeded(since condition: Condition) -> Bool {
+            guard let raised = raisedAt[condition] else { return true }
+            guard let success = lastSuccess else { return false }
+            return success > raised
+        }
     }
 
     /// Every connection with its stored raised conditions.
     static func watched(in db: Connection) throws -> [Watched] {
         var raised: [String: Set<Condition>] = [:]
-        for row in try db.query("SELECT connection_id, condition FROM alert_states WHERE raised = 1") {
+        var raisedAt: [String: [Condition: Date]] = [:]
+        for row in try db.query("SELECT connection_id, condition, changed_at FROM alert_states WHERE raised = 1") {
             guard let id = row.string("connection_id"),
                   let condition = row.string("condition").flatMap(Condition.init(rawValue:)) else { continue }
             raised[id, default: []].insert(condition)
+            raisedAt[id, default: [:]][condition] = row.string("changed_at").flatMap(Timestamp.parse)
         }
         return try db.query("""
             SELECT id, user_id, exchange, label, status, needs_attention, last_error_code, last_sync_at, created_at,
@@ -48,7 +60,7 @@ enum AlertStateStore {
                            paused: row.string("status") == ConnectionStatus.disabled.rawValue,
                            needsAttention: row.bool("needs_attention"), errorCode: row.string("last_error_code"),
                            lastSuccess: success, keyExpiresAt: row.string("permissions").flatMap(expiry(of:)),
-                           raised: raised[id] ?? [])
+                           raised: raised[id] ?? [], raisedAt: raisedAt[id] ?? [:])
         }
     }
 
