@@ -1,5 +1,6 @@
 """A small local stand-in for Ghostfolio's API (a real Ghostfolio cannot be installed on these machines), enforcing
-the request shapes and rules Holdfast relies on, as read in ghostfolio/ghostfolio (2.x line):
+the request shapes and rules Holdfast relies on, as read in ghostfolio/ghostfolio (the 2.x line, and the account DTOs
+as of 3.39, which removed `isExcluded`: a body that sends it fails there, so the stand-in refuses it):
 
 - POST /api/v1/auth/anonymous {accessToken} -> 201 {authToken}; 403 for any other token
   (apps/api/src/app/auth/auth.controller.ts `accessTokenLogin`; NestJS answers a POST with 201).
@@ -7,16 +8,17 @@ the request shapes and rules Holdfast relies on, as read in ghostfolio/ghostfoli
 - A body property a DTO does not declare is a 400 (`ValidationPipe({forbidNonWhitelisted: true, whitelist: true})`,
   apps/api/src/main.ts); so is a field of the wrong type or out of range (class-validator decorators below).
 - POST /api/v1/import (apps/api/src/app/import/import.controller.ts, import.service.ts, import-data.dto.ts):
-  `accounts` (CreateAccountWithBalancesDto: balance number, comment?, currency code, id?, isExcluded?, name,
-  platformId string|null, balances?) and `activities` (CreateOrderDto, libs/common/src/lib/dtos/create-order.dto.ts:
+  `accounts` (CreateAccountWithBalancesDto: balance number, comment?, currency code, id?, name,
+  platformId string|null, balances?, tags?) and `activities` (CreateOrderDto, libs/common/src/lib/dtos/create-order.dto.ts:
   accountId?, comment?, currency code, dataSource? enum, date ISO 8601 after 1970, fee >= 0, quantity >= 0, symbol,
   tags?, type enum, unitPrice >= 0, updateAccountBalance?). An account is created only when the user has none with
   that id. The data source must be one of DATA_SOURCES (COINGECKO, MANUAL, YAHOO by default) and the symbol known to
   it (`... is not valid for the specified data source`, 400). An activity equal to an existing one (account, comment,
   currency, data source, date to the second, fee, quantity, symbol, type, unit price: `extendActivitiesWithErrors`)
   is a duplicate and skipped; 201 {activities: [the ones created]}.
-- PUT /api/v1/account/:id (account.controller.ts `update`, UpdateAccountDto: balance, comment?, currency, id,
-  isExcluded?, name, platformId): 403 when the user has no such account.
+- PUT /api/v1/account/:id (apps/api/src/app/account/account.controller.ts `update`, UpdateAccountDto in
+  libs/common/src/lib/dtos/update-account.dto.ts: balance, comment?, currency, id, name, platformId, tags?; no
+  `balances`): 403 when the user has no such account.
 
 Faults for the bad-input tests: `fail_after` (the import stores that many activities, then answers 500: a push
 failing mid-way), `status` (every request answers it), `redirect` (302), `slow` (answers after SLOW_SECONDS).
@@ -44,7 +46,8 @@ COINGECKO_IDS = {"bitcoin", "ethereum", "solana", "polkadot", "binancecoin", "ri
 CURRENCIES = {"USD", "EUR", "GBP", "CHF", "JPY", "CAD", "AUD"}
 ISO8601 = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
-ACCOUNT_FIELDS = {"balance", "balances", "comment", "currency", "id", "isExcluded", "name", "platformId"}
+ACCOUNT_FIELDS = {"balance", "balances", "comment", "currency", "id", "name", "platformId", "tags"}
+UPDATE_ACCOUNT_FIELDS = ACCOUNT_FIELDS - {"balances"}
 ACTIVITY_FIELDS = {"accountId", "assetClass", "assetSubClass", "comment", "currency", "customCurrency", "dataSource",
                    "date", "fee", "quantity", "symbol", "tags", "type", "unitPrice", "updateAccountBalance"}
 
@@ -56,7 +59,7 @@ def _number(value):
 def _validate_account(index, account, errors, update=False):
     prefix = f"accounts.{index}." if not update else ""
     for key in account:
-        if key not in ACCOUNT_FIELDS:
+        if key not in (UPDATE_ACCOUNT_FIELDS if update else ACCOUNT_FIELDS):
             errors.append(f"{prefix}property {key} should not exist")
     if not _number(account.get("balance")):
         errors.append(f"{prefix}balance must be a number")
@@ -72,8 +75,8 @@ def _validate_account(index, account, errors, update=False):
         errors.append(f"{prefix}platformId must be a string")
     if "comment" in account and not isinstance(account["comment"], str):
         errors.append(f"{prefix}comment must be a string")
-    if "isExcluded" in account and not isinstance(account["isExcluded"], bool):
-        errors.append(f"{prefix}isExcluded must be a boolean value")
+    if "tags" in account and not isinstance(account["tags"], list):
+        errors.append(f"{prefix}tags must be an array")
 
 
 def _validate_activity(index, activity, errors):

@@ -58,6 +58,12 @@ def feed_connection(client, cid):
     return next(c for c in r.json()["connections"] if c["connectionId"] == cid)
 
 
+def connection_synced_at(client, cid):
+    r = client.fresh().get("/api/v1/exchanges/connections")
+    assert r.status == 200, r
+    return next(c for c in r.json()["connections"] if c["id"] == cid)["lastSyncAt"]
+
+
 def retry_now(cid):
     """Skips the backoff (1 minute) so the next run retries: the test is about what the retry sends."""
     with database.connect() as db:
@@ -101,6 +107,9 @@ def test_first_push_changed_balances_and_an_asset_sold_to_zero(logged_in, standi
     assert {(a["type"], a["symbol"], a["dataSource"], a["currency"]) for a in mine} == {
         ("BUY", "bitcoin", "COINGECKO", "USD"), ("BUY", "ethereum", "COINGECKO", "USD")}
     assert all(a["unitPrice"] > 0 and a["fee"] == 0 for a in mine)
+    # Dated when the balances were read (the sync at connect time), not when the timer pushed them.
+    synced = connection_synced_at(logged_in, cid)
+    assert {a["date"] for a in mine} == {synced}, (mine, synced)
 
     # Changed balances: only the change goes out; ETH sold to zero is a SELL of the rest; cash follows.
     set_balances("kraken", account, [bal("XXBT", "0.75"), bal("USDT", "100"), bal("ZUSD", "10"), bal("HFT", "3")])

@@ -7,7 +7,8 @@ import Foundation
 ///
 /// The shape follows `ImportDataDto` (apps/api/src/app/import/import-data.dto.ts): `accounts` (optional,
 /// `CreateAccountWithBalancesDto`: `balance` number, `currency`, `id`, `name`, `platformId` string or null,
-/// optional `comment`) and `activities` (`CreateOrderDto`, libs/common/src/lib/dtos/create-order.dto.ts:
+/// optional `comment`; never `isExcluded`, which 2.x accepted and 3.39 removed from the account DTOs, so a
+/// current Ghostfolio refuses a body that has it) and `activities` (`CreateOrderDto`, libs/common/src/lib/dtos/create-order.dto.ts:
 /// `accountId`, `comment`, `currency`, `dataSource`, `date` ISO 8601, `fee` ≥ 0, `quantity` ≥ 0, `symbol`,
 /// `type`, `unitPrice` ≥ 0). Ghostfolio's global `ValidationPipe` has `forbidNonWhitelisted: true`
 /// (apps/api/src/main.ts): a property the DTO does not declare fails the whole request, so nothing else is sent.
@@ -40,7 +41,7 @@ enum GhostfolioImportDocument {
     }
 
     /// The body of Ghostfolio's `PUT /api/v1/account/:id` setting an account's cash balance (`UpdateAccountDto`:
-    /// `balance`, `currency`, `id`, `name`, `platformId`; apps/api/src/app/account/update-account.dto.ts).
+    /// `balance`, `currency`, `id`, `name`, `platformId`; libs/common/src/lib/dtos/update-account.dto.ts).
     static func accountUpdate(id: String, name: String, balance: String) -> [UInt8] {
         Array(accountObject(Account(id: id, name: name, balance: balance)).utf8)
     }
@@ -49,7 +50,7 @@ enum GhostfolioImportDocument {
     private static func accountObject(_ account: Account) -> String {
         "{\"balance\":\(number(account.balance)),\"comment\":\(string("Synced by Holdfast")),"
             + "\"currency\":\(string(FeedHoldings.currency)),\"id\":\(string(account.id)),"
-            + "\"isExcluded\":false,\"name\":\(string(account.name)),\"platformId\":null}"
+            + "\"name\":\(string(account.name)),\"platformId\":null}"
     }
 
     /// A canonical decimal string as a JSON number ("0" for anything unreadable, which Holdfast never stores).

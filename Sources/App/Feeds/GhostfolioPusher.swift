@@ -93,8 +93,10 @@ struct GhostfolioPusher: Sendable {
                 prices[asset] = read.3.unitPrice(of: asset, in: .usd, preferring: connection.exchange)
                     .flatMap { DecimalString.rounded($0.price, fractionDigits: FeedHoldings.priceFractionDigits) }
             }
+            // Dated when the balances were read (the sync), not when they are pushed: a push after a backoff or a
+            // feed set up later still books the change when it was seen.
             batch = GhostfolioBatch.make(
-                id: UUIDs.make(), date: now, accountID: push.accountID ?? connection.id,
+                id: UUIDs.make(), date: syncedAt.flatMap(Timestamp.parse) ?? now, accountID: push.accountID ?? connection.id,
                 createAccountNamed: push.accountID == nil ? FeedExportHandlers.accountName(of: connection) : nil,
                 holdings: holdings, pushed: push.pushed, pushedCash: push.pushedCash, prices: prices)
             if batch.isEmpty {
