@@ -47,7 +47,7 @@ enum FeedExportHandlers {
         for (connection, holdings) in zip(inputs.connections, feeds) {
             let accountID = inputs.pushes[connection.id]?.accountID ?? connection.id
             accounts.append(.init(id: accountID, name: accountName(of: connection), balance: holdings.cashBalance ?? "0"))
-            batches.append(GhostfolioBatch.make(id: "export-\(stamp)", date: now, accountID: accountID,
+            batches.append(GhostfolioBatch.make(id: "export-\(stamp)", date: Timestamp.format(now), accountID: accountID,
                                                 createAccountNamed: nil, holdings: holdings, pushed: [:],
                                                 pushedCash: nil, prices: [:]))
         }

@@ -45,7 +45,8 @@ struct GhostfolioBatch: Codable, Sendable, Equatable {
 
     /// The batch from `pushed` (last pushed quantities) to `holdings`. An asset without a price keeps its pushed
     /// quantity (pushed once it has one); an asset pushed before and no longer held is sold off at its price.
-    static func make(id: String, date: Date, accountID: String, createAccountNamed: String?, holdings: FeedHoldings,
+    /// `date` is a stored timestamp (`Timestamp`), kept as text so the activities carry exactly that instant.
+    static func make(id: String, date: String, accountID: String, createAccountNamed: String?, holdings: FeedHoldings,
                      pushed: [String: String], pushedCash: String?, prices: [String: String]) -> GhostfolioBatch {
         var activities: [Activity] = []
         var targets: [String: String] = [:]
@@ -75,7 +76,7 @@ struct GhostfolioBatch: Codable, Sendable, Equatable {
         // A new account needs a balance: an unknown cash balance opens it at 0 and is set once known (pushedCash
         // stays nil until then). An existing account's balance is sent only when it changed.
         let changed = cash.flatMap { value in pushedCash.flatMap { DecimalString.compare($0, value) } == 0 ? nil : value }
-        return GhostfolioBatch(id: id, date: Timestamp.format(date), accountID: accountID,
+        return GhostfolioBatch(id: id, date: date, accountID: accountID,
                                createAccountNamed: createAccountNamed, cash: changed, activities: activities,
                                targets: targets)
     }

@@ -95,8 +95,9 @@ struct GhostfolioPusher: Sendable {
             }
             // Dated when the balances were read (the sync), not when they are pushed: a push after a backoff or a
             // feed set up later still books the change when it was seen.
+            let date = syncedAt.flatMap { Timestamp.parse($0) == nil ? nil : $0 } ?? Timestamp.format(now)
             batch = GhostfolioBatch.make(
-                id: UUIDs.make(), date: syncedAt.flatMap(Timestamp.parse) ?? now, accountID: push.accountID ?? connection.id,
+                id: UUIDs.make(), date: date, accountID: push.accountID ?? connection.id,
                 createAccountNamed: push.accountID == nil ? FeedExportHandlers.accountName(of: connection) : nil,
                 holdings: holdings, pushed: push.pushed, pushedCash: push.pushedCash, prices: prices)
             if batch.isEmpty {
